@@ -1,0 +1,108 @@
+/* engine.h -- the one call the daemon makes per word.
+ *
+ * The engine answers a word from the pronunciation dictionary when it can and
+ * from the neural network otherwise, and says which one answered. It is the
+ * seam between the daemon (sockets, threads) and everything numeric: the
+ * daemon never sees the lexicon or the model directly.
+ *
+ * Threading: a g2p_engine is immutable once opened and may be shared by any
+ * number of threads. All mutable per-call state lives in a g2p_scratch, which
+ * each thread owns and which is allocated once, up front: g2p_engine_lookup()
+ * itself never allocates.
+ *
+ * Lifetime: phoneme text returned in a g2p_word_result points either into the
+ * engine's read-only mapped lexicon or into the scratch. It stays valid until
+ * the next lookup with the same scratch or until the engine is closed,
+ * whichever comes first. */
+#ifndef RNNINFERD_G2P_ENGINE_H
+#define RNNINFERD_G2P_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Upper bounds that size every fixed buffer on the hot path. */
+#define G2P_WORD_MAX      256 /* bytes of UTF-8 in one word, hard cap */
+#define G2P_PHONES_MAX    64  /* phonemes in one pronunciation */
+#define G2P_TEXT_MAX      (G2P_PHONES_MAX * 4) /* "AA1 R D ..." incl. NUL */
+#define G2P_VARIANTS_MAX  8   /* pronunciations returned for one word */
+
+enum g2p_source {
+  G2P_SOURCE_NONE = 0,  /* nobody answered (see error) */
+  G2P_SOURCE_DICT = 1,  /* the pronunciation dictionary */
+  G2P_SOURCE_MODEL = 2  /* the neural network */
+};
+
+/* Per-call options (bit flags). */
+enum g2p_flags {
+  G2P_FLAG_MODEL_ONLY = 1u << 0, /* skip the dictionary */
+  G2P_FLAG_VARIANTS = 1u << 1    /* fill every dictionary variant */
+};
+
+/* Error codes: 0 is success, the rest are negative. */
+enum g2p_error {
+  G2P_OK = 0,
+  G2P_ENOTFOUND = -1, /* not in the dictionary and no model loaded */
+  G2P_EEMPTY = -2,    /* empty word */
+  G2P_ETOOLONG = -3,  /* word longer than the engine's limit */
+  G2P_EUTF8 = -4,     /* word is not valid UTF-8 */
+  G2P_EINVAL = -5,    /* bad argument (programming error) */
+  G2P_ENOMEM = -6,    /* allocation failed (open/scratch only) */
+  G2P_EIO = -7,       /* file could not be read or mapped */
+  G2P_EFORMAT = -8    /* file is damaged or not of our format */
+};
+
+typedef struct g2p_engine g2p_engine;
+typedef struct g2p_scratch g2p_scratch;
+
+typedef struct g2p_engine_config {
+  const char *lexicon_path; /* compiled lexicon; NULL = no dictionary */
+  const char *model_path;   /* model file; NULL = no network */
+  int beam_width;           /* default beam width (1 = greedy) */
+} g2p_engine_config;
+
+typedef struct g2p_word_result {
+  enum g2p_source source;
+  int error;                 /* enum g2p_error; 0 when source != NONE */
+  const char *phones;        /* "AA1 R D V AA2 R K", not NUL-terminated */
+  uint16_t phones_len;
+  uint8_t n_variants;        /* >= 1 when G2P_FLAG_VARIANTS and source=DICT */
+  const char *variant[G2P_VARIANTS_MAX];   /* variant[0] == phones */
+  uint16_t variant_len[G2P_VARIANTS_MAX];
+} g2p_word_result;
+
+/* Open: maps the lexicon, loads and packs the model. On failure returns a
+ * negative g2p_error and writes a human-readable reason into err. */
+int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg,
+                    char *err, size_t errlen);
+void g2p_engine_close(g2p_engine *engine);
+
+/* Facts for the `info` op. Strings are owned by the engine. */
+typedef struct g2p_engine_info {
+  uint32_t lexicon_words;    /* distinct headwords, 0 without a lexicon */
+  uint32_t lexicon_prons;    /* pronunciations incl. variants */
+  const char *lexicon_path;
+  int has_model;
+  const char *model_name;    /* from the model file's header */
+  const char *model_arch;    /* e.g. "g2p_en-gru" */
+  const char *model_path;
+  const char *kernel;        /* kernel variant in use: scalar/avx2/avx512 */
+  uint32_t model_checksum;
+} g2p_engine_info;
+void g2p_engine_get_info(const g2p_engine *engine, g2p_engine_info *info);
+
+/* Scratch: per-thread working memory for lookups, sized for the engine it
+ * was created for (allocated here, once). */
+int g2p_scratch_create(g2p_scratch **out, const g2p_engine *engine);
+void g2p_scratch_destroy(g2p_scratch *scratch);
+
+/* Look up one word (len bytes of UTF-8, not NUL-terminated). Never
+ * allocates. beam_width <= 0 means the engine's default. Returns 0 or a
+ * negative g2p_error (also stored in res->error). */
+int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
+                      const char *word, size_t len, unsigned flags,
+                      int beam_width, g2p_word_result *res);
+
+const char *g2p_strerror(int err);
+const char *g2p_source_name(enum g2p_source source);
+
+#endif

@@ -1,0 +1,36 @@
+/* model.h -- the neural network behind the engine: load a model file and
+ * predict the phonemes of one word.
+ *
+ * A g2p_model is immutable after g2p_model_open() and shared by threads.
+ * Prediction works only in caller-provided scratch memory of
+ * g2p_model_scratch_bytes() bytes (64-byte aligned), so it never allocates. */
+#ifndef RNNINFERD_G2P_MODEL_H
+#define RNNINFERD_G2P_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct g2p_model g2p_model;
+
+/* Loads, validates and packs a model file. Returns 0 or a negative
+ * g2p_error (engine.h) with a message naming the problem in err. */
+int g2p_model_open(g2p_model **out, const char *path, char *err, size_t errlen);
+void g2p_model_close(g2p_model *model);
+
+/* Scratch needed by one thread for words of up to G2P_WORD_MAX bytes and
+ * beams up to max_beam wide. */
+size_t g2p_model_scratch_bytes(const g2p_model *model, int max_beam);
+
+/* Predicts the phonemes of word (len bytes of UTF-8, already lower-cased).
+ * Writes space-separated ARPAbet ("AA1 R D V AA2 R K") to out without a NUL
+ * and returns its length, or a negative g2p_error. beam_width 1 = greedy. */
+int g2p_model_predict(const g2p_model *model, void *scratch, const char *word,
+                      size_t len, int beam_width, char *out, size_t outcap);
+
+/* Identity for `info`. */
+const char *g2p_model_name(const g2p_model *model);
+const char *g2p_model_arch(const g2p_model *model);
+const char *g2p_model_kernel(const g2p_model *model);
+uint32_t g2p_model_checksum(const g2p_model *model);
+
+#endif
