@@ -1,0 +1,49 @@
+#!/bin/sh
+# run-tests.sh -- the whole test suite from a clean tree, as CI runs it.
+#
+# Installs the build dependencies (Debian 12, as root), regenerates the
+# autotools files, builds from scratch in _build/, runs `make check`, then
+# `make distcheck`, then the unit and integration tests again under
+# ASan+UBSan in _build-asan/. Any failure stops the run with a non-zero
+# exit status and prints the failing tests' logs.
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+tools/deps.sh
+
+show_logs() {
+  # Print the logs of failed tests so CI output says what broke.
+  for f in $(find "$1" -name '*.trs' 2>/dev/null); do
+    if grep -q '^:test-result: \(FAIL\|ERROR\)' "$f"; then
+      echo "==== ${f%.trs}.log"; cat "${f%.trs}.log" || true
+    fi
+  done
+}
+
+echo "== autoreconf"
+autoreconf -fi >/dev/null
+
+echo "== build and make check (_build)"
+rm -rf _build && mkdir _build && cd _build
+../configure -q
+make -j"$jobs" >/dev/null
+make -j"$jobs" check || { show_logs .; exit 1; }
+cat test-suite.log | sed -n '1,12p'
+
+echo "== make distcheck"
+make -j"$jobs" distcheck >distcheck.log 2>&1 || {
+  tail -n 80 distcheck.log; show_logs .; exit 1; }
+grep -A3 'archives ready for distribution' distcheck.log || true
+
+echo "== ASan+UBSan build and make check (_build-asan)"
+cd "$top"
+rm -rf _build-asan && mkdir _build-asan && cd _build-asan
+../configure -q --enable-sanitizers
+make -j"$jobs" >/dev/null
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  make -j"$jobs" check || { show_logs .; exit 1; }
+
+echo "run-tests: all passed"
