@@ -1,0 +1,70 @@
+/* kernels.h -- the numeric core: a table of operations per instruction set.
+ *
+ * Every operation exists as a plain scalar reference (kernels/*_scalar.c)
+ * and as optimised versions (AVX2+FMA, AVX-512) that tests compare against
+ * it. One table is chosen at start-up from CPU detection, or by name (the
+ * RNNINFERD_KERNEL environment variable or a flag), and used for the life of
+ * the process: the hot path makes indirect calls and never branches on the
+ * ISA.
+ *
+ * Weights are packed once, at model load, into whatever layout the chosen
+ * table wants (pack_matrix); the packed buffer is 64-byte aligned and owned
+ * by the caller. Nothing here allocates after packing, and nothing here
+ * knows about models, words or sockets.
+ *
+ * GRU semantics are PyTorch's (gate order r, z, n):
+ *   r  = sigmoid(gi_r + W_hr h + b_hr)
+ *   z  = sigmoid(gi_z + W_hz h + b_hz)
+ *   n  = tanh(gi_n + r * (W_hn h + b_hn))
+ *   h' = (1 - z) * n + z * h
+ * where gi = W_ih x + b_ih is the input projection, precomputed per input
+ * token at load (a table lookup at run time). */
+#ifndef RNNINFERD_KERNELS_H
+#define RNNINFERD_KERNELS_H
+
+#include <stddef.h>
+
+#define KERN_ALIGN 64
+
+typedef struct kern_ops {
+  const char *name; /* "scalar", "avx2", "avx512" */
+
+  /* Bytes needed to hold a rows x cols row-major matrix packed for this
+   * table's mat-vec (a multiple of KERN_ALIGN). */
+  size_t (*packed_bytes)(int rows, int cols);
+  /* Packs src (row-major, rows x cols) into dst (KERN_ALIGN-aligned). */
+  void (*pack_matrix)(float *dst, const float *src, int rows, int cols);
+
+  /* y[rows] = Wp x[cols] + b; b may be NULL. x and y must not overlap. */
+  void (*matvec)(const float *Wp, const float *b, const float *x, float *y,
+                 int rows, int cols);
+
+  /* One GRU step, in place on h[H]. Whh_p: packed 3H x H recurrent weights;
+   * bhh[3H]; gi[3H]: input projection incl. b_ih; tmp[3H]: scratch. */
+  void (*gru_step)(const float *Whh_p, const float *bhh, const float *gi,
+                   float *h, float *tmp, int H);
+
+  /* Element-wise, in place, n floats. */
+  void (*tanh_inplace)(float *x, int n);
+  void (*sigmoid_inplace)(float *x, int n);
+} kern_ops;
+
+/* The tables compiled in; an entry is NULL when this build lacks it. */
+const kern_ops *kern_ops_scalar(void);
+const kern_ops *kern_ops_avx2(void);
+const kern_ops *kern_ops_avx512(void);
+
+/* Can this CPU run the named table? */
+int kern_cpu_supports(const char *name);
+
+/* Chooses a table. want = NULL or "" or "auto": the RNNINFERD_KERNEL
+ * environment variable if set, else the best one this CPU runs. Returns NULL
+ * with a message in err when the requested one is unknown or unsupported. */
+const kern_ops *kern_select(const char *want, char *err, size_t errlen);
+
+/* Documented worst-case absolute error of the fast tanh/sigmoid against
+ * libm's, over all finite floats (tests hold the kernels to it). */
+#define KERN_TANH_MAX_ABS_ERR    2e-6f
+#define KERN_SIGMOID_MAX_ABS_ERR 1e-6f
+
+#endif
