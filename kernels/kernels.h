@@ -1,6 +1,6 @@
 /* kernels.h -- the numeric core: a table of operations per instruction set.
  *
- * Every operation exists as a plain scalar reference (kernels/*_scalar.c)
+ * Every operation exists as a plain scalar reference (the kernels/ files named _scalar)
  * and as optimised versions (AVX2+FMA, AVX-512) that tests compare against
  * it. One table is chosen at start-up from CPU detection, or by name (the
  * RNNINFERD_KERNEL environment variable or a flag), and used for the life of
