@@ -47,6 +47,18 @@ typedef struct kern_ops {
   /* Element-wise, in place, n floats. */
   void (*tanh_inplace)(float *x, int n);
   void (*sigmoid_inplace)(float *x, int n);
+
+  /* Added by kernels/ (compatible extension, for batching several words):
+   * Y[nb][rows] = Wp X[nb][cols] + b, each row of X and Y one vector; the
+   * packed matrix is read once for the whole batch. Results equal nb calls
+   * of matvec bit for bit. X and Y must not overlap. nb >= 1. */
+  void (*matmat)(const float *Wp, const float *b, const float *X, float *Y,
+                 int rows, int cols, int nb);
+  /* The gate half of gru_step, for callers that computed the recurrent
+   * projection themselves (e.g. with matmat): gh[3H] = W_hh h + b_hh,
+   * gi[3H] as in gru_step; updates h[H] in place. gru_step(...) equals
+   * matvec into tmp followed by gru_gates(tmp, gi, h, H). */
+  void (*gru_gates)(const float *gh, const float *gi, float *h, int H);
 } kern_ops;
 
 /* The tables compiled in; an entry is NULL when this build lacks it. */

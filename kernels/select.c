@@ -1,0 +1,89 @@
+/* select.c -- CPU detection and the choice of a kernel table.
+ *
+ * The choice is made once (at model load) and the table is used for the
+ * life of the process, so the hot path never asks which ISA it runs on.
+ * Precedence: an explicit name from the caller (a flag), else the
+ * RNNINFERD_KERNEL environment variable, else the best table this CPU runs.
+ * Asking for a table the CPU cannot run is an error, not a silent
+ * fallback: a benchmark or a test that asked for avx512 must not quietly
+ * measure something else. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/kernels.h"
+
+static const char *const known[] = {"scalar", "avx2", "avx512"};
+
+int kern_cpu_supports(const char *name) {
+  if (!name)
+    return 0;
+  if (strcmp(name, "scalar") == 0)
+    return 1;
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (strcmp(name, "avx2") == 0)
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (strcmp(name, "avx512") == 0)
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+           __builtin_cpu_supports("avx512f") &&
+           __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512vl");
+#endif
+  return 0;
+}
+
+static const kern_ops *table_by_name(const char *name) {
+  if (strcmp(name, "scalar") == 0)
+    return kern_ops_scalar();
+  if (strcmp(name, "avx2") == 0)
+    return kern_ops_avx2();
+  if (strcmp(name, "avx512") == 0)
+    return kern_ops_avx512();
+  return NULL;
+}
+
+static int is_known(const char *name) {
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+    if (strcmp(name, known[i]) == 0)
+      return 1;
+  return 0;
+}
+
+const kern_ops *kern_select(const char *want, char *err, size_t errlen) {
+  const char *source = "requested";
+  if (!want || !*want || strcmp(want, "auto") == 0) {
+    want = getenv("RNNINFERD_KERNEL");
+    source = "RNNINFERD_KERNEL";
+  }
+  if (!want || !*want || strcmp(want, "auto") == 0) {
+    if (kern_cpu_supports("avx512") && kern_ops_avx512())
+      return kern_ops_avx512();
+    if (kern_cpu_supports("avx2") && kern_ops_avx2())
+      return kern_ops_avx2();
+    return kern_ops_scalar();
+  }
+  if (!is_known(want)) {
+    if (err && errlen)
+      snprintf(err, errlen,
+               "%s kernel '%.32s' is unknown (choose scalar, avx2, avx512 or "
+               "auto)",
+               source, want);
+    return NULL;
+  }
+  const kern_ops *ops = table_by_name(want);
+  if (!ops) {
+    if (err && errlen)
+      snprintf(err, errlen, "%s kernel '%s' is not compiled into this build",
+               source, want);
+    return NULL;
+  }
+  if (!kern_cpu_supports(want)) {
+    if (err && errlen)
+      snprintf(err, errlen, "%s kernel '%s' is not supported by this CPU",
+               source, want);
+    return NULL;
+  }
+  return ops;
+}
