@@ -1,0 +1,269 @@
+/* engine.c -- one word in, phonemes out: normalise, dictionary, network.
+ *
+ * This is the seam the daemon calls (engine.h). The word is checked (empty,
+ * too long, invalid UTF-8) and lower-cased (ASCII A-Z only; other bytes are
+ * kept as they are, so "Éclair" stays "Éclair" apart from nothing: only the
+ * ASCII letters fold) into the caller's scratch, then answered from the
+ * mapped lexicon unless the caller asked for the network only, then from the
+ * model if one is loaded, else reported as not found. All memory a lookup
+ * touches is either the read-only engine or the per-thread scratch made by
+ * g2p_scratch_create(), so lookups never allocate and threads never share
+ * mutable state. */
+#include "g2p/engine.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "g2p/lexicon.h"
+#include "g2p/model.h"
+
+#define ENGINE_BEAM_MAX 16
+#define ENGINE_ALIGN 64
+
+struct g2p_engine {
+  lexicon *lex;
+  g2p_model *model;
+  int beam_width;
+  size_t model_scratch;
+  char *lexicon_path;
+  char *model_path;
+};
+
+struct g2p_scratch {
+  const g2p_engine *engine;
+  void *model_mem;              /* g2p_model_scratch_bytes(), 64-aligned */
+  char word[G2P_WORD_MAX];      /* the normalised word */
+  char out[G2P_TEXT_MAX];       /* the model's answer */
+};
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...) {
+  if (!err || !errlen) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+}
+
+static char *dup_str(const char *s) {
+  if (!s) return NULL;
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+const char *g2p_strerror(int err) {
+  switch (err) {
+  case G2P_OK: return "success";
+  case G2P_ENOTFOUND: return "word not in the dictionary and no model to predict it";
+  case G2P_EEMPTY: return "empty word";
+  case G2P_ETOOLONG: return "word too long";
+  case G2P_EUTF8: return "word is not valid UTF-8";
+  case G2P_EINVAL: return "invalid argument";
+  case G2P_ENOMEM: return "out of memory";
+  case G2P_EIO: return "file could not be read";
+  case G2P_EFORMAT: return "file is damaged or not of the expected format";
+  default: return "unknown error";
+  }
+}
+
+const char *g2p_source_name(enum g2p_source source) {
+  switch (source) {
+  case G2P_SOURCE_DICT: return "dict";
+  case G2P_SOURCE_MODEL: return "model";
+  case G2P_SOURCE_NONE: break;
+  }
+  return "none";
+}
+
+int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
+                    size_t errlen) {
+  if (!out || !cfg) {
+    set_err(err, errlen, "no engine configuration");
+    return G2P_EINVAL;
+  }
+  *out = NULL;
+  if (cfg->beam_width > ENGINE_BEAM_MAX) {
+    set_err(err, errlen, "beam width %d out of range 1..%d", cfg->beam_width,
+            ENGINE_BEAM_MAX);
+    return G2P_EINVAL;
+  }
+  g2p_engine *e = calloc(1, sizeof *e);
+  if (!e) {
+    set_err(err, errlen, "out of memory");
+    return G2P_ENOMEM;
+  }
+  e->beam_width = cfg->beam_width > 0 ? cfg->beam_width : 1;
+  if ((cfg->lexicon_path && !(e->lexicon_path = dup_str(cfg->lexicon_path))) ||
+      (cfg->model_path && !(e->model_path = dup_str(cfg->model_path)))) {
+    g2p_engine_close(e);
+    set_err(err, errlen, "out of memory");
+    return G2P_ENOMEM;
+  }
+  if (cfg->lexicon_path) {
+    char why[512];
+    int rc = lexicon_open(&e->lex, cfg->lexicon_path, why, sizeof why);
+    if (rc != LEX_OK) {
+      g2p_engine_close(e);
+      set_err(err, errlen, "lexicon: %s", why);
+      return rc == LEX_EIO ? G2P_EIO : rc == LEX_ENOMEM ? G2P_ENOMEM : G2P_EFORMAT;
+    }
+  }
+  if (cfg->model_path) {
+    char why[512];
+    why[0] = '\0';
+    int rc = g2p_model_open(&e->model, cfg->model_path, why, sizeof why);
+    if (rc < 0 || !e->model) {
+      g2p_engine_close(e);
+      set_err(err, errlen, "model: %s", why[0] ? why : g2p_strerror(rc));
+      return rc < 0 ? rc : G2P_EFORMAT;
+    }
+    e->model_scratch = g2p_model_scratch_bytes(e->model, ENGINE_BEAM_MAX);
+  }
+  *out = e;
+  return G2P_OK;
+}
+
+void g2p_engine_close(g2p_engine *engine) {
+  if (!engine) return;
+  lexicon_close(engine->lex);
+  if (engine->model) g2p_model_close(engine->model);
+  free(engine->lexicon_path);
+  free(engine->model_path);
+  free(engine);
+}
+
+void g2p_engine_get_info(const g2p_engine *engine, g2p_engine_info *info) {
+  if (!info) return;
+  memset(info, 0, sizeof *info);
+  if (!engine) return;
+  info->lexicon_words = lexicon_words(engine->lex);
+  info->lexicon_prons = lexicon_prons(engine->lex);
+  info->lexicon_path = engine->lexicon_path;
+  if (engine->model) {
+    info->has_model = 1;
+    info->model_name = g2p_model_name(engine->model);
+    info->model_arch = g2p_model_arch(engine->model);
+    info->model_path = engine->model_path;
+    info->kernel = g2p_model_kernel(engine->model);
+    info->model_checksum = g2p_model_checksum(engine->model);
+  }
+}
+
+int g2p_scratch_create(g2p_scratch **out, const g2p_engine *engine) {
+  if (!out || !engine) return G2P_EINVAL;
+  *out = NULL;
+  g2p_scratch *s = calloc(1, sizeof *s);
+  if (!s) return G2P_ENOMEM;
+  s->engine = engine;
+  if (engine->model_scratch) {
+    size_t n = (engine->model_scratch + ENGINE_ALIGN - 1) / ENGINE_ALIGN * ENGINE_ALIGN;
+    if (posix_memalign(&s->model_mem, ENGINE_ALIGN, n) != 0) {
+      free(s);
+      return G2P_ENOMEM;
+    }
+    memset(s->model_mem, 0, n);
+  }
+  *out = s;
+  return G2P_OK;
+}
+
+void g2p_scratch_destroy(g2p_scratch *scratch) {
+  if (!scratch) return;
+  free(scratch->model_mem);
+  free(scratch);
+}
+
+/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, <= U+10FFFF. */
+static int utf8_valid(const unsigned char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned c = s[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    size_t need;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+      need = 1;
+    else if (c >= 0xE0 && c <= 0xEF) {
+      need = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      need = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else
+      return 0;
+    if (n - i - 1 < need) return 0;
+    if (s[i + 1] < lo || s[i + 1] > hi) return 0;
+    for (size_t k = 2; k <= need; k++)
+      if ((s[i + k] & 0xC0) != 0x80) return 0;
+    i += need + 1;
+  }
+  return 1;
+}
+
+static int finish(g2p_word_result *res, int err) {
+  res->source = G2P_SOURCE_NONE;
+  res->error = err;
+  return err;
+}
+
+int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
+                      const char *word, size_t len, unsigned flags,
+                      int beam_width, g2p_word_result *res) {
+  if (!res) return G2P_EINVAL;
+  memset(res, 0, sizeof *res);
+  if (!engine || !scratch || scratch->engine != engine || (!word && len))
+    return finish(res, G2P_EINVAL);
+  if (len == 0) return finish(res, G2P_EEMPTY);
+  if (len > G2P_WORD_MAX) return finish(res, G2P_ETOOLONG);
+  if (!utf8_valid((const unsigned char *)word, len)) return finish(res, G2P_EUTF8);
+  if (beam_width <= 0) beam_width = engine->beam_width;
+  if (beam_width > ENGINE_BEAM_MAX) return finish(res, G2P_EINVAL);
+
+  char *w = scratch->word;
+  for (size_t i = 0; i < len; i++) {
+    char c = word[i];
+    w[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+  }
+
+  if (engine->lex && !(flags & G2P_FLAG_MODEL_ONLY)) {
+    uint32_t first = 0;
+    unsigned n = lexicon_lookup(engine->lex, w, len, &first);
+    if (n > 0) {
+      unsigned want = (flags & G2P_FLAG_VARIANTS) ? n : 1;
+      if (want > G2P_VARIANTS_MAX) want = G2P_VARIANTS_MAX;
+      for (unsigned k = 0; k < want; k++)
+        res->variant[k] = lexicon_pron(engine->lex, first + k, &res->variant_len[k]);
+      res->n_variants = (uint8_t)want;
+      res->phones = res->variant[0];
+      res->phones_len = res->variant_len[0];
+      res->source = G2P_SOURCE_DICT;
+      res->error = G2P_OK;
+      return G2P_OK;
+    }
+  }
+  if (engine->model) {
+    int n = g2p_model_predict(engine->model, scratch->model_mem, w, len,
+                              beam_width, scratch->out, sizeof scratch->out);
+    if (n < 0) return finish(res, n);
+    if (n == 0 || (size_t)n > sizeof scratch->out) return finish(res, G2P_ENOTFOUND);
+    res->phones = scratch->out;
+    res->phones_len = (uint16_t)n;
+    res->variant[0] = res->phones;
+    res->variant_len[0] = res->phones_len;
+    res->n_variants = 1;
+    res->source = G2P_SOURCE_MODEL;
+    res->error = G2P_OK;
+    return G2P_OK;
+  }
+  return finish(res, G2P_ENOTFOUND);
+}
