@@ -172,6 +172,8 @@ int proto_encode_pong(proto_buf *b, uint64_t id);
 typedef struct proto_words_writer {
   proto_buf *b;
   size_t mark;
+  uint32_t n;        /* results announced by begin */
+  uint32_t written;  /* results written so far; end fails unless == n */
 } proto_words_writer;
 void proto_encode_words_begin(proto_words_writer *w, proto_buf *b,
                               uint64_t id, uint32_t n);

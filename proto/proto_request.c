@@ -1,0 +1,253 @@
+/* proto_request.c -- requests: the daemon's decoder and the client's encoder.
+ *
+ * The decoder makes one pass over the payload with the strict reader. It
+ * keeps going after a semantic problem (a mistyped field, an unknown op) so
+ * that the whole payload is still checked for well-formedness: a payload
+ * that is not exactly one msgpack object is bad_msgpack whatever else is
+ * wrong with it, and the id is picked up wherever it sits in the map so the
+ * error reply can echo it. Word slices point into the payload; nothing is
+ * copied or allocated. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "proto/mp.h"
+
+typedef struct decode_state {
+  char *err;
+  size_t errlen;
+  int code;          /* first general semantic error */
+  int words_code;    /* first error about "words" (applies to op words) */
+  char words_msg[96];
+  int seen_id, seen_op, seen_words, seen_opts;
+} decode_state;
+
+static void fail(decode_state *st, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void fail(decode_state *st, int code, const char *fmt, ...) {
+  va_list ap;
+  if (st->code) return;
+  st->code = code;
+  if (st->err && st->errlen) {
+    va_start(ap, fmt);
+    vsnprintf(st->err, st->errlen, fmt, ap);
+    va_end(ap);
+  }
+}
+
+static void fail_words(decode_state *st, int code, const char *msg) {
+  if (st->words_code) return;
+  st->words_code = code;
+  snprintf(st->words_msg, sizeof st->words_msg, "%s", msg);
+}
+
+static void set_err(decode_state *st, const char *msg) {
+  if (st->err && st->errlen) snprintf(st->err, st->errlen, "%s", msg);
+}
+
+/* Reads one value (the item `v` was just read at depth `depth`) for an
+ * option that must be a bool; nil means absent. */
+static int opt_bool(decode_state *st, const mp_item *v, const char *name, int *out) {
+  if (v->type == MP_NIL) return 0;
+  if (v->type != MP_BOOL) {
+    fail(st, PROTO_E_BAD_REQUEST, "opts.%s must be a bool", name);
+    return 0;
+  }
+  *out = v->b;
+  return 0;
+}
+
+static int decode_opts(mp_reader *r, const mp_item *m, proto_request *req,
+                       decode_state *st) {
+  for (uint32_t i = 0; i < m->n; i++) {
+    mp_item k, v;
+    if (mp_read(r, &k) || mp_skip_contents(r, &k, 3)) return -1;
+    if (mp_read(r, &v)) return -1;
+    if (mp_str_eq(&k, "variants")) {
+      opt_bool(st, &v, "variants", &req->opt_variants);
+    } else if (mp_str_eq(&k, "model_only")) {
+      opt_bool(st, &v, "model_only", &req->opt_model_only);
+    } else if (mp_str_eq(&k, "beam")) {
+      if (v.type == MP_UINT && v.u >= 1 && v.u <= PROTO_MAX_BEAM)
+        req->opt_beam = (int)v.u;
+      else if (v.type != MP_NIL)
+        fail(st, PROTO_E_BAD_REQUEST, "opts.beam must be an integer 1..%d",
+             PROTO_MAX_BEAM);
+    }
+    if (mp_skip_contents(r, &v, 3)) return -1;
+  }
+  return 0;
+}
+
+static int decode_words(mp_reader *r, const mp_item *a, const proto_limits *lim,
+                        proto_request *req, decode_state *st) {
+  uint32_t cap = lim->max_words < req->words_cap ? lim->max_words : req->words_cap;
+  if (a->n == 0) fail_words(st, PROTO_E_BAD_REQUEST, "words is empty");
+  if (a->n > cap) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "%u words, the limit is %u", (unsigned)a->n,
+             (unsigned)cap);
+    fail_words(st, PROTO_E_TOO_MANY_WORDS, msg);
+  }
+  for (uint32_t i = 0; i < a->n; i++) {
+    mp_item w;
+    if (mp_read(r, &w)) return -1;
+    if (w.type != MP_STR) {
+      fail_words(st, PROTO_E_BAD_REQUEST, "words must be strings");
+      if (mp_skip_contents(r, &w, 3)) return -1;
+      continue;
+    }
+    if (i < cap && req->words) {
+      req->words[i].ptr = w.ptr;
+      req->words[i].len = w.len;
+    }
+  }
+  req->n_words = a->n <= cap ? a->n : 0;
+  return 0;
+}
+
+/* Decodes the value of one top-level key; returns -1 on malformed msgpack. */
+static int decode_field(mp_reader *r, const mp_item *k, const proto_limits *lim,
+                        proto_request *req, decode_state *st) {
+  mp_item v;
+  if (mp_read(r, &v)) return -1;
+  if (mp_str_eq(k, "id")) {
+    if (st->seen_id++) fail(st, PROTO_E_BAD_REQUEST, "duplicate key \"id\"");
+    if (v.type == MP_UINT) {
+      req->id = v.u;
+      req->has_id = 1;
+    } else {
+      fail(st, PROTO_E_BAD_REQUEST, "id must be an unsigned integer");
+    }
+  } else if (mp_str_eq(k, "op")) {
+    if (st->seen_op++) fail(st, PROTO_E_BAD_REQUEST, "duplicate key \"op\"");
+    if (v.type != MP_STR) {
+      fail(st, PROTO_E_BAD_REQUEST, "op must be a string");
+    } else if (mp_str_eq(&v, "words")) {
+      req->op = PROTO_OP_WORDS;
+    } else if (mp_str_eq(&v, "ping")) {
+      req->op = PROTO_OP_PING;
+    } else if (mp_str_eq(&v, "stats")) {
+      req->op = PROTO_OP_STATS;
+    } else if (mp_str_eq(&v, "info")) {
+      req->op = PROTO_OP_INFO;
+    } else {
+      fail(st, PROTO_E_UNKNOWN_OP, "unknown op \"%.*s\"",
+           (int)(v.len > 32 ? 32 : v.len), v.ptr);
+    }
+  } else if (mp_str_eq(k, "words")) {
+    if (st->seen_words++) fail(st, PROTO_E_BAD_REQUEST, "duplicate key \"words\"");
+    if (v.type == MP_ARRAY) return decode_words(r, &v, lim, req, st);
+    fail_words(st, PROTO_E_BAD_REQUEST, "words must be an array of strings");
+  } else if (mp_str_eq(k, "opts")) {
+    if (st->seen_opts++) fail(st, PROTO_E_BAD_REQUEST, "duplicate key \"opts\"");
+    if (v.type == MP_MAP) return decode_opts(r, &v, req, st);
+    if (v.type != MP_NIL) fail(st, PROTO_E_BAD_REQUEST, "opts must be a map");
+  }
+  return mp_skip_contents(r, &v, 2);
+}
+
+int proto_request_decode(const void *payload, size_t len,
+                         const proto_limits *lim, proto_request *req,
+                         char *err, size_t errlen) {
+  decode_state st;
+  mp_reader r;
+  mp_item top;
+  memset(&st, 0, sizeof st);
+  st.err = err;
+  st.errlen = errlen;
+  if (err && errlen) err[0] = '\0';
+  req->id = 0;
+  req->has_id = 0;
+  req->op = PROTO_OP_NONE;
+  req->n_words = 0;
+  req->opt_variants = 0;
+  req->opt_model_only = 0;
+  req->opt_beam = 0;
+
+  mp_reader_init(&r, payload, len);
+  if (mp_read(&r, &top)) goto bad_msgpack;
+  if (top.type != MP_MAP) {
+    if (mp_skip_contents(&r, &top, 1) || r.p != r.end) goto bad_msgpack;
+    set_err(&st, "request is not a map");
+    return PROTO_E_BAD_REQUEST;
+  }
+  for (uint32_t i = 0; i < top.n; i++) {
+    mp_item k;
+    if (mp_read(&r, &k) || mp_skip_contents(&r, &k, 2)) goto bad_msgpack;
+    if (decode_field(&r, &k, lim, req, &st)) goto bad_msgpack;
+  }
+  if (r.p != r.end) {
+    set_err(&st, "trailing bytes after the request map");
+    req->n_words = 0;
+    return PROTO_E_BAD_MSGPACK;
+  }
+  if (st.code == PROTO_E_BAD_REQUEST) goto semantic;
+  if (!st.seen_id) {
+    set_err(&st, "missing \"id\"");
+    return PROTO_E_BAD_REQUEST;
+  }
+  if (!st.seen_op) {
+    set_err(&st, "missing \"op\"");
+    return PROTO_E_BAD_REQUEST;
+  }
+  if (st.code) goto semantic;
+  if (req->op == PROTO_OP_WORDS) {
+    if (!st.seen_words) {
+      set_err(&st, "op words needs \"words\"");
+      return PROTO_E_BAD_REQUEST;
+    }
+    if (st.words_code) {
+      set_err(&st, st.words_msg);
+      req->n_words = 0;
+      return st.words_code;
+    }
+  } else {
+    req->n_words = 0;
+  }
+  return PROTO_OK;
+
+semantic:
+  req->n_words = 0;
+  return st.code;
+bad_msgpack:
+  req->n_words = 0;
+  set_err(&st, "payload is not one well-formed msgpack object "
+               "(truncated, invalid, or nested too deep)");
+  return PROTO_E_BAD_MSGPACK;
+}
+
+int proto_encode_request(proto_buf *b, uint64_t id, enum proto_op op,
+                         const proto_slice *words, uint32_t n_words,
+                         int opt_variants, int opt_model_only, int opt_beam) {
+  int has_opts = opt_variants || opt_model_only || opt_beam > 0;
+  size_t mark = proto_frame_begin(b);
+  mp_put_map(b, 2 + (op == PROTO_OP_WORDS) + has_opts);
+  mp_put_cstr(b, "id");
+  mp_put_uint(b, id);
+  mp_put_cstr(b, "op");
+  mp_put_cstr(b, proto_op_name(op));
+  if (op == PROTO_OP_WORDS) {
+    mp_put_cstr(b, "words");
+    mp_put_array(b, n_words);
+    for (uint32_t i = 0; i < n_words; i++)
+      mp_put_str(b, words[i].ptr, words[i].len);
+  }
+  if (has_opts) {
+    mp_put_cstr(b, "opts");
+    mp_put_map(b, (uint32_t)(!!opt_variants + !!opt_model_only + (opt_beam > 0)));
+    if (opt_variants) {
+      mp_put_cstr(b, "variants");
+      mp_put_bool(b, 1);
+    }
+    if (opt_model_only) {
+      mp_put_cstr(b, "model_only");
+      mp_put_bool(b, 1);
+    }
+    if (opt_beam > 0) {
+      mp_put_cstr(b, "beam");
+      mp_put_uint(b, (uint64_t)opt_beam);
+    }
+  }
+  return proto_frame_end(b, mark);
+}
