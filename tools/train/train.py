@@ -1,0 +1,329 @@
+#!/usr/bin/python3
+# Trainer for rnninferd's default G2P network, arch 2 "bigru-attn".
+#
+# Why: rnninferd ships its own network, trained reproducibly on the standard
+# CMUdict split (g014b2b) on a 2-core CPU. The architecture is exactly the
+# one the C model runs (see /tmp/plan/PLAN.md, doc/model-format.md): a
+# bidirectional GRU encoder, a GRU decoder initialised from both encoder
+# ends, Luong "general" attention without input feeding, a tanh combination
+# layer and a softmax output. Because the decoder has no input feeding, the
+# teacher-forced decoder runs as one nn.GRU call over all steps, which keeps
+# a CPU epoch short. Packed sequences keep padding out of encoder states, so
+# the states match the C engine, which encodes each word alone.
+#
+# Data: words of g014b2b.train (lower-cased) with stressed prons derived
+# from the project's CMUdict (see common.stressed_targets). ~3% of the
+# training words (md5 hash) form the dev set used for every tuning choice
+# (lr decay, early stopping, best checkpoint). g014b2b.test is never read.
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common as C  # noqa: E402
+
+
+class BiGruAttn(nn.Module):
+    def __init__(self, G, P, E, H, D, Ed, dropout):
+        super().__init__()
+        self.enc_emb = nn.Embedding(G, E, padding_idx=C.PAD)
+        self.enc = nn.GRU(E, H, batch_first=True, bidirectional=True)
+        self.init = nn.Linear(2 * H, D)
+        self.dec_emb = nn.Embedding(P, Ed, padding_idx=C.PAD)
+        self.dec = nn.GRU(Ed, D, batch_first=True)
+        self.att = nn.Linear(2 * H, D, bias=False)
+        self.comb = nn.Linear(D + 2 * H, D)
+        self.fc = nn.Linear(D, P)
+        self.drop = nn.Dropout(dropout)
+        self.H, self.D = H, D
+
+    def encode(self, x, xlen):
+        e = self.drop(self.enc_emb(x))
+        if bool((xlen == x.size(1)).all()):
+            # equal-length batch (training buckets): no padding, fused path
+            enc, hn = self.enc(e)
+        else:
+            packed = pack_padded_sequence(e, xlen.cpu(), batch_first=True, enforce_sorted=False)
+            out, hn = self.enc(packed)
+            enc, _ = pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
+        # hn[0]: forward state after the last real token (f_{T-1}); hn[1]: backward after token 0 (b_0)
+        h0 = torch.tanh(self.init(torch.cat([hn[0], hn[1]], dim=1)))
+        keys = self.att(enc)
+        mask = torch.arange(x.size(1), device=x.device)[None, :] < xlen[:, None]
+        return enc, keys, mask, h0
+
+    def attend(self, h, enc, keys, mask):
+        # h: (B, T_dec, D)
+        sc = torch.bmm(h, keys.transpose(1, 2))
+        sc = sc.masked_fill(~mask[:, None, :], float('-inf'))
+        alpha = torch.softmax(sc, dim=-1)
+        ctx = torch.bmm(alpha, enc)
+        a = torch.tanh(self.comb(torch.cat([h, ctx], dim=-1)))
+        return self.fc(self.drop(a))
+
+    def forward(self, x, xlen, yin):
+        enc, keys, mask, h0 = self.encode(x, xlen)
+        d = self.drop(self.dec_emb(yin))
+        h, _ = self.dec(d, h0[None])
+        return self.attend(h, self.drop(enc), keys, mask)
+
+    @torch.no_grad()
+    def greedy(self, x, xlen, max_len):
+        enc, keys, mask, h = self.encode(x, xlen)
+        B = x.size(0)
+        prev = torch.full((B,), C.BOS, dtype=torch.long)
+        out = torch.zeros((B, max_len), dtype=torch.long)
+        done = torch.zeros(B, dtype=torch.bool)
+        h = h[None]
+        first_logits = None
+        for t in range(max_len):
+            o, h = self.dec(self.dec_emb(prev)[:, None, :], h)
+            logits = self.attend(o, enc, keys, mask)[:, 0, :]
+            if first_logits is None:
+                first_logits = logits.clone()
+            prev = logits.argmax(dim=-1)
+            out[:, t] = torch.where(done, torch.full_like(prev, C.EOS), prev)
+            done |= prev == C.EOS
+            if bool(done.all()):
+                break
+        return out, first_logits
+
+
+def encode_word(word, gidx):
+    return [gidx.get(ch, C.UNK) for ch in word] + [C.EOS_G]
+
+
+def make_batches(examples, batch_size, rng):
+    """Equal-input-length buckets (no encoder padding at all), shuffled within a bucket,
+    cut into batches of at most batch_size; batch order shuffled."""
+    buckets = {}
+    for i, (x, _) in enumerate(examples):
+        buckets.setdefault(len(x), []).append(i)
+    batches = []
+    for n in sorted(buckets):
+        idx = buckets[n]
+        rng.shuffle(idx)
+        k = max(1, round(len(idx) / batch_size))
+        step = math.ceil(len(idx) / k)
+        batches += [idx[i:i + step] for i in range(0, len(idx), step)]
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(examples, idxs):
+    xs = [examples[i][0] for i in idxs]
+    ys = [examples[i][1] for i in idxs]
+    B = len(idxs)
+    Tx = max(len(s) for s in xs)
+    Ty = max(len(s) for s in ys) + 1
+    x = torch.zeros((B, Tx), dtype=torch.long)
+    yin = torch.zeros((B, Ty), dtype=torch.long)
+    yout = torch.zeros((B, Ty), dtype=torch.long)
+    for b, (s, y) in enumerate(zip(xs, ys)):
+        x[b, :len(s)] = torch.tensor(s)
+        yin[b, :len(y) + 1] = torch.tensor([C.BOS] + y)
+        yout[b, :len(y) + 1] = torch.tensor(y + [C.EOS])
+    xlen = torch.tensor([len(s) for s in xs])
+    return x, xlen, yin, yout
+
+
+def decode_words(model, words, gidx, max_len, batch=512):
+    model.eval()
+    preds = {}
+    logits0 = {}
+    order = sorted(words, key=len)
+    for i in range(0, len(order), batch):
+        ws = order[i:i + batch]
+        xs = [encode_word(w, gidx) for w in ws]
+        Tx = max(len(s) for s in xs)
+        x = torch.zeros((len(ws), Tx), dtype=torch.long)
+        for b, s in enumerate(xs):
+            x[b, :len(s)] = torch.tensor(s)
+        xlen = torch.tensor([len(s) for s in xs])
+        out, l0 = model.greedy(x, xlen, max_len)
+        for b, w in enumerate(ws):
+            ph = []
+            for t in out[b].tolist():
+                if t == C.EOS:
+                    break
+                ph.append(C.PHONEMES[t])
+            preds[w] = ' '.join(ph)
+            logits0[w] = l0[b].numpy()
+    return preds, logits0
+
+
+def export_npz(model, path, max_len):
+    sd = {k: v.detach().cpu().numpy().astype(np.float32) for k, v in model.state_dict().items()}
+    arrays = {
+        'enc_emb': sd['enc_emb.weight'],
+        'encf_w_ih': sd['enc.weight_ih_l0'], 'encf_w_hh': sd['enc.weight_hh_l0'],
+        'encf_b_ih': sd['enc.bias_ih_l0'], 'encf_b_hh': sd['enc.bias_hh_l0'],
+        'encb_w_ih': sd['enc.weight_ih_l0_reverse'], 'encb_w_hh': sd['enc.weight_hh_l0_reverse'],
+        'encb_b_ih': sd['enc.bias_ih_l0_reverse'], 'encb_b_hh': sd['enc.bias_hh_l0_reverse'],
+        'init_w': sd['init.weight'], 'init_b': sd['init.bias'],
+        'dec_emb': sd['dec_emb.weight'],
+        'dec_w_ih': sd['dec.weight_ih_l0'], 'dec_w_hh': sd['dec.weight_hh_l0'],
+        'dec_b_ih': sd['dec.bias_ih_l0'], 'dec_b_hh': sd['dec.bias_hh_l0'],
+        'att_w': sd['att.weight'],
+        'comb_w': sd['comb.weight'], 'comb_b': sd['comb.bias'],
+        'fc_w': sd['fc.weight'], 'fc_b': sd['fc.bias'],
+        'graphemes': np.frombuffer('\n'.join(C.GRAPHEMES).encode('utf-8'), dtype=np.uint8),
+        'phonemes': np.frombuffer('\n'.join(C.PHONEMES).encode('utf-8'), dtype=np.uint8),
+        'max_len': np.array([max_len], dtype=np.int32),
+        'arch': np.frombuffer(b'bigru-attn', dtype=np.uint8),
+    }
+    arrays = {k: np.ascontiguousarray(v) for k, v in arrays.items()}
+    tmp = path + '.tmp.npz'
+    np.savez(tmp, **arrays)
+    os.replace(tmp, path)
+
+
+def log(msg, f):
+    line = time.strftime('%H:%M:%S ') + msg
+    print(line, flush=True)
+    f.write(line + '\n')
+    f.flush()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument('--out', default='/tmp/train')
+    ap.add_argument('--emb', type=int, default=128, help='grapheme and phoneme embedding width')
+    ap.add_argument('--hidden', type=int, default=256, help='H per encoder direction')
+    ap.add_argument('--dec', type=int, default=256, help='decoder width D')
+    ap.add_argument('--dropout', type=float, default=0.25)
+    ap.add_argument('--batch', type=int, default=256)
+    ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--min-lr', type=float, default=6e-5)
+    ap.add_argument('--label-smoothing', type=float, default=0.1)
+    ap.add_argument('--clip', type=float, default=5.0)
+    ap.add_argument('--epochs', type=int, default=40)
+    ap.add_argument('--patience', type=int, default=5, help='early stop after this many evals without dev gain')
+    ap.add_argument('--deadline', default='', help='HH:MM UTC; stop starting epochs that would end after it')
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--max-steps', type=int, default=0, help='stop after N steps (timing check)')
+    ap.add_argument('--smoke', type=int, default=0, help='use only N training examples and N dev words (smoke test)')
+    ap.add_argument('--resume', action='store_true')
+    args = ap.parse_args()
+
+    torch.set_num_threads(int(os.environ.get("G2P_TORCH_THREADS", "1")))
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+    logf = open(os.path.join(args.out, 'train.log'), 'a')
+    log('args ' + json.dumps(vars(args)), logf)
+
+    cmu = C.load_cmudict()
+    split = C.load_split(os.path.join(C.SPLIT_DIR, 'g014b2b.train'))
+    targets, counts = C.stressed_targets(split, cmu)
+    log('data ' + json.dumps(counts), logf)
+    gidx = {g: i for i, g in enumerate(C.GRAPHEMES)}
+    pidx = {p: i for i, p in enumerate(C.PHONEMES)}
+    train, dev_refs = [], {}
+    for w in sorted(targets):
+        if C.is_dev(w):
+            dev_refs[w] = split[w]
+            continue
+        for p in targets[w]:
+            train.append((encode_word(w, gidx), [pidx[s] for s in p.split()]))
+    if args.smoke:
+        train = train[::max(1, len(train) // args.smoke)][:args.smoke]
+        dev_refs = dict(list(dev_refs.items())[:args.smoke])
+    log('train examples %d, dev words %d' % (len(train), len(dev_refs)), logf)
+
+    model = BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), args.emb, args.hidden, args.dec, args.emb, args.dropout)
+    nparams = sum(p.numel() for p in model.parameters())
+    log('params %d' % nparams, logf)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode='min', factor=0.5, patience=1, min_lr=args.min_lr)
+    state = dict(epoch=0, best_wer=1e9, best_epoch=0, bad=0, step=0, wall=0.0)
+    ck_last = os.path.join(args.out, 'ckpt_last.pt')
+    ck_best = os.path.join(args.out, 'ckpt_best.pt')
+    if args.resume and os.path.exists(ck_last):
+        ck = torch.load(ck_last)
+        model.load_state_dict(ck['model'])
+        opt.load_state_dict(ck['opt'])
+        sched.load_state_dict(ck['sched'])
+        state = ck['state']
+        torch.set_rng_state(ck['torch_rng'])
+        log('resumed at epoch %d' % state['epoch'], logf)
+
+    deadline = None
+    if args.deadline:
+        hh, mm = map(int, args.deadline.split(':'))
+        now = time.gmtime()
+        deadline = time.time() + ((hh * 60 + mm) - (now.tm_hour * 60 + now.tm_min)) * 60 - now.tm_sec
+    lossf = nn.CrossEntropyLoss(ignore_index=C.PAD, label_smoothing=args.label_smoothing)
+    while state['epoch'] < args.epochs:
+        ep = state['epoch'] + 1
+        t0 = time.time()
+        rng = random.Random(args.seed * 1000 + ep)
+        torch.manual_seed(args.seed * 1000 + ep)
+        model.train()
+        tot, nb = 0.0, 0
+        for bi, idxs in enumerate(make_batches(train, args.batch, rng)):
+            x, xlen, yin, yout = collate(train, idxs)
+            logits = model(x, xlen, yin)
+            loss = lossf(logits.reshape(-1, logits.size(-1)), yout.reshape(-1))
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), args.clip)
+            opt.step()
+            tot += loss.item()
+            nb += 1
+            state['step'] += 1
+            if bi % 100 == 0:
+                log('ep %d batch %d loss %.4f (%.1f ms/step)' % (ep, bi, loss.item(), 1000 * (time.time() - t0) / (bi + 1)), logf)
+            if args.max_steps and state['step'] >= args.max_steps:
+                log('max steps reached: %.1f ms/step' % (1000 * (time.time() - t0) / nb), logf)
+                return
+        t_train = time.time() - t0
+        preds, _ = decode_words(model, list(dev_refs), gidx, C.MAX_LEN)
+        wer, per, n = C.score(preds, dev_refs, stressless=True)
+        sched.step(wer)
+        dt = time.time() - t0
+        state['wall'] += dt
+        state['epoch'] = ep
+        improved = wer < state['best_wer']
+        if improved:
+            state['best_wer'], state['best_epoch'], state['bad'] = wer, ep, 0
+        else:
+            state['bad'] += 1
+        log('epoch %d loss %.4f dev WER %.2f PER %.2f (n=%d) lr %.2e train %.0fs total %.0fs%s' % (
+            ep, tot / nb, wer, per, n, opt.param_groups[0]['lr'], t_train, dt, ' *best*' if improved else ''), logf)
+        ck = dict(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), state=state,
+                  torch_rng=torch.get_rng_state(), args=vars(args))
+        torch.save(ck, ck_last + '.tmp')
+        os.replace(ck_last + '.tmp', ck_last)
+        if improved:
+            torch.save(ck, ck_best + '.tmp')
+            os.replace(ck_best + '.tmp', ck_best)
+            export_npz(model, os.path.join(args.out, 'best.npz'), C.MAX_LEN)
+        if ep == 1:
+            export_npz(model, os.path.join(args.out, 'early.npz'), C.MAX_LEN)
+        if state['bad'] >= args.patience:
+            log('early stop: no dev gain for %d epochs' % state['bad'], logf)
+            break
+        if deadline is not None and time.time() + dt > deadline:
+            log('deadline: next epoch would end after %s UTC' % args.deadline, logf)
+            break
+    log('done: best dev WER %.2f at epoch %d, wall %.0fs' % (state['best_wer'], state['best_epoch'], state['wall']), logf)
+    ck = torch.load(ck_best)
+    model.load_state_dict(ck['model'])
+    export_npz(model, os.path.join(args.out, 'final.npz'), C.MAX_LEN)
+    log('exported %s' % os.path.join(args.out, 'final.npz'), logf)
+
+
+if __name__ == '__main__':
+    main()
