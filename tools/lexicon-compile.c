@@ -384,7 +384,7 @@ int main(int argc, char **argv) {
         free(e->text);
         continue;
       }
-      if (e->variant != expect) c.gaps++;
+      if (kept > first_kept && e->variant != expect) c.gaps++;
       expect = e->variant + 1;
       ents[kept++] = *e;
       str_bytes += e->text_len;
