@@ -68,7 +68,8 @@ trap 'exit 130' INT TERM
 echo "e2e.sh: daemon: $B/daemon/rnninferd, lexicon $LEX, model ${MODEL:-none}" >&2
 # shellcheck disable=SC2086
 "$B/daemon/rnninferd" --socket "$T/d.sock" --lexicon "$LEX" \
-  ${MODEL:+--model "$MODEL"} ${E2E_DAEMON_ARGS:-} 2>"$OUT/daemon.log" &
+  ${MODEL:+--model "$MODEL"} ${MODEL:---no-model} ${E2E_DAEMON_ARGS:-} \
+  2>"$OUT/daemon.log" &
 DPID=$!
 "$B/bench/e2e-echo" --socket "$T/e.sock" &
 EPID=$!
@@ -122,9 +123,10 @@ for kind in dict1 net1; do
   awk -v p="open.$kind." '
     index($1, p) == 1 { split(substr($1, length(p) + 1), a, "."); s = a[1]; f = a[2]
       v[s, f] = $2; if (!(s in have)) { have[s] = 1; ord[++n] = s } }
-    END { print "# offered_rps achieved_rps p50_us p99_us p999_us"
+    END { print "# offered_rps achieved_rps p50_us p99_us p999_us client_lag_max_us client_cpu daemon_cpu"
       for (i = 1; i <= n; i++) { s = ord[i]
-        print v[s, "offered"], v[s, "achieved"], v[s, "p50_us"], v[s, "p99_us"], v[s, "p999_us"] } }' \
+        print v[s, "offered"], v[s, "achieved"], v[s, "p50_us"], v[s, "p99_us"], v[s, "p999_us"],
+          v[s, "max_lag_us"], v[s, "client_cpu"], v[s, "daemon_cpu"] } }' \
     "$OUT/median.txt" >"$OUT/open-$kind.dat"
 done
 
@@ -156,7 +158,9 @@ fmt() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { if (v >= 100) printf "%.0f", v; el
 big() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { printf "%.0f", v }' | sed -e :a -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/;ta' || printf 'n/a'; }
 yesno() { awk -v c="$1" 'BEGIN { print (c ? "yes" : "**no**") }'; }
 
-ECHO=$(get closed.echo.p50_us)
+# The bare round trip is the faster of the two echo servers (the stricter bar).
+ECHO=$(awk -v a="$(get closed.echo.p50_us)" -v b="$(get closed.echo_uv.p50_us)" \
+  'BEGIN { if (b != "" && (a == "" || b + 0 < a + 0)) a = b; print a }')
 DICT=$(get closed.dict.p50_us)
 NET=$(get closed.net.p50_us)
 ENG=$(get engine.net.p50_us)
@@ -169,13 +173,13 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo "| measurement | result | issue-6 target | met |"
   echo "|---|---|---|---|"
   echo "| bare echo round trip, blocking server, $(get closed.echo.frame_bytes)-byte frames (p50 / p99 / p99.9) | $(lat echo) | baseline | |"
-  echo "| bare echo round trip, libuv server | $(lat echo_uv) | | |"
+  echo "| bare echo round trip, libuv server | $(lat echo_uv) | bare p50 = the faster echo: $(fmt "$ECHO") us | |"
   echo "| ping | $(lat ping) | | |"
-  echo "| dictionary word \`aardvark\` | $(lat dict) | p50 <= 1.5 x echo p50 = $(fmt "$(awk -v e="$ECHO" 'BEGIN { print 1.5 * e }')") us (ratio $(awk -v d="$DICT" -v e="$ECHO" 'BEGIN { printf "%.2f", d / e }')) | $(yesno "$(awk -v d="$DICT" -v e="$ECHO" 'BEGIN { print d <= 1.5 * e }')") |"
+  echo "| dictionary word \`aardvark\` | $(lat dict) | p50 <= 1.5 x bare p50 = $(fmt "$(awk -v e="$ECHO" 'BEGIN { print (1.5 * e) }')") us (ratio $(awk -v d="$DICT" -v e="$ECHO" 'BEGIN { printf "%.2f", d / e }')) | $(yesno "$(awk -v d="$DICT" -v e="$ECHO" 'BEGIN { print (d <= 1.5 * e) }')") |"
   if [ -n "$NET" ]; then
     if [ -n "$ENG" ]; then
-      BUDGET=$(awk -v e="$ECHO" -v k="$ENG" 'BEGIN { print e + k + 10 }')
-      echo "| network word \`kubernetes\` | $(lat net) | p50 <= echo p50 + engine p50 + 10 us = $(fmt "$ECHO") + $(fmt "$ENG") + 10 = $(fmt "$BUDGET") us | $(yesno "$(awk -v n="$NET" -v b="$BUDGET" 'BEGIN { print n <= b }')") |"
+      BUDGET=$(awk -v e="$ECHO" -v k="$ENG" 'BEGIN { print (e + k + 10) }')
+      echo "| network word \`kubernetes\` | $(lat net) | p50 <= bare p50 + engine p50 + 10 us = $(fmt "$ECHO") + $(fmt "$ENG") + 10 = $(fmt "$BUDGET") us | $(yesno "$(awk -v n="$NET" -v b="$BUDGET" 'BEGIN { print (n <= b) }')") |"
     else
       echo "| network word \`kubernetes\` | $(lat net) | (no engine timing) | |"
     fi
@@ -187,16 +191,16 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo "| peak, dictionary, 1 word/request ($(get peak.conns) conns x $(get peak.window) pipelined) | $(big "$B1") words/s | | |"
   echo "| peak, dictionary, 32 words/request | $(big "$BN") words/s | | |"
   G=$(get peak.dict.batch_gain)
-  [ -n "$G" ] && echo "| batching gain, dictionary | x$(awk -v g="$G" 'BEGIN { printf "%.1f", g }') | >= 2 | $(yesno "$(awk -v g="$G" 'BEGIN { print g >= 2 }')") |"
+  [ -n "$G" ] && echo "| batching gain, dictionary | x$(awk -v g="$G" 'BEGIN { printf "%.1f", g }') | >= 2 | $(yesno "$(awk -v g="$G" 'BEGIN { print (g >= 2) }')") |"
   N1=$(get peak.net1.words_per_s); NN=$(get peak.net32.words_per_s)
   if [ -n "$N1" ]; then
     echo "| peak, network, 1 word/request | $(big "$N1") words/s | | |"
     echo "| peak, network, 32 words/request | $(big "$NN") words/s | | |"
     G=$(get peak.net.batch_gain)
-    echo "| batching gain, network | x$(awk -v g="$G" 'BEGIN { printf "%.1f", g }') | >= 2 | $(yesno "$(awk -v g="$G" 'BEGIN { print g >= 2 }')") |"
+    echo "| batching gain, network | x$(awk -v g="$G" 'BEGIN { printf "%.1f", g }') | >= 2 | $(yesno "$(awk -v g="$G" 'BEGIN { print (g >= 2) }')") |"
   fi
   for kind in dict1 net1; do
-    [ -s "$OUT/open-$kind.dat" ] || continue
+    [ "$(wc -l <"$OUT/open-$kind.dat")" -gt 1 ] || continue
     K=$(awk 'NR > 1 && $4 != "" && $4 + 0 < 1000 && $2 >= 0.95 * $1 { r = $1 } END { if (r) printf "%.0f", r }' "$OUT/open-$kind.dat")
     SAT=$(awk 'NR > 1 && $2 != "" { if ($2 > m) m = $2 } END { printf "%.0f", m }' "$OUT/open-$kind.dat")
     echo "| open loop, $kind, $(get open.conns) conns, Poisson: highest offered rate with p99 < 1 ms / highest achieved | $(big "${K:-0}") / $(big "$SAT") req/s | | |"
@@ -204,7 +208,7 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo "| daemon VmRSS before / after / high-water | $(big "$(get first.rss.before_kb)") / $(big "$(get last.rss.after_kb)") / $(big "$(get rss.hwm_kb)") KiB | reported | |"
   if [ "$LONG" != 0 ]; then
     SP=$(get long.rss_spread_kb)
-    echo "| VmRSS over $(get long.seconds) s at $(big "$(get long.rate)") req/s (mixed dict/network; min..max) | $(big "$(get long.rss_min_kb)")..$(big "$(get long.rss_max_kb)") KiB (spread $(big "$SP") KiB; p50 $(fmt "$(get long.p50_us)") us, p99 $(fmt "$(get long.p99_us)") us) | flat within 1 MiB | $(yesno "$(awk -v s="$SP" 'BEGIN { print s != "" && s <= 1024 }')") |"
+    echo "| VmRSS over $(get long.seconds) s at $(big "$(get long.rate)") req/s (mixed dict/network; min..max) | $(big "$(get long.rss_min_kb)")..$(big "$(get long.rss_max_kb)") KiB (spread $(big "$SP") KiB; p50 $(fmt "$(get long.p50_us)") us, p99 $(fmt "$(get long.p99_us)") us) | flat within 1 MiB | $(yesno "$(awk -v s="$SP" 'BEGIN { print (s != "" && s <= 1024) }')") |"
   fi
 } >"$OUT/e2e-table.md"
 cat "$OUT/e2e-table.md"
@@ -220,6 +224,7 @@ set grid
 set key top left
 set xlabel 'offered load (requests/s, Poisson, $(get open.conns) connections)'
 set ylabel 'latency (us)'
+set format x '%.0s%c'
 set title 'dictionary word per request'
 plot '$OUT/open-dict1.dat' using 1:3 with linespoints title 'p50', \
      '' using 1:4 with linespoints title 'p99', \
