@@ -21,6 +21,7 @@
 #   E2E_LEXICON=FILE    default BUILD_DIR/data/cmudict.lex
 #   E2E_DAEMON_ARGS=..  extra daemon flags (e.g. "--workers 1")
 #   E2E_CLIENT_ARGS=..  extra e2e-client flags
+#   E2E_DAEMON_PREFIX / E2E_CLIENT_PREFIX  command prefixes, e.g. "taskset -c 0"
 #   E2E_OUT=DIR         output directory (default BUILD_DIR/bench/out)
 # Outputs in E2E_OUT: e2e-table.md, e2e-latency.png, e2e-rss.png (long run),
 # open-*.dat, rss.dat, raw per-run results (run*.txt) and the daemon log.
@@ -67,7 +68,7 @@ trap 'exit 130' INT TERM
 
 echo "e2e.sh: daemon: $B/daemon/rnninferd, lexicon $LEX, model ${MODEL:-none}" >&2
 # shellcheck disable=SC2086
-"$B/daemon/rnninferd" --socket "$T/d.sock" --lexicon "$LEX" \
+${E2E_DAEMON_PREFIX:-} "$B/daemon/rnninferd" --socket "$T/d.sock" --lexicon "$LEX" \
   ${MODEL:+--model "$MODEL"} ${MODEL:---no-model} ${E2E_DAEMON_ARGS:-} \
   2>"$OUT/daemon.log" &
 DPID=$!
@@ -90,7 +91,7 @@ while [ "$i" -le "$RUNS" ]; do
   echo "e2e.sh: client run $i of $RUNS" >&2
   mkdir -p "$OUT/run$i"
   # shellcheck disable=SC2086
-  "$B/bench/e2e-client" --socket "$T/d.sock" --echo "$T/e.sock" \
+  ${E2E_CLIENT_PREFIX:-} "$B/bench/e2e-client" --socket "$T/d.sock" --echo "$T/e.sock" \
     --echo-uv "$T/u.sock" --pid "$DPID" --out "$OUT/run$i" \
     $QUICKARGS ${E2E_CLIENT_ARGS:-} >"$OUT/run$i.txt"
   i=$((i + 1))
@@ -142,7 +143,7 @@ if [ "$LONG" != 0 ]; then
   echo "e2e.sh: long run: $LONG s at $RATE req/s" >&2
   mkdir -p "$OUT/long"
   # shellcheck disable=SC2086
-  "$B/bench/e2e-client" --socket "$T/d.sock" --pid "$DPID" --out "$OUT/long" \
+  ${E2E_CLIENT_PREFIX:-} "$B/bench/e2e-client" --socket "$T/d.sock" --pid "$DPID" --out "$OUT/long" \
     --phases none --duration "$LONG" --rate "$RATE" \
     --rss-every "${E2E_RSS_EVERY:-5}" ${E2E_CLIENT_ARGS:-} >"$OUT/long.txt"
   grep '^long\.' "$OUT/long.txt" >>"$OUT/median.txt"
