@@ -1,0 +1,47 @@
+#!/bin/sh
+# eval-model.sh -- CI guard on the shipped model's accuracy (issue 5).
+#
+# Runs tools/g2p-eval network-only (greedy) on the standard CMUdict test set
+# and fails if the stressless WER is more than 0.5 points above what
+# models/MODEL_CARD.md promises in its line
+#   Stressless WER on g014b2b.test (greedy, network only): NN.NN%
+# Skips (77) when the model or the shared test set is absent. EVAL_MODEL,
+# EVAL_CARD, EVAL_TEST and EVAL_MARGIN override the defaults (used by
+# tests/eval-test.sh to exercise this logic on a small set).
+set -eu
+src=${top_srcdir:?}
+b=${top_builddir:?}
+model=${EVAL_MODEL:-$src/models/cmudict-bigru.g2pm}
+card=${EVAL_CARD:-$src/models/MODEL_CARD.md}
+test_set=${EVAL_TEST:-$src/../shared/data/cmudict-split/g014b2b.test}
+margin=${EVAL_MARGIN:-0.5}
+
+if [ ! -f "$model" ]; then
+  echo "SKIP: no shipped model at $model"; exit 77
+fi
+if [ ! -f "$test_set" ]; then
+  echo "SKIP: test set $test_set absent (needs ../shared/data)"; exit 77
+fi
+if [ ! -f "$card" ]; then
+  echo "FAIL: $model has no model card at $card"; exit 1
+fi
+card_wer=$(sed -n 's/^Stressless WER on g014b2b\.test (greedy, network only): *\([0-9][0-9]*\.[0-9][0-9]*\)%.*$/\1/p' "$card" | head -n 1)
+if [ -z "$card_wer" ]; then
+  echo "FAIL: $card lacks the line 'Stressless WER on g014b2b.test (greedy, network only): NN.NN%'"
+  exit 1
+fi
+
+out=$("$b/tools/g2p-eval" --model "$model" --model-only --beam 1 \
+  --ref-lexicon "$b/data/cmudict.lex" "$test_set") || {
+  echo "FAIL: g2p-eval failed"; echo "$out"; exit 1; }
+echo "$out"
+wer=$(echo "$out" | sed -n 's/^stressless_wer: //p')
+answered=$(echo "$out" | sed -n 's/^answered_model: //p')
+if [ -z "$wer" ] || [ "${answered:-0}" -eq 0 ]; then
+  echo "FAIL: the model answered no word"; exit 1
+fi
+if awk -v w="$wer" -v c="$card_wer" -v m="$margin" 'BEGIN { exit !(w + 0 <= c + m + 1e-9) }'; then
+  echo "PASS: stressless WER $wer% <= card $card_wer% + $margin"
+else
+  echo "FAIL: stressless WER $wer% > card $card_wer% + $margin"; exit 1
+fi
