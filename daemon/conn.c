@@ -1,0 +1,287 @@
+/* conn.c -- per-connection reading, framing and writing (see conn.h).
+ *
+ * The read buffer holds at most one partial frame after processing (the
+ * complete ones are answered at once, in order), so reading into its free
+ * tail never runs out of room. A frame error (length 0 or over max_frame)
+ * is answered with an error frame and the connection is closed once it is
+ * written; a peer that ends the stream mid-frame just loses that
+ * connection. Nothing here allocates once the slot exists. */
+#include "daemon/conn.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon/log.h"
+#include "daemon/server.h"
+
+static void conn_process(conn *c);
+static void conn_flush(conn *c);
+static void conn_maybe_finish(conn *c);
+static void conn_read_start(conn *c);
+static void conn_read_stop(conn *c);
+static void on_close(uv_handle_t *h);
+
+int conn_slot_init(conn *c, struct server *srv, uint32_t slot) {
+  memset(c, 0, sizeof *c);
+  c->srv = srv;
+  c->slot = slot;
+  c->rcap = (size_t)srv->cfg->lim.max_frame + PROTO_HEADER_BYTES;
+  c->rbuf = malloc(c->rcap);
+  c->out[0] = malloc(srv->cfg->max_output);
+  c->out[1] = malloc(srv->cfg->max_output);
+  if (!c->rbuf || !c->out[0] || !c->out[1]) {
+    conn_slot_destroy(c);
+    return -1;
+  }
+  return 0;
+}
+
+void conn_slot_destroy(conn *c) {
+  free(c->rbuf);
+  free(c->out[0]);
+  free(c->out[1]);
+  c->rbuf = c->out[0] = c->out[1] = NULL;
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
+  conn *c = h->data;
+  (void)suggested;
+  buf->base = c->rbuf + c->rlen;
+  buf->len = c->rcap - c->rlen;
+}
+
+static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf) {
+  conn *c = st->data;
+  (void)buf;
+  if (nread > 0) {
+    c->rlen += (size_t)nread;
+    c->srv->stats.bytes_in += (uint64_t)nread;
+    conn_process(c);
+    return;
+  }
+  if (nread == 0) return; /* EAGAIN */
+  conn_read_stop(c);
+  if (nread == UV_EOF) {
+    c->eof = 1;
+    conn_maybe_finish(c);
+    return;
+  }
+  log_debug("conn %llu: read: %s", (unsigned long long)c->serial,
+            uv_strerror((int)nread));
+  conn_close(c);
+}
+
+static void conn_read_start(conn *c) {
+  if (c->reading || c->eof || c->fatal || c->closing || c->blocked) return;
+  int rc = uv_read_start((uv_stream_t *)&c->pipe, on_alloc, on_read);
+  if (rc != 0) {
+    log_warn("conn %llu: read start: %s", (unsigned long long)c->serial,
+             uv_strerror(rc));
+    conn_close(c);
+    return;
+  }
+  c->reading = 1;
+}
+
+static void conn_read_stop(conn *c) {
+  if (!c->reading) return;
+  uv_read_stop((uv_stream_t *)&c->pipe);
+  c->reading = 0;
+}
+
+static void on_write(uv_write_t *req, int status) {
+  conn *c = req->data;
+  c->writing = 0;
+  if (status < 0) {
+    if (status != UV_ECANCELED)
+      log_debug("conn %llu: write: %s", (unsigned long long)c->serial,
+                uv_strerror(status));
+    conn_close(c);
+    return;
+  }
+  c->srv->stats.bytes_out += c->send_len;
+  c->send_len = 0;
+  if (c->blocked) {
+    c->blocked = 0;
+    conn_process(c); /* resumes reading when everything fit */
+  } else {
+    conn_flush(c);
+    conn_maybe_finish(c);
+  }
+}
+
+/* Hands the fill buffer to libuv and swaps in the other one. */
+static void conn_flush(conn *c) {
+  if (c->writing || c->closing || c->fill.len == 0) return;
+  uv_buf_t b = uv_buf_init(c->fill.data, (unsigned)c->fill.len);
+  c->wreq.data = c;
+  int rc = uv_write(&c->wreq, (uv_stream_t *)&c->pipe, &b, 1, on_write);
+  if (rc != 0) {
+    log_debug("conn %llu: write: %s", (unsigned long long)c->serial,
+              uv_strerror(rc));
+    conn_close(c);
+    return;
+  }
+  c->writing = 1;
+  c->send_len = c->fill.len;
+  c->fill_idx ^= 1;
+  proto_buf_init(&c->fill, c->out[c->fill_idx], c->srv->cfg->max_output);
+}
+
+/* A reply needs room that only a finished write can give. */
+static void conn_block(conn *c) {
+  c->blocked = 1;
+  conn_read_stop(c);
+}
+
+/* Makes room for one more reply: returns 1 when the caller may retry at
+ * once (the fill buffer was handed to the writer), 0 when it must wait. */
+static int conn_make_room(conn *c) {
+  if (c->writing || c->fill.len == 0) return 0;
+  conn_flush(c);
+  return !c->closing && c->fill.len == 0;
+}
+
+/* Emits the pending frame error reply. 0 when written to the fill buffer,
+ * -1 when it must wait for the write in flight. */
+static int conn_emit_frame_error(conn *c) {
+  char msg[128];
+  const proto_limits *lim = &c->srv->cfg->lim;
+  if (c->frame_err == PROTO_E_FRAME_TOO_LARGE)
+    snprintf(msg, sizeof msg, "frame length %u exceeds the limit of %u bytes",
+             c->frame_err_len, lim->max_frame);
+  else
+    snprintf(msg, sizeof msg, "frame length must be 1..%u, got %u",
+             lim->max_frame, c->frame_err_len);
+  while (dispatch_error(&c->srv->disp, &c->fill, 0, c->frame_err, msg) != 0)
+    if (!conn_make_room(c)) return -1;
+  log_debug("conn %llu: %s; closing", (unsigned long long)c->serial, msg);
+  c->frame_err = 0;
+  return 0;
+}
+
+static void conn_process(conn *c) {
+  server *s = c->srv;
+  const proto_limits *lim = &s->cfg->lim;
+  while (!c->closing && !c->fatal) {
+    size_t avail = c->rlen - c->roff;
+    if (avail < PROTO_HEADER_BYTES) break;
+    uint32_t len = proto_frame_length(c->rbuf + c->roff);
+    int fc = proto_frame_check(len, lim);
+    if (fc != PROTO_OK) {
+      /* the stream cannot be resynchronised: answer, flush, close */
+      c->frame_err = fc;
+      c->frame_err_len = len;
+      c->fatal = 1;
+      conn_read_stop(c);
+      c->rlen = c->roff = 0;
+      break;
+    }
+    if (avail - PROTO_HEADER_BYTES < len) break;
+    const char *payload = c->rbuf + c->roff + PROTO_HEADER_BYTES;
+    if (dispatch_request(&s->disp, payload, len, &c->fill,
+                         c->fill.len == 0) != 0) {
+      if (conn_make_room(c)) continue;
+      if (c->closing) return;
+      conn_block(c);
+      return;
+    }
+    c->roff += PROTO_HEADER_BYTES + len;
+  }
+  if (c->closing) return;
+  if (c->frame_err && conn_emit_frame_error(c) != 0) {
+    if (!c->closing) conn_block(c);
+    return;
+  }
+  /* keep only the partial frame, at the front */
+  if (c->roff > 0) {
+    size_t rest = c->rlen - c->roff;
+    if (rest > 0) memmove(c->rbuf, c->rbuf + c->roff, rest);
+    c->rlen = rest;
+    c->roff = 0;
+  }
+  conn_flush(c);
+  if (c->closing) return;
+  conn_read_start(c);
+  conn_maybe_finish(c);
+}
+
+/* Closes a connection that will get no more input once its replies are out. */
+static void conn_maybe_finish(conn *c) {
+  if (c->closing || c->blocked || !(c->eof || c->fatal)) return;
+  if (c->rlen > c->roff) {
+    c->srv->stats.conn_closed_truncated++;
+    log_debug("conn %llu: stream ended inside a frame (%zu bytes); closing",
+              (unsigned long long)c->serial, c->rlen - c->roff);
+    c->rlen = c->roff = 0;
+  }
+  if (c->fill.len > 0) conn_flush(c);
+  if (!c->writing && c->fill.len == 0) conn_close(c);
+}
+
+int conn_start(conn *c, int fd, uint64_t serial) {
+  server *s = c->srv;
+  c->serial = serial;
+  c->rlen = c->roff = 0;
+  c->fill_idx = 0;
+  proto_buf_init(&c->fill, c->out[0], s->cfg->max_output);
+  c->send_len = 0;
+  c->frame_err = 0;
+  c->in_use = 1;
+  c->reading = c->blocked = c->eof = c->fatal = c->writing = c->closing = 0;
+  int rc = uv_pipe_init(s->loop, &c->pipe, 0);
+  if (rc != 0) {
+    close(fd);
+    c->in_use = 0;
+    server_conn_closed(s, c);
+    return rc;
+  }
+  c->pipe.data = c;
+  rc = uv_pipe_open(&c->pipe, fd);
+  if (rc != 0) {
+    /* the handle exists: close it the usual way, which frees the slot */
+    close(fd);
+    conn_close(c);
+    return rc;
+  }
+  conn_read_start(c);
+  return 0;
+}
+
+void conn_drain(conn *c) {
+  if (c->closing) return;
+  /* Answer what the peer has already sent: whatever sits in the socket
+   * buffer now is read and answered; nothing sent later is. */
+  if (!c->eof && !c->fatal) {
+    uv_os_fd_t fd;
+    if (uv_fileno((uv_handle_t *)&c->pipe, &fd) == 0) {
+      while (c->rlen < c->rcap && !c->blocked) {
+        ssize_t n = read(fd, c->rbuf + c->rlen, c->rcap - c->rlen);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        c->rlen += (size_t)n;
+        c->srv->stats.bytes_in += (uint64_t)n;
+        conn_process(c);
+        if (c->closing) return;
+      }
+    }
+  }
+  conn_read_stop(c);
+  c->eof = 1;
+  conn_maybe_finish(c);
+}
+
+static void on_close(uv_handle_t *h) {
+  conn *c = h->data;
+  c->in_use = 0;
+  server_conn_closed(c->srv, c);
+}
+
+void conn_close(conn *c) {
+  if (c->closing) return;
+  conn_read_stop(c);
+  c->closing = 1;
+  uv_close((uv_handle_t *)&c->pipe, on_close);
+}

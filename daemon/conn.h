@@ -1,0 +1,66 @@
+/* conn.h -- one client connection: read, frame, answer, write, in order.
+ *
+ * Each connection slot owns a read buffer of max_frame + 4 bytes and two
+ * output buffers of max_output bytes, all reserved when the server starts:
+ * a request never allocates. Replies are packed into the "fill" buffer
+ * while the other one is being written; when the fill buffer cannot take
+ * the next reply and a write is still in flight, the connection stops
+ * reading until the write completes (backpressure), so a client that does
+ * not read its replies only ever holds its own two buffers. */
+#ifndef RNNINFERD_DAEMON_CONN_H
+#define RNNINFERD_DAEMON_CONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <uv.h>
+
+#include "proto/proto.h"
+
+struct server;
+
+typedef struct conn {
+  uv_pipe_t pipe;       /* the client's stream; pipe.data = this */
+  struct server *srv;
+  uint32_t slot;        /* index in the server's pool */
+  uint64_t serial;      /* 1, 2, ... per accepted connection, for logs */
+  pid_t pid;            /* peer credentials (SO_PEERCRED) */
+  uid_t uid;
+  gid_t gid;
+
+  char *rbuf;           /* max_frame + 4 bytes */
+  size_t rcap, rlen, roff; /* bytes held, bytes consumed */
+
+  char *out[2];         /* two output buffers of max_output bytes */
+  int fill_idx;         /* out[fill_idx] is being filled */
+  proto_buf fill;
+  size_t send_len;      /* bytes of the write in flight */
+  uv_write_t wreq;
+  int frame_err;        /* framing error reply still to send (code) */
+  uint32_t frame_err_len;
+
+  unsigned in_use : 1;
+  unsigned reading : 1;  /* uv_read_start in effect */
+  unsigned blocked : 1;  /* a reply is waiting for output room */
+  unsigned eof : 1;      /* no more input will be read */
+  unsigned fatal : 1;    /* framing error: answer, flush, close */
+  unsigned writing : 1;  /* wreq in flight */
+  unsigned closing : 1;  /* uv_close called */
+} conn;
+
+/* Reserves the slot's buffers (start-up only). 0 or -1. */
+int conn_slot_init(conn *c, struct server *srv, uint32_t slot);
+void conn_slot_destroy(conn *c);
+
+/* Takes over an accepted, connected socket. Returns 0, or a libuv error
+ * after which the fd is closed and the slot comes back through
+ * server_conn_closed() like any closed connection. */
+int conn_start(conn *c, int fd, uint64_t serial);
+
+/* Drain: answer what has already arrived, flush, then close. */
+void conn_drain(conn *c);
+/* Closes now; pending output is dropped. */
+void conn_close(conn *c);
+
+#endif

@@ -1,0 +1,320 @@
+/* main.c -- rnninferd: options, start-up and shutdown.
+ *
+ * Everything that can fail for a reason the operator must fix (bad option,
+ * unreadable lexicon or model, socket path taken by a live daemon or by
+ * something that is not a socket) fails here, before the daemon reports
+ * ready, with a message on stderr and a non-zero exit status: 2 for usage
+ * errors, 1 for everything else. After start-up the only way out is a
+ * signal, and that exit is 0. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+#include "daemon/access.h"
+#include "daemon/settings.h"
+#include "daemon/engines.h"
+#include "daemon/log.h"
+#include "daemon/server.h"
+
+#define DEFAULT_LEXICON PKGDATADIR "/cmudict.lex"
+#define DEFAULT_MODEL PKGDATADIR "/cmudict-bigru.g2pm"
+#define ROOT_SOCKET "/run/rnninferd/rnninferd.sock"
+
+static void usage(FILE *f) {
+  fputs(
+    "Usage: rnninferd [OPTION]...\n"
+    "Grapheme-to-phoneme daemon: answers pronunciations (CMU ARPAbet with\n"
+    "stress) over a Unix socket, from the CMU dictionary and a neural network.\n"
+    "\n"
+    "Socket:\n"
+    "  -s, --socket PATH         listen on PATH (default " ROOT_SOCKET "\n"
+    "                            as root, $XDG_RUNTIME_DIR/rnninferd.sock otherwise;\n"
+    "                            ignored under systemd socket activation)\n"
+    "      --socket-mode MODE    octal permissions of the socket file (default 0666)\n"
+    "      --socket-group GROUP  group owning the socket file\n"
+    "      --allow-uid LIST      admit only these users (names or uids, comma-\n"
+    "                            separated; repeatable) ...\n"
+    "      --allow-gid LIST      ... or peers whose primary group is listed\n"
+    "      --max-connections N   connection slots reserved at start-up (default 128)\n"
+    "\n"
+    "Engine:\n"
+    "  -l, --lexicon FILE        compiled lexicon (default " DEFAULT_LEXICON ")\n"
+    "  -m, --model FILE          model file (default " DEFAULT_MODEL "\n"
+    "                            when it exists)\n"
+    "      --no-model            answer from the dictionary only\n"
+    "      --beam N              default beam width, 1..16 (default 1 = greedy)\n"
+    "      --kernel NAME         kernel table: scalar, avx2, avx512 (default: best\n"
+    "                            for this CPU, or $RNNINFERD_KERNEL)\n"
+    "\n"
+    "Limits:\n"
+    "      --max-frame BYTES     largest request payload (default 65536)\n"
+    "      --max-words N         words in one request (default 256)\n"
+    "      --max-word-bytes N    UTF-8 bytes in one word, 1..256 (default 64)\n"
+    "      --max-output BYTES    each of a connection's two reply buffers\n"
+    "                            (default 131072); the largest possible reply\n"
+    "\n"
+    "Running:\n"
+    "      --drain-timeout SEC   on SIGTERM, time allowed to finish (default 10)\n"
+    "      --log-level LEVEL     error, warn, info (default) or debug\n"
+    "  -h, --help                show this help and exit\n"
+    "  -V, --version             show the version and exit\n"
+    "\n"
+    "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads lexicon and model\n"
+    "(the old ones keep serving if the new ones fail to load).\n"
+    "Exit status: 0 after a signal, 1 when start-up fails, 2 for usage errors.\n",
+    f);
+}
+
+enum {
+  OPT_NO_MODEL = 256, OPT_BEAM, OPT_KERNEL, OPT_MAX_FRAME, OPT_MAX_WORDS,
+  OPT_MAX_WORD_BYTES, OPT_MAX_CONNECTIONS, OPT_MAX_OUTPUT, OPT_SOCKET_MODE,
+  OPT_SOCKET_GROUP, OPT_ALLOW_UID, OPT_ALLOW_GID, OPT_DRAIN_TIMEOUT,
+  OPT_LOG_LEVEL
+};
+
+static const struct option long_opts[] = {
+  { "socket", required_argument, NULL, 's' },
+  { "lexicon", required_argument, NULL, 'l' },
+  { "model", required_argument, NULL, 'm' },
+  { "no-model", no_argument, NULL, OPT_NO_MODEL },
+  { "beam", required_argument, NULL, OPT_BEAM },
+  { "kernel", required_argument, NULL, OPT_KERNEL },
+  { "max-frame", required_argument, NULL, OPT_MAX_FRAME },
+  { "max-words", required_argument, NULL, OPT_MAX_WORDS },
+  { "max-word-bytes", required_argument, NULL, OPT_MAX_WORD_BYTES },
+  { "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
+  { "max-output", required_argument, NULL, OPT_MAX_OUTPUT },
+  { "socket-mode", required_argument, NULL, OPT_SOCKET_MODE },
+  { "socket-group", required_argument, NULL, OPT_SOCKET_GROUP },
+  { "allow-uid", required_argument, NULL, OPT_ALLOW_UID },
+  { "allow-gid", required_argument, NULL, OPT_ALLOW_GID },
+  { "drain-timeout", required_argument, NULL, OPT_DRAIN_TIMEOUT },
+  { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+  { "help", no_argument, NULL, 'h' },
+  { "version", no_argument, NULL, 'V' },
+  { NULL, 0, NULL, 0 }
+};
+
+static int parse_u32(const char *opt, const char *arg, unsigned long min,
+                     unsigned long max, int base, uint32_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul(arg, &end, base);
+  if (errno || end == arg || *end || arg[0] == '-' || v < min || v > max) {
+    fprintf(stderr, "rnninferd: --%s: expected a number in %lu..%lu, got \"%s\"\n",
+            opt, min, max, arg);
+    return -1;
+  }
+  *out = (uint32_t)v;
+  return 0;
+}
+
+static char default_socket[PATH_MAX];
+
+static const char *pick_socket_path(void) {
+  if (geteuid() == 0) return ROOT_SOCKET;
+  const char *run = getenv("XDG_RUNTIME_DIR");
+  if (!run || !*run) return NULL;
+  int n = snprintf(default_socket, sizeof default_socket, "%s/rnninferd.sock",
+                   run);
+  if (n < 0 || (size_t)n >= sizeof default_socket) return NULL;
+  return default_socket;
+}
+
+/* 0 = run, 1 = exit 0 (help/version), 2 = usage error. */
+static int parse_options(int argc, char **argv, daemon_config *cfg,
+                         int *log_level) {
+  int model_set = 0, no_model = 0;
+  char err[256];
+  uint32_t v;
+  memset(cfg, 0, sizeof *cfg);
+  proto_limits_default(&cfg->lim);
+  cfg->lexicon_path = DEFAULT_LEXICON;
+  cfg->beam = 1;
+  cfg->max_connections = DAEMON_DEFAULT_MAX_CONNECTIONS;
+  cfg->max_output = DAEMON_DEFAULT_MAX_OUTPUT;
+  cfg->socket_mode = DAEMON_DEFAULT_SOCKET_MODE;
+  cfg->drain_ms = DAEMON_DEFAULT_DRAIN_MS;
+  *log_level = DLOG_INFO;
+  int c;
+  while ((c = getopt_long(argc, argv, "s:l:m:hV", long_opts, NULL)) != -1) {
+    switch (c) {
+    case 's': cfg->socket_path = optarg; break;
+    case 'l': cfg->lexicon_path = optarg; break;
+    case 'm': cfg->model_path = optarg; model_set = 1; break;
+    case OPT_NO_MODEL: no_model = 1; break;
+    case OPT_BEAM:
+      if (parse_u32("beam", optarg, 1, PROTO_MAX_BEAM, 10, &v)) return 2;
+      cfg->beam = (int)v;
+      break;
+    case OPT_KERNEL: cfg->kernel = optarg; break;
+    case OPT_MAX_FRAME:
+      if (parse_u32("max-frame", optarg, 64, 16u << 20, 10, &cfg->lim.max_frame))
+        return 2;
+      break;
+    case OPT_MAX_WORDS:
+      if (parse_u32("max-words", optarg, 1, 65536, 10, &cfg->lim.max_words))
+        return 2;
+      break;
+    case OPT_MAX_WORD_BYTES:
+      if (parse_u32("max-word-bytes", optarg, 1, G2P_WORD_MAX, 10,
+                    &cfg->lim.max_word_bytes))
+        return 2;
+      break;
+    case OPT_MAX_CONNECTIONS:
+      if (parse_u32("max-connections", optarg, 1, 65536, 10,
+                    &cfg->max_connections))
+        return 2;
+      break;
+    case OPT_MAX_OUTPUT:
+      if (parse_u32("max-output", optarg, 4096, 64u << 20, 10, &cfg->max_output))
+        return 2;
+      break;
+    case OPT_SOCKET_MODE:
+      if (parse_u32("socket-mode", optarg, 0, 0777, 8, &v)) return 2;
+      cfg->socket_mode = (int)v;
+      break;
+    case OPT_SOCKET_GROUP:
+      if (access_parse_group(optarg, &cfg->socket_group) != 0) {
+        fprintf(stderr, "rnninferd: --socket-group: unknown group \"%s\"\n",
+                optarg);
+        return 2;
+      }
+      cfg->has_socket_group = 1;
+      break;
+    case OPT_ALLOW_UID:
+    case OPT_ALLOW_GID:
+      if ((c == OPT_ALLOW_UID ? access_add_uids : access_add_gids)(
+              cfg, optarg, err, sizeof err) != 0) {
+        fprintf(stderr, "rnninferd: --%s: %s\n",
+                c == OPT_ALLOW_UID ? "allow-uid" : "allow-gid", err);
+        return 2;
+      }
+      break;
+    case OPT_DRAIN_TIMEOUT: {
+      char *end;
+      errno = 0;
+      double sec = strtod(optarg, &end);
+      if (errno || end == optarg || *end || !(sec >= 0.0 && sec <= 86400.0)) {
+        fprintf(stderr, "rnninferd: --drain-timeout: expected seconds in "
+                        "0..86400, got \"%s\"\n", optarg);
+        return 2;
+      }
+      cfg->drain_ms = (uint32_t)(sec * 1000.0 + 0.5);
+      break;
+    }
+    case OPT_LOG_LEVEL: {
+      int lv = dlog_level_parse(optarg);
+      if (lv < 0) {
+        fprintf(stderr, "rnninferd: --log-level: expected error, warn, info or "
+                        "debug, got \"%s\"\n", optarg);
+        return 2;
+      }
+      *log_level = lv;
+      break;
+    }
+    case 'h': usage(stdout); return 1;
+    case 'V':
+      printf("rnninferd %s (protocol %d)\n", PACKAGE_VERSION, PROTO_VERSION);
+      return 1;
+    default:
+      fputs("Try 'rnninferd --help' for more information.\n", stderr);
+      return 2;
+    }
+  }
+  if (optind < argc) {
+    fprintf(stderr, "rnninferd: unexpected argument \"%s\"\n", argv[optind]);
+    return 2;
+  }
+  if (no_model && model_set) {
+    fputs("rnninferd: --model and --no-model contradict each other\n", stderr);
+    return 2;
+  }
+  if (!model_set && !no_model && access(DEFAULT_MODEL, R_OK) == 0)
+    cfg->model_path = DEFAULT_MODEL;
+  if (!cfg->socket_path) cfg->socket_path = pick_socket_path();
+  if (!cfg->socket_path) {
+    fputs("rnninferd: XDG_RUNTIME_DIR is not set; give --socket PATH\n", stderr);
+    return 2;
+  }
+  return 0;
+}
+
+static void close_walk(uv_handle_t *h, void *arg) {
+  (void)arg;
+  if (!uv_is_closing(h)) uv_close(h, NULL);
+}
+
+static void loop_teardown(uv_loop_t *loop) {
+  uv_walk(loop, close_walk, NULL);
+  uv_run(loop, UV_RUN_DEFAULT);
+  if (uv_loop_close(loop) != 0) log_warn("event loop did not close cleanly");
+}
+
+int main(int argc, char **argv) {
+  daemon_config cfg;
+  int level;
+  char err[512];
+  int rc = parse_options(argc, argv, &cfg, &level);
+  if (rc == 1) return 0;
+  if (rc != 0) return 2;
+  dlog_init(argv[0], (enum dlog_level)level);
+  signal(SIGPIPE, SIG_IGN);
+  if (cfg.kernel && setenv("RNNINFERD_KERNEL", cfg.kernel, 1) != 0) {
+    log_error("setenv: %s", strerror(errno));
+    return 1;
+  }
+
+  g2p_engine_config ecfg;
+  memset(&ecfg, 0, sizeof ecfg);
+  ecfg.lexicon_path = cfg.lexicon_path;
+  ecfg.model_path = cfg.model_path;
+  ecfg.beam_width = cfg.beam;
+  err[0] = '\0';
+  engine_ref *eng = engine_ref_open(&ecfg, err, sizeof err);
+  if (!eng) {
+    log_error("cannot start: %s", err);
+    return 1;
+  }
+  g2p_engine_info gi;
+  memset(&gi, 0, sizeof gi);
+  g2p_engine_get_info(eng->engine, &gi);
+  log_info("rnninferd %s: lexicon %s (%u words, %u pronunciations), model %s%s%s",
+           PACKAGE_VERSION, cfg.lexicon_path ? cfg.lexicon_path : "(none)",
+           gi.lexicon_words, gi.lexicon_prons,
+           gi.has_model && cfg.model_path ? cfg.model_path : "none",
+           gi.has_model ? ", kernel " : "",
+           gi.has_model && gi.kernel ? gi.kernel : "");
+
+  uv_loop_t loop;
+  rc = uv_loop_init(&loop);
+  if (rc != 0) {
+    log_error("event loop: %s", uv_strerror(rc));
+    engine_ref_release(eng);
+    return 1;
+  }
+  static server srv;
+  int status = 0;
+  if (server_init(&srv, &loop, &cfg, &ecfg, eng, err, sizeof err) != 0 ||
+      server_listen(&srv, err, sizeof err) != 0) {
+    log_error("cannot start: %s", err);
+    status = 1;
+  } else if (control_start(&srv) != 0) {
+    status = 1;
+  } else {
+    uv_run(&loop, UV_RUN_DEFAULT);
+  }
+  server_destroy(&srv);
+  loop_teardown(&loop);
+  if (status == 0) log_info("exiting");
+  return status;
+}

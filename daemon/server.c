@@ -1,0 +1,352 @@
+/* server.c -- listening socket, accepting, and the connection slot pool
+ * (see server.h).
+ *
+ * Binding is careful about what is already at the path: a socket somebody
+ * answers on is a live daemon and is never displaced; a socket nobody
+ * answers on (ECONNREFUSED) is a stale leftover and is replaced; anything
+ * that is not a socket is refused. The file is created with mode 0600
+ * (umask around bind) and only then opened up to --socket-mode, so it is
+ * never briefly more open than asked. On exit we remove the file only if it
+ * is still the one we made. */
+#include "daemon/server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "daemon/access.h"
+#include "daemon/log.h"
+#include "daemon/sysd.h"
+
+#define ACCEPT_BATCH 64
+#define ACCEPT_PAUSE_MS 100
+
+int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
+                const g2p_engine_config *ecfg, engine_ref *engine, char *err,
+                size_t errlen) {
+  memset(s, 0, sizeof *s);
+  s->loop = loop;
+  s->cfg = cfg;
+  s->ecfg = *ecfg;
+  s->engine = engine;
+  s->listen_fd = -1;
+  stats_init(&s->stats, uv_hrtime());
+  s->stats.conn_max = cfg->max_connections;
+  if (dispatcher_init(&s->disp, cfg, &s->stats, &s->engine) != 0) {
+    snprintf(err, errlen, "out of memory (dispatcher)");
+    return -1;
+  }
+  s->n_slots = cfg->max_connections;
+  s->conns = calloc(s->n_slots, sizeof *s->conns);
+  s->free_slots = calloc(s->n_slots, sizeof *s->free_slots);
+  if (!s->conns || !s->free_slots) {
+    snprintf(err, errlen, "out of memory (%u connection slots)", s->n_slots);
+    return -1;
+  }
+  for (uint32_t i = 0; i < s->n_slots; i++) {
+    if (conn_slot_init(&s->conns[i], s, i) != 0) {
+      snprintf(err, errlen,
+               "out of memory reserving buffers for %u connections "
+               "(%u + 2 x %u bytes each)",
+               s->n_slots, cfg->lim.max_frame + PROTO_HEADER_BYTES,
+               cfg->max_output);
+      return -1;
+    }
+  }
+  /* hand out low slots first */
+  for (uint32_t i = 0; i < s->n_slots; i++)
+    s->free_slots[i] = s->n_slots - 1 - i;
+  s->n_free = s->n_slots;
+  uv_timer_init(loop, &s->accept_pause);
+  s->accept_pause.data = s;
+  return 0;
+}
+
+/* ---- binding --------------------------------------------------------------- */
+
+static int fill_addr(struct sockaddr_un *sa, const char *path, char *err,
+                     size_t errlen) {
+  size_t n = strlen(path);
+  memset(sa, 0, sizeof *sa);
+  sa->sun_family = AF_UNIX;
+  if (n == 0 || n >= sizeof sa->sun_path) {
+    snprintf(err, errlen, "socket path \"%s\" is empty or longer than %zu bytes",
+             path, sizeof sa->sun_path - 1);
+    return -1;
+  }
+  memcpy(sa->sun_path, path, n);
+  return 0;
+}
+
+/* Decides what to do about an existing file at the socket path:
+ * 0 = path is free now, -1 = refuse (message in err). */
+static int clear_path(const char *path, const struct sockaddr_un *sa, char *err,
+                      size_t errlen) {
+  struct stat st;
+  if (lstat(path, &st) != 0) {
+    if (errno == ENOENT) return 0;
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    return -1;
+  }
+  if (!S_ISSOCK(st.st_mode)) {
+    snprintf(err, errlen, "%s exists and is not a socket; not touching it", path);
+    return -1;
+  }
+  int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (probe < 0) {
+    snprintf(err, errlen, "socket: %s", strerror(errno));
+    return -1;
+  }
+  int rc = connect(probe, (const struct sockaddr *)sa, sizeof *sa);
+  int e = errno;
+  close(probe);
+  if (rc == 0) {
+    snprintf(err, errlen,
+             "another daemon is listening on %s; refusing to replace it", path);
+    return -1;
+  }
+  if (e != ECONNREFUSED) {
+    /* EAGAIN here means a full listen backlog: somebody is alive */
+    snprintf(err, errlen, "%s: cannot tell whether it is in use (%s); refusing",
+             path, strerror(e));
+    return -1;
+  }
+  if (unlink(path) != 0 && errno != ENOENT) {
+    snprintf(err, errlen, "removing stale socket %s: %s", path, strerror(errno));
+    return -1;
+  }
+  log_info("removed stale socket %s", path);
+  return 0;
+}
+
+/* Creates the socket's directory (one level) when it is missing. */
+static void make_parent(const char *path) {
+  char dir[sizeof ((struct sockaddr_un *)0)->sun_path];
+  const char *slash = strrchr(path, '/');
+  if (!slash || slash == path || (size_t)(slash - path) >= sizeof dir) return;
+  memcpy(dir, path, (size_t)(slash - path));
+  dir[slash - path] = '\0';
+  if (mkdir(dir, 0755) == 0) log_info("created directory %s", dir);
+}
+
+static int bind_path(server *s, char *err, size_t errlen) {
+  const daemon_config *cfg = s->cfg;
+  const char *path = cfg->socket_path;
+  struct sockaddr_un sa;
+  if (fill_addr(&sa, path, err, errlen) != 0) return -1;
+  make_parent(path);
+  if (clear_path(path, &sa, err, errlen) != 0) return -1;
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    snprintf(err, errlen, "socket: %s", strerror(errno));
+    return -1;
+  }
+  mode_t old = umask(0177);
+  int rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+  int e = errno;
+  umask(old);
+  if (rc != 0) {
+    snprintf(err, errlen, "bind %s: %s", path, strerror(e));
+    close(fd);
+    return -1;
+  }
+  struct stat st;
+  if (stat(path, &st) == 0) {
+    s->sock_dev = st.st_dev;
+    s->sock_ino = st.st_ino;
+    s->owns_path = 1;
+  }
+  if (cfg->has_socket_group && chown(path, (uid_t)-1, cfg->socket_group) != 0) {
+    snprintf(err, errlen, "chown %s to group %u: %s", path,
+             (unsigned)cfg->socket_group, strerror(errno));
+    goto fail;
+  }
+  if (chmod(path, (mode_t)cfg->socket_mode) != 0) {
+    snprintf(err, errlen, "chmod %s: %s", path, strerror(errno));
+    goto fail;
+  }
+  if (listen(fd, SOMAXCONN) != 0) {
+    snprintf(err, errlen, "listen %s: %s", path, strerror(errno));
+    goto fail;
+  }
+  s->listen_fd = fd;
+  return 0;
+fail:
+  close(fd);
+  unlink(path);
+  s->owns_path = 0;
+  return -1;
+}
+
+/* ---- accepting --------------------------------------------------------------- */
+
+static void refuse_busy(server *s, int fd) {
+  char mem[256];
+  proto_buf b;
+  proto_buf_init(&b, mem, sizeof mem);
+  if (proto_encode_error(&b, 0, PROTO_E_BUSY,
+                         "connection limit reached (--max-connections)") == 0) {
+    ssize_t w = send(fd, b.data, b.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+    (void)w;
+  }
+  s->stats.conn_refused_busy++;
+  s->stats.errors[PROTO_E_BUSY]++;
+}
+
+static void admit(server *s, int fd) {
+  struct ucred cr;
+  socklen_t len = sizeof cr;
+  memset(&cr, 0, sizeof cr);
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0) {
+    log_warn("SO_PEERCRED: %s; dropping connection", strerror(errno));
+    close(fd);
+    return;
+  }
+  if (!access_allowed(s->cfg, cr.uid, cr.gid)) {
+    s->stats.conn_refused_peer++;
+    log_warn("refused connection from pid %ld uid %u gid %u: not allowed",
+             (long)cr.pid, (unsigned)cr.uid, (unsigned)cr.gid);
+    close(fd);
+    return;
+  }
+  if (s->n_free == 0) {
+    log_warn("refused connection from pid %ld uid %u: all %u slots in use",
+             (long)cr.pid, (unsigned)cr.uid, s->n_slots);
+    refuse_busy(s, fd);
+    close(fd);
+    return;
+  }
+  conn *c = &s->conns[s->free_slots[--s->n_free]];
+  c->pid = cr.pid;
+  c->uid = cr.uid;
+  c->gid = cr.gid;
+  s->stats.conn_current++;
+  s->stats.conn_total++;
+  uint64_t serial = ++s->serial;
+  log_debug("conn %llu: accepted pid %ld uid %u gid %u (slot %u)",
+            (unsigned long long)serial, (long)cr.pid, (unsigned)cr.uid,
+            (unsigned)cr.gid, c->slot);
+  int rc = conn_start(c, fd, serial);
+  if (rc != 0) log_warn("conn %llu: %s", (unsigned long long)serial,
+                        uv_strerror(rc));
+}
+
+static void on_listen(uv_poll_t *h, int status, int events);
+
+static void on_accept_pause(uv_timer_t *t) {
+  server *s = t->data;
+  if (s->listen_poll_open && s->listen_fd >= 0)
+    uv_poll_start(&s->listen_poll, UV_READABLE, on_listen);
+}
+
+static void on_listen(uv_poll_t *h, int status, int events) {
+  server *s = h->data;
+  (void)events;
+  if (status < 0) {
+    log_error("listening socket: %s", uv_strerror(status));
+    return;
+  }
+  for (int i = 0; i < ACCEPT_BATCH && s->listen_fd >= 0; i++) {
+    int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) {
+      admit(s, fd);
+      continue;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+    if (errno == EINTR || errno == ECONNABORTED) continue;
+    if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+        errno == ENOMEM) {
+      log_warn("accept: %s; pausing accepts for %d ms", strerror(errno),
+               ACCEPT_PAUSE_MS);
+      uv_poll_stop(&s->listen_poll);
+      uv_timer_start(&s->accept_pause, on_accept_pause, ACCEPT_PAUSE_MS, 0);
+      return;
+    }
+    log_error("accept: %s", strerror(errno));
+    return;
+  }
+}
+
+int server_listen(server *s, char *err, size_t errlen) {
+  int fd = -1;
+  int act = sysd_listen_fd(&fd, err, errlen);
+  if (act < 0) return -1;
+  if (act > 0) {
+    s->activated = 1;
+    s->listen_fd = fd;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) {
+      snprintf(err, errlen, "activated socket: %s", strerror(errno));
+      return -1;
+    }
+    log_info("using the socket passed by systemd (fd %d)", fd);
+  } else {
+    if (bind_path(s, err, errlen) != 0) return -1;
+    log_info("listening on %s (mode %04o)", s->cfg->socket_path,
+             (unsigned)s->cfg->socket_mode);
+  }
+  int rc = uv_poll_init(s->loop, &s->listen_poll, s->listen_fd);
+  if (rc != 0) {
+    snprintf(err, errlen, "poll: %s", uv_strerror(rc));
+    return -1;
+  }
+  s->listen_poll.data = s;
+  s->listen_poll_open = 1;
+  rc = uv_poll_start(&s->listen_poll, UV_READABLE, on_listen);
+  if (rc != 0) {
+    snprintf(err, errlen, "poll: %s", uv_strerror(rc));
+    return -1;
+  }
+  return 0;
+}
+
+static void remove_our_socket(server *s) {
+  struct stat st;
+  if (!s->owns_path) return;
+  s->owns_path = 0;
+  if (lstat(s->cfg->socket_path, &st) == 0 && st.st_dev == s->sock_dev &&
+      st.st_ino == s->sock_ino)
+    unlink(s->cfg->socket_path);
+}
+
+void server_stop_accepting(server *s) {
+  if (s->listen_poll_open) {
+    uv_poll_stop(&s->listen_poll);
+    uv_close((uv_handle_t *)&s->listen_poll, NULL);
+    s->listen_poll_open = 0;
+  }
+  uv_timer_stop(&s->accept_pause);
+  if (!uv_is_closing((uv_handle_t *)&s->accept_pause))
+    uv_close((uv_handle_t *)&s->accept_pause, NULL);
+  if (s->listen_fd >= 0) {
+    close(s->listen_fd);
+    s->listen_fd = -1;
+  }
+  remove_our_socket(s);
+}
+
+void server_conn_closed(server *s, conn *c) {
+  s->free_slots[s->n_free++] = c->slot;
+  s->stats.conn_current--;
+  log_debug("conn %llu: closed", (unsigned long long)c->serial);
+  if (s->draining && s->stats.conn_current == 0) control_drained(s);
+}
+
+void server_destroy(server *s) {
+  remove_our_socket(s);
+  if (s->conns)
+    for (uint32_t i = 0; i < s->n_slots; i++) conn_slot_destroy(&s->conns[i]);
+  free(s->conns);
+  free(s->free_slots);
+  dispatcher_destroy(&s->disp);
+  engine_ref_release(s->engine);
+  s->engine = NULL;
+  s->conns = NULL;
+  s->free_slots = NULL;
+}

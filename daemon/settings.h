@@ -1,0 +1,39 @@
+/* settings.h -- everything rnninferd is told on its command line.
+ *
+ * main.c fills one daemon_config from the options and hands it, read-only,
+ * to the server, the connections and the dispatcher. Every limit that sizes
+ * a buffer lives here, so that all memory can be reserved at start-up. */
+#ifndef RNNINFERD_DAEMON_SETTINGS_H
+#define RNNINFERD_DAEMON_SETTINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "proto/proto.h"
+
+#define DAEMON_DEFAULT_MAX_CONNECTIONS 128u
+#define DAEMON_DEFAULT_MAX_OUTPUT      (128u * 1024u)
+#define DAEMON_DEFAULT_SOCKET_MODE     0666
+#define DAEMON_DEFAULT_DRAIN_MS        10000u
+#define DAEMON_ALLOW_MAX               64 /* entries per allow-list */
+
+typedef struct daemon_config {
+  const char *socket_path;  /* where to bind (ignored under socket activation) */
+  const char *lexicon_path; /* compiled lexicon, NULL = none */
+  const char *model_path;   /* model file, NULL = none */
+  const char *kernel;       /* kernel table name, NULL = automatic */
+  int beam;                 /* default beam width */
+  proto_limits lim;         /* frame, words, word bytes */
+  uint32_t max_connections; /* connection slots reserved at start-up */
+  uint32_t max_output;      /* bytes of each of a connection's two output buffers */
+  int socket_mode;          /* permission bits of the socket file */
+  int has_socket_group;
+  gid_t socket_group;
+  uint32_t drain_ms;        /* SIGTERM: give in-flight work this long */
+  size_t n_allow_uid, n_allow_gid; /* both 0 = everybody may connect */
+  uid_t allow_uid[DAEMON_ALLOW_MAX];
+  gid_t allow_gid[DAEMON_ALLOW_MAX];
+} daemon_config;
+
+#endif

@@ -1,0 +1,81 @@
+/* it-util.h -- plumbing for the integration tests that run the real daemon.
+ *
+ * Starts daemon/rnninferd from the build tree on a socket in a fresh
+ * temporary directory, talks to it over raw Unix sockets with the proto/
+ * codec, and stops it. Shared by tests/it-*.c. */
+#ifndef RNNINFERD_TESTS_IT_UTIL_H
+#define RNNINFERD_TESTS_IT_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "proto/proto.h"
+
+typedef struct it_daemon {
+  pid_t pid;
+  char dir[256];      /* temporary directory (socket, log) */
+  char sock[300];     /* socket path */
+  char log[300];      /* daemon's stderr */
+} it_daemon;
+
+/* Paths from the test environment; NULL when the build tree lacks them. */
+const char *it_builddir(void);
+/* Fills d->dir/sock/log (mkdtemp) without starting anything. */
+int it_prepare(it_daemon *d);
+/* Starts the daemon on d->sock with the standard arguments (lexicon from
+ * the build tree, --no-model) plus extra (NULL-terminated, may be NULL).
+ * Waits until the socket answers. 0 or -1. */
+int it_start(it_daemon *d, const char *const *extra);
+/* Starts without waiting; returns the pid. */
+pid_t it_spawn(it_daemon *d, const char *const *extra);
+/* Waits up to ms for pid to exit; returns its exit status, 128+signal, or
+ * -1 on timeout. */
+int it_wait(pid_t pid, int ms);
+/* SIGTERM and wait; returns the exit status (see it_wait). */
+int it_stop(it_daemon *d);
+/* Removes the temporary directory (best effort). */
+void it_cleanup(it_daemon *d);
+/* Prints the daemon's log to stderr (for failed tests). */
+void it_dump_log(const it_daemon *d);
+
+/* Connects (blocking, 10 s send/receive timeouts). fd or -1. */
+int it_connect(const char *path);
+int it_send_all(int fd, const void *p, size_t n);
+/* Reads one frame payload into buf (cap bytes). Returns its length, -1 on
+ * EOF before any byte, -2 on error or truncation, -3 if too large. */
+long it_recv_frame(int fd, void *buf, size_t cap);
+/* 1 when the peer has closed (EOF) within ms, 0 if not, -1 on error other
+ * than a reset (a reset also counts as closed). */
+int it_wait_eof(int fd, int ms);
+
+/* Sends a words request for n words and decodes the reply into rep. 0 or -1. */
+int it_words(int fd, uint64_t id, const char *const *words, uint32_t n,
+             proto_reply *rep);
+/* Sends a raw payload as one frame. */
+int it_send_frame(int fd, const void *payload, size_t n);
+/* Reads and decodes one reply. 0 or -1. */
+int it_recv_reply(int fd, proto_reply *rep);
+/* Opens a fresh connection, asks for "aardvark", checks the answer is
+ * "AA1 R D V AA2 R K" from the dictionary. 1 when right, 0 otherwise. */
+int it_aardvark_ok(const char *sock);
+/* The same on an existing connection. */
+int it_aardvark_ok_fd(int fd, uint64_t id);
+
+/* Looks up a counter in a stats reply; returns 1 and *v when present. */
+int it_stat(const proto_reply *rep, const char *name, uint64_t *v);
+
+/* A tiny msgpack writer for hand-made (and malformed) payloads. */
+typedef struct it_bytes {
+  unsigned char d[1 << 17];
+  size_t n;
+} it_bytes;
+void mp_raw(it_bytes *b, const void *p, size_t n);
+void mp_byte(it_bytes *b, unsigned v);
+void mp_map(it_bytes *b, unsigned n);
+void mp_array(it_bytes *b, unsigned n);
+void mp_str(it_bytes *b, const char *s);
+void mp_strn(it_bytes *b, const char *s, size_t n);
+void mp_uint(it_bytes *b, uint64_t v);
+
+#endif
