@@ -66,10 +66,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+MODELARG=--no-model
+[ -z "$MODEL" ] || MODELARG="--model $MODEL"
 echo "e2e.sh: daemon: $B/daemon/rnninferd, lexicon $LEX, model ${MODEL:-none}" >&2
 # shellcheck disable=SC2086
 ${E2E_DAEMON_PREFIX:-} "$B/daemon/rnninferd" --socket "$T/d.sock" --lexicon "$LEX" \
-  ${MODEL:+--model "$MODEL"} ${MODEL:---no-model} ${E2E_DAEMON_ARGS:-} \
+  $MODELARG ${E2E_DAEMON_ARGS:-} \
   2>"$OUT/daemon.log" &
 DPID=$!
 "$B/bench/e2e-echo" --socket "$T/e.sock" &
