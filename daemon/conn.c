@@ -74,7 +74,9 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf) {
 }
 
 static void conn_read_start(conn *c) {
-  if (c->reading || c->eof || c->fatal || c->closing || c->blocked) return;
+  if (c->reading || c->eof || c->fatal || c->closing || c->blocked ||
+      c->draining)
+    return;
   int rc = uv_read_start((uv_stream_t *)&c->pipe, on_alloc, on_read);
   if (rc != 0) {
     log_warn("conn %llu: read start: %s", (unsigned long long)c->serial,
@@ -162,7 +164,10 @@ static int conn_emit_frame_error(conn *c) {
   return 0;
 }
 
-static void conn_process(conn *c) {
+/* Answers every complete frame held, in order, and hands the replies to
+ * the writer. Returns 0, or -1 when the connection is blocked (waiting for
+ * output room) or closing. */
+static int conn_answer(conn *c) {
   server *s = c->srv;
   const proto_limits *lim = &s->cfg->lim;
   while (!c->closing && !c->fatal) {
@@ -184,16 +189,16 @@ static void conn_process(conn *c) {
     if (dispatch_request(&s->disp, payload, len, &c->fill,
                          c->fill.len == 0) != 0) {
       if (conn_make_room(c)) continue;
-      if (c->closing) return;
+      if (c->closing) return -1;
       conn_block(c);
-      return;
+      return -1;
     }
     c->roff += PROTO_HEADER_BYTES + len;
   }
-  if (c->closing) return;
+  if (c->closing) return -1;
   if (c->frame_err && conn_emit_frame_error(c) != 0) {
     if (!c->closing) conn_block(c);
-    return;
+    return -1;
   }
   /* keep only the partial frame, at the front */
   if (c->roff > 0) {
@@ -203,8 +208,37 @@ static void conn_process(conn *c) {
     c->roff = 0;
   }
   conn_flush(c);
-  if (c->closing) return;
-  conn_read_start(c);
+  return c->closing ? -1 : 0;
+}
+
+/* Drain: reads (without libuv) what the peer has already sent, answering as
+ * it goes, until the socket is empty; then no more input is taken. Resumed
+ * from conn_process() when output room stopped it. */
+static void conn_drain_read(conn *c) {
+  uv_os_fd_t fd;
+  if (uv_fileno((uv_handle_t *)&c->pipe, &fd) != 0) {
+    c->eof = 1;
+    return;
+  }
+  while (!c->fatal && c->rlen < c->rcap) {
+    ssize_t n = read(fd, c->rbuf + c->rlen, c->rcap - c->rlen);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break; /* empty (EAGAIN), EOF or error: done either way */
+    c->rlen += (size_t)n;
+    c->srv->stats.bytes_in += (uint64_t)n;
+    if (conn_answer(c) != 0) return; /* blocked or closing */
+  }
+  c->eof = 1;
+}
+
+static void conn_process(conn *c) {
+  if (conn_answer(c) != 0) return;
+  if (c->draining && !c->eof) {
+    conn_drain_read(c);
+    if (c->closing || c->blocked) return;
+  } else {
+    conn_read_start(c);
+  }
   conn_maybe_finish(c);
 }
 
@@ -231,6 +265,7 @@ int conn_start(conn *c, int fd, uint64_t serial) {
   c->frame_err = 0;
   c->in_use = 1;
   c->reading = c->blocked = c->eof = c->fatal = c->writing = c->closing = 0;
+  c->draining = 0;
   int rc = uv_pipe_init(s->loop, &c->pipe, 0);
   if (rc != 0) {
     close(fd);
@@ -251,25 +286,11 @@ int conn_start(conn *c, int fd, uint64_t serial) {
 }
 
 void conn_drain(conn *c) {
-  if (c->closing) return;
-  /* Answer what the peer has already sent: whatever sits in the socket
-   * buffer now is read and answered; nothing sent later is. */
-  if (!c->eof && !c->fatal) {
-    uv_os_fd_t fd;
-    if (uv_fileno((uv_handle_t *)&c->pipe, &fd) == 0) {
-      while (c->rlen < c->rcap && !c->blocked) {
-        ssize_t n = read(fd, c->rbuf + c->rlen, c->rcap - c->rlen);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        c->rlen += (size_t)n;
-        c->srv->stats.bytes_in += (uint64_t)n;
-        conn_process(c);
-        if (c->closing) return;
-      }
-    }
-  }
+  if (c->closing || c->draining) return;
+  c->draining = 1;
   conn_read_stop(c);
-  c->eof = 1;
+  if (!c->eof && !c->fatal && !c->blocked) conn_drain_read(c);
+  if (c->closing || c->blocked) return;
   conn_maybe_finish(c);
 }
 

@@ -47,6 +47,7 @@ typedef struct conn {
   unsigned fatal : 1;    /* framing error: answer, flush, close */
   unsigned writing : 1;  /* wreq in flight */
   unsigned closing : 1;  /* uv_close called */
+  unsigned draining : 1; /* daemon stopping: no input beyond what has arrived */
 } conn;
 
 /* Reserves the slot's buffers (start-up only). 0 or -1. */
@@ -58,7 +59,8 @@ void conn_slot_destroy(conn *c);
  * server_conn_closed() like any closed connection. */
 int conn_start(conn *c, int fd, uint64_t serial);
 
-/* Drain: answer what has already arrived, flush, then close. */
+/* Drain: answer what the peer has sent so far (including what still sits
+ * in the socket buffer), flush, then close. */
 void conn_drain(conn *c);
 /* Closes now; pending output is dropped. */
 void conn_close(conn *c);

@@ -211,7 +211,7 @@ int it_send_frame(int fd, const void *payload, size_t n) {
 }
 
 int it_recv_reply(int fd, proto_reply *rep) {
-  static char buf[1 << 20];
+  static __thread char buf[1 << 20]; /* per thread: tests use threads */
   char err[256];
   memset(rep, 0, sizeof *rep);
   long n = it_recv_frame(fd, buf, sizeof buf);
@@ -225,7 +225,7 @@ int it_recv_reply(int fd, proto_reply *rep) {
 
 int it_words(int fd, uint64_t id, const char *const *words, uint32_t n,
              proto_reply *rep) {
-  static char mem[1 << 20];
+  static __thread char mem[1 << 18];
   proto_slice sl[1024];
   proto_buf b;
   if (n > 1024) return -1;
