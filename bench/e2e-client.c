@@ -1077,6 +1077,16 @@ static int run(const options *o) {
     else if (strcmp(o->long_kind, "mix") == 0 && net_ok) k1 = &k_net1;
     if (phase_long(&d, k0, k1, o) < 0) rc = 1;
   }
+  /* The daemon's own view (counters and its internal latency histograms),
+   * to tell time spent inside the daemon from time spent on the socket. */
+  static kind k_stats;
+  kind_init(&k_stats, "stats", NULL, 0, 0, 0);
+  k_stats.op = PROTO_OP_STATS;
+  if (roundtrip_decode(fd, &k_stats, 2, &rep) >= 0) {
+    for (size_t i = 0; rep.ok && i < rep.n_stats; i++)
+      printf("daemon.%s %llu\n", rep.stat_names[i], (unsigned long long)rep.stat_values[i]);
+    proto_reply_free(&rep);
+  }
   if (d.intended) driver_close(&d);
   close(fd);
   return rc;
