@@ -17,6 +17,13 @@ typedef struct g2p_model g2p_model;
 int g2p_model_open(g2p_model **out, const char *path, char *err, size_t errlen);
 void g2p_model_close(g2p_model *model);
 
+/* As g2p_model_open, with the kernel table named explicitly ("scalar",
+ * "avx2", "avx512"); NULL, "" or "auto" choose as kern_select() does
+ * (RNNINFERD_KERNEL, else the best this CPU runs). Added by the model
+ * helper for benchmarks and tests. */
+int g2p_model_open_ex(g2p_model **out, const char *path, const char *kernel,
+                      char *err, size_t errlen);
+
 /* Scratch needed by one thread for words of up to G2P_WORD_MAX bytes and
  * beams up to max_beam wide. */
 size_t g2p_model_scratch_bytes(const g2p_model *model, int max_beam);

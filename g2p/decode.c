@@ -1,0 +1,495 @@
+/* decode.c -- turns a word into phonemes with a loaded model: encoder, then
+ * greedy or beam-search decoding.
+ *
+ * Greedy decoding follows g2p_en 2.0's predict() exactly: input = the
+ * word's code points mapped to grapheme ids (unknown -> <unk>) plus </s>;
+ * the decoder starts from <s>, takes the first maximum of the logits at
+ * each step, and stops at </s> or after max_len phonemes.
+ *
+ * Beam search keeps the B best partial hypotheses by the sum of their
+ * log-softmax scores (no length normalisation: a finished hypothesis is
+ * compared with the others by its raw total). A hypothesis ends when </s>
+ * ranks among the B best candidates of a step; the search stops when the
+ * best finished score is at least the best live one (scores only fall, so
+ * nothing live can overtake it) or after max_len steps, when the live
+ * hypotheses count as finished at the cap. Ties go to the lower phoneme
+ * id and to the earlier hypothesis, which makes width 1 the greedy decoder.
+ *
+ * Every byte of working memory is carved out of the caller's scratch by
+ * layout(), the same function that sizes it, so the two cannot disagree
+ * and prediction never allocates. All matrix arithmetic goes through the
+ * model's kernel table; the B live hypotheses of a beam are advanced
+ * together with one matmat per weight matrix. */
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "g2p/decode.h"
+#include "g2p/engine.h"
+#include "g2p/model.h"
+#include "g2p/model_impl.h"
+
+#define ALIGN64(n) (((n) + (size_t)63) & ~(size_t)63)
+#define T_MAX (G2P_WORD_MAX + 1) /* code points + </s> */
+
+typedef struct cand {
+  double score;
+  int hyp, tok;
+} cand;
+
+/* Offsets into the scratch (bytes). */
+typedef struct layout {
+  size_t toks;          /* int[T_MAX] */
+  size_t tmp;           /* float[3 * max(H, D)] */
+  size_t h;             /* float[H]: running encoder state */
+  size_t enc;           /* arch 2: float[T_MAX][2H] encoder outputs */
+  size_t keys;          /* arch 2: float[T_MAX][D] att_w enc_t */
+  size_t keys_p;        /* arch 2: keys packed */
+  size_t enc_t;         /* arch 2: float[2H][T_MAX] (encoder outputs^T) */
+  size_t enc_t_p;       /* arch 2: enc_t packed */
+  size_t cat;           /* arch 2: float[2H] [f_{T-1}; b_0] */
+  size_t att;           /* arch 2: float[B][T_MAX] scores / weights */
+  size_t ctx;           /* arch 2: float[B][2H] */
+  size_t hc;            /* arch 2: float[B][D + 2H] [h; ctx] */
+  size_t comb;          /* arch 2: float[B][D] tanh(comb_w [h;ctx] + b) */
+  size_t hs[2];         /* float[B][D] decoder states, double-buffered */
+  size_t gh;            /* float[B][3D] recurrent projections */
+  size_t logits;        /* float[B][P] */
+  size_t seq[2];        /* uint16[B][max_len], double-buffered */
+  size_t score[2];      /* double[B] */
+  size_t prev;          /* int[B] */
+  size_t cand;          /* cand[B * (B + 1)] */
+  size_t best;          /* uint16[max_len] best finished hypothesis */
+  size_t total;
+  size_t keys_p_bytes, enc_t_p_bytes;
+} layout;
+
+static size_t put(size_t *off, size_t bytes) {
+  size_t at = ALIGN64(*off);
+  *off = at + ALIGN64(bytes);
+  return at;
+}
+
+static void plan_scratch(layout *L, const g2p_model *m) {
+  const size_t f = sizeof(float), B = G2P_BEAM_MAX;
+  size_t H = (size_t)m->H, D = (size_t)m->D, P = (size_t)m->P;
+  size_t wide = H > D ? H : D;
+  size_t o = 0;
+  memset(L, 0, sizeof *L);
+  L->toks = put(&o, T_MAX * sizeof(int));
+  L->tmp = put(&o, 3 * wide * f);
+  L->h = put(&o, H * f);
+  if (m->arch == G2PM_ARCH_BIGRU_ATTN) {
+    L->keys_p_bytes = m->k->packed_bytes(T_MAX, m->D);
+    L->enc_t_p_bytes = m->k->packed_bytes(2 * m->H, T_MAX);
+    L->enc = put(&o, T_MAX * 2 * H * f);
+    L->keys = put(&o, T_MAX * D * f);
+    L->keys_p = put(&o, L->keys_p_bytes);
+    L->enc_t = put(&o, 2 * H * T_MAX * f);
+    L->enc_t_p = put(&o, L->enc_t_p_bytes);
+    L->cat = put(&o, 2 * H * f);
+    L->att = put(&o, B * T_MAX * f);
+    L->ctx = put(&o, B * 2 * H * f);
+    L->hc = put(&o, B * (D + 2 * H) * f);
+    L->comb = put(&o, B * D * f);
+  }
+  L->hs[0] = put(&o, B * D * f);
+  L->hs[1] = put(&o, B * D * f);
+  L->gh = put(&o, B * 3 * D * f);
+  L->logits = put(&o, B * P * f);
+  L->seq[0] = put(&o, B * (size_t)m->max_len * sizeof(uint16_t));
+  L->seq[1] = put(&o, B * (size_t)m->max_len * sizeof(uint16_t));
+  L->score[0] = put(&o, B * sizeof(double));
+  L->score[1] = put(&o, B * sizeof(double));
+  L->prev = put(&o, B * sizeof(int));
+  L->cand = put(&o, B * (B + 1) * sizeof(cand));
+  L->best = put(&o, (size_t)m->max_len * sizeof(uint16_t));
+  L->total = ALIGN64(o);
+}
+
+size_t g2p_model_scratch_bytes(const g2p_model *model, int max_beam) {
+  /* Always sized for G2P_BEAM_MAX: predict cannot know how big the scratch
+   * it is handed is, so a smaller one could be overrun by a wider beam. */
+  (void)max_beam;
+  layout L;
+  plan_scratch(&L, model);
+  return L.total;
+}
+
+#define AT(base, off, type) ((type *)(void *)((uint8_t *)(base) + (off)))
+
+/* The per-word state every step needs. */
+typedef struct run {
+  const g2p_model *m;
+  const kern_ops *k;
+  layout L;
+  void *s;
+  int T; /* encoder steps incl. </s> */
+} run;
+
+/* Word -> grapheme ids + </s>. */
+static int tokenize(run *r, const char *word, size_t len) {
+  if (len == 0)
+    return G2P_EEMPTY;
+  if (len > G2P_WORD_MAX)
+    return G2P_ETOOLONG;
+  int *toks = AT(r->s, r->L.toks, int);
+  const uint8_t *p = (const uint8_t *)word;
+  int T = 0;
+  for (size_t i = 0; i < len;) {
+    uint32_t cp;
+    int n = g2pm_utf8_decode(p + i, len - i, &cp);
+    if (n == 0) { /* the engine validates; be safe anyway */
+      toks[T++] = G2PM_G_UNK;
+      i++;
+      continue;
+    }
+    toks[T++] = (int)g2pm_grapheme_id(r->m, cp);
+    i += (size_t)n;
+  }
+  toks[T++] = G2PM_G_EOS;
+  r->T = T;
+  return 0;
+}
+
+static const float *gi_row(const g2pm_gru *g, int sym) {
+  return g->gi + (size_t)sym * g->gi_stride;
+}
+
+/* Runs the encoder and leaves the decoder's initial state in hs0. */
+static void encode(run *r, float *hs0) {
+  const g2p_model *m = r->m;
+  const kern_ops *k = r->k;
+  const int *toks = AT(r->s, r->L.toks, int);
+  float *tmp = AT(r->s, r->L.tmp, float);
+  float *h = AT(r->s, r->L.h, float);
+  int H = m->H, T = r->T;
+  size_t hb = (size_t)H * sizeof(float);
+
+  if (m->arch == G2PM_ARCH_GRU) {
+    memset(h, 0, hb);
+    for (int t = 0; t < T; t++)
+      k->gru_step(m->enc.whh, m->enc.bhh, gi_row(&m->enc, toks[t]), h, tmp, H);
+    memcpy(hs0, h, hb); /* D == H */
+    return;
+  }
+
+  /* arch 2: enc_t = [f_t ; b_t] */
+  size_t H2 = 2 * (size_t)H;
+  float *enc = AT(r->s, r->L.enc, float);
+  memset(h, 0, hb);
+  for (int t = 0; t < T; t++) {
+    k->gru_step(m->enc.whh, m->enc.bhh, gi_row(&m->enc, toks[t]), h, tmp, H);
+    memcpy(enc + (size_t)t * H2, h, hb);
+  }
+  memset(h, 0, hb);
+  for (int t = T - 1; t >= 0; t--) {
+    k->gru_step(m->encb.whh, m->encb.bhh, gi_row(&m->encb, toks[t]), h, tmp,
+                H);
+    memcpy(enc + (size_t)t * H2 + H, h, hb);
+  }
+  float *cat = AT(r->s, r->L.cat, float);
+  memcpy(cat, enc + (size_t)(T - 1) * H2, hb);
+  memcpy(cat + H, enc + H, hb);
+  k->matvec(m->init_w, m->init_b, cat, hs0, m->D, 2 * H);
+  k->tanh_inplace(hs0, m->D);
+
+  /* Attention keys K_t = att_w enc_t (T x D) and the transposed encoder
+   * outputs (2H x T), both packed for this word's mat-vecs. */
+  float *keys = AT(r->s, r->L.keys, float);
+  k->matmat(m->att_w, NULL, enc, keys, m->D, 2 * H, T);
+  k->pack_matrix(AT(r->s, r->L.keys_p, float), keys, T, m->D);
+  float *enc_t = AT(r->s, r->L.enc_t, float);
+  for (size_t j = 0; j < H2; j++)
+    for (int t = 0; t < T; t++)
+      enc_t[j * (size_t)T + (size_t)t] = enc[(size_t)t * H2 + j];
+  k->pack_matrix(AT(r->s, r->L.enc_t_p, float), enc_t, 2 * H, T);
+}
+
+/* Advances nb decoder states (hs, nb x D, in place) by one step with
+ * inputs prev[nb], writing logits (nb x P). */
+static void dec_step(run *r, float *hs, const int *prev, int nb,
+                     float *logits) {
+  const g2p_model *m = r->m;
+  const kern_ops *k = r->k;
+  int D = m->D;
+  float *gh = AT(r->s, r->L.gh, float);
+  k->matmat(m->dec.whh, m->dec.bhh, hs, gh, 3 * D, D, nb);
+  for (int b = 0; b < nb; b++)
+    k->gru_gates(gh + (size_t)b * 3 * D, gi_row(&m->dec, prev[b]),
+                 hs + (size_t)b * D, D);
+  if (m->arch == G2PM_ARCH_GRU) {
+    k->matmat(m->fc_w, m->fc_b, hs, logits, m->P, D, nb);
+    return;
+  }
+
+  int T = r->T, H2 = 2 * m->H;
+  float *att = AT(r->s, r->L.att, float);
+  float *ctx = AT(r->s, r->L.ctx, float);
+  float *hc = AT(r->s, r->L.hc, float);
+  float *comb = AT(r->s, r->L.comb, float);
+  /* scores (nb x T) = K h, softmax per row, ctx (nb x 2H) = enc^T alpha */
+  k->matmat(AT(r->s, r->L.keys_p, float), NULL, hs, att, T, D, nb);
+  for (int b = 0; b < nb; b++) {
+    float *a = att + (size_t)b * T;
+    float mx = a[0];
+    for (int t = 1; t < T; t++)
+      mx = a[t] > mx ? a[t] : mx;
+    float sum = 0.0f;
+    for (int t = 0; t < T; t++) {
+      a[t] = expf(a[t] - mx);
+      sum += a[t];
+    }
+    for (int t = 0; t < T; t++)
+      a[t] /= sum;
+  }
+  k->matmat(AT(r->s, r->L.enc_t_p, float), NULL, att, ctx, H2, T, nb);
+  size_t w = (size_t)D + (size_t)H2;
+  for (int b = 0; b < nb; b++) {
+    memcpy(hc + b * w, hs + (size_t)b * D, (size_t)D * sizeof(float));
+    memcpy(hc + b * w + D, ctx + (size_t)b * H2, (size_t)H2 * sizeof(float));
+  }
+  k->matmat(m->comb_w, m->comb_b, hc, comb, D, (int)w, nb);
+  k->tanh_inplace(comb, nb * D);
+  k->matmat(m->fc_w, m->fc_b, comb, logits, m->P, D, nb);
+}
+
+static int start(run *r, const g2p_model *m, void *scratch, const char *word,
+                 size_t len) {
+  if (!m || !scratch || (!word && len))
+    return G2P_EINVAL;
+  if ((uintptr_t)scratch % KERN_ALIGN)
+    return G2P_EINVAL;
+  r->m = m;
+  r->k = m->k;
+  r->s = scratch;
+  plan_scratch(&r->L, m);
+  int rc = tokenize(r, word, len);
+  if (rc)
+    return rc;
+  if (m->arch == G2PM_ARCH_BIGRU_ATTN &&
+      (m->k->packed_bytes(r->T, m->D) > r->L.keys_p_bytes ||
+       m->k->packed_bytes(2 * m->H, r->T) > r->L.enc_t_p_bytes))
+    return G2P_EINVAL; /* a kernel whose packing grows oddly; never seen */
+  return 0;
+}
+
+/* Joins phoneme symbols with single spaces. */
+static int render(const g2p_model *m, const uint16_t *ids, int n, char *out,
+                  size_t outcap) {
+  size_t o = 0;
+  for (int i = 0; i < n; i++) {
+    size_t l = m->phon_len[ids[i]];
+    if (o + l + (i > 0) > outcap)
+      return G2P_EINVAL;
+    if (i > 0)
+      out[o++] = ' ';
+    memcpy(out + o, m->phon_text + m->phon_off[ids[i]], l);
+    o += l;
+  }
+  return (int)o;
+}
+
+static int greedy(run *r, char *out, size_t outcap) {
+  const g2p_model *m = r->m;
+  float *h = AT(r->s, r->L.hs[0], float);
+  float *logits = AT(r->s, r->L.logits, float);
+  uint16_t *seq = AT(r->s, r->L.seq[0], uint16_t);
+  encode(r, h);
+  int prev = G2PM_P_SOS, n = 0;
+  while (n < m->max_len) {
+    dec_step(r, h, &prev, 1, logits);
+    int best = 0;
+    for (int j = 1; j < m->P; j++)
+      if (logits[j] > logits[best])
+        best = j;
+    if (best == G2PM_P_EOS)
+      break;
+    seq[n++] = (uint16_t)best;
+    prev = best;
+  }
+  return render(m, seq, n, out, outcap);
+}
+
+/* Candidate order: higher score first, then earlier hypothesis, then lower
+ * phoneme id. */
+static int cand_before(const cand *a, const cand *b) {
+  if (a->score != b->score)
+    return a->score > b->score;
+  if (a->hyp != b->hyp)
+    return a->hyp < b->hyp;
+  return a->tok < b->tok;
+}
+
+static int beam(run *r, int B, char *out, size_t outcap) {
+  const g2p_model *m = r->m;
+  int P = m->P, D = m->D, ML = m->max_len;
+  float *logits = AT(r->s, r->L.logits, float);
+  float *hs[2] = {AT(r->s, r->L.hs[0], float), AT(r->s, r->L.hs[1], float)};
+  uint16_t *seq[2] = {AT(r->s, r->L.seq[0], uint16_t),
+                      AT(r->s, r->L.seq[1], uint16_t)};
+  double *score[2] = {AT(r->s, r->L.score[0], double),
+                      AT(r->s, r->L.score[1], double)};
+  int *prev = AT(r->s, r->L.prev, int);
+  cand *cands = AT(r->s, r->L.cand, cand);
+  uint16_t *best = AT(r->s, r->L.best, uint16_t);
+  double best_score = -DBL_MAX;
+  int best_len = -1;
+  size_t hb = (size_t)D * sizeof(float);
+
+  encode(r, hs[0]);
+  int cur = 0, live = 1;
+  score[0][0] = 0.0;
+  prev[0] = G2PM_P_SOS;
+  for (int step = 0; step < ML; step++) {
+    dec_step(r, hs[cur], prev, live, logits);
+    /* Each hypothesis offers its B + 1 best tokens (so that B of them are
+     * not </s>), kept sorted by insertion. */
+    int nc = 0;
+    for (int b = 0; b < live; b++) {
+      const float *l = logits + (size_t)b * P;
+      float mx = l[0];
+      for (int j = 1; j < P; j++)
+        mx = l[j] > mx ? l[j] : mx;
+      double sum = 0.0;
+      for (int j = 0; j < P; j++)
+        sum += exp((double)l[j] - (double)mx);
+      double lse = (double)mx + log(sum);
+      int want = B + 1 < P ? B + 1 : P;
+      cand *mine = cands + nc;
+      int have = 0;
+      for (int j = 0; j < P; j++) {
+        cand c = {score[cur][b] + ((double)l[j] - lse), b, j};
+        if (have == want && !cand_before(&c, &mine[have - 1]))
+          continue;
+        int at = have < want ? have++ : want - 1;
+        while (at > 0 && cand_before(&c, &mine[at - 1])) {
+          mine[at] = mine[at - 1];
+          at--;
+        }
+        mine[at] = c;
+      }
+      nc += have;
+    }
+    /* Global order over all hypotheses' offers (insertion sort: at most
+     * 16 * 17 entries). */
+    for (int i = 1; i < nc; i++) {
+      cand c = cands[i];
+      int j = i;
+      while (j > 0 && cand_before(&c, &cands[j - 1])) {
+        cands[j] = cands[j - 1];
+        j--;
+      }
+      cands[j] = c;
+    }
+    int nxt = cur ^ 1, nlive = 0;
+    for (int i = 0; i < nc; i++) {
+      const cand *c = &cands[i];
+      if (c->tok == G2PM_P_EOS) {
+        if (i < B && c->score > best_score) {
+          best_score = c->score;
+          best_len = step;
+          memcpy(best, seq[cur] + (size_t)c->hyp * ML,
+                 (size_t)step * sizeof(uint16_t));
+        }
+        continue;
+      }
+      if (nlive == B)
+        continue;
+      memcpy(hs[nxt] + (size_t)nlive * D, hs[cur] + (size_t)c->hyp * D, hb);
+      uint16_t *s = seq[nxt] + (size_t)nlive * ML;
+      memcpy(s, seq[cur] + (size_t)c->hyp * ML,
+             (size_t)step * sizeof(uint16_t));
+      s[step] = (uint16_t)c->tok;
+      score[nxt][nlive] = c->score;
+      nlive++;
+    }
+    for (int b = 0; b < nlive; b++)
+      prev[b] = seq[nxt][(size_t)b * ML + step];
+    cur = nxt;
+    live = nlive;
+    if (live == 0 || best_score >= score[cur][0])
+      break;
+    if (step == ML - 1 && score[cur][0] > best_score) {
+      /* length cap: the best live hypothesis counts as finished */
+      best_score = score[cur][0];
+      best_len = ML;
+      memcpy(best, seq[cur], (size_t)ML * sizeof(uint16_t));
+    }
+  }
+  if (best_len < 0)
+    best_len = 0; /* unreachable: some hypothesis always ends */
+  return render(m, best, best_len, out, outcap);
+}
+
+int g2p_model_predict(const g2p_model *model, void *scratch, const char *word,
+                      size_t len, int beam_width, char *out, size_t outcap) {
+  if (beam_width < 1 || beam_width > G2P_BEAM_MAX || !out)
+    return G2P_EINVAL;
+  run r;
+  int rc = start(&r, model, scratch, word, len);
+  if (rc)
+    return rc;
+  if (beam_width == 1)
+    return greedy(&r, out, outcap);
+  return beam(&r, beam_width, out, outcap);
+}
+
+int g2p_model_beam(const g2p_model *model, void *scratch, const char *word,
+                   size_t len, int beam_width, char *out, size_t outcap) {
+  if (beam_width < 1 || beam_width > G2P_BEAM_MAX || !out)
+    return G2P_EINVAL;
+  run r;
+  int rc = start(&r, model, scratch, word, len);
+  if (rc)
+    return rc;
+  return beam(&r, beam_width, out, outcap);
+}
+
+int g2p_model_forced(const g2p_model *model, void *scratch, const char *word,
+                     size_t len, const int *prev, int nsteps, float *logits,
+                     float *state) {
+  if (nsteps < 0 || (nsteps > 0 && !logits))
+    return G2P_EINVAL;
+  for (int i = 0; i + 1 < nsteps; i++)
+    if (!prev || prev[i] < 0 || prev[i] >= model->P)
+      return G2P_EINVAL;
+  run r;
+  int rc = start(&r, model, scratch, word, len);
+  if (rc)
+    return rc;
+  float *h = AT(r.s, r.L.hs[0], float);
+  float *l = AT(r.s, r.L.logits, float);
+  encode(&r, h);
+  if (state)
+    memcpy(state, h, (size_t)model->D * sizeof(float));
+  for (int i = 0; i < nsteps; i++) {
+    int in = i == 0 ? G2PM_P_SOS : prev[i - 1];
+    dec_step(&r, h, &in, 1, l);
+    memcpy(logits + (size_t)i * model->P, l, (size_t)model->P * sizeof(float));
+  }
+  return 0;
+}
+
+int g2p_model_num_phonemes(const g2p_model *model) { return model->P; }
+int g2p_model_max_len(const g2p_model *model) { return model->max_len; }
+int g2p_model_state_size(const g2p_model *model) { return model->D; }
+
+const char *g2p_model_phoneme(const g2p_model *model, int id, size_t *len) {
+  if (id < 0 || id >= model->P) {
+    *len = 0;
+    return NULL;
+  }
+  *len = model->phon_len[id];
+  return model->phon_text + model->phon_off[id];
+}
+
+int g2p_model_phoneme_id(const g2p_model *model, const char *sym,
+                         size_t len) {
+  for (int i = 0; i < model->P; i++)
+    if (model->phon_len[i] == len &&
+        memcmp(model->phon_text + model->phon_off[i], sym, len) == 0)
+      return i;
+  return -1;
+}

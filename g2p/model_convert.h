@@ -1,0 +1,48 @@
+/* model_convert.h -- writing model files: from explicit tensors (tests,
+ * future exporters) or from a numpy .npz (tools/g2p-convert). */
+#ifndef RNNINFERD_G2P_MODEL_CONVERT_H
+#define RNNINFERD_G2P_MODEL_CONVERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "g2p/model_format.h"
+
+/* Everything a model file holds. Symbol tables are the symbols joined by
+ * '\n' (no trailing newline); tensor[] follows g2pm_arch_tensors() order,
+ * each row-major float32 of the spec's shape. */
+typedef struct g2pm_model_spec {
+  uint32_t arch;
+  uint32_t G, P, E, H, Ed, D, max_len;
+  const char *name;
+  const char *graphemes;
+  size_t graphemes_len;
+  const char *phonemes;
+  size_t phonemes_len;
+  const void *tensor[G2PM_MAX_TENSORS]; /* row-major float32, any alignment */
+} g2pm_model_spec;
+
+/* g2p_en 2.0's symbol tables ('\n'-joined), for its npz, which lacks them. */
+extern const char g2pm_g2p_en_graphemes[];
+extern const char g2pm_g2p_en_phonemes[];
+
+/* Lays out a complete file image (malloc'd into *out, *len bytes) and
+ * checks it by loading it back. Returns 0 or a negative g2p_error. */
+int g2pm_build_image(uint8_t **out, size_t *len, const g2pm_model_spec *spec,
+                     char *err, size_t errlen);
+
+/* Writes an image to path atomically (temporary file + rename). */
+int g2pm_write_file(const char *path, const uint8_t *img, size_t len,
+                    char *err, size_t errlen);
+
+typedef struct g2pm_convert_opts {
+  const char *name; /* NULL: the npz's "name" array, else its file name */
+  int max_len;      /* 0: the npz's "max_len", else 20 for g2p_en */
+} g2pm_convert_opts;
+
+/* npz (g2p_en's checkpoint or the trainer's export) -> file image. */
+int g2pm_npz_to_image(uint8_t **out, size_t *len, const char *npz_path,
+                      const g2pm_convert_opts *opts, char *err,
+                      size_t errlen);
+
+#endif

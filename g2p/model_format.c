@@ -1,0 +1,216 @@
+/* model_format.c -- the parts of the model file format both the loader and
+ * the writer need: CRC-32C, header (de)serialisation, and the list of
+ * tensors each architecture consists of. Keeping them in one place is what
+ * guarantees that a file the converter writes is a file the loader reads. */
+#include <string.h>
+
+#include "g2p/model_format.h"
+
+static uint32_t crc_table[8][256];
+static int crc_ready;
+
+static void crc_init(void) {
+  for (uint32_t i = 0; i < 256; i++) {
+    uint32_t c = i;
+    for (int k = 0; k < 8; k++)
+      c = (c & 1) ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+    crc_table[0][i] = c;
+  }
+  for (uint32_t i = 0; i < 256; i++)
+    for (int t = 1; t < 8; t++)
+      crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^
+                        crc_table[0][crc_table[t - 1][i] & 0xff];
+  __atomic_store_n(&crc_ready, 1, __ATOMIC_RELEASE);
+}
+
+uint32_t g2pm_crc32c(uint32_t crc, const void *data, size_t n) {
+  /* The table is built on first use; building it twice from two threads
+   * writes the same values, so a race is harmless. */
+  if (!__atomic_load_n(&crc_ready, __ATOMIC_ACQUIRE))
+    crc_init();
+  const uint8_t *p = data;
+  crc = ~crc;
+  while (n >= 8) { /* slicing by 8 */
+    uint32_t lo = crc ^ g2pm_rd32(p);
+    uint32_t hi = g2pm_rd32(p + 4);
+    crc = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
+          crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
+          crc_table[3][hi & 0xff] ^ crc_table[2][(hi >> 8) & 0xff] ^
+          crc_table[1][(hi >> 16) & 0xff] ^ crc_table[0][hi >> 24];
+    p += 8;
+    n -= 8;
+  }
+  while (n--)
+    crc = (crc >> 8) ^ crc_table[0][(crc ^ *p++) & 0xff];
+  return ~crc;
+}
+
+void g2pm_header_decode(g2pm_header *h, const uint8_t *in) {
+  h->version = g2pm_rd32(in + G2PM_OFF_VERSION);
+  h->header_bytes = g2pm_rd32(in + G2PM_OFF_HEADER_BYTES);
+  h->file_bytes = g2pm_rd64(in + G2PM_OFF_FILE_BYTES);
+  h->arch = g2pm_rd32(in + G2PM_OFF_ARCH);
+  h->n_tensors = g2pm_rd32(in + G2PM_OFF_N_TENSORS);
+  h->G = g2pm_rd32(in + G2PM_OFF_G);
+  h->P = g2pm_rd32(in + G2PM_OFF_P);
+  h->E = g2pm_rd32(in + G2PM_OFF_E);
+  h->H = g2pm_rd32(in + G2PM_OFF_H);
+  h->Ed = g2pm_rd32(in + G2PM_OFF_ED);
+  h->D = g2pm_rd32(in + G2PM_OFF_D);
+  h->max_len = g2pm_rd32(in + G2PM_OFF_MAX_LEN);
+  h->flags = g2pm_rd32(in + G2PM_OFF_FLAGS);
+  h->dir_offset = g2pm_rd64(in + G2PM_OFF_DIR);
+  h->graphemes_offset = g2pm_rd64(in + G2PM_OFF_GRAPHEMES);
+  h->phonemes_offset = g2pm_rd64(in + G2PM_OFF_PHONEMES);
+  h->name_offset = g2pm_rd64(in + G2PM_OFF_NAME);
+  h->graphemes_bytes = g2pm_rd32(in + G2PM_OFF_GRAPHEMES_BYTES);
+  h->phonemes_bytes = g2pm_rd32(in + G2PM_OFF_PHONEMES_BYTES);
+  h->name_bytes = g2pm_rd32(in + G2PM_OFF_NAME_BYTES);
+  h->reserved0 = g2pm_rd32(in + G2PM_OFF_RESERVED0);
+  h->data_crc = g2pm_rd32(in + G2PM_OFF_DATA_CRC);
+  h->reserved1a = g2pm_rd32(in + G2PM_OFF_RESERVED1);
+  h->reserved1b = g2pm_rd32(in + G2PM_OFF_RESERVED1 + 4);
+  h->header_crc = g2pm_rd32(in + G2PM_OFF_HEADER_CRC);
+}
+
+void g2pm_header_encode(uint8_t *out, g2pm_header *h) {
+  memset(out, 0, G2PM_HEADER_BYTES);
+  memcpy(out + G2PM_OFF_MAGIC, G2PM_MAGIC, G2PM_MAGIC_BYTES);
+  g2pm_wr32(out + G2PM_OFF_VERSION, h->version);
+  g2pm_wr32(out + G2PM_OFF_HEADER_BYTES, h->header_bytes);
+  g2pm_wr64(out + G2PM_OFF_FILE_BYTES, h->file_bytes);
+  g2pm_wr32(out + G2PM_OFF_ARCH, h->arch);
+  g2pm_wr32(out + G2PM_OFF_N_TENSORS, h->n_tensors);
+  g2pm_wr32(out + G2PM_OFF_G, h->G);
+  g2pm_wr32(out + G2PM_OFF_P, h->P);
+  g2pm_wr32(out + G2PM_OFF_E, h->E);
+  g2pm_wr32(out + G2PM_OFF_H, h->H);
+  g2pm_wr32(out + G2PM_OFF_ED, h->Ed);
+  g2pm_wr32(out + G2PM_OFF_D, h->D);
+  g2pm_wr32(out + G2PM_OFF_MAX_LEN, h->max_len);
+  g2pm_wr32(out + G2PM_OFF_FLAGS, h->flags);
+  g2pm_wr64(out + G2PM_OFF_DIR, h->dir_offset);
+  g2pm_wr64(out + G2PM_OFF_GRAPHEMES, h->graphemes_offset);
+  g2pm_wr64(out + G2PM_OFF_PHONEMES, h->phonemes_offset);
+  g2pm_wr64(out + G2PM_OFF_NAME, h->name_offset);
+  g2pm_wr32(out + G2PM_OFF_GRAPHEMES_BYTES, h->graphemes_bytes);
+  g2pm_wr32(out + G2PM_OFF_PHONEMES_BYTES, h->phonemes_bytes);
+  g2pm_wr32(out + G2PM_OFF_NAME_BYTES, h->name_bytes);
+  g2pm_wr32(out + G2PM_OFF_RESERVED0, h->reserved0);
+  g2pm_wr32(out + G2PM_OFF_DATA_CRC, h->data_crc);
+  g2pm_wr32(out + G2PM_OFF_RESERVED1, h->reserved1a);
+  g2pm_wr32(out + G2PM_OFF_RESERVED1 + 4, h->reserved1b);
+  h->header_crc = g2pm_crc32c(0, out, G2PM_OFF_HEADER_CRC);
+  g2pm_wr32(out + G2PM_OFF_HEADER_CRC, h->header_crc);
+}
+
+void g2pm_reseal(uint8_t *file, size_t len) {
+  if (len < G2PM_HEADER_BYTES)
+    return;
+  uint32_t crc = g2pm_crc32c(0, file + G2PM_HEADER_BYTES,
+                             len - G2PM_HEADER_BYTES);
+  g2pm_wr32(file + G2PM_OFF_DATA_CRC, crc);
+  g2pm_wr32(file + G2PM_OFF_HEADER_CRC,
+            g2pm_crc32c(0, file, G2PM_OFF_HEADER_CRC));
+}
+
+const char *g2pm_arch_name(uint32_t arch) {
+  switch (arch) {
+  case G2PM_ARCH_GRU:
+    return "g2p_en-gru";
+  case G2PM_ARCH_BIGRU_ATTN:
+    return "bigru-attn";
+  default:
+    return NULL;
+  }
+}
+
+uint32_t g2pm_arch_id(const char *name) {
+  if (strcmp(name, "g2p_en-gru") == 0)
+    return G2PM_ARCH_GRU;
+  if (strcmp(name, "bigru-attn") == 0)
+    return G2PM_ARCH_BIGRU_ATTN;
+  return 0;
+}
+
+#define ADD(nm, r, c) (spec[n].name = (nm), spec[n].rows = (r), \
+                       spec[n].cols = (c), n++)
+
+int g2pm_arch_tensors(const g2pm_header *h,
+                      g2pm_tensor_spec spec[G2PM_MAX_TENSORS]) {
+  int n = 0;
+  uint32_t G = h->G, P = h->P, E = h->E, H = h->H, Ed = h->Ed, D = h->D;
+  switch (h->arch) {
+  case G2PM_ARCH_GRU:
+    ADD("enc_emb", G, E);
+    ADD("enc_w_ih", 3 * H, E);
+    ADD("enc_w_hh", 3 * H, H);
+    ADD("enc_b_ih", 3 * H, 0);
+    ADD("enc_b_hh", 3 * H, 0);
+    ADD("dec_emb", P, Ed);
+    ADD("dec_w_ih", 3 * D, Ed);
+    ADD("dec_w_hh", 3 * D, D);
+    ADD("dec_b_ih", 3 * D, 0);
+    ADD("dec_b_hh", 3 * D, 0);
+    ADD("fc_w", P, D);
+    ADD("fc_b", P, 0);
+    return n;
+  case G2PM_ARCH_BIGRU_ATTN:
+    ADD("enc_emb", G, E);
+    ADD("encf_w_ih", 3 * H, E);
+    ADD("encf_w_hh", 3 * H, H);
+    ADD("encf_b_ih", 3 * H, 0);
+    ADD("encf_b_hh", 3 * H, 0);
+    ADD("encb_w_ih", 3 * H, E);
+    ADD("encb_w_hh", 3 * H, H);
+    ADD("encb_b_ih", 3 * H, 0);
+    ADD("encb_b_hh", 3 * H, 0);
+    ADD("init_w", D, 2 * H);
+    ADD("init_b", D, 0);
+    ADD("dec_emb", P, Ed);
+    ADD("dec_w_ih", 3 * D, Ed);
+    ADD("dec_w_hh", 3 * D, D);
+    ADD("dec_b_ih", 3 * D, 0);
+    ADD("dec_b_hh", 3 * D, 0);
+    ADD("att_w", D, 2 * H);
+    ADD("comb_w", D, D + 2 * H);
+    ADD("comb_b", D, 0);
+    ADD("fc_w", P, D);
+    ADD("fc_b", P, 0);
+    return n;
+  default:
+    return 0;
+  }
+}
+
+int g2pm_utf8_decode(const uint8_t *s, size_t n, uint32_t *cp) {
+  if (n == 0)
+    return 0;
+  uint8_t b = s[0];
+  if (b < 0x80) {
+    *cp = b;
+    return 1;
+  }
+  int len;
+  uint32_t c, min;
+  if ((b & 0xe0) == 0xc0) {
+    len = 2, c = b & 0x1f, min = 0x80;
+  } else if ((b & 0xf0) == 0xe0) {
+    len = 3, c = b & 0x0f, min = 0x800;
+  } else if ((b & 0xf8) == 0xf0) {
+    len = 4, c = b & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if ((size_t)len > n)
+    return 0;
+  for (int i = 1; i < len; i++) {
+    if ((s[i] & 0xc0) != 0x80)
+      return 0;
+    c = c << 6 | (s[i] & 0x3f);
+  }
+  if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+    return 0;
+  *cp = c;
+  return len;
+}

@@ -1,0 +1,66 @@
+/* model_impl.h -- the inside of a loaded g2p_model, shared by the loader
+ * (model.c) and the decoders (decode.c). Not part of any public seam.
+ *
+ * Everything the hot path reads lives in one 64-byte aligned block owned by
+ * the model: input-projection tables (one row per symbol, padded to a
+ * multiple of 16 floats so every row is aligned), weights packed by the
+ * kernel table, biases, and the symbol tables. The file mapping is released
+ * once the block is built. */
+#ifndef RNNINFERD_G2P_MODEL_IMPL_H
+#define RNNINFERD_G2P_MODEL_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "g2p/model_format.h"
+#include "kernels/kernels.h"
+
+/* A non-ASCII grapheme: code point -> id (sorted by cp for bsearch). */
+typedef struct g2pm_cp {
+  uint32_t cp;
+  uint32_t id;
+} g2pm_cp;
+
+/* One unidirectional GRU: tabulated input projection and packed W_hh. */
+typedef struct g2pm_gru {
+  const float *gi;   /* n_symbols rows of gi_stride floats: W_ih emb + b_ih */
+  size_t gi_stride;  /* floats per row (>= 3*hidden, multiple of 16) */
+  const float *whh;  /* packed (3*hidden x hidden) */
+  const float *bhh;  /* 3*hidden */
+  int hidden;
+} g2pm_gru;
+
+struct g2p_model {
+  const kern_ops *k;
+  uint32_t arch;
+  int G, P, E, H, Ed, D, max_len;
+  uint32_t checksum; /* data CRC-32C from the file */
+  char name[G2PM_MAX_NAME_BYTES + 1];
+
+  /* graphemes */
+  uint32_t ascii_id[128]; /* id of each ASCII code point (<unk> if none) */
+  const g2pm_cp *cps;     /* non-ASCII graphemes, sorted */
+  int n_cps;
+
+  /* phonemes: symbol i is phon_text + phon_off[i], phon_len[i] bytes */
+  const char *phon_text;
+  const uint32_t *phon_off;
+  const uint8_t *phon_len;
+
+  /* networks */
+  g2pm_gru enc;   /* arch 1 encoder; arch 2 forward encoder */
+  g2pm_gru encb;  /* arch 2 backward encoder */
+  g2pm_gru dec;   /* decoder (input: previous phoneme) */
+  const float *fc_w, *fc_b;       /* packed (P x D), P */
+  const float *init_w, *init_b;   /* arch 2: packed (D x 2H), D */
+  const float *att_w;             /* arch 2: packed (D x 2H) */
+  const float *comb_w, *comb_b;   /* arch 2: packed (D x (D+2H)), D */
+
+  void *block; /* everything above that points somewhere points here */
+  size_t block_bytes;
+};
+
+/* Grapheme id of a code point (<unk> when the table lacks it). */
+uint32_t g2pm_grapheme_id(const struct g2p_model *m, uint32_t cp);
+
+#endif

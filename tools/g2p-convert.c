@@ -1,0 +1,100 @@
+/* g2p-convert -- turns a numpy .npz of model weights into a model file.
+ *
+ * Two sources: g2p_en 2.0's checkpoint20.npz (architecture "g2p_en-gru";
+ * it carries no symbol tables, so g2p_en's built-in ones are used, and its
+ * decode cap is 20) and the project trainer's export ("bigru-attn", with
+ * its own 'arch', 'graphemes', 'phonemes' and 'max_len' arrays). Written in
+ * C so that importing a model needs no Python. The output is loaded back
+ * before it is renamed into place.
+ *
+ *   g2p-convert [--name NAME] [--max-len N] -o OUT.g2pm IN.npz */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "g2p/decode.h"
+#include "g2p/model.h"
+#include "g2p/model_convert.h"
+
+static void usage(FILE *f) {
+  fprintf(f, "usage: g2p-convert [--name NAME] [--max-len N] -o OUT.g2pm "
+             "IN.npz\n"
+             "  --name NAME   model name stored in the file (default: the "
+             "npz's\n"
+             "                'name' array, else its file name)\n"
+             "  --max-len N   phonemes decoded at most (default: the npz's "
+             "'max_len',\n"
+             "                else 20 for g2p_en)\n"
+             "  -o FILE       output model file\n");
+}
+
+int main(int argc, char **argv) {
+  static const struct option longopts[] = {
+      {"name", required_argument, NULL, 'n'},
+      {"max-len", required_argument, NULL, 'm'},
+      {"output", required_argument, NULL, 'o'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  g2pm_convert_opts opts = {NULL, 0};
+  const char *outpath = NULL;
+  int c;
+  while ((c = getopt_long(argc, argv, "n:m:o:h", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'n':
+      opts.name = optarg;
+      break;
+    case 'm': {
+      char *end;
+      long v = strtol(optarg, &end, 10);
+      if (*end || v < 1 || v > G2PM_MAX_LEN_LIMIT) {
+        fprintf(stderr, "g2p-convert: --max-len must be 1..%d\n",
+                G2PM_MAX_LEN_LIMIT);
+        return 2;
+      }
+      opts.max_len = (int)v;
+      break;
+    }
+    case 'o':
+      outpath = optarg;
+      break;
+    case 'h':
+      usage(stdout);
+      return 0;
+    default:
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (!outpath || optind != argc - 1) {
+    usage(stderr);
+    return 2;
+  }
+  const char *in = argv[optind];
+  uint8_t *img;
+  size_t len;
+  char err[512];
+  if (g2pm_npz_to_image(&img, &len, in, &opts, err, sizeof err)) {
+    fprintf(stderr, "g2p-convert: %s\n", err);
+    return 1;
+  }
+  if (g2pm_write_file(outpath, img, len, err, sizeof err)) {
+    fprintf(stderr, "g2p-convert: %s\n", err);
+    free(img);
+    return 1;
+  }
+  free(img);
+  g2p_model *m;
+  if (g2p_model_open_ex(&m, outpath, "scalar", err, sizeof err)) {
+    fprintf(stderr, "g2p-convert: wrote %s but it does not load: %s\n",
+            outpath, err);
+    return 1;
+  }
+  printf("%s: model '%s', architecture %s, %d phonemes, max_len %d, "
+         "%zu bytes, checksum %08x\n",
+         outpath, g2p_model_name(m), g2p_model_arch(m),
+         g2p_model_num_phonemes(m), g2p_model_max_len(m), len,
+         g2p_model_checksum(m));
+  g2p_model_close(m);
+  return 0;
+}
