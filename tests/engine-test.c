@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "g2p/engine.h"
 #include "g2p/lexicon.h"
@@ -145,6 +146,90 @@ START_TEST(info_and_open_errors) {
 }
 END_TEST
 
+/* With a network: g2p_en's weights converted by tools/g2p-convert. The
+ * engine must pass the model's answers through unchanged (golden_words.tsv
+ * holds g2p_en's own predictions), pick the source right, and honour the
+ * flags. Without the weights (no ../shared) or a converter that cannot
+ * convert them yet, this case says so and checks nothing. */
+START_TEST(with_model) {
+  const char *s = getenv("top_srcdir"), *b = getenv("top_builddir");
+  char npz[4096], golden[4096], model[4096], cmd[12288], err[512];
+  snprintf(npz, sizeof npz, "%s/../shared/data/g2p_en/checkpoint20.npz", s ? s : ".");
+  snprintf(golden, sizeof golden, "%s/../shared/data/g2p_en/golden_words.tsv", s ? s : ".");
+  snprintf(model, sizeof model, "/tmp/engine-test-%ld.g2pm", (long)getpid());
+  FILE *gf = fopen(golden, "r");
+  if (!gf || access(npz, R_OK) != 0) {
+    printf("with_model: skipped, no g2p_en weights under ../shared\n");
+    if (gf) fclose(gf);
+    return;
+  }
+  snprintf(cmd, sizeof cmd, "'%s/tools/g2p-convert' -o '%s' '%s' >/dev/null 2>&1",
+           b ? b : ".", model, npz);
+  g2p_engine *e;
+  g2p_engine_config cfg = {lex_path, model, 1};
+  if (system(cmd) != 0 || g2p_engine_open(&e, &cfg, err, sizeof err) != G2P_OK) {
+    printf("with_model: skipped, g2p-convert/model loader not working yet\n");
+    fclose(gf);
+    unlink(model);
+    return;
+  }
+  g2p_scratch *sc;
+  ck_assert_int_eq(g2p_scratch_create(&sc, e), G2P_OK);
+  g2p_engine_info info;
+  g2p_engine_get_info(e, &info);
+  ck_assert_int_eq(info.has_model, 1);
+  ck_assert_str_eq(info.model_arch, "g2p_en-gru");
+  ck_assert_ptr_nonnull(info.kernel);
+  ck_assert_str_eq(info.model_path, model);
+  ck_assert_uint_gt(info.lexicon_words, 0);
+
+  g2p_word_result r;
+  /* dictionary first, the network when asked or when the word is unknown */
+  ck_assert_int_eq(g2p_engine_lookup(e, sc, "aardvark", 8, 0, 0, &r), G2P_OK);
+  ck_assert_int_eq(r.source, G2P_SOURCE_DICT);
+  ck_assert_int_eq(g2p_engine_lookup(e, sc, "Aardvark", 8, G2P_FLAG_MODEL_ONLY, 0, &r), G2P_OK);
+  ck_assert_int_eq(r.source, G2P_SOURCE_MODEL);
+  ck_assert_str_eq(g2p_source_name(r.source), "model");
+  ck_assert_int_eq(g2p_engine_lookup(e, sc, "qwrtypsdfg", 10, G2P_FLAG_VARIANTS, 0, &r), G2P_OK);
+  ck_assert_int_eq(r.source, G2P_SOURCE_MODEL);
+  ck_assert_int_eq(r.n_variants, 1);
+  ck_assert_uint_gt(r.phones_len, 0);
+  ck_assert_int_eq(g2p_engine_lookup(e, sc, "qwrtypsdfg", 10, 0, 4, &r), G2P_OK);
+  ck_assert_int_eq(r.source, G2P_SOURCE_MODEL);
+  ck_assert_int_eq(g2p_engine_lookup(e, sc, "qwrtypsdfg", 10, 0, 17, &r), G2P_EINVAL);
+  /* errors still come before the network */
+  ck_assert_int_eq(g2p_engine_lookup(e, sc, "\xff", 1, G2P_FLAG_MODEL_ONLY, 0, &r), G2P_EUTF8);
+
+  /* every golden word, network only, upper-cased to exercise folding */
+  char line[1024];
+  int total = 0, same = 0;
+  while (fgets(line, sizeof line, gf)) {
+    char *tab = strchr(line, '\t');
+    if (!tab) continue;
+    *tab = '\0';
+    char *want = tab + 1;
+    want[strcspn(want, "\r\n")] = '\0';
+    size_t n = strlen(line);
+    for (size_t i = 0; i < n; i++)
+      if (line[i] >= 'a' && line[i] <= 'z') line[i] = (char)(line[i] - 'a' + 'A');
+    total++;
+    int rc = g2p_engine_lookup(e, sc, line, n, G2P_FLAG_MODEL_ONLY, 1, &r);
+    if (rc == G2P_OK && r.phones_len == strlen(want) && !memcmp(r.phones, want, r.phones_len))
+      same++;
+    else if (total - same <= 10)
+      printf("with_model: %s: '%.*s' want '%s'\n", line, (int)r.phones_len,
+             r.phones ? r.phones : "", want);
+  }
+  fclose(gf);
+  printf("with_model: %d of %d golden words identical\n", same, total);
+  ck_assert_int_ge(total, 2018);
+  ck_assert_int_ge(same, 2010);
+  g2p_scratch_destroy(sc);
+  g2p_engine_close(e);
+  unlink(model);
+}
+END_TEST
+
 int main(void) {
   const char *b = getenv("top_builddir");
   snprintf(lex_path, sizeof lex_path, "%s/data/cmudict.lex", b ? b : ".");
@@ -156,6 +241,10 @@ int main(void) {
   tcase_add_test(tc, bad_words);
   tcase_add_test(tc, info_and_open_errors);
   suite_add_tcase(su, tc);
+  TCase *tm = tcase_create("model");
+  tcase_set_timeout(tm, 600);
+  tcase_add_test(tm, with_model);
+  suite_add_tcase(su, tm);
   SRunner *sr = srunner_create(su);
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);
