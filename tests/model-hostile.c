@@ -1,0 +1,625 @@
+/* model-hostile -- damaged and malicious model files are refused, each
+ * with a message that names the problem, and never crash or over-read.
+ *
+ * A small valid model (g2p_en's symbol tables, tiny random weights) is
+ * built in memory with the real writer, then cut, bit-flipped and forged:
+ * every prefix length, every header byte, random data bytes, wrong magic and
+ * version, absurd dimensions, bad tensor directory entries, bad symbol
+ * tables, non-finite weights, a zero-length file. Forgeries that should get
+ * past the checksums are resealed (g2pm_reseal) so that the check behind
+ * them is the one exercised. A random-mutation loop finishes the job under
+ * ASan/UBSan. Prediction on tiny models of both architectures is checked
+ * to allocate nothing (malloc is interposed when ASan is not). */
+#include <check.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "g2p/decode.h"
+#include "g2p/engine.h"
+#include "g2p/model.h"
+#include "g2p/model_convert.h"
+#include "g2p/model_format.h"
+
+/* ---- allocation counting ------------------------------------------------ */
+#if defined(__SANITIZE_ADDRESS__)
+#define COUNT_ALLOCS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define COUNT_ALLOCS 0
+#endif
+#endif
+#ifndef COUNT_ALLOCS
+#define COUNT_ALLOCS 1
+#endif
+
+static volatile int counting;
+static volatile long allocs;
+
+#if COUNT_ALLOCS
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t s);
+extern void *__libc_realloc(void *p, size_t n);
+extern void __libc_free(void *p);
+void *malloc(size_t n) {
+  if (counting)
+    allocs++;
+  return __libc_malloc(n);
+}
+void *calloc(size_t n, size_t s) {
+  if (counting)
+    allocs++;
+  return __libc_calloc(n, s);
+}
+void *realloc(void *p, size_t n) {
+  if (counting)
+    allocs++;
+  return __libc_realloc(p, n);
+}
+void free(void *p) { __libc_free(p); }
+#endif
+
+/* ---- a small valid model ---------------------------------------------- */
+
+static uint32_t rng = 12345;
+static float frand(void) {
+  rng = rng * 1664525u + 1013904223u;
+  return ((float)(rng >> 8) / 16777216.0f - 0.5f) * 2.0f;
+}
+
+/* Builds a tiny model image of arch (1 or 2). */
+static uint8_t *small_image(uint32_t arch, size_t *len) {
+  g2pm_model_spec s;
+  memset(&s, 0, sizeof s);
+  s.arch = arch;
+  s.G = 29;
+  s.P = 74;
+  s.E = 5;
+  s.H = 8;
+  s.Ed = 6;
+  s.D = arch == G2PM_ARCH_GRU ? 8 : 12;
+  s.max_len = 20;
+  s.name = arch == G2PM_ARCH_GRU ? "tiny-gru" : "tiny-attn";
+  s.graphemes = g2pm_g2p_en_graphemes;
+  s.graphemes_len = strlen(g2pm_g2p_en_graphemes);
+  s.phonemes = g2pm_g2p_en_phonemes;
+  s.phonemes_len = strlen(g2pm_g2p_en_phonemes);
+  g2pm_header h;
+  memset(&h, 0, sizeof h);
+  h.arch = arch;
+  h.G = s.G, h.P = s.P, h.E = s.E, h.H = s.H, h.Ed = s.Ed, h.D = s.D;
+  g2pm_tensor_spec ts[G2PM_MAX_TENSORS];
+  int n = g2pm_arch_tensors(&h, ts);
+  ck_assert_int_gt(n, 0);
+  float *buf[G2PM_MAX_TENSORS];
+  for (int i = 0; i < n; i++) {
+    size_t cnt = (size_t)ts[i].rows * (ts[i].cols ? ts[i].cols : 1);
+    buf[i] = malloc(cnt * sizeof(float));
+    for (size_t j = 0; j < cnt; j++)
+      buf[i][j] = frand();
+    s.tensor[i] = buf[i];
+  }
+  uint8_t *img;
+  char err[256];
+  int rc = g2pm_build_image(&img, len, &s, err, sizeof err);
+  for (int i = 0; i < n; i++)
+    free(buf[i]);
+  ck_assert_msg(rc == 0, "building the small model: %s", err);
+  return img;
+}
+
+static uint8_t *base;
+static size_t base_len;
+
+static uint8_t *copy(void) {
+  uint8_t *c = malloc(base_len + 64);
+  memcpy(c, base, base_len);
+  return c;
+}
+
+/* Loads an image; asserts failure with a message containing want. */
+static void rejects(const uint8_t *img, size_t len, const char *want,
+                    const char *what) {
+  g2p_model *m = NULL;
+  char err[512] = "";
+  int rc = g2p_model_open_mem(&m, img, len, "scalar", err, sizeof err);
+  ck_assert_msg(rc != 0, "%s: accepted", what);
+  ck_assert_ptr_null(m);
+  ck_assert_msg(strstr(err, want) != NULL, "%s: message '%s' lacks '%s'",
+                what, err, want);
+}
+
+static void accepts(const uint8_t *img, size_t len, const char *what) {
+  g2p_model *m = NULL;
+  char err[512] = "";
+  int rc = g2p_model_open_mem(&m, img, len, "scalar", err, sizeof err);
+  ck_assert_msg(rc == 0, "%s: rejected: %s", what, err);
+  g2p_model_close(m);
+}
+
+/* Header field edit: decode, change, re-encode (new header CRC). */
+#define EDIT_HEADER(img, stmt)                                                 \
+  do {                                                                         \
+    g2pm_header h_;                                                            \
+    g2pm_header_decode(&h_, (img));                                            \
+    g2pm_header *h = &h_;                                                      \
+    stmt;                                                                      \
+    g2pm_header_encode((img), h);                                              \
+  } while (0)
+
+static uint8_t *dirent(uint8_t *img, int i) {
+  return img + g2pm_rd64(img + G2PM_OFF_DIR) + (size_t)i * G2PM_DIRENT_BYTES;
+}
+
+static char tmpdir[] = "/tmp/model-hostile-XXXXXX";
+
+static void write_file(const char *path, const uint8_t *img, size_t len) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_eq(write(fd, img, len), (ssize_t)len);
+  close(fd);
+}
+
+static void setup(void) { base = small_image(G2PM_ARCH_GRU, &base_len); }
+
+static void teardown(void) {
+  free(base);
+  base = NULL;
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+START_TEST(valid_models_load) {
+  accepts(base, base_len, "small arch 1");
+  size_t l2;
+  uint8_t *i2 = small_image(G2PM_ARCH_BIGRU_ATTN, &l2);
+  accepts(i2, l2, "small arch 2");
+  free(i2);
+}
+END_TEST
+
+START_TEST(zero_length_and_missing_files) {
+  char path[128];
+  snprintf(path, sizeof path, "%s/empty.g2pm", tmpdir);
+  write_file(path, base, 0);
+  g2p_model *m;
+  char err[512];
+  ck_assert_int_eq(g2p_model_open(&m, path, err, sizeof err), G2P_EFORMAT);
+  ck_assert_msg(strstr(err, "file is empty (0 bytes)"), "%s", err);
+  snprintf(path, sizeof path, "%s/none.g2pm", tmpdir);
+  ck_assert_int_eq(g2p_model_open(&m, path, err, sizeof err), G2P_EIO);
+  ck_assert_msg(strstr(err, "No such file"), "%s", err);
+  ck_assert_int_eq(g2p_model_open(&m, tmpdir, err, sizeof err), G2P_EIO);
+  ck_assert_msg(strstr(err, "not a regular file"), "%s", err);
+  rejects(base, 0, "file is empty", "empty image");
+}
+END_TEST
+
+START_TEST(every_prefix_is_rejected) {
+  for (size_t l = 0; l < base_len; l++) {
+    uint8_t *c = malloc(l ? l : 1); /* exact size: ASan sees over-reads */
+    memcpy(c, base, l);
+    const char *want = l == 0 ? "file is empty"
+                       : l < G2PM_HEADER_BYTES ? "file too short for a header"
+                                               : "file truncated";
+    rejects(c, l, want, "prefix");
+    free(c);
+  }
+  /* and through the mmap path, a few lengths */
+  char path[128];
+  snprintf(path, sizeof path, "%s/cut.g2pm", tmpdir);
+  size_t cuts[] = {1, 100, 128, 1000, base_len - 1};
+  for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+    write_file(path, base, cuts[i]);
+    g2p_model *m;
+    char err[512];
+    ck_assert_int_eq(g2p_model_open(&m, path, err, sizeof err), G2P_EFORMAT);
+    ck_assert_msg(strstr(err, cuts[i] < 128 ? "too short" : "truncated"),
+                  "%s", err);
+  }
+  uint8_t *c = copy();
+  c[base_len] = 0;
+  rejects(c, base_len + 1, "trailing bytes", "one byte appended");
+  free(c);
+}
+END_TEST
+
+START_TEST(every_header_byte_flipped) {
+  for (int i = 0; i < G2PM_HEADER_BYTES; i++) {
+    for (int bit = 0; bit < 8; bit += 7) {
+      uint8_t *c = copy();
+      c[i] ^= (uint8_t)(1u << bit);
+      const char *want = i < 8    ? "bad magic"
+                         : i < 12 ? "unsupported format version"
+                         : i < 16 ? "header size"
+                                  : "header checksum mismatch";
+      char what[64];
+      snprintf(what, sizeof what, "header byte %d bit %d", i, bit);
+      rejects(c, base_len, want, what);
+      free(c);
+    }
+  }
+}
+END_TEST
+
+START_TEST(data_bytes_flipped) {
+  for (int k = 0; k < 300; k++) {
+    uint8_t *c = copy();
+    rng = rng * 1664525u + 1013904223u;
+    size_t at = G2PM_HEADER_BYTES + (rng >> 4) % (base_len - G2PM_HEADER_BYTES);
+    c[at] ^= (uint8_t)(1u << (k % 8));
+    rejects(c, base_len, "data checksum mismatch", "data flip");
+    free(c);
+  }
+}
+END_TEST
+
+START_TEST(wrong_magic_and_version) {
+  uint8_t *c = copy();
+  memcpy(c, "GGUF\0\0\0\0", 8);
+  rejects(c, base_len, "bad magic: not an rnninferd model file", "magic");
+  free(c);
+  c = copy();
+  EDIT_HEADER(c, h->version = 2);
+  rejects(c, base_len, "unsupported format version 2 (this build reads "
+          "version 1)", "version 2");
+  free(c);
+  c = copy();
+  EDIT_HEADER(c, h->header_bytes = 256);
+  rejects(c, base_len, "header size 256, expected 128", "header size");
+  free(c);
+}
+END_TEST
+
+START_TEST(absurd_dimensions) {
+  struct {
+    int field;
+    uint32_t value;
+    const char *want;
+  } cases[] = {
+      {0, 1u << 30, "dimension G=1073741824 out of range"},
+      {0, 0, "dimension G=0 out of range"},
+      {1, 3, "dimension P=3 out of range"},
+      {1, 0xffffffffu, "dimension P=4294967295 out of range"},
+      {2, 0, "dimension E=0 out of range"},
+      {3, 1u << 20, "dimension H=1048576 out of range"},
+      {4, 5000, "dimension Ed=5000 out of range"},
+      {5, 0x80000000u, "dimension D=2147483648 out of range"},
+      {6, 0, "dimension max_len=0 out of range"},
+      {6, 65, "dimension max_len=65 out of range"},
+      {5, 16, "needs D == H"},
+      {7, 7, "unknown architecture id 7"},
+      {8, 13, "tensor count 13, architecture g2p_en-gru has 12"},
+      {9, 1, "unknown header flags 0x1"},
+      {10, 9, "reserved header fields are not zero"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    uint8_t *c = copy();
+    uint32_t v = cases[i].value;
+    switch (cases[i].field) {
+    case 0: EDIT_HEADER(c, h->G = v); break;
+    case 1: EDIT_HEADER(c, h->P = v); break;
+    case 2: EDIT_HEADER(c, h->E = v); break;
+    case 3: EDIT_HEADER(c, h->H = v); break;
+    case 4: EDIT_HEADER(c, h->Ed = v); break;
+    case 5: EDIT_HEADER(c, h->D = v); break;
+    case 6: EDIT_HEADER(c, h->max_len = v); break;
+    case 7: EDIT_HEADER(c, h->arch = v); break;
+    case 8: EDIT_HEADER(c, h->n_tensors = v); break;
+    case 9: EDIT_HEADER(c, h->flags = v); break;
+    default: EDIT_HEADER(c, h->reserved1b = v); break;
+    }
+    rejects(c, base_len, cases[i].want, cases[i].want);
+    free(c);
+  }
+  /* a consistent but oversized shape: E=6 makes enc_emb's shape wrong */
+  uint8_t *c = copy();
+  EDIT_HEADER(c, h->E = 6);
+  rejects(c, base_len, "tensor 'enc_emb': shape 2-D (29, 5)", "E=6");
+  free(c);
+}
+END_TEST
+
+START_TEST(bad_regions) {
+  uint64_t size = base_len;
+  uint8_t *c = copy();
+  EDIT_HEADER(c, h->dir_offset = size - 64);
+  rejects(c, base_len, "tensor directory", "directory past EOF");
+  free(c);
+  c = copy();
+  EDIT_HEADER(c, h->dir_offset = UINT64_MAX - 10);
+  rejects(c, base_len, "tensor directory", "directory offset overflow");
+  free(c);
+  c = copy();
+  EDIT_HEADER(c, h->graphemes_bytes = 0xffffffffu);
+  rejects(c, base_len, "grapheme table (offset", "graphemes past EOF");
+  free(c);
+  c = copy();
+  EDIT_HEADER(c, h->phonemes_offset = size);
+  EDIT_HEADER(c, h->phonemes_bytes = 1);
+  rejects(c, base_len, "phoneme table (offset", "phonemes past EOF");
+  free(c);
+  c = copy();
+  EDIT_HEADER(c, h->name_offset = 1ull << 40);
+  rejects(c, base_len, "model name (offset", "name past EOF");
+  free(c);
+  c = copy();
+  EDIT_HEADER(c, h->graphemes_offset = h->dir_offset + 8);
+  rejects(c, base_len, "tensor directory and grapheme table overlap",
+          "overlap");
+  free(c);
+  c = copy();
+  EDIT_HEADER(c, h->name_bytes = 0);
+  rejects(c, base_len, "model name is 0 bytes long", "empty name");
+  free(c);
+}
+END_TEST
+
+START_TEST(bad_tensor_directory) {
+  uint8_t *c = copy();
+  g2pm_wr64(dirent(c, 0) + 48, (base_len + 63) / 64 * 64 + 64);
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "tensor 'enc_emb': data (offset", "offset past EOF");
+  free(c);
+  c = copy();
+  g2pm_wr64(dirent(c, 3) + 48, UINT64_MAX - 63);
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "runs past the end of the file", "offset overflow");
+  free(c);
+  c = copy();
+  g2pm_wr64(dirent(c, 2) + 48, g2pm_rd64(dirent(c, 2) + 48) + 4);
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "offset", "misaligned");
+  rejects(c, base_len, "is not 64-byte aligned", "misaligned");
+  free(c);
+  c = copy();
+  g2pm_wr64(dirent(c, 2) + 48, g2pm_rd64(dirent(c, 1) + 48));
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "overlap", "two tensors on the same bytes");
+  free(c);
+  c = copy();
+  g2pm_wr32(dirent(c, 1) + 40, 25);
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "tensor 'enc_w_ih': shape 2-D (25, 5)", "shape");
+  free(c);
+  c = copy();
+  g2pm_wr32(dirent(c, 1) + 36, 3);
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "tensor 'enc_w_ih': shape 3-D", "ndim");
+  free(c);
+  c = copy();
+  g2pm_wr32(dirent(c, 4) + 32, 2);
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "tensor 'enc_b_hh': dtype 2, expected 1 (f32)",
+          "dtype");
+  free(c);
+  c = copy();
+  g2pm_wr64(dirent(c, 4) + 56, 4);
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "tensor 'enc_b_hh': 4 bytes, its shape needs 96",
+          "nbytes");
+  free(c);
+  c = copy();
+  memcpy(dirent(c, 5), "dec_emc", 7);
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "'dec_emc' is not a tensor of architecture "
+          "g2p_en-gru", "unknown name");
+  free(c);
+  c = copy();
+  memcpy(dirent(c, 5), dirent(c, 6), G2PM_DIRENT_BYTES);
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "appears twice", "duplicate name");
+  free(c);
+  c = copy();
+  memset(dirent(c, 7), 'x', 32);
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "tensor 7: name is empty or not NUL-terminated",
+          "unterminated name");
+  free(c);
+  c = copy();
+  float nan = NAN;
+  memcpy(c + g2pm_rd64(dirent(c, 10) + 48) + 8, &nan, 4);
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "tensor 'fc_w' holds a non-finite value at index 2",
+          "NaN");
+  free(c);
+}
+END_TEST
+
+START_TEST(bad_symbol_tables) {
+  uint8_t *c = copy();
+  uint8_t *g = c + g2pm_rd64(c + G2PM_OFF_GRAPHEMES);
+  uint8_t *p = c + g2pm_rd64(c + G2PM_OFF_PHONEMES);
+  size_t a_at = strlen("<pad>\n<unk>\n</s>\n"); /* the 'a' */
+  c[(g - c) + a_at] = 'b';
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "grapheme 4 duplicates grapheme 3", "dup grapheme");
+  free(c);
+  c = copy();
+  c[(g - c) + a_at] = 0xff;
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "grapheme 3 is not exactly one UTF-8 character",
+          "bad utf8 grapheme");
+  free(c);
+  c = copy();
+  c[(g - c) + a_at] = '\t';
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "grapheme 3 is a control character", "control");
+  free(c);
+  c = copy();
+  c[(g - c) + a_at + 1] = 'x'; /* joins "a" and "b": one symbol less */
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "grapheme table holds 28 symbols, header says G=29",
+          "count");
+  free(c);
+  c = copy();
+  c[(g - c) + 1] = 'P';
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "grapheme table must start with <pad> <unk> </s>",
+          "specials");
+  free(c);
+  c = copy();
+  c[(p - c) + 7] = 'X'; /* <unk> -> <uXk> */
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "phoneme table must start with <pad> <unk> <s> </s>",
+          "phoneme specials");
+  free(c);
+  c = copy();
+  size_t aa0 = strlen("<pad>\n<unk>\n<s>\n</s>\n");
+  c[(p - c) + aa0 + 2] = 0x01;
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "phoneme 4 holds a byte that is not printable ASCII",
+          "phoneme byte");
+  free(c);
+  c = copy();
+  c[(p - c) + aa0 + 2] = '1'; /* AA0 -> AA1, which exists */
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "phoneme 5 duplicates phoneme 4", "dup phoneme");
+  free(c);
+  c = copy();
+  uint8_t *nm = c + g2pm_rd64(c + G2PM_OFF_NAME);
+  nm[0] = 0xc3; /* a lead byte followed by ASCII */
+  g2pm_reseal(c, base_len);
+  rejects(c, base_len, "model name is not valid UTF-8", "name utf8");
+  free(c);
+}
+END_TEST
+
+START_TEST(unknown_kernel) {
+  g2p_model *m;
+  char err[256];
+  ck_assert_int_eq(g2p_model_open_mem(&m, base, base_len, "sse9", err,
+                                      sizeof err), G2P_EINVAL);
+  ck_assert_msg(strstr(err, "unknown"), "%s", err);
+}
+END_TEST
+
+/* Random mutations, resealed half of the time so they get past the
+ * checksums. Whatever loads must also predict without trouble. */
+START_TEST(random_mutations) {
+  uint8_t *img[2];
+  size_t len[2];
+  img[0] = base;
+  len[0] = base_len;
+  img[1] = small_image(G2PM_ARCH_BIGRU_ATTN, &len[1]);
+  int loaded = 0;
+  for (int it = 0; it < 4000; it++) {
+    int w = it & 1;
+    uint8_t *c = malloc(len[w]);
+    memcpy(c, img[w], len[w]);
+    rng = rng * 1664525u + 1013904223u;
+    int edits = 1 + (int)((rng >> 16) % 4);
+    for (int e = 0; e < edits; e++) {
+      rng = rng * 1664525u + 1013904223u;
+      /* bias towards the header, directory and symbol tables */
+      size_t span = (rng & 1) ? 1024 : len[w];
+      size_t at = (rng >> 5) % (span < len[w] ? span : len[w]);
+      rng = rng * 1664525u + 1013904223u;
+      c[at] = (uint8_t)(rng >> 24);
+    }
+    if (it & 2)
+      g2pm_reseal(c, len[w]);
+    g2p_model *m = NULL;
+    char err[512];
+    if (g2p_model_open_mem(&m, c, len[w], "scalar", err, sizeof err) == 0) {
+      loaded++;
+      size_t sb = g2p_model_scratch_bytes(m, 4);
+      void *s = aligned_alloc(64, (sb + 63) / 64 * 64);
+      char out[G2P_TEXT_MAX];
+      int n = g2p_model_predict(m, s, "mutation", 8, 2, out, sizeof out);
+      ck_assert_int_ge(n, G2P_EINVAL);
+      free(s);
+      g2p_model_close(m);
+    } else {
+      ck_assert_msg(err[0] != '\0', "rejected without a message");
+    }
+    free(c);
+  }
+  printf("model-hostile: %d of 4000 mutated files still loaded (harmless "
+         "changes to weights or names) and predicted\n", loaded);
+  free(img[1]);
+}
+END_TEST
+
+/* The decoders on both architectures: deterministic, beam 1 == greedy,
+ * every width works, and nothing allocates. */
+START_TEST(predict_allocates_nothing) {
+  const char *words[] = {"a", "naïve", "x86", "hello-world",
+                         "supercalifragilisticexpialidocious", "zz"};
+  for (uint32_t arch = 1; arch <= 2; arch++) {
+    size_t len;
+    uint8_t *img = small_image(arch, &len);
+    g2p_model *m;
+    char err[256];
+    ck_assert_int_eq(g2p_model_open_mem(&m, img, len, "scalar", err,
+                                        sizeof err), 0);
+    size_t sb = g2p_model_scratch_bytes(m, G2P_BEAM_MAX);
+    void *s = aligned_alloc(64, (sb + 63) / 64 * 64);
+    char out[G2P_TEXT_MAX], again[G2P_TEXT_MAX];
+    /* No Check assertions while counting: they allocate themselves. */
+    int bad = 0;
+    counting = 1;
+    allocs = 0;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+      size_t wl = strlen(words[i]);
+      for (int b = 1; b <= G2P_BEAM_MAX; b++) {
+        int n = g2p_model_predict(m, s, words[i], wl, b, out, sizeof out);
+        int k = g2p_model_predict(m, s, words[i], wl, b, again, sizeof again);
+        if (n < 0 || n != k || memcmp(out, again, (size_t)n) != 0)
+          bad++;
+        if (b == 1) {
+          k = g2p_model_beam(m, s, words[i], wl, 1, again, sizeof again);
+          if (n != k || memcmp(out, again, (size_t)n) != 0)
+            bad++;
+        }
+      }
+    }
+    counting = 0;
+    ck_assert_msg(bad == 0, "arch %u: %d predictions failed, differed "
+                  "between runs or beam 1 != greedy", arch, bad);
+    ck_assert_msg(allocs == 0, "predict allocated %ld times", allocs);
+    free(s);
+    g2p_model_close(m);
+    free(img);
+  }
+  if (!COUNT_ALLOCS)
+    printf("model-hostile: allocation counting is off under ASan\n");
+}
+END_TEST
+
+int main(void) {
+  if (!mkdtemp(tmpdir)) {
+    perror("mkdtemp");
+    return 1;
+  }
+  Suite *s = suite_create("model-hostile");
+  TCase *tc = tcase_create("hostile");
+  tcase_set_timeout(tc, 300);
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, valid_models_load);
+  tcase_add_test(tc, zero_length_and_missing_files);
+  tcase_add_test(tc, every_prefix_is_rejected);
+  tcase_add_test(tc, every_header_byte_flipped);
+  tcase_add_test(tc, data_bytes_flipped);
+  tcase_add_test(tc, wrong_magic_and_version);
+  tcase_add_test(tc, absurd_dimensions);
+  tcase_add_test(tc, bad_regions);
+  tcase_add_test(tc, bad_tensor_directory);
+  tcase_add_test(tc, bad_symbol_tables);
+  tcase_add_test(tc, unknown_kernel);
+  tcase_add_test(tc, random_mutations);
+  tcase_add_test(tc, predict_allocates_nothing);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+  if (system(cmd) != 0)
+    fprintf(stderr, "model-hostile: could not remove %s\n", tmpdir);
+  return failed ? 1 : 0;
+}
