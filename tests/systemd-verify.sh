@@ -22,7 +22,7 @@ unit_dir=$d/units; mkdir "$unit_dir"
 sed "s|^ExecStart=[^ ]*/rnninferd|ExecStart=$daemon|" "$b/systemd/rnninferd.service" \
   >"$unit_dir/rnninferd.service"
 cp "$s/systemd/rnninferd.socket" "$unit_dir/"
-grep -q "^ExecStart=$daemon " "$unit_dir/rnninferd.service" || {
+grep -Eq "^ExecStart=$daemon( |$)" "$unit_dir/rnninferd.service" || {
   echo "FAIL: ExecStart of rnninferd.service does not name rnninferd"; exit 1; }
 
 out=$(cd "$unit_dir" && SYSTEMD_LOG_LEVEL=notice \
