@@ -204,6 +204,8 @@ def main():
     ap.add_argument('--dropout', type=float, default=0.25)
     ap.add_argument('--batch', type=int, default=256)
     ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--decay-start', type=int, default=0,
+                    help='from this epoch on, halve the lr after every epoch (0: plateau decay only)')
     ap.add_argument('--min-lr', type=float, default=6e-5)
     ap.add_argument('--label-smoothing', type=float, default=0.1)
     ap.add_argument('--clip', type=float, default=5.0)
@@ -292,6 +294,9 @@ def main():
         preds, _ = decode_words(model, list(dev_refs), gidx, C.MAX_LEN)
         wer, per, n = C.score(preds, dev_refs, stressless=True)
         sched.step(wer)
+        if args.decay_start and ep >= args.decay_start:
+            for g in opt.param_groups:
+                g['lr'] = max(args.min_lr, g['lr'] * 0.5)
         dt = time.time() - t0
         state['wall'] += dt
         state['epoch'] = ep
