@@ -2,8 +2,8 @@
  *
  * This is the seam the daemon calls (engine.h). The word is checked (empty,
  * too long, invalid UTF-8) and lower-cased (ASCII A-Z only; other bytes are
- * kept as they are, so "Éclair" stays "Éclair" apart from nothing: only the
- * ASCII letters fold) into the caller's scratch, then answered from the
+ * kept as they are, so "ÉCLAIR" becomes "Éclair") into the caller's
+ * scratch, then answered from the
  * mapped lexicon unless the caller asked for the network only, then from the
  * model if one is loaded, else reported as not found. All memory a lookup
  * touches is either the read-only engine or the per-thread scratch made by
@@ -17,7 +17,11 @@
 #include <string.h>
 
 #include "g2p/lexicon.h"
+#include "g2p/lexicon_format.h"
 #include "g2p/model.h"
+
+_Static_assert(LEXF_KEY_MAX == G2P_WORD_MAX, "lexicon keys and engine words share a limit");
+_Static_assert(LEXF_PHONES_MAX == G2P_PHONES_MAX, "pronunciation limits agree");
 
 #define ENGINE_BEAM_MAX 16
 #define ENGINE_ALIGN 64

@@ -416,7 +416,10 @@ int main(void) {
   snprintf(lex_path, sizeof lex_path, "%s/data/cmudict.lex", b);
   snprintf(src_path, sizeof src_path, "%s/data/cmu-pronouncing-dictionary/index.js", s);
   snprintf(compiler, sizeof compiler, "%s/tools/lexicon-compile", b);
-  snprintf(tmpdir, sizeof tmpdir, "/tmp/lexicon-test.XXXXXX");
+  /* mkdtemp's template: six 'X' after the prefix */
+  snprintf(tmpdir, sizeof tmpdir, "/tmp/lexicon-test.%.6s", "");
+  memset(tmpdir + strlen(tmpdir), 'X', 6);
+  tmpdir[strlen("/tmp/lexicon-test.") + 6] = '\0';
   if (!mkdtemp(tmpdir)) {
     perror("mkdtemp");
     return 1;
