@@ -1,0 +1,147 @@
+/* engine-noalloc -- g2p_engine_lookup() must never allocate.
+ *
+ * This program replaces the C allocator with counting wrappers around
+ * glibc's own (__libc_malloc and friends) and checks that thousands of
+ * lookups -- dictionary hits with and without variants, misses, bad words,
+ * and, when a model can be made from ../shared's g2p_en weights, network
+ * answers greedy and beam -- leave the counter untouched. Under ASan the
+ * allocator belongs to the sanitizer, so the check is skipped there. Plain
+ * C, not Check: Check's own bookkeeping allocates. */
+#include <malloc.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "g2p/engine.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define NOALLOC_SKIP 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NOALLOC_SKIP 1
+#endif
+#endif
+
+#ifndef NOALLOC_SKIP
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void *__libc_memalign(size_t, size_t);
+extern void __libc_free(void *);
+
+static volatile unsigned long n_alloc;
+
+void *malloc(size_t n) {
+  n_alloc++;
+  return __libc_malloc(n);
+}
+void *calloc(size_t a, size_t b) {
+  n_alloc++;
+  return __libc_calloc(a, b);
+}
+void *realloc(void *p, size_t n) {
+  n_alloc++;
+  return __libc_realloc(p, n);
+}
+void free(void *p) { __libc_free(p); }
+int posix_memalign(void **out, size_t align, size_t n) {
+  n_alloc++;
+  void *p = __libc_memalign(align, n);
+  if (!p) return 12; /* ENOMEM */
+  *out = p;
+  return 0;
+}
+void *aligned_alloc(size_t align, size_t n) {
+  n_alloc++;
+  return __libc_memalign(align, n);
+}
+void *memalign(size_t align, size_t n) {
+  n_alloc++;
+  return __libc_memalign(align, n);
+}
+#endif
+
+static int failures;
+
+static void run(g2p_engine *e, g2p_scratch *s, const char *label, int with_model) {
+  static const char *const words[] = {"aardvark", "AALBORG", "a", "a.d.", "ad-hoc",
+                                      "qwrtypsdfg", "kubernetes", "zyzzyva",
+                                      "caf\xc3\xa9", "", "\xff", "x86"};
+  const size_t nw = sizeof words / sizeof words[0];
+  char longw[G2P_WORD_MAX + 1];
+  memset(longw, 'a', sizeof longw);
+  g2p_word_result r;
+  /* warm up: first use may fault pages in, never allocate, but be fair */
+  for (size_t i = 0; i < nw; i++)
+    g2p_engine_lookup(e, s, words[i], strlen(words[i]), 0, 0, &r);
+#ifndef NOALLOC_SKIP
+  unsigned long before = n_alloc;
+#endif
+  unsigned long answered = 0;
+  for (int round = 0; round < 200; round++) {
+    for (size_t i = 0; i < nw; i++) {
+      size_t n = strlen(words[i]);
+      answered += g2p_engine_lookup(e, s, words[i], n, 0, 0, &r) == G2P_OK;
+      answered += g2p_engine_lookup(e, s, words[i], n, G2P_FLAG_VARIANTS, 0, &r) == G2P_OK;
+      if (with_model && round % 20 == 0) {
+        answered += g2p_engine_lookup(e, s, words[i], n, G2P_FLAG_MODEL_ONLY, 1, &r) == G2P_OK;
+        answered += g2p_engine_lookup(e, s, words[i], n, G2P_FLAG_MODEL_ONLY, 4, &r) == G2P_OK;
+      }
+    }
+    g2p_engine_lookup(e, s, longw, sizeof longw, 0, 0, &r);
+  }
+#ifndef NOALLOC_SKIP
+  unsigned long got = n_alloc - before;
+  printf("%s: %lu answers, %lu allocations\n", label, answered, got);
+  if (got != 0) failures++;
+#endif
+  if (answered == 0) {
+    printf("%s: nothing answered\n", label);
+    failures++;
+  }
+}
+
+int main(void) {
+#ifdef NOALLOC_SKIP
+  printf("SKIP: allocation counting does not work under ASan\n");
+  return 77;
+#else
+  const char *b = getenv("top_builddir"), *src = getenv("top_srcdir");
+  char lex[4096], npz[4096], model[512], cmd[9000], err[512];
+  snprintf(lex, sizeof lex, "%s/data/cmudict.lex", b ? b : ".");
+  g2p_engine_config cfg = {lex, NULL, 1};
+  g2p_engine *e;
+  g2p_scratch *s;
+  if (g2p_engine_open(&e, &cfg, err, sizeof err) != G2P_OK ||
+      g2p_scratch_create(&s, e) != G2P_OK) {
+    printf("FAIL: engine: %s\n", err);
+    return 1;
+  }
+  run(e, s, "dictionary", 0);
+  g2p_scratch_destroy(s);
+  g2p_engine_close(e);
+
+  snprintf(npz, sizeof npz, "%s/../shared/data/g2p_en/checkpoint20.npz", src ? src : ".");
+  snprintf(model, sizeof model, "/tmp/engine-noalloc-%ld.g2pm", (long)getpid());
+  snprintf(cmd, sizeof cmd, "'%s/tools/g2p-convert' -o '%s' '%s' >/dev/null 2>&1",
+           b ? b : ".", model, npz);
+  cfg.model_path = model;
+  if (access(npz, R_OK) == 0 && system(cmd) == 0 &&
+      g2p_engine_open(&e, &cfg, err, sizeof err) == G2P_OK) {
+    if (g2p_scratch_create(&s, e) != G2P_OK) {
+      printf("FAIL: scratch\n");
+      return 1;
+    }
+    run(e, s, "dictionary+model", 1);
+    g2p_scratch_destroy(s);
+    g2p_engine_close(e);
+  } else {
+    printf("note: no model (no ../shared weights or converter not working): "
+           "network path not checked\n");
+  }
+  unlink(model);
+  return failures ? 1 : 0;
+#endif
+}
