@@ -35,10 +35,16 @@ static void fail(decode_state *st, int code, const char *fmt, ...) {
   }
 }
 
-static void fail_words(decode_state *st, int code, const char *msg) {
+/* Problems with "words" or "opts", which only matter for op words. */
+static void fail_words(decode_state *st, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void fail_words(decode_state *st, int code, const char *fmt, ...) {
+  va_list ap;
   if (st->words_code) return;
   st->words_code = code;
-  snprintf(st->words_msg, sizeof st->words_msg, "%s", msg);
+  va_start(ap, fmt);
+  vsnprintf(st->words_msg, sizeof st->words_msg, fmt, ap);
+  va_end(ap);
 }
 
 static void set_err(decode_state *st, const char *msg) {
@@ -50,7 +56,7 @@ static void set_err(decode_state *st, const char *msg) {
 static int opt_bool(decode_state *st, const mp_item *v, const char *name, int *out) {
   if (v->type == MP_NIL) return 0;
   if (v->type != MP_BOOL) {
-    fail(st, PROTO_E_BAD_REQUEST, "opts.%s must be a bool", name);
+    fail_words(st, PROTO_E_BAD_REQUEST, "opts.%s must be a bool", name);
     return 0;
   }
   *out = v->b;
@@ -71,8 +77,8 @@ static int decode_opts(mp_reader *r, const mp_item *m, proto_request *req,
       if (v.type == MP_UINT && v.u >= 1 && v.u <= PROTO_MAX_BEAM)
         req->opt_beam = (int)v.u;
       else if (v.type != MP_NIL)
-        fail(st, PROTO_E_BAD_REQUEST, "opts.beam must be an integer 1..%d",
-             PROTO_MAX_BEAM);
+        fail_words(st, PROTO_E_BAD_REQUEST, "opts.beam must be an integer 1..%d",
+                   PROTO_MAX_BEAM);
     }
     if (mp_skip_contents(r, &v, 3)) return -1;
   }
@@ -83,12 +89,9 @@ static int decode_words(mp_reader *r, const mp_item *a, const proto_limits *lim,
                         proto_request *req, decode_state *st) {
   uint32_t cap = lim->max_words < req->words_cap ? lim->max_words : req->words_cap;
   if (a->n == 0) fail_words(st, PROTO_E_BAD_REQUEST, "words is empty");
-  if (a->n > cap) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "%u words, the limit is %u", (unsigned)a->n,
-             (unsigned)cap);
-    fail_words(st, PROTO_E_TOO_MANY_WORDS, msg);
-  }
+  if (a->n > cap)
+    fail_words(st, PROTO_E_TOO_MANY_WORDS, "%u words, the limit is %u",
+               (unsigned)a->n, (unsigned)cap);
   for (uint32_t i = 0; i < a->n; i++) {
     mp_item w;
     if (mp_read(r, &w)) return -1;
@@ -132,8 +135,14 @@ static int decode_field(mp_reader *r, const mp_item *k, const proto_limits *lim,
     } else if (mp_str_eq(&v, "info")) {
       req->op = PROTO_OP_INFO;
     } else {
-      fail(st, PROTO_E_UNKNOWN_OP, "unknown op \"%.*s\"",
-           (int)(v.len > 32 ? 32 : v.len), v.ptr);
+      /* Echo the name as printable ASCII only: the message must stay
+       * valid UTF-8 whatever the client sent. */
+      char name[33];
+      uint32_t n = v.len < 32 ? v.len : 32;
+      for (uint32_t i = 0; i < n; i++)
+        name[i] = v.ptr[i] >= 0x20 && v.ptr[i] < 0x7f ? v.ptr[i] : '?';
+      name[n] = '\0';
+      fail(st, PROTO_E_UNKNOWN_OP, "unknown op \"%s\"", name);
     }
   } else if (mp_str_eq(k, "words")) {
     if (st->seen_words++) fail(st, PROTO_E_BAD_REQUEST, "duplicate key \"words\"");
@@ -142,7 +151,7 @@ static int decode_field(mp_reader *r, const mp_item *k, const proto_limits *lim,
   } else if (mp_str_eq(k, "opts")) {
     if (st->seen_opts++) fail(st, PROTO_E_BAD_REQUEST, "duplicate key \"opts\"");
     if (v.type == MP_MAP) return decode_opts(r, &v, req, st);
-    if (v.type != MP_NIL) fail(st, PROTO_E_BAD_REQUEST, "opts must be a map");
+    if (v.type != MP_NIL) fail_words(st, PROTO_E_BAD_REQUEST, "opts must be a map");
   }
   return mp_skip_contents(r, &v, 2);
 }

@@ -285,11 +285,20 @@ START_TEST(malformed_unknown_op_and_duplicates) {
   ck_assert_int_eq(decode(b.d, b.n), PROTO_E_UNKNOWN_OP);
   ck_assert(req.has_id && req.id == 12);
   ck_assert(strstr(err, "transmogrify") != NULL);
+  b.n = 0; /* the op name is echoed as printable ASCII only */
+  b_byte(&b, 0x82); b_str(&b, "op"); b_str(&b, "x\xff\n"); b_str(&b, "id"); b_byte(&b, 12);
+  ck_assert_int_eq(decode(b.d, b.n), PROTO_E_UNKNOWN_OP);
+  ck_assert_str_eq(err, "unknown op \"x??\"");
+  ck_assert(proto_utf8_valid(err, strlen(err)));
   b.n = 0;
   b_byte(&b, 0x83); b_str(&b, "id"); b_byte(&b, 1); b_str(&b, "op"); b_str(&b, "ping");
   b_str(&b, "id"); b_byte(&b, 2);
   ck_assert_int_eq(decode(b.d, b.n), PROTO_E_BAD_REQUEST);
-  /* a ping ignores a words key, even a broken one */
+  /* a ping ignores words and opts keys, even broken ones */
+  b.n = 0;
+  b_byte(&b, 0x83); b_str(&b, "id"); b_byte(&b, 1); b_str(&b, "op"); b_str(&b, "ping");
+  b_str(&b, "opts"); b_byte(&b, 0x81); b_str(&b, "beam"); b_byte(&b, 0);
+  ck_assert_int_eq(decode(b.d, b.n), PROTO_OK);
   b.n = 0;
   b_byte(&b, 0x83); b_str(&b, "id"); b_byte(&b, 1); b_str(&b, "op"); b_str(&b, "ping");
   b_str(&b, "words"); b_byte(&b, 0x07);
