@@ -149,7 +149,7 @@ G2PC_API int g2pc_info(g2pc_client *c, g2pc_server_info *info) {
   if (rc) return rc;
   /* Take the strings over from the reply. */
   info->version = (char *)rep.info.version;
-  info->protocol = PROTO_VERSION;
+  info->protocol = rep.protocol;
   info->lexicon_words = rep.info.lexicon_words;
   info->lexicon_prons = rep.info.lexicon_prons;
   info->has_model = rep.info.has_model;

@@ -225,6 +225,7 @@ typedef struct proto_reply {
   char **stat_names;
   uint64_t *stat_values;
   proto_info info;      /* when op == PROTO_OP_INFO (strings owned) */
+  uint32_t protocol;    /* info: the server's protocol version */
 } proto_reply;
 
 /* Decodes one reply payload. Returns PROTO_OK or PROTO_E_BAD_MSGPACK /

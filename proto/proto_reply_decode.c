@@ -159,6 +159,7 @@ static int decode_info(reply_ctx *c, const msgpack_object *m, proto_reply *rep) 
     return bad(c, PROTO_E_BAD_REQUEST, "info is not a map");
   if (!(in->version = dup_str(c, map_get(m, "version"), "info.version"))) return -1;
   if (get_uint(c, m, "protocol", UINT32_MAX, &v)) return -1;
+  rep->protocol = (uint32_t)v;
   if (get_uint(c, m, "lexicon_words", UINT32_MAX, &v)) return -1;
   in->lexicon_words = (uint32_t)v;
   if (get_uint(c, m, "lexicon_prons", UINT32_MAX, &v)) return -1;

@@ -482,6 +482,7 @@ START_TEST(reply_error_pong_stats_info) {
     ck_assert_int_eq(proto_reply_decode(mem + 4, b.len - 4, &rep, err, sizeof err), PROTO_OK);
     ck_assert_int_eq(rep.op, PROTO_OP_INFO);
     ck_assert_str_eq(rep.info.version, "0.1.0");
+    ck_assert_uint_eq(rep.protocol, PROTO_VERSION);
     ck_assert_uint_eq(rep.info.lexicon_prons, 134000);
     ck_assert_int_eq(rep.info.has_model, with_model);
     if (with_model) {
