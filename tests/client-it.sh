@@ -84,6 +84,17 @@ if [ "$n" -eq 100000 ] && [ "$nf" -eq 25000 ] && [ "$empty" -eq 0 ] && [ "$bad" 
 else
   fail "stdin: lines $n, not_found $nf, empty $empty, misaligned $bad, exit $st"
 fi
+# four clients at once, each with its own connection: same answers
+for k in 1 2 3 4; do
+  "$g2pc" --socket "$sock" <"$dir/words" >"$dir/out.$k" 2>/dev/null &
+  eval "c$k=\$!"
+done
+same=0
+for k in 1 2 3 4; do
+  eval "wait \$c$k"
+  cmp -s "$dir/out" "$dir/out.$k" && same=$((same + 1))
+done
+[ $same -eq 4 ] && ok "4 concurrent clients x 100000 words agree" || fail "concurrent clients: $same of 4 agree"
 # blank lines and surrounding blanks
 out=$(printf '  aardvark \n\nzebra\r\n' | "$g2pc" --socket "$sock" 2>/dev/null)
 want=$(printf 'AA1 R D V AA2 R K\n!empty_word\nZ IY1 B R AH0')
