@@ -56,18 +56,22 @@ void proto_encode_words_begin(proto_words_writer *w, proto_buf *b,
 
 void proto_encode_word(proto_words_writer *w, const proto_word_result *r) {
   proto_buf *b = w->b;
-  uint32_t nv = r->n_variants > PROTO_VARIANTS_MAX ? PROTO_VARIANTS_MAX : r->n_variants;
   int has_phones = !r->error && r->phones;
+  /* A result always has phones or an error: no phones and no error is a
+   * bug upstream, reported as such rather than as a malformed reply. */
+  int error = has_phones ? 0 : r->error ? r->error : PROTO_E_INTERNAL;
+  uint32_t nv = !has_phones ? 0
+                : r->n_variants > PROTO_VARIANTS_MAX ? PROTO_VARIANTS_MAX : r->n_variants;
   w->written++;
-  mp_put_map(b, 2 + (r->error != 0) + (nv > 0));
+  mp_put_map(b, 2 + (error != 0) + (nv > 0));
   mp_put_cstr(b, "phones");
   if (has_phones) mp_put_str(b, r->phones, r->phones_len);
   else mp_put_nil(b);
   mp_put_cstr(b, "source");
   mp_put_cstr(b, proto_source_name(has_phones ? r->source : PROTO_SOURCE_NONE));
-  if (r->error) {
+  if (error) {
     mp_put_cstr(b, "error");
-    put_error_map(b, r->error, NULL);
+    put_error_map(b, error, NULL);
   }
   if (nv > 0) {
     mp_put_cstr(b, "variants");

@@ -416,16 +416,21 @@ START_TEST(reply_words_roundtrip) {
   r[1].phones = "K UW1 B ER0 N EH1 T IY0 Z";
   r[1].phones_len = (uint32_t)strlen(r[1].phones);
   r[2].error = PROTO_E_NOT_FOUND;
+  r[2].n_variants = 1; /* ignored on error */
+  r[2].variant[0] = "X";
+  r[2].variant_len[0] = 1;
+  proto_word_result empty = {0}; /* neither phones nor error */
   proto_buf_init(&b, mem, sizeof mem);
-  proto_encode_words_begin(&w, &b, 99, 3);
+  proto_encode_words_begin(&w, &b, 99, 4);
   for (int i = 0; i < 3; i++) proto_encode_word(&w, &r[i]);
+  proto_encode_word(&w, &empty);
   ck_assert_int_eq(proto_encode_words_end(&w), 0);
   ck_assert_uint_eq(proto_frame_length(mem), b.len - 4);
   ck_assert_int_eq(proto_reply_decode(mem + 4, b.len - 4, &rep, err, sizeof err), PROTO_OK);
   ck_assert(rep.id == 99);
   ck_assert(rep.ok);
   ck_assert_int_eq(rep.op, PROTO_OP_WORDS);
-  ck_assert_uint_eq(rep.n_words, 3);
+  ck_assert_uint_eq(rep.n_words, 4);
   ck_assert_str_eq(rep.words[0].phones, "T AH0 M EY1 T OW");
   ck_assert_int_eq(rep.words[0].source, PROTO_SOURCE_DICT);
   ck_assert_uint_eq(rep.words[0].n_variants, 2);
@@ -436,6 +441,8 @@ START_TEST(reply_words_roundtrip) {
   ck_assert_ptr_null(rep.words[2].phones);
   ck_assert_int_eq(rep.words[2].error, PROTO_E_NOT_FOUND);
   ck_assert_int_eq(rep.words[2].source, PROTO_SOURCE_NONE);
+  ck_assert_uint_eq(rep.words[2].n_variants, 0);
+  ck_assert_int_eq(rep.words[3].error, PROTO_E_INTERNAL);
   proto_reply_free(&rep);
 }
 END_TEST
