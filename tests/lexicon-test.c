@@ -64,6 +64,26 @@ START_TEST(known_words) {
 }
 END_TEST
 
+/* The checksum is zlib's CRC-32: the standard check value, and every split
+ * point of a longer buffer (the 8-byte fast path and the byte tail). */
+START_TEST(crc32_vectors) {
+  ck_assert_uint_eq(lexf_crc32(0, "123456789", 9), 0xCBF43926u);
+  ck_assert_uint_eq(lexf_crc32(0, "", 0), 0);
+  unsigned char buf[100];
+  for (int i = 0; i < 100; i++) buf[i] = (unsigned char)(i * 37 + 11);
+  uint32_t whole = lexf_crc32(0, buf, sizeof buf);
+  for (size_t cut = 0; cut <= sizeof buf; cut++)
+    ck_assert_uint_eq(lexf_crc32(lexf_crc32(0, buf, cut), buf + cut, sizeof buf - cut), whole);
+  ck_assert_int_eq(lexf_phone_valid("AA1", 3), 1);
+  ck_assert_int_eq(lexf_phone_valid("AA", 2), 1);
+  ck_assert_int_eq(lexf_phone_valid("ZH", 2), 1);
+  ck_assert_int_eq(lexf_phone_valid("AA3", 3), 0);
+  ck_assert_int_eq(lexf_phone_valid("B1", 2), 0);
+  ck_assert_int_eq(lexf_phone_valid("A", 1), 0);
+  ck_assert_int_eq(lexf_phone_valid("XX", 2), 0);
+}
+END_TEST
+
 /* Re-reads index.js independently (sscanf, not the compiler's parser) and
  * checks every entry against the compiled file. */
 START_TEST(every_source_entry) {
@@ -427,6 +447,7 @@ int main(void) {
   Suite *su = suite_create("lexicon");
   TCase *tc = tcase_create("core");
   tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, crc32_vectors);
   tcase_add_test(tc, known_words);
   tcase_add_test(tc, every_source_entry);
   tcase_add_test(tc, compiler_rules);
