@@ -31,7 +31,10 @@ int conn_slot_init(conn *c, struct server *srv, uint32_t slot) {
   c->rbuf = malloc(c->rcap);
   c->out[0] = malloc(srv->cfg->max_output);
   c->out[1] = malloc(srv->cfg->max_output);
-  if (!c->rbuf || !c->out[0] || !c->out[1]) {
+  if (srv->cfg->workers > 0)
+    c->ar.slots = calloc(srv->cfg->lim.max_words, sizeof *c->ar.slots);
+  if (!c->rbuf || !c->out[0] || !c->out[1] ||
+      (srv->cfg->workers > 0 && !c->ar.slots)) {
     conn_slot_destroy(c);
     return -1;
   }
@@ -42,6 +45,8 @@ void conn_slot_destroy(conn *c) {
   free(c->rbuf);
   free(c->out[0]);
   free(c->out[1]);
+  free(c->ar.slots);
+  c->ar.slots = NULL;
   c->rbuf = c->out[0] = c->out[1] = NULL;
 }
 
@@ -75,7 +80,7 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf) {
 
 static void conn_read_start(conn *c) {
   if (c->reading || c->eof || c->fatal || c->closing || c->blocked ||
-      c->draining)
+      c->draining || c->ar.active)
     return;
   int rc = uv_read_start((uv_stream_t *)&c->pipe, on_alloc, on_read);
   if (rc != 0) {
@@ -127,6 +132,7 @@ static void conn_flush(conn *c) {
     return;
   }
   c->writing = 1;
+  c->blocked_since = uv_now(c->srv->loop);
   c->send_len = c->fill.len;
   c->fill_idx ^= 1;
   proto_buf_init(&c->fill, c->out[c->fill_idx], c->srv->cfg->max_output);
@@ -171,6 +177,18 @@ static int conn_answer(conn *c) {
   server *s = c->srv;
   const proto_limits *lim = &s->cfg->lim;
   while (!c->closing && !c->fatal) {
+    if (c->ar.active) {
+      if (c->ar.pending > 0) return -1; /* words still with the workers */
+      if (dispatch_async_finish(&s->disp, &c->ar, &c->fill,
+                                c->fill.len == 0) != DISPATCH_DONE) {
+        if (conn_make_room(c)) continue;
+        if (c->closing) return -1;
+        conn_block(c);
+        return -1;
+      }
+      c->roff += c->ar.frame_bytes;
+      continue;
+    }
     size_t avail = c->rlen - c->roff;
     if (avail < PROTO_HEADER_BYTES) break;
     uint32_t len = proto_frame_length(c->rbuf + c->roff);
@@ -186,8 +204,16 @@ static int conn_answer(conn *c) {
     }
     if (avail - PROTO_HEADER_BYTES < len) break;
     const char *payload = c->rbuf + c->roff + PROTO_HEADER_BYTES;
-    if (dispatch_request(&s->disp, payload, len, &c->fill,
-                         c->fill.len == 0) != 0) {
+    int r = dispatch_request(&s->disp, payload, len, &c->fill,
+                             c->fill.len == 0, &c->ar, c->slot);
+    if (r == DISPATCH_ASYNC) {
+      /* the frame stays put until answered: the workers read its words */
+      c->ar.frame_bytes = PROTO_HEADER_BYTES + len;
+      conn_read_stop(c);
+      conn_flush(c); /* replies before it need not wait */
+      return -1;
+    }
+    if (r != DISPATCH_DONE) {
       if (conn_make_room(c)) continue;
       if (c->closing) return -1;
       conn_block(c);
@@ -244,7 +270,8 @@ static void conn_process(conn *c) {
 
 /* Closes a connection that will get no more input once its replies are out. */
 static void conn_maybe_finish(conn *c) {
-  if (c->closing || c->blocked || !(c->eof || c->fatal)) return;
+  if (c->closing || c->blocked || c->ar.active || !(c->eof || c->fatal))
+    return;
   if (c->rlen > c->roff) {
     c->srv->stats.conn_closed_truncated++;
     log_debug("conn %llu: stream ended inside a frame (%zu bytes); closing",
@@ -265,7 +292,9 @@ int conn_start(conn *c, int fd, uint64_t serial) {
   c->frame_err = 0;
   c->in_use = 1;
   c->reading = c->blocked = c->eof = c->fatal = c->writing = c->closing = 0;
-  c->draining = 0;
+  c->draining = c->zombie = 0;
+  c->ar.active = 0;
+  c->ar.pending = 0;
   int rc = uv_pipe_init(s->loop, &c->pipe, 0);
   if (rc != 0) {
     close(fd);
@@ -296,8 +325,26 @@ void conn_drain(conn *c) {
 
 static void on_close(uv_handle_t *h) {
   conn *c = h->data;
+  if (c->ar.active && c->ar.pending > 0) {
+    c->zombie = 1; /* the slot is free once the workers are done with it */
+    return;
+  }
+  if (c->ar.active) dispatch_async_abandon(&c->ar);
   c->in_use = 0;
   server_conn_closed(c->srv, c);
+}
+
+void conn_word_done(conn *c, uint32_t gen) {
+  if (!c->ar.active || c->ar.gen != gen || c->ar.pending == 0) return;
+  if (--c->ar.pending > 0) return;
+  if (c->zombie) {
+    dispatch_async_abandon(&c->ar);
+    c->zombie = 0;
+    c->in_use = 0;
+    server_conn_closed(c->srv, c);
+    return;
+  }
+  if (!c->closing && !c->blocked) conn_process(c);
 }
 
 void conn_close(conn *c) {

@@ -6,7 +6,12 @@
  * while the other one is being written; when the fill buffer cannot take
  * the next reply and a write is still in flight, the connection stops
  * reading until the write completes (backpressure), so a client that does
- * not read its replies only ever holds its own two buffers. */
+ * not read its replies only ever holds its own two buffers.
+ *
+ * A words request whose words went to the kernel workers stops the
+ * connection (no reading, no further frames: replies stay in order) until
+ * its last word comes back; the frame stays in the read buffer meanwhile,
+ * since the workers read the words from there. */
 #ifndef RNNINFERD_DAEMON_CONN_H
 #define RNNINFERD_DAEMON_CONN_H
 
@@ -16,6 +21,7 @@
 
 #include <uv.h>
 
+#include "daemon/dispatch.h"
 #include "proto/proto.h"
 
 struct server;
@@ -37,6 +43,8 @@ typedef struct conn {
   proto_buf fill;
   size_t send_len;      /* bytes of the write in flight */
   uv_write_t wreq;
+  uint64_t blocked_since; /* uv_now() when the last write started waiting */
+  async_req ar;         /* a words request waiting for the workers */
   int frame_err;        /* framing error reply still to send (code) */
   uint32_t frame_err_len;
 
@@ -48,6 +56,7 @@ typedef struct conn {
   unsigned writing : 1;  /* wreq in flight */
   unsigned closing : 1;  /* uv_close called */
   unsigned draining : 1; /* daemon stopping: no input beyond what has arrived */
+  unsigned zombie : 1;   /* closed while words were with the workers */
 } conn;
 
 /* Reserves the slot's buffers (start-up only). 0 or -1. */
@@ -64,5 +73,7 @@ int conn_start(conn *c, int fd, uint64_t serial);
 void conn_drain(conn *c);
 /* Closes now; pending output is dropped. */
 void conn_close(conn *c);
+/* A worker finished one word of this slot's request generation gen. */
+void conn_word_done(conn *c, uint32_t gen);
 
 #endif

@@ -37,6 +37,7 @@ static void control_finish(server *s) {
   close_if_open((uv_handle_t *)&s->sig_term);
   close_if_open((uv_handle_t *)&s->sig_int);
   close_if_open((uv_handle_t *)&s->sig_hup);
+  server_stop_threads(s);
   log_info("stopped: %llu connections and %llu requests served",
            (unsigned long long)s->stats.conn_total,
            (unsigned long long)(s->stats.requests[0] + s->stats.requests[1] +
@@ -85,8 +86,8 @@ void control_drain(server *s) {
 static void reload_work(uv_work_t *req) {
   server *s = req->data;
   s->reload_err[0] = '\0';
-  s->reload_result = engine_ref_open(&s->ecfg, s->reload_err,
-                                     sizeof s->reload_err);
+  s->reload_result = engine_ref_open(&s->ecfg, s->reload_n_workers,
+                                     s->reload_err, sizeof s->reload_err);
 }
 
 static void notify_ready(server *s) {
@@ -151,6 +152,7 @@ void control_reload(server *s) {
            s->ecfg.lexicon_path ? s->ecfg.lexicon_path : "(none)",
            s->ecfg.model_path ? s->ecfg.model_path : "(none)");
   s->reload_busy = 1;
+  s->reload_n_workers = s->n_workers;
   s->reload_req.data = s;
   int rc = uv_queue_work(s->loop, &s->reload_req, reload_work, reload_after);
   if (rc != 0) {

@@ -16,6 +16,8 @@
 
 #include <uv.h>
 
+#include "daemon/workers.h"
+
 int dispatcher_init(dispatcher *d, const daemon_config *cfg,
                     daemon_stats *stats, engine_ref **current) {
   memset(d, 0, sizeof *d);
@@ -57,62 +59,171 @@ static int word_error_code(int g2p_rc) {
   }
 }
 
+void word_slot_set(word_slot *s, int rc, const g2p_word_result *g,
+                   int copy_text) {
+  s->needs_model = 0;
+  s->n_variants = 0;
+  if (rc != 0 || g->source == G2P_SOURCE_NONE) {
+    s->code = word_error_code(rc != 0 ? rc : G2P_ENOTFOUND);
+    s->source = PROTO_SOURCE_NONE;
+    s->phones = NULL;
+    s->phones_len = 0;
+    return;
+  }
+  s->code = PROTO_OK;
+  s->source = (enum proto_source)g->source;
+  if (copy_text) {
+    uint16_t n = g->phones_len < G2P_TEXT_MAX ? g->phones_len : G2P_TEXT_MAX;
+    memcpy(s->text, g->phones, n);
+    s->phones = s->text;
+    s->phones_len = n;
+    return; /* the network gives one answer; variants are the dictionary's */
+  }
+  s->phones = g->phones;
+  s->phones_len = g->phones_len;
+  s->n_variants = g->n_variants;
+  for (unsigned v = 0; v < g->n_variants && v < G2P_VARIANTS_MAX; v++) {
+    s->variant[v] = g->variant[v];
+    s->variant_len[v] = g->variant_len[v];
+  }
+}
+
 /* Counts gathered while a words reply is built, committed on success. */
 typedef struct word_tally {
   uint64_t sources[STATS_N_SOURCES];
   uint64_t errors[PROTO_E_MAX + 1];
 } word_tally;
 
-static int answer_words(dispatcher *d, const engine_ref *eng,
-                        const proto_request *req, proto_buf *out,
-                        word_tally *t) {
-  const proto_limits *lim = &d->cfg->lim;
+static void word_result_of(const word_slot *s, int variants,
+                           proto_word_result *r) {
+  memset(r, 0, sizeof *r);
+  r->source = s->source;
+  r->error = s->code;
+  if (s->code != PROTO_OK) {
+    r->source = PROTO_SOURCE_NONE;
+    return;
+  }
+  r->phones = s->phones;
+  r->phones_len = s->phones_len;
+  if (variants) {
+    uint32_t n = s->n_variants;
+    if (n > PROTO_VARIANTS_MAX) n = PROTO_VARIANTS_MAX;
+    for (uint32_t v = 0; v < n; v++) {
+      r->variant[v] = s->variant[v];
+      r->variant_len[v] = s->variant_len[v];
+    }
+    if (n == 0) { /* the network gives one answer: it is the list */
+      r->variant[0] = s->phones;
+      r->variant_len[0] = s->phones_len;
+      n = 1;
+    }
+    r->n_variants = n;
+  }
+}
+
+static void tally_word(word_tally *t, const proto_word_result *r) {
+  if (r->error) t->errors[r->error]++;
+  t->sources[r->source]++;
+}
+
+static unsigned lookup_flags(const proto_request *req) {
   unsigned flags = 0;
   if (req->opt_variants) flags |= G2P_FLAG_VARIANTS;
   if (req->opt_model_only) flags |= G2P_FLAG_MODEL_ONLY;
+  return flags;
+}
+
+/* All words on the loop thread, each packed right after its lookup (the
+ * answer may live in the scratch the next lookup reuses). */
+static int answer_words_inline(dispatcher *d, const engine_ref *eng,
+                               const proto_request *req, proto_buf *out,
+                               word_tally *t) {
+  const proto_limits *lim = &d->cfg->lim;
+  unsigned flags = lookup_flags(req);
   proto_words_writer w;
   proto_encode_words_begin(&w, out, req->id, req->n_words);
   for (uint32_t i = 0; i < req->n_words; i++) {
     const proto_slice *s = &req->words[i];
-    proto_word_result r;
-    memset(&r, 0, sizeof r);
+    word_slot slot;
     int code = proto_word_check(s->ptr, s->len, lim);
     if (code == PROTO_OK) {
       g2p_word_result g;
       int rc = g2p_engine_lookup(eng->engine, eng->scratch, s->ptr, s->len,
                                  flags, req->opt_beam, &g);
-      if (rc == 0 && g.source != G2P_SOURCE_NONE) {
-        r.source = (enum proto_source)g.source;
-        r.phones = g.phones;
-        r.phones_len = g.phones_len;
-        if (req->opt_variants) {
-          uint32_t n = g.n_variants;
-          if (n > PROTO_VARIANTS_MAX) n = PROTO_VARIANTS_MAX;
-          for (uint32_t v = 0; v < n; v++) {
-            r.variant[v] = g.variant[v];
-            r.variant_len[v] = g.variant_len[v];
-          }
-          if (n == 0) { /* the network gives one answer: it is the list */
-            r.variant[0] = g.phones;
-            r.variant_len[0] = g.phones_len;
-            n = 1;
-          }
-          r.n_variants = n;
-        }
-      } else {
-        code = word_error_code(rc != 0 ? rc : G2P_ENOTFOUND);
-      }
+      word_slot_set(&slot, rc, &g, 0);
+    } else {
+      slot.code = code;
+      slot.source = PROTO_SOURCE_NONE;
     }
-    if (code != PROTO_OK) {
-      r.source = PROTO_SOURCE_NONE;
-      r.error = code;
-      t->errors[code]++;
-    }
-    t->sources[r.source]++;
-    /* encode now: phones may point into the scratch the next lookup reuses */
+    proto_word_result r;
+    word_result_of(&slot, req->opt_variants, &r);
+    tally_word(t, &r);
     proto_encode_word(&w, &r);
   }
   return proto_encode_words_end(&w);
+}
+
+static int pack_slots(const async_req *ar, proto_buf *out, word_tally *t) {
+  proto_words_writer w;
+  proto_encode_words_begin(&w, out, ar->id, ar->n_words);
+  for (uint32_t i = 0; i < ar->n_words; i++) {
+    proto_word_result r;
+    word_result_of(&ar->slots[i], ar->variants, &r);
+    tally_word(t, &r);
+    proto_encode_word(&w, &r);
+  }
+  return proto_encode_words_end(&w);
+}
+
+/* Dictionary on the loop, network words to the workers. Returns
+ * DISPATCH_ASYNC when words were queued, else DISPATCH_DONE with the
+ * answers in ar->slots (ar not active). */
+static int answer_words_split(dispatcher *d, engine_ref *eng,
+                              const proto_request *req, async_req *ar,
+                              uint32_t slot) {
+  const proto_limits *lim = &d->cfg->lim;
+  unsigned flags = lookup_flags(req);
+  uint32_t queued = 0;
+  ar->gen++;
+  for (uint32_t i = 0; i < req->n_words; i++) {
+    const proto_slice *s = &req->words[i];
+    word_slot *ws = &ar->slots[i];
+    int code = proto_word_check(s->ptr, s->len, lim);
+    if (code != PROTO_OK) {
+      ws->code = code;
+      ws->source = PROTO_SOURCE_NONE;
+      ws->needs_model = 0;
+      continue;
+    }
+    if (!(flags & G2P_FLAG_MODEL_ONLY)) {
+      g2p_word_result g;
+      int rc = g2p_engine_lookup(eng->dict, eng->dict_scratch, s->ptr, s->len,
+                                 flags, req->opt_beam, &g);
+      if (rc != G2P_ENOTFOUND) { /* answered, or an error the model shares */
+        word_slot_set(ws, rc, &g, 0);
+        continue;
+      }
+    }
+    ws->needs_model = 1;
+    word_job job = { eng, s->ptr, s->len, flags, req->opt_beam, ws, slot,
+                     ar->gen };
+    if (workers_submit(d->workers, &job) != 0) {
+      ws->needs_model = 0; /* cannot happen: the rings hold every slot's words */
+      ws->code = PROTO_E_BUSY;
+      ws->source = PROTO_SOURCE_NONE;
+      continue;
+    }
+    queued++;
+  }
+  ar->n_words = req->n_words;
+  ar->id = req->id;
+  ar->variants = req->opt_variants;
+  if (queued == 0) return DISPATCH_DONE;
+  ar->pending = queued;
+  ar->active = 1;
+  ar->eng = engine_ref_acquire(eng);
+  workers_kick(d->workers);
+  return DISPATCH_ASYNC;
 }
 
 static int answer_info(dispatcher *d, const engine_ref *eng, uint64_t id,
@@ -134,8 +245,14 @@ static int answer_info(dispatcher *d, const engine_ref *eng, uint64_t id,
   return proto_encode_info(out, id, &pi);
 }
 
+static void commit_words(daemon_stats *st, const word_tally *t) {
+  for (int s = 0; s < STATS_N_SOURCES; s++) st->words[s] += t->sources[s];
+  for (int c = 1; c <= PROTO_E_MAX; c++) st->errors[c] += t->errors[c];
+}
+
 int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
-                     proto_buf *out, int out_is_empty) {
+                     proto_buf *out, int out_is_empty, async_req *ar,
+                     uint32_t slot) {
   uint64_t t0 = uv_hrtime();
   daemon_stats *st = d->stats;
   char err[160];
@@ -151,15 +268,24 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
   if ((unsigned)op >= STATS_N_OPS) op = PROTO_OP_NONE;
   size_t mark = out->len;
   word_tally tally;
+  memset(&tally, 0, sizeof tally);
   int code = rc; /* request-level error code, PROTO_OK when answered */
   int w = 0;
 
   if (rc == PROTO_OK) {
     engine_ref *eng = engine_ref_acquire(*d->current);
-    memset(&tally, 0, sizeof tally);
     switch (req.op) {
     case PROTO_OP_WORDS:
-      w = answer_words(d, eng, &req, out, &tally);
+      if (d->workers && engine_ref_split(eng) && ar && ar->slots) {
+        if (answer_words_split(d, eng, &req, ar, slot) == DISPATCH_ASYNC) {
+          ar->t0 = t0;
+          engine_ref_release(eng);
+          return DISPATCH_ASYNC;
+        }
+        w = pack_slots(ar, out, &tally);
+      } else {
+        w = answer_words_inline(d, eng, &req, out, &tally);
+      }
       break;
     case PROTO_OP_PING:
       w = proto_encode_pong(out, id);
@@ -181,7 +307,7 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
     if (code == PROTO_OK && w != 0) {
       out->len = mark;
       out->overflow = 0;
-      if (!out_is_empty) return -1;
+      if (!out_is_empty) return DISPATCH_NO_ROOM;
       code = PROTO_E_INTERNAL;
       snprintf(err, sizeof err,
                "reply larger than the output buffer (%u bytes): ask for fewer "
@@ -189,17 +315,53 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
     }
   }
   if (code != PROTO_OK) {
-    if (proto_encode_error(out, id, code, err[0] ? err : proto_error_message(code)) != 0) {
+    if (proto_encode_error(out, id, code,
+                           err[0] ? err : proto_error_message(code)) != 0) {
       out->len = mark;
       out->overflow = 0;
-      return -1; /* even an error reply needs more room than is left */
+      return DISPATCH_NO_ROOM; /* even an error reply needs more room */
     }
     st->errors[code]++;
   } else if (op == PROTO_OP_WORDS) {
-    for (int s = 0; s < STATS_N_SOURCES; s++) st->words[s] += tally.sources[s];
-    for (int c = 1; c <= PROTO_E_MAX; c++) st->errors[c] += tally.errors[c];
+    commit_words(st, &tally);
   }
   st->requests[op]++;
   lat_record(&st->lat[op], uv_hrtime() - t0);
-  return 0;
+  return DISPATCH_DONE;
+}
+
+int dispatch_async_finish(dispatcher *d, async_req *ar, proto_buf *out,
+                          int out_is_empty) {
+  daemon_stats *st = d->stats;
+  size_t mark = out->len;
+  word_tally tally;
+  memset(&tally, 0, sizeof tally);
+  if (pack_slots(ar, out, &tally) != 0) {
+    out->len = mark;
+    out->overflow = 0;
+    if (!out_is_empty) return DISPATCH_NO_ROOM;
+    char err[160];
+    snprintf(err, sizeof err,
+             "reply larger than the output buffer (%u bytes): ask for fewer "
+             "words or raise --max-output", (unsigned)out->cap);
+    if (proto_encode_error(out, ar->id, PROTO_E_INTERNAL, err) != 0) {
+      out->len = mark;
+      out->overflow = 0;
+      return DISPATCH_NO_ROOM;
+    }
+    st->errors[PROTO_E_INTERNAL]++;
+  } else {
+    commit_words(st, &tally);
+  }
+  st->requests[PROTO_OP_WORDS]++;
+  lat_record(&st->lat[PROTO_OP_WORDS], uv_hrtime() - ar->t0);
+  dispatch_async_abandon(ar);
+  return DISPATCH_DONE;
+}
+
+void dispatch_async_abandon(async_req *ar) {
+  engine_ref_release(ar->eng);
+  ar->eng = NULL;
+  ar->active = 0;
+  ar->pending = 0;
 }

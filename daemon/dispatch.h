@@ -3,21 +3,61 @@
  * The dispatcher decodes a request, asks the engine about each word, and
  * packs the reply straight into the connection's output buffer. It runs on
  * the loop thread and never allocates: the word slices and the stats table
- * it needs are reserved in dispatcher_init(). */
+ * it needs are reserved in dispatcher_init(), the per-word results of a
+ * request that waits for the network live in the connection's async_req.
+ *
+ * With kernel workers (--workers N > 0) and a model loaded, the loop thread
+ * answers dictionary words itself and hands only the words that need the
+ * network to the workers; the request then completes asynchronously
+ * (dispatch_request returns DISPATCH_ASYNC and the connection waits for
+ * dispatch_async_finish). */
 #ifndef RNNINFERD_DAEMON_DISPATCH_H
 #define RNNINFERD_DAEMON_DISPATCH_H
 
 #include <stdint.h>
 
-#include "daemon/settings.h"
 #include "daemon/engines.h"
+#include "daemon/settings.h"
 #include "daemon/stats.h"
+#include "g2p/engine.h"
 #include "proto/proto.h"
+
+struct workers;
+
+/* The answer for one word, kept until the reply is packed. */
+typedef struct word_slot {
+  int code;                   /* PROTO_OK or a per-word PROTO_E_* */
+  int needs_model;            /* queued for a worker */
+  enum proto_source source;
+  const char *phones;         /* into the lexicon map, or text[] */
+  uint16_t phones_len;
+  uint8_t n_variants;
+  const char *variant[G2P_VARIANTS_MAX];
+  uint16_t variant_len[G2P_VARIANTS_MAX];
+  char text[G2P_TEXT_MAX];    /* a network answer, written by a worker */
+} word_slot;
+
+/* A words request waiting for the workers (one per connection at most). */
+typedef struct async_req {
+  word_slot *slots;           /* max_words, reserved with the connection */
+  int active;                 /* a request is in progress */
+  uint32_t pending;           /* words still with the workers */
+  uint32_t gen;               /* tells completions of old requests apart */
+  uint64_t id;
+  uint32_t n_words;
+  int variants;
+  uint32_t frame_bytes;       /* header + payload, consumed when answered */
+  uint64_t t0;                /* start, for the latency histogram */
+  engine_ref *eng;            /* held until answered */
+} async_req;
+
+enum { DISPATCH_DONE = 0, DISPATCH_NO_ROOM = -1, DISPATCH_ASYNC = 1 };
 
 typedef struct dispatcher {
   const daemon_config *cfg;
   daemon_stats *stats;
   engine_ref **current;    /* the server's current engine (swapped on reload) */
+  struct workers *workers; /* NULL: everything inline on the loop thread */
   proto_slice *words;      /* cfg->lim.max_words slices */
   proto_stat *stat_table;  /* STATS_MAX_ENTRIES */
 } dispatcher;
@@ -27,16 +67,33 @@ int dispatcher_init(dispatcher *d, const daemon_config *cfg,
 void dispatcher_destroy(dispatcher *d);
 
 /* Answers the request in payload[0..len) with one reply frame appended to
- * out. Returns 0, or -1 when the reply did not fit in out (out is left as it
- * was and nothing is counted: call again with more room). When out_is_empty
- * is set the buffer is as large as it will ever be, so a reply that still
- * does not fit is replaced by an `internal` error reply instead. */
+ * out and returns DISPATCH_DONE; or returns DISPATCH_NO_ROOM when the reply
+ * did not fit (out unchanged, nothing counted: call again with more room;
+ * when out_is_empty is set the buffer is as large as it gets, so an
+ * oversized reply becomes an `internal` error reply instead); or returns
+ * DISPATCH_ASYNC when words went to the workers: ar is then active and
+ * dispatch_async_finish() packs the reply once ar->pending is 0. slot is
+ * the connection's slot index, carried by the worker jobs. */
 int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
-                     proto_buf *out, int out_is_empty);
+                     proto_buf *out, int out_is_empty, async_req *ar,
+                     uint32_t slot);
+
+/* Packs the reply of a completed asynchronous request: DISPATCH_DONE (ar
+ * released) or DISPATCH_NO_ROOM (as above; call again). */
+int dispatch_async_finish(dispatcher *d, async_req *ar, proto_buf *out,
+                          int out_is_empty);
+/* Drops an asynchronous request whose connection went away (after its
+ * words came back). */
+void dispatch_async_abandon(async_req *ar);
 
 /* Appends an error reply (framing errors, refusals) and counts it.
  * Returns 0 or -1 when out has no room. */
 int dispatch_error(dispatcher *d, proto_buf *out, uint64_t id, int code,
                    const char *message);
+
+/* Fills a word slot from an engine answer; copy_text copies the phonemes
+ * into slot->text (needed for answers that live in a scratch). */
+void word_slot_set(word_slot *s, int rc, const g2p_word_result *g,
+                   int copy_text);
 
 #endif

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,10 @@ static void usage(FILE *f) {
     "      --beam N              default beam width, 1..16 (default 1 = greedy)\n"
     "      --kernel NAME         kernel table: scalar, avx2, avx512 (default: best\n"
     "                            for this CPU, or $RNNINFERD_KERNEL)\n"
+    "      --workers N           threads running the network, 0..64 (default 1);\n"
+    "                            0 runs it on the event loop\n"
+    "      --cpus LIST           pin the workers to these CPUs in turn (e.g. 1 or\n"
+    "                            0,1 or 2-5)\n"
     "\n"
     "Limits:\n"
     "      --max-frame BYTES     largest request payload (default 65536)\n"
@@ -61,6 +66,8 @@ static void usage(FILE *f) {
     "      --max-word-bytes N    UTF-8 bytes in one word, 1..256 (default 64)\n"
     "      --max-output BYTES    each of a connection's two reply buffers\n"
     "                            (default 131072); the largest possible reply\n"
+    "      --output-timeout SEC  drop a client that leaves replies unread this\n"
+    "                            long (default 30; 0 = never)\n"
     "\n"
     "Running:\n"
     "      --drain-timeout SEC   on SIGTERM, time allowed to finish (default 10)\n"
@@ -78,7 +85,7 @@ enum {
   OPT_NO_MODEL = 256, OPT_BEAM, OPT_KERNEL, OPT_MAX_FRAME, OPT_MAX_WORDS,
   OPT_MAX_WORD_BYTES, OPT_MAX_CONNECTIONS, OPT_MAX_OUTPUT, OPT_SOCKET_MODE,
   OPT_SOCKET_GROUP, OPT_ALLOW_UID, OPT_ALLOW_GID, OPT_DRAIN_TIMEOUT,
-  OPT_LOG_LEVEL
+  OPT_LOG_LEVEL, OPT_WORKERS, OPT_CPUS, OPT_OUTPUT_TIMEOUT
 };
 
 static const struct option long_opts[] = {
@@ -99,6 +106,9 @@ static const struct option long_opts[] = {
   { "allow-gid", required_argument, NULL, OPT_ALLOW_GID },
   { "drain-timeout", required_argument, NULL, OPT_DRAIN_TIMEOUT },
   { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+  { "workers", required_argument, NULL, OPT_WORKERS },
+  { "cpus", required_argument, NULL, OPT_CPUS },
+  { "output-timeout", required_argument, NULL, OPT_OUTPUT_TIMEOUT },
   { "help", no_argument, NULL, 'h' },
   { "version", no_argument, NULL, 'V' },
   { NULL, 0, NULL, 0 }
@@ -115,6 +125,45 @@ static int parse_u32(const char *opt, const char *arg, unsigned long min,
     return -1;
   }
   *out = (uint32_t)v;
+  return 0;
+}
+
+/* "0,2-3" -> cpus[]. 0 or -1. */
+static int parse_cpus(const char *arg, daemon_config *cfg) {
+  const char *p = arg;
+  cfg->n_cpus = 0;
+  while (*p) {
+    char *end;
+    errno = 0;
+    long a = strtol(p, &end, 10), b;
+    if (errno || end == p || a < 0 || a >= CPU_SETSIZE) return -1;
+    b = a;
+    if (*end == '-') {
+      const char *q = end + 1;
+      b = strtol(q, &end, 10);
+      if (errno || end == q || b < a || b >= CPU_SETSIZE) return -1;
+    }
+    for (long c = a; c <= b; c++) {
+      if (cfg->n_cpus >= DAEMON_CPUS_MAX) return -1;
+      cfg->cpus[cfg->n_cpus++] = (int)c;
+    }
+    if (*end == ',') end++;
+    else if (*end) return -1;
+    p = end;
+  }
+  return cfg->n_cpus > 0 ? 0 : -1;
+}
+
+static int parse_seconds(const char *opt, const char *arg, uint32_t *ms) {
+  char *end;
+  errno = 0;
+  double sec = strtod(arg, &end);
+  if (errno || end == arg || *end || !(sec >= 0.0 && sec <= 86400.0)) {
+    fprintf(stderr, "rnninferd: --%s: expected seconds in 0..86400, got \"%s\"\n",
+            opt, arg);
+    return -1;
+  }
+  *ms = (uint32_t)(sec * 1000.0 + 0.5);
   return 0;
 }
 
@@ -144,6 +193,8 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
   cfg->max_output = DAEMON_DEFAULT_MAX_OUTPUT;
   cfg->socket_mode = DAEMON_DEFAULT_SOCKET_MODE;
   cfg->drain_ms = DAEMON_DEFAULT_DRAIN_MS;
+  cfg->output_timeout_ms = DAEMON_DEFAULT_OUTPUT_TIMEOUT_MS;
+  cfg->workers = DAEMON_DEFAULT_WORKERS;
   *log_level = DLOG_INFO;
   int c;
   while ((c = getopt_long(argc, argv, "s:l:m:hV", long_opts, NULL)) != -1) {
@@ -200,18 +251,23 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
         return 2;
       }
       break;
-    case OPT_DRAIN_TIMEOUT: {
-      char *end;
-      errno = 0;
-      double sec = strtod(optarg, &end);
-      if (errno || end == optarg || *end || !(sec >= 0.0 && sec <= 86400.0)) {
-        fprintf(stderr, "rnninferd: --drain-timeout: expected seconds in "
-                        "0..86400, got \"%s\"\n", optarg);
+    case OPT_DRAIN_TIMEOUT:
+      if (parse_seconds("drain-timeout", optarg, &cfg->drain_ms)) return 2;
+      break;
+    case OPT_OUTPUT_TIMEOUT:
+      if (parse_seconds("output-timeout", optarg, &cfg->output_timeout_ms))
+        return 2;
+      break;
+    case OPT_WORKERS:
+      if (parse_u32("workers", optarg, 0, 64, 10, &cfg->workers)) return 2;
+      break;
+    case OPT_CPUS:
+      if (parse_cpus(optarg, cfg) != 0) {
+        fprintf(stderr, "rnninferd: --cpus: expected a CPU list like 0,2-3, "
+                        "got \"%s\"\n", optarg);
         return 2;
       }
-      cfg->drain_ms = (uint32_t)(sec * 1000.0 + 0.5);
       break;
-    }
     case OPT_LOG_LEVEL: {
       int lv = dlog_level_parse(optarg);
       if (lv < 0) {
@@ -280,7 +336,8 @@ int main(int argc, char **argv) {
   ecfg.model_path = cfg.model_path;
   ecfg.beam_width = cfg.beam;
   err[0] = '\0';
-  engine_ref *eng = engine_ref_open(&ecfg, err, sizeof err);
+  unsigned n_workers = cfg.model_path ? cfg.workers : 0;
+  engine_ref *eng = engine_ref_open(&ecfg, n_workers, err, sizeof err);
   if (!eng) {
     log_error("cannot start: %s", err);
     return 1;
@@ -288,12 +345,14 @@ int main(int argc, char **argv) {
   g2p_engine_info gi;
   memset(&gi, 0, sizeof gi);
   g2p_engine_get_info(eng->engine, &gi);
-  log_info("rnninferd %s: lexicon %s (%u words, %u pronunciations), model %s%s%s",
+  log_info("rnninferd %s: lexicon %s (%u words, %u pronunciations), model %s%s%s, "
+           "%u worker%s",
            PACKAGE_VERSION, cfg.lexicon_path ? cfg.lexicon_path : "(none)",
            gi.lexicon_words, gi.lexicon_prons,
            gi.has_model && cfg.model_path ? cfg.model_path : "none",
            gi.has_model ? ", kernel " : "",
-           gi.has_model && gi.kernel ? gi.kernel : "");
+           gi.has_model && gi.kernel ? gi.kernel : "", n_workers,
+           n_workers == 1 ? "" : "s");
 
   uv_loop_t loop;
   rc = uv_loop_init(&loop);

@@ -27,6 +27,28 @@
 #define ACCEPT_BATCH 64
 #define ACCEPT_PAUSE_MS 100
 
+static void on_word_done(void *ctx, const word_done *d) {
+  server *s = ctx;
+  if (d->slot < s->n_slots) conn_word_done(&s->conns[d->slot], d->gen);
+}
+
+/* Drops connections whose replies have waited for the client longer than
+ * --output-timeout: a client that never reads cannot pin its slot. */
+static void on_slow_sweep(uv_timer_t *t) {
+  server *s = t->data;
+  uint64_t now = uv_now(s->loop);
+  for (uint32_t i = 0; i < s->n_slots; i++) {
+    conn *c = &s->conns[i];
+    if (!c->in_use || c->closing || !c->writing) continue;
+    if (now - c->blocked_since < s->cfg->output_timeout_ms) continue;
+    s->stats.conn_dropped_slow++;
+    log_warn("conn %llu (pid %ld uid %u): replies unread for %u ms; "
+             "disconnecting", (unsigned long long)c->serial, (long)c->pid,
+             (unsigned)c->uid, s->cfg->output_timeout_ms);
+    conn_close(c);
+  }
+}
+
 int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
                 const g2p_engine_config *ecfg, engine_ref *engine, char *err,
                 size_t errlen) {
@@ -38,6 +60,7 @@ int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
   s->listen_fd = -1;
   stats_init(&s->stats, uv_hrtime());
   s->stats.conn_max = cfg->max_connections;
+  stats_watch_loop_thread(&s->stats);
   if (dispatcher_init(&s->disp, cfg, &s->stats, &s->engine) != 0) {
     snprintf(err, errlen, "out of memory (dispatcher)");
     return -1;
@@ -65,7 +88,38 @@ int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
   s->n_free = s->n_slots;
   uv_timer_init(loop, &s->accept_pause);
   s->accept_pause.data = s;
+  uv_timer_init(loop, &s->slow_sweep);
+  s->slow_sweep.data = s;
+  if (cfg->output_timeout_ms > 0) {
+    uint64_t every = cfg->output_timeout_ms / 4 ? cfg->output_timeout_ms / 4 : 1;
+    if (every > 1000) every = 1000;
+    uv_timer_start(&s->slow_sweep, on_slow_sweep, every, every);
+  }
+  s->n_workers = cfg->model_path ? cfg->workers : 0;
+  if (s->n_workers > 0) {
+    size_t cap = (size_t)cfg->max_connections * cfg->lim.max_words;
+    if (workers_start(&s->workers, loop, s->n_workers, cfg->cpus,
+                      (unsigned)cfg->n_cpus, cap, on_word_done, s, err,
+                      errlen) != 0)
+      return -1;
+    s->disp.workers = &s->workers;
+    s->stats.workers = &s->workers;
+  }
   return 0;
+}
+
+void server_stop_threads(server *s) {
+  uv_handle_t *h = (uv_handle_t *)&s->slow_sweep;
+  if (h->type == UV_TIMER && !uv_is_closing(h)) {
+    uv_timer_stop(&s->slow_sweep);
+    uv_close(h, NULL);
+  }
+  if (s->n_workers > 0) {
+    s->stats.workers = NULL;
+    s->disp.workers = NULL;
+    workers_stop(&s->workers);
+    s->n_workers = 0;
+  }
 }
 
 /* ---- binding --------------------------------------------------------------- */
@@ -321,9 +375,11 @@ void server_stop_accepting(server *s) {
     uv_close((uv_handle_t *)&s->listen_poll, NULL);
     s->listen_poll_open = 0;
   }
-  uv_timer_stop(&s->accept_pause);
-  if (!uv_is_closing((uv_handle_t *)&s->accept_pause))
-    uv_close((uv_handle_t *)&s->accept_pause, NULL);
+  uv_handle_t *h = (uv_handle_t *)&s->accept_pause;
+  if (h->type == UV_TIMER && !uv_is_closing(h)) {
+    uv_timer_stop(&s->accept_pause);
+    uv_close(h, NULL);
+  }
   if (s->listen_fd >= 0) {
     close(s->listen_fd);
     s->listen_fd = -1;
@@ -339,6 +395,7 @@ void server_conn_closed(server *s, conn *c) {
 }
 
 void server_destroy(server *s) {
+  server_stop_threads(s);
   remove_our_socket(s);
   if (s->conns)
     for (uint32_t i = 0; i < s->n_slots; i++) conn_slot_destroy(&s->conns[i]);

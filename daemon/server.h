@@ -21,6 +21,7 @@
 #include "daemon/dispatch.h"
 #include "daemon/engines.h"
 #include "daemon/stats.h"
+#include "daemon/workers.h"
 #include "g2p/engine.h"
 
 typedef struct server {
@@ -48,6 +49,13 @@ typedef struct server {
   uint32_t n_free;
   uint64_t serial;
 
+  /* kernel workers (none when --workers 0 or no model) */
+  workers workers;
+  unsigned n_workers;
+
+  /* clients that stopped reading their replies */
+  uv_timer_t slow_sweep;
+
   /* lifecycle (control.c) */
   uv_signal_t sig_term, sig_int, sig_hup;
   uv_timer_t drain_timer;
@@ -56,6 +64,7 @@ typedef struct server {
   uv_work_t reload_req;
   int reload_busy, reload_again;
   engine_ref *reload_result;
+  unsigned reload_n_workers;
   char reload_err[512];
   int draining;
   int finished;
@@ -71,6 +80,8 @@ int server_listen(server *s, char *err, size_t errlen);
 void server_stop_accepting(server *s);
 /* Called by conn.c when a connection's handle is closed. */
 void server_conn_closed(server *s, conn *c);
+/* Stops the worker threads and the timers (end of the drain). */
+void server_stop_threads(server *s);
 /* Frees everything (after the loop ended). */
 void server_destroy(server *s);
 

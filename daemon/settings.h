@@ -17,6 +17,9 @@
 #define DAEMON_DEFAULT_SOCKET_MODE     0666
 #define DAEMON_DEFAULT_DRAIN_MS        10000u
 #define DAEMON_ALLOW_MAX               64 /* entries per allow-list */
+#define DAEMON_CPUS_MAX                256
+#define DAEMON_DEFAULT_WORKERS         1u
+#define DAEMON_DEFAULT_OUTPUT_TIMEOUT_MS 30000u
 
 typedef struct daemon_config {
   const char *socket_path;  /* where to bind (ignored under socket activation) */
@@ -31,6 +34,10 @@ typedef struct daemon_config {
   int has_socket_group;
   gid_t socket_group;
   uint32_t drain_ms;        /* SIGTERM: give in-flight work this long */
+  uint32_t output_timeout_ms; /* a client not reading its replies this long is dropped */
+  uint32_t workers;         /* kernel worker threads; 0 = network on the loop */
+  size_t n_cpus;            /* --cpus: workers pinned in turn */
+  int cpus[DAEMON_CPUS_MAX];
   size_t n_allow_uid, n_allow_gid; /* both 0 = everybody may connect */
   uid_t allow_uid[DAEMON_ALLOW_MAX];
   gid_t allow_gid[DAEMON_ALLOW_MAX];

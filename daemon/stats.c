@@ -6,11 +6,14 @@
 #include "daemon/stats.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <jemalloc/jemalloc.h>
+
+#include "daemon/workers.h"
 
 static const char *pool_name(daemon_stats *st, const char *a, const char *b,
                              const char *c) {
@@ -37,6 +40,19 @@ void stats_init(daemon_stats *st, uint64_t now_ns) {
   }
   for (int code = 1; code <= PROTO_E_MAX; code++)
     st->name_errors[code] = pool_name(st, "errors", proto_error_name(code), NULL);
+}
+
+void stats_watch_loop_thread(daemon_stats *st) {
+  uint64_t *p = NULL;
+  size_t sz = sizeof p;
+  if (mallctl("thread.allocatedp", &p, &sz, NULL, 0) != 0) return;
+  st->loop_allocatedp = p;
+  /* is jemalloc the malloc in use (not, e.g., a sanitizer's)? */
+  volatile uint64_t *counter = p; /* malloc is not assumed to touch it */
+  uint64_t before = *counter;
+  void *volatile probe = malloc(4096);
+  st->jemalloc_active = *counter != before;
+  free(probe);
 }
 
 unsigned lat_bucket_of(uint64_t ns) {
@@ -121,6 +137,9 @@ size_t stats_collect(const daemon_stats *st, uint64_t now_ns, proto_stat *out,
   size_t k = 0;
   uint64_t total = 0, words = 0, epoch = 1;
   size_t elen = sizeof epoch;
+  /* first, so that nothing below can move them */
+  uint64_t loop_alloc = st->loop_allocatedp ? *st->loop_allocatedp : 0;
+  uint64_t workers_alloc = workers_allocated(st->workers);
   PUT("uptime_ms", (now_ns - st->start_ns) / 1000000u);
   PUT("connections.current", st->conn_current);
   PUT("connections.total", st->conn_total);
@@ -128,6 +147,7 @@ size_t stats_collect(const daemon_stats *st, uint64_t now_ns, proto_stat *out,
   PUT("connections.refused_busy", st->conn_refused_busy);
   PUT("connections.refused_peer", st->conn_refused_peer);
   PUT("connections.truncated", st->conn_closed_truncated);
+  PUT("connections.dropped_slow", st->conn_dropped_slow);
   for (int op = 0; op < STATS_N_OPS; op++) {
     PUT(st->name_requests[op], st->requests[op]);
     total += st->requests[op];
@@ -150,11 +170,23 @@ size_t stats_collect(const daemon_stats *st, uint64_t now_ns, proto_stat *out,
     PUT(st->name_lat[op][5], h->max_ns);
     PUT(st->name_lat[op][6], lat_mean(h));
   }
+  uint64_t wwords = 0;
+  for (unsigned i = 0; st->workers && i < st->workers->n; i++)
+    wwords += __atomic_load_n(&st->workers->w[i].words, __ATOMIC_RELAXED);
+  uint64_t counted = 0;
+  for (unsigned i = 0; st->workers && i < st->workers->n; i++)
+    counted += __atomic_load_n(&st->workers->w[i].allocatedp, __ATOMIC_ACQUIRE) != NULL;
+  PUT("workers.count", st->workers ? st->workers->n : 0);
+  PUT("workers.alloc_counters", counted);
+  PUT("workers.words", wwords);
   PUT("reloads.ok", st->reloads_ok);
   PUT("reloads.failed", st->reloads_failed);
   PUT("bytes.in", st->bytes_in);
   PUT("bytes.out", st->bytes_out);
   PUT("memory.rss_bytes", rss_bytes());
+  PUT("memory.jemalloc", st->jemalloc_active);
+  PUT("memory.loop_allocated_bytes", loop_alloc);
+  PUT("memory.workers_allocated_bytes", workers_alloc);
   mallctl("epoch", &epoch, &elen, &epoch, elen);
   PUT("memory.allocated_bytes", jemalloc_stat("stats.allocated"));
   PUT("memory.resident_bytes", jemalloc_stat("stats.resident"));

@@ -39,6 +39,12 @@ typedef struct daemon_stats {
   uint64_t reloads_ok, reloads_failed;
   uint64_t bytes_in, bytes_out;
   lat_hist lat[STATS_N_OPS];
+  uint64_t conn_dropped_slow;    /* did not read replies for --output-timeout */
+
+  /* allocation counters of the request threads (jemalloc thread.allocatedp) */
+  uint64_t *loop_allocatedp;
+  const struct workers *workers;
+  int jemalloc_active;           /* jemalloc is this process's malloc */
 
   /* names for the wire, built once */
   char name_pool[STATS_NAME_POOL];
@@ -48,7 +54,11 @@ typedef struct daemon_stats {
   const char *name_lat[STATS_N_OPS][7];
 } daemon_stats;
 
+struct workers;
+
 void stats_init(daemon_stats *st, uint64_t now_ns);
+/* Finds the loop thread's allocation counter (call on the loop thread). */
+void stats_watch_loop_thread(daemon_stats *st);
 
 void lat_record(lat_hist *h, uint64_t ns);
 /* The value below which a fraction q (0..1) of the samples lie (bucket upper

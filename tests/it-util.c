@@ -47,7 +47,10 @@ pid_t it_spawn(it_daemon *d, const char *const *extra) {
   argv[n++] = d->sock;
   argv[n++] = "--lexicon";
   argv[n++] = lex;
-  argv[n++] = "--no-model";
+  int model = 0;
+  for (int i = 0; extra && extra[i]; i++)
+    if (strcmp(extra[i], "--model") == 0) model = 1;
+  if (!model) argv[n++] = "--no-model";
   for (int i = 0; extra && extra[i] && n < 62; i++) argv[n++] = extra[i];
   argv[n] = NULL;
   fflush(NULL);

@@ -24,7 +24,8 @@ const char *it_builddir(void);
 /* Fills d->dir/sock/log (mkdtemp) without starting anything. */
 int it_prepare(it_daemon *d);
 /* Starts the daemon on d->sock with the standard arguments (lexicon from
- * the build tree, --no-model) plus extra (NULL-terminated, may be NULL).
+ * the build tree, --no-model unless extra has --model) plus extra
+ * (NULL-terminated, may be NULL).
  * Waits until the socket answers. 0 or -1. */
 int it_start(it_daemon *d, const char *const *extra);
 /* Starts without waiting; returns the pid. */

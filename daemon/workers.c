@@ -1,0 +1,161 @@
+/* workers.c -- kernel worker threads (see workers.h).
+ *
+ * A worker sleeps on its semaphore, drains its job ring, runs each word
+ * through the engine (network only: the loop already tried the dictionary),
+ * writes the answer into the job's slot and pushes a completion. Signals
+ * are blocked in workers so that they are all handled on the loop. */
+#include "daemon/workers.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jemalloc/jemalloc.h>
+
+#include "daemon/log.h"
+
+static void *worker_main(void *arg) {
+  worker *w = arg;
+  workers *ws = w->pool;
+  size_t sz = sizeof w->allocatedp;
+  uint64_t *p = NULL;
+  if (mallctl("thread.allocatedp", &p, &sz, NULL, 0) == 0)
+    __atomic_store_n(&w->allocatedp, p, __ATOMIC_RELEASE);
+  for (;;) {
+    while (sem_wait(&w->wake) != 0 && errno == EINTR) {
+    }
+    if (__atomic_load_n(&ws->stop, __ATOMIC_ACQUIRE)) break;
+    word_job j;
+    while (ring_pop(&w->jobs, &j) == 0) {
+      g2p_word_result g;
+      int rc = g2p_engine_lookup(j.eng->engine, j.eng->wscratch[w->index],
+                                 j.word, j.len, j.flags | G2P_FLAG_MODEL_ONLY,
+                                 j.beam, &g);
+      word_slot_set(j.out, rc, &g, 1);
+      __atomic_store_n(&w->words, w->words + 1, __ATOMIC_RELAXED);
+      word_done d = { j.slot, j.gen };
+      while (ring_push(&w->done, &d) != 0) sched_yield(); /* sized not to */
+      uv_async_send(&ws->async);
+    }
+  }
+  return NULL;
+}
+
+static void on_async(uv_async_t *h) {
+  workers *ws = h->data;
+  for (unsigned i = 0; i < ws->n; i++) {
+    word_done d;
+    while (ring_pop(&ws->w[i].done, &d) == 0) ws->on_done(ws->ctx, &d);
+  }
+}
+
+int workers_start(workers *ws, uv_loop_t *loop, unsigned n, const int *cpus,
+                  unsigned n_cpus, size_t ring_cap,
+                  void (*on_done)(void *ctx, const word_done *d), void *ctx,
+                  char *err, size_t errlen) {
+  memset(ws, 0, sizeof *ws);
+  ws->on_done = on_done;
+  ws->ctx = ctx;
+  ws->w = calloc(n, sizeof *ws->w);
+  if (!ws->w) {
+    snprintf(err, errlen, "out of memory (workers)");
+    return -1;
+  }
+  int rc = uv_async_init(loop, &ws->async, on_async);
+  if (rc != 0) {
+    snprintf(err, errlen, "async: %s", uv_strerror(rc));
+    return -1;
+  }
+  ws->async.data = ws;
+  ws->async_open = 1;
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
+  for (unsigned i = 0; i < n; i++) {
+    worker *w = &ws->w[i];
+    w->pool = ws;
+    w->index = i;
+    w->cpu = n_cpus ? cpus[i % n_cpus] : -1;
+    if (ring_init(&w->jobs, ring_cap, sizeof(word_job)) != 0 ||
+        ring_init(&w->done, ring_cap, sizeof(word_done)) != 0 ||
+        sem_init(&w->wake, 0, 0) != 0) {
+      snprintf(err, errlen, "out of memory (worker rings)");
+      break;
+    }
+    ws->n = i + 1;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    if (w->cpu >= 0) {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(w->cpu, &set);
+      pthread_attr_setaffinity_np(&attr, sizeof set, &set);
+    }
+    rc = pthread_create(&w->thread, &attr, worker_main, w);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+      snprintf(err, errlen, "worker %u: %s%s", i, strerror(rc),
+               w->cpu >= 0 ? " (is the --cpus entry a CPU this process may use?)"
+                           : "");
+      break;
+    }
+    w->started = 1;
+    ws->n = i + 1;
+  }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (ws->n != n || !ws->w[n - 1].started) return -1;
+  return 0;
+}
+
+int workers_submit(workers *ws, const word_job *job) {
+  for (unsigned k = 0; k < ws->n; k++) {
+    worker *w = &ws->w[ws->next];
+    ws->next = (ws->next + 1) % ws->n;
+    if (ring_push(&w->jobs, job) == 0) {
+      w->kick = 1;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+void workers_kick(workers *ws) {
+  for (unsigned i = 0; i < ws->n; i++)
+    if (ws->w[i].kick) {
+      ws->w[i].kick = 0;
+      sem_post(&ws->w[i].wake);
+    }
+}
+
+void workers_stop(workers *ws) {
+  if (!ws->w) return;
+  __atomic_store_n(&ws->stop, 1, __ATOMIC_RELEASE);
+  for (unsigned i = 0; i < ws->n; i++)
+    if (ws->w[i].started) sem_post(&ws->w[i].wake);
+  for (unsigned i = 0; i < ws->n; i++) {
+    worker *w = &ws->w[i];
+    if (w->started) pthread_join(w->thread, NULL);
+    w->started = 0;
+    ring_destroy(&w->jobs);
+    ring_destroy(&w->done);
+    sem_destroy(&w->wake);
+  }
+  if (ws->async_open && !uv_is_closing((uv_handle_t *)&ws->async))
+    uv_close((uv_handle_t *)&ws->async, NULL);
+  ws->async_open = 0;
+  free(ws->w);
+  ws->w = NULL;
+  ws->n = 0;
+}
+
+uint64_t workers_allocated(const workers *ws) {
+  uint64_t sum = 0;
+  for (unsigned i = 0; ws && i < ws->n; i++) {
+    uint64_t *p = __atomic_load_n(&ws->w[i].allocatedp, __ATOMIC_ACQUIRE);
+    if (p) sum += __atomic_load_n(p, __ATOMIC_RELAXED);
+  }
+  return sum;
+}

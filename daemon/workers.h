@@ -1,0 +1,79 @@
+/* workers.h -- kernel worker threads that run the network for words the
+ * dictionary does not know.
+ *
+ * Each worker is a thread (optionally pinned to a CPU) with two
+ * preallocated single-producer/single-consumer rings: jobs from the loop
+ * thread, completions back to it. The loop wakes a worker with a semaphore
+ * post; workers wake the loop with uv_async_send. Jobs carry everything a
+ * worker needs (engine reference, word bytes, destination slot); a worker
+ * writes only into the destination slot, then publishes the completion. */
+#ifndef RNNINFERD_DAEMON_WORKERS_H
+#define RNNINFERD_DAEMON_WORKERS_H
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "daemon/dispatch.h"
+#include "daemon/engines.h"
+#include "daemon/ring.h"
+
+typedef struct word_job {
+  engine_ref *eng;
+  const char *word;
+  uint32_t len;
+  unsigned flags;
+  int beam;
+  word_slot *out;
+  uint32_t slot, gen;   /* the connection and its request */
+} word_job;
+
+typedef struct word_done {
+  uint32_t slot, gen;
+} word_done;
+
+struct workers;
+
+typedef struct worker {
+  struct workers *pool;
+  unsigned index;
+  int cpu;               /* -1 = not pinned */
+  pthread_t thread;
+  int started;
+  sem_t wake;
+  int kick;              /* jobs pushed since the last post (loop side) */
+  ring jobs, done;
+  uint64_t *allocatedp;  /* jemalloc's per-thread counter, set by the thread */
+  uint64_t words;        /* words run (written by the worker) */
+} worker;
+
+typedef struct workers {
+  worker *w;
+  unsigned n;
+  unsigned next;          /* round robin */
+  uv_async_t async;
+  int async_open;
+  int stop;
+  void (*on_done)(void *ctx, const word_done *d);
+  void *ctx;
+} workers;
+
+/* Starts n workers; cpus (n_cpus entries, may be 0) are assigned in turn.
+ * ring_cap bounds the words in flight per worker. 0 or -1 with err. */
+int workers_start(workers *ws, uv_loop_t *loop, unsigned n, const int *cpus,
+                  unsigned n_cpus, size_t ring_cap,
+                  void (*on_done)(void *ctx, const word_done *d), void *ctx,
+                  char *err, size_t errlen);
+/* Queues one job (round robin). 0, or -1 when the rings are full. */
+int workers_submit(workers *ws, const word_job *job);
+/* Wakes the workers that got jobs since the last kick. */
+void workers_kick(workers *ws);
+/* Stops and joins the threads, closes the async handle. */
+void workers_stop(workers *ws);
+/* Bytes allocated so far by all worker threads (jemalloc), 0 if unknown. */
+uint64_t workers_allocated(const workers *ws);
+
+#endif

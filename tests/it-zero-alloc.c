@@ -1,0 +1,252 @@
+/* it-zero-alloc.c -- after warm-up, answering requests allocates nothing.
+ *
+ * Starts rnninferd (with a network model when one can be made from
+ * ../shared's g2p_en weights, so the kernel workers are exercised too),
+ * runs a warm-up round of every kind of traffic, reads the jemalloc
+ * per-thread allocation counters of the loop thread and of the workers
+ * through the stats op, runs 10,000 mixed requests (dictionary words,
+ * network words, per-word and request-level errors, framing errors that
+ * close connections, new connections, pipelined bursts and lone requests),
+ * and checks that neither counter moved. Skips (77) when jemalloc is not
+ * the daemon's allocator (sanitizer builds). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/it-util.h"
+
+static it_daemon D;
+static int with_model;
+static char model_path[600];
+
+static int stats_get(const char *name, uint64_t *v) {
+  static char mem[64];
+  proto_buf b;
+  proto_buf_init(&b, mem, sizeof mem);
+  proto_encode_request(&b, 7, PROTO_OP_STATS, NULL, 0, 0, 0, 0);
+  int fd = it_connect(D.sock);
+  if (fd < 0) return -1;
+  proto_reply r;
+  int rc = -1;
+  if (it_send_all(fd, b.data, b.len) == 0 && it_recv_reply(fd, &r) == 0) {
+    rc = it_stat(&r, name, v) ? 0 : -1;
+    proto_reply_free(&r);
+  }
+  close(fd);
+  return rc;
+}
+
+/* Deterministic made-up words the dictionary lacks. */
+static void made_up(char *w, unsigned k) {
+  static const char *syl[] = { "zor", "qua", "blix", "tem", "vor", "shn",
+                               "ept", "ra", "lun", "dax" };
+  w[0] = '\0';
+  for (int i = 0; i < 3; i++) strcat(w, syl[(k / (i ? 10 * i : 1)) % 10]);
+}
+
+static char big[1 << 20];
+
+/* One request of kind k (0..9) on fd; reads and checks its reply. Returns
+ * 1 when the connection was closed by the daemon (framing error). */
+static int one_request(int fd, unsigned k, uint64_t id) {
+  proto_buf b;
+  proto_buf_init(&b, big, sizeof big);
+  proto_slice sl[300];
+  char w[4][32];
+  proto_reply r;
+  switch (k % 10) {
+  case 0: case 1: { /* dictionary words */
+    static const char *dw[] = { "aardvark", "zebra", "Read", "the", "quick" };
+    for (int i = 0; i < 5; i++) { sl[i].ptr = dw[i]; sl[i].len = (uint32_t)strlen(dw[i]); }
+    proto_encode_request(&b, id, PROTO_OP_WORDS, sl, 5, k % 2, 0, 0);
+    break;
+  }
+  case 2: case 3: { /* network words (not_found without a model) */
+    for (int i = 0; i < 4; i++) {
+      made_up(w[i], (unsigned)(id * 4 + (uint64_t)i));
+      sl[i].ptr = w[i];
+      sl[i].len = (uint32_t)strlen(w[i]);
+    }
+    proto_encode_request(&b, id, PROTO_OP_WORDS, sl, 4, 0, 0, 0);
+    break;
+  }
+  case 4: { /* per-word errors mixed with good words */
+    static const char *ew[] = { "", "\xff\xfe", "aardvark",
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
+    for (int i = 0; i < 4; i++) { sl[i].ptr = ew[i]; sl[i].len = (uint32_t)strlen(ew[i]); }
+    proto_encode_request(&b, id, PROTO_OP_WORDS, sl, 4, 0, 0, 0);
+    break;
+  }
+  case 5: { /* too many words */
+    for (int i = 0; i < 257; i++) { sl[i].ptr = "the"; sl[i].len = 3; }
+    proto_encode_request(&b, id, PROTO_OP_WORDS, sl, 257, 0, 0, 0);
+    break;
+  }
+  case 6: { /* not msgpack */
+    static const unsigned char junk[] = { 0, 0, 0, 3, 0xc1, 0xc1, 0xc1 };
+    memcpy(big, junk, sizeof junk);
+    b.len = sizeof junk;
+    break;
+  }
+  case 7: { /* unknown op, wrong types */
+    it_bytes *p = malloc(sizeof *p);
+    p->n = 0;
+    mp_map(p, 2);
+    mp_str(p, "id"); mp_uint(p, id);
+    mp_str(p, id % 2 ? "op" : "words"); mp_str(p, "dance");
+    unsigned n = (unsigned)p->n;
+    unsigned char h[4] = { 0, 0, (unsigned char)(n >> 8), (unsigned char)n };
+    memcpy(big, h, 4);
+    memcpy(big + 4, p->d, n);
+    b.len = 4 + n;
+    free(p);
+    break;
+  }
+  case 8:
+    proto_encode_request(&b, id, id % 2 ? PROTO_OP_PING : PROTO_OP_INFO, NULL, 0,
+                         0, 0, 0);
+    break;
+  default: { /* a frame over the limit: error reply, then closed */
+    static const unsigned char huge[] = { 0, 2, 0, 0 };
+    memcpy(big, huge, 4);
+    b.len = 4;
+    break;
+  }
+  }
+  ck_assert_int_eq(it_send_all(fd, b.data, b.len), 0);
+  ck_assert_int_eq(it_recv_reply(fd, &r), 0);
+  int closes = k % 10 == 9;
+  if (k % 10 <= 1 || k % 10 == 4 || k % 10 == 8) ck_assert(r.ok);
+  if (k % 10 <= 3 && with_model) {
+    for (uint32_t i = 0; i < r.n_words; i++) ck_assert_ptr_nonnull(r.words[i].phones);
+  }
+  proto_reply_free(&r);
+  return closes;
+}
+
+/* n requests over a few connections, some pipelined. */
+static void traffic(unsigned n, uint64_t seed) {
+  int fds[4];
+  for (int i = 0; i < 4; i++) {
+    fds[i] = it_connect(D.sock);
+    ck_assert_int_ge(fds[i], 0);
+  }
+  unsigned done = 0;
+  uint64_t id = seed;
+  while (done < n) {
+    int c = (int)(id % 4);
+    unsigned k = (unsigned)(id * 7919u % 10u);
+    if (id % 97 == 0) { /* a burst of 50 pipelined dictionary/network requests */
+      proto_buf b;
+      static char mem[1 << 16];
+      proto_buf_init(&b, mem, sizeof mem);
+      char w[50][32];
+      for (int i = 0; i < 50; i++) {
+        proto_slice s;
+        if (i % 2) { s.ptr = "aardvark"; s.len = 8; }
+        else { made_up(w[i], (unsigned)(id + (uint64_t)i)); s.ptr = w[i]; s.len = (uint32_t)strlen(w[i]); }
+        proto_encode_request(&b, id + (uint64_t)i, PROTO_OP_WORDS, &s, 1, 0, 0, 0);
+      }
+      ck_assert_int_eq(it_send_all(fds[c], b.data, b.len), 0);
+      for (int i = 0; i < 50; i++) {
+        proto_reply r;
+        ck_assert_int_eq(it_recv_reply(fds[c], &r), 0);
+        ck_assert(r.id == id + (uint64_t)i);
+        proto_reply_free(&r);
+      }
+      done += 50;
+      id += 50;
+      continue;
+    }
+    if (one_request(fds[c], k, id)) {
+      close(fds[c]);
+      fds[c] = it_connect(D.sock);
+      ck_assert_int_ge(fds[c], 0);
+    }
+    done++;
+    id++;
+  }
+  for (int i = 0; i < 4; i++) close(fds[i]);
+}
+
+START_TEST(no_allocation_after_warmup) {
+  traffic(600, 1); /* warm-up: every path at least once */
+  usleep(100000);
+  uint64_t nw = 0, counters = 0;
+  ck_assert_int_eq(stats_get("workers.count", &nw), 0);
+  ck_assert_int_eq(stats_get("workers.alloc_counters", &counters), 0);
+  ck_assert_msg(nw == counters, "%llu workers but %llu allocation counters",
+                (unsigned long long)nw, (unsigned long long)counters);
+  if (with_model) ck_assert(nw >= 1);
+  uint64_t loop0, work0, loop1, work1, words0, words1;
+  ck_assert_int_eq(stats_get("memory.loop_allocated_bytes", &loop0), 0);
+  ck_assert_int_eq(stats_get("memory.workers_allocated_bytes", &work0), 0);
+  ck_assert_int_eq(stats_get("words.total", &words0), 0);
+  traffic(10000, 100000);
+  usleep(100000);
+  ck_assert_int_eq(stats_get("memory.loop_allocated_bytes", &loop1), 0);
+  ck_assert_int_eq(stats_get("memory.workers_allocated_bytes", &work1), 0);
+  ck_assert_int_eq(stats_get("words.total", &words1), 0);
+  fprintf(stderr, "zero-alloc: %llu words answered (%s); loop thread "
+                  "allocated %llu -> %llu bytes, workers %llu -> %llu\n",
+          (unsigned long long)(words1 - words0),
+          with_model ? "with the network on a worker" : "dictionary only",
+          (unsigned long long)loop0, (unsigned long long)loop1,
+          (unsigned long long)work0, (unsigned long long)work1);
+  ck_assert(words1 - words0 > 10000);
+  ck_assert(loop0 > 0); /* the counter works: start-up allocated */
+  ck_assert_msg(loop1 == loop0, "the loop thread allocated %llu bytes",
+                (unsigned long long)(loop1 - loop0));
+  ck_assert_msg(work1 == work0, "the workers allocated %llu bytes",
+                (unsigned long long)(work1 - work0));
+}
+END_TEST
+
+int main(void) {
+  char lex[512], npz[600], conv[600], cmd[2048];
+  const char *src = getenv("top_srcdir");
+  snprintf(lex, sizeof lex, "%s/data/cmudict.lex", it_builddir());
+  if (access(lex, R_OK) != 0) {
+    printf("it-zero-alloc: %s missing; skipped\n", lex);
+    return 77;
+  }
+  if (it_prepare(&D) != 0) return 99;
+  snprintf(npz, sizeof npz, "%s/../shared/data/g2p_en/checkpoint20.npz",
+           src ? src : ".");
+  snprintf(conv, sizeof conv, "%s/tools/g2p-convert", it_builddir());
+  snprintf(model_path, sizeof model_path, "%s/g2p_en.g2pm", D.dir);
+  if (access(npz, R_OK) == 0 && access(conv, X_OK) == 0) {
+    snprintf(cmd, sizeof cmd, "'%s' -o '%s' '%s' >/dev/null", conv, model_path, npz);
+    with_model = system(cmd) == 0;
+  }
+  const char *extra_model[] = { "--model", model_path, "--workers", "1", NULL };
+  int rc = it_start(&D, with_model ? extra_model : NULL);
+  if (rc != 0) {
+    it_dump_log(&D);
+    return 99;
+  }
+  uint64_t je = 0;
+  if (stats_get("memory.jemalloc", &je) != 0 || je != 1) {
+    printf("it-zero-alloc: jemalloc is not the daemon's allocator (sanitizer "
+           "build?); skipped\n");
+    it_cleanup(&D);
+    unlink(model_path);
+    return 77;
+  }
+  Suite *s = suite_create("it-zero-alloc");
+  TCase *tc = tcase_create("zero-alloc");
+  tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, no_allocation_after_warmup);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  int st = it_stop(&D);
+  if (failed || st != 0) it_dump_log(&D);
+  unlink(model_path);
+  it_cleanup(&D);
+  return failed || st != 0 ? 1 : 0;
+}
