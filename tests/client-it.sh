@@ -149,6 +149,13 @@ d2=$last_pid
 kill -STOP "$d2"
 "$g2pc" --socket "$dir/d2.sock" --timeout 10000 aardvark >/dev/null 2>"$dir/err" &
 cpid=$!
+# wait until g2pc holds its socket (connecting to a stopped daemon succeeds:
+# the kernel queues the connection), then a little longer for the send
+i=0
+while ! ls -l /proc/$cpid/fd 2>/dev/null | grep -q 'socket:'; do
+  i=$((i + 1)); [ $i -gt 200 ] && break
+  sleep 0.05
+done
 sleep 0.3
 kill -KILL "$d2"
 wait "$cpid"; st=$?
