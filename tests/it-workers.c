@@ -1,0 +1,444 @@
+/* it-workers.c -- the network on kernel worker threads, against the real
+ * daemon with a model converted from ../shared's g2p_en weights.
+ *
+ *  - parity: with --workers 1 and 2 every answer (dictionary words, network
+ *    words, per-word errors, variants, model_only) is byte for byte what
+ *    --workers 0 (network inline on the loop) gives;
+ *  - fairness: while one client keeps the network busy with 256-word
+ *    requests, another client's dictionary words are still answered fast
+ *    (measured next to the same load with --workers 0);
+ *  - reload and drain with network words in flight: nothing lost or wrong;
+ *  - a client that never reads its replies neither slows the others down
+ *    nor keeps its slot past --output-timeout.
+ * Skips (77) without the shared weights or the converter. */
+#include <check.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/it-util.h"
+
+static char model_path[600];
+static char tmpdir[300];
+
+#define N_WORDS 600
+static char words[N_WORDS][24];
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void make_words(void) {
+  static const char *dict[] = { "aardvark", "zebra", "read", "the", "record",
+                                "live", "tomato", "either" };
+  unsigned x = 12345;
+  for (int i = 0; i < N_WORDS; i++) {
+    if (i % 3 == 0) {
+      snprintf(words[i], sizeof words[i], "%s", dict[(i / 3) % 8]);
+      continue;
+    }
+    int n = 4 + (int)(x % 7);
+    for (int k = 0; k < n; k++) {
+      x = x * 1103515245u + 12345u;
+      words[i][k] = (char)('a' + (x >> 16) % 26);
+    }
+    words[i][n] = '\0';
+  }
+  snprintf(words[5], sizeof words[5], "%s", ""); /* an empty word */
+}
+
+static int start(it_daemon *d, const char *nworkers, const char *const *more) {
+  const char *extra[16] = { "--model", model_path, "--workers", nworkers };
+  int n = 4;
+  for (int i = 0; more && more[i] && n < 15; i++) extra[n++] = more[i];
+  extra[n] = NULL;
+  if (it_prepare(d) != 0) return -1;
+  if (it_start(d, extra) != 0) {
+    it_dump_log(d);
+    return -1;
+  }
+  return 0;
+}
+
+static void stop(it_daemon *d) {
+  int st = it_stop(d);
+  if (st != 0) it_dump_log(d);
+  ck_assert_int_eq(st, 0);
+  it_cleanup(d);
+}
+
+/* Asks for all words in requests of `per` words with the given options and
+ * appends one line per word to out. */
+static void collect(const char *sock, int per, int variants, int model_only,
+                    char *out, size_t cap) {
+  static char mem[1 << 18];
+  int fd = it_connect(sock);
+  ck_assert_int_ge(fd, 0);
+  size_t used = 0;
+  out[0] = '\0';
+  for (int i = 0; i < N_WORDS; i += per) {
+    int n = N_WORDS - i < per ? N_WORDS - i : per;
+    proto_slice sl[256];
+    for (int k = 0; k < n; k++) {
+      sl[k].ptr = words[i + k];
+      sl[k].len = (uint32_t)strlen(words[i + k]);
+    }
+    proto_buf b;
+    proto_buf_init(&b, mem, sizeof mem);
+    ck_assert_int_eq(proto_encode_request(&b, (uint64_t)i + 1, PROTO_OP_WORDS, sl,
+                                          (uint32_t)n, variants, model_only, 0), 0);
+    ck_assert_int_eq(it_send_all(fd, b.data, b.len), 0);
+    proto_reply r;
+    ck_assert_int_eq(it_recv_reply(fd, &r), 0);
+    ck_assert(r.ok);
+    ck_assert(r.id == (uint64_t)i + 1);
+    ck_assert_uint_eq(r.n_words, (uint32_t)n);
+    for (int k = 0; k < n; k++) {
+      const proto_reply_word *w = &r.words[k];
+      int m = snprintf(out + used, cap - used, "%s|%d|%d|%s", words[i + k],
+                       w->source, w->error, w->phones ? w->phones : "-");
+      ck_assert(m > 0 && (size_t)m < cap - used);
+      used += (size_t)m;
+      for (uint32_t v = 0; v < w->n_variants; v++) {
+        m = snprintf(out + used, cap - used, "|v:%s", w->variants[v]);
+        ck_assert(m > 0 && (size_t)m < cap - used);
+        used += (size_t)m;
+      }
+      out[used++] = '\n';
+      out[used] = '\0';
+    }
+    proto_reply_free(&r);
+  }
+  close(fd);
+}
+
+static char ref[4][1 << 17], got_buf[1 << 17];
+static const int opts[4][3] = { { 256, 0, 0 }, { 7, 1, 0 }, { 1, 0, 1 },
+                                { 100, 1, 1 } };
+
+START_TEST(parity_with_inline) {
+  it_daemon d;
+  ck_assert_int_eq(start(&d, "0", NULL), 0);
+  for (int o = 0; o < 4; o++)
+    collect(d.sock, opts[o][0], opts[o][1], opts[o][2], ref[o], sizeof ref[o]);
+  stop(&d);
+  ck_assert_ptr_nonnull(strstr(ref[0], "|2|0|")); /* the network answered */
+  ck_assert_ptr_nonnull(strstr(ref[0], "aardvark|1|0|AA1 R D V AA2 R K"));
+  ck_assert_ptr_nonnull(strstr(ref[1], "|v:"));
+  for (int nw = 1; nw <= 2; nw++) {
+    char n[4];
+    snprintf(n, sizeof n, "%d", nw);
+    ck_assert_int_eq(start(&d, n, NULL), 0);
+    for (int o = 0; o < 4; o++) {
+      collect(d.sock, opts[o][0], opts[o][1], opts[o][2], got_buf, sizeof got_buf);
+      ck_assert_msg(strcmp(got_buf, ref[o]) == 0,
+                    "--workers %d differs from --workers 0 (options %d)", nw, o);
+    }
+    stop(&d);
+  }
+}
+END_TEST
+
+/* ---- a client that keeps the network busy -------------------------------- */
+
+typedef struct heavy {
+  const char *sock;
+  int stop;
+  long requests;
+  uint64_t busy_ns; /* summed round trips */
+  int fail;
+} heavy;
+
+static void *heavy_run(void *arg) {
+  heavy *h = arg;
+  static char mem[1 << 16];
+  proto_slice sl[256];
+  for (int k = 0; k < 256; k++) {
+    const char *w = words[1 + (k * 3) % (N_WORDS - 2)];
+    if (!*w) w = "qwzx";
+    sl[k].ptr = w;
+    sl[k].len = (uint32_t)strlen(w);
+  }
+  int fd = it_connect(h->sock);
+  if (fd < 0) { h->fail = 1; return NULL; }
+  uint64_t id = 1;
+  while (!__atomic_load_n(&h->stop, __ATOMIC_ACQUIRE)) {
+    proto_buf b;
+    proto_buf_init(&b, mem, sizeof mem);
+    proto_encode_request(&b, id, PROTO_OP_WORDS, sl, 256, 0, 1, 0);
+    uint64_t t0 = now_ns();
+    proto_reply r;
+    if (it_send_all(fd, b.data, b.len) != 0 || it_recv_reply(fd, &r) != 0) {
+      h->fail = 1;
+      break;
+    }
+    if (!r.ok || r.id != id || r.n_words != 256) h->fail = 1;
+    proto_reply_free(&r);
+    h->busy_ns += now_ns() - t0;
+    h->requests++;
+    id++;
+  }
+  close(fd);
+  return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Median round trip of n dictionary requests on sock. */
+static uint64_t light_median(const char *sock, int n) {
+  uint64_t *t = calloc((size_t)n, sizeof *t);
+  int fd = it_connect(sock);
+  ck_assert_int_ge(fd, 0);
+  for (int i = 0; i < n; i++) {
+    uint64_t t0 = now_ns();
+    ck_assert(it_aardvark_ok_fd(fd, (uint64_t)i + 1));
+    t[i] = now_ns() - t0;
+    usleep(2000);
+  }
+  close(fd);
+  qsort(t, (size_t)n, sizeof *t, cmp_u64);
+  uint64_t m = t[n / 2];
+  free(t);
+  return m;
+}
+
+static void fairness_run(const char *nworkers, int n_light, uint64_t *light,
+                         uint64_t *heavy_ms) {
+  it_daemon d;
+  ck_assert_int_eq(start(&d, nworkers, NULL), 0);
+  heavy h = { d.sock, 0, 0, 0, 0 };
+  pthread_t th;
+  ck_assert_int_eq(pthread_create(&th, NULL, heavy_run, &h), 0);
+  usleep(200000);
+  *light = light_median(d.sock, n_light);
+  __atomic_store_n(&h.stop, 1, __ATOMIC_RELEASE);
+  pthread_join(th, NULL);
+  ck_assert(!h.fail);
+  ck_assert_int_gt(h.requests, 0);
+  *heavy_ms = h.busy_ns / (uint64_t)h.requests / 1000000u;
+  stop(&d);
+}
+
+START_TEST(fairness) {
+  uint64_t l0, h0, l1, h1;
+  fairness_run("0", 9, &l0, &h0); /* slow: each waits for a batch */
+  fairness_run("1", 60, &l1, &h1);
+  fprintf(stderr, "fairness: dictionary word p50 while another client keeps "
+                  "the network busy (%llu ms per 256-word request): "
+                  "--workers 0: %llu us, --workers 1: %llu us\n",
+          (unsigned long long)h1, (unsigned long long)(l0 / 1000),
+          (unsigned long long)(l1 / 1000));
+  /* with a worker the loop never runs the network: a dictionary word waits
+   * for no 256-word batch */
+  ck_assert_msg(l1 * 4 < l0 || l1 < 2000000u,
+                "--workers 1 p50 %llu us vs --workers 0 %llu us",
+                (unsigned long long)(l1 / 1000), (unsigned long long)(l0 / 1000));
+  ck_assert_msg(l1 < 20000000u, "p50 %llu us with a worker", (unsigned long long)(l1 / 1000));
+}
+END_TEST
+
+/* ---- reload and drain with network words in flight ------------------------- */
+
+typedef struct checker {
+  const char *sock;
+  int stop;
+  uint64_t *kill_ns;
+  long answered, wrong, lost;
+  int closed;
+} checker;
+
+static void *checker_run(void *arg) {
+  checker *c = arg;
+  static __thread char mem[1 << 16];
+  int fd = it_connect(c->sock);
+  if (fd < 0) { c->closed = 1; c->lost = 1; return NULL; }
+  uint64_t id = 1;
+  while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+    int base = (int)(id * 13 % (N_WORDS - 40));
+    proto_slice sl[32];
+    for (int k = 0; k < 32; k++) {
+      sl[k].ptr = words[base + k];
+      sl[k].len = (uint32_t)strlen(words[base + k]);
+    }
+    proto_buf b;
+    proto_buf_init(&b, mem, sizeof mem);
+    for (int q = 0; q < 4; q++)
+      proto_encode_request(&b, id + (uint64_t)q, PROTO_OP_WORDS, sl, 32, 0, 0, 0);
+    if (it_send_all(fd, b.data, b.len) != 0) { c->closed = 1; break; }
+    uint64_t sent = now_ns();
+    int got = 0;
+    for (; got < 4; got++) {
+      proto_reply r;
+      if (it_recv_reply(fd, &r) != 0) break;
+      int ok = r.ok && r.id == id + (uint64_t)got && r.n_words == 32;
+      for (uint32_t k = 0; ok && k < 32; k++) {
+        /* compare with the reference answers of parity (options 0) */
+        char line[160];
+        snprintf(line, sizeof line, "\n%s|%d|%d|%s\n", words[base + (int)k],
+                 r.words[k].source, r.words[k].error,
+                 r.words[k].phones ? r.words[k].phones : "-");
+        if (!strstr(ref[0], line)) ok = 0;
+      }
+      if (!ok) c->wrong++;
+      c->answered++;
+      proto_reply_free(&r);
+    }
+    if (got < 4) {
+      c->closed = 1;
+      uint64_t k = __atomic_load_n(c->kill_ns, __ATOMIC_ACQUIRE);
+      if (k == 0 || sent < k) c->lost += 4 - got;
+      break;
+    }
+    id += 4;
+  }
+  close(fd);
+  return NULL;
+}
+
+START_TEST(reload_and_drain_in_flight) {
+  it_daemon d;
+  /* reference answers (inline) */
+  ck_assert_int_eq(start(&d, "0", NULL), 0);
+  collect(d.sock, 256, 0, 0, ref[0] + 1, sizeof ref[0] - 1);
+  ref[0][0] = '\n';
+  stop(&d);
+
+  ck_assert_int_eq(start(&d, "2", NULL), 0);
+  uint64_t kill_ns = 0;
+  checker c[3];
+  pthread_t th[3];
+  for (int i = 0; i < 3; i++) {
+    memset(&c[i], 0, sizeof c[i]);
+    c[i].sock = d.sock;
+    c[i].kill_ns = &kill_ns;
+    ck_assert_int_eq(pthread_create(&th[i], NULL, checker_run, &c[i]), 0);
+  }
+  for (int i = 0; i < 6; i++) {
+    usleep(150000);
+    ck_assert_int_eq(kill(d.pid, SIGHUP), 0);
+  }
+  usleep(300000);
+  __atomic_store_n(&kill_ns, now_ns(), __ATOMIC_RELEASE);
+  ck_assert_int_eq(kill(d.pid, SIGTERM), 0);
+  int st = it_wait(d.pid, 20000);
+  if (st != 0) it_dump_log(&d);
+  ck_assert_int_eq(st, 0);
+  d.pid = 0;
+  long answered = 0;
+  for (int i = 0; i < 3; i++) {
+    pthread_join(th[i], NULL);
+    ck_assert_msg(c[i].wrong == 0 && c[i].lost == 0,
+                  "client %d: wrong %ld lost %ld", i, c[i].wrong, c[i].lost);
+    answered += c[i].answered;
+  }
+  fprintf(stderr, "reload+drain with 2 workers: %ld replies of 32 words checked\n",
+          answered);
+  ck_assert_int_gt(answered, 0);
+  it_cleanup(&d);
+}
+END_TEST
+
+/* ---- a client that never reads ------------------------------------------- */
+
+START_TEST(stuck_client) {
+  it_daemon d;
+  const char *more[] = { "--output-timeout", "1", NULL };
+  ck_assert_int_eq(start(&d, "1", more), 0);
+  uint64_t base = light_median(d.sock, 40);
+  /* flood big replies without reading any */
+  int fd = it_connect(d.sock);
+  ck_assert_int_ge(fd, 0);
+  struct timeval tv = { 0, 200000 };
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  static char mem[1 << 20];
+  proto_buf b;
+  proto_buf_init(&b, mem, sizeof mem);
+  proto_slice sl[256];
+  for (int k = 0; k < 256; k++) { sl[k].ptr = "aardvark"; sl[k].len = 8; }
+  for (uint64_t id = 1; id <= 300; id++)
+    proto_encode_request(&b, id, PROTO_OP_WORDS, sl, 256, 1, 0, 0);
+  it_send_all(fd, b.data, b.len); /* blocks once the daemon stops reading */
+  uint64_t stuck = light_median(d.sock, 40);
+  fprintf(stderr, "stuck client: dictionary word p50 %llu us alone, %llu us "
+                  "next to a client that reads nothing\n",
+          (unsigned long long)(base / 1000), (unsigned long long)(stuck / 1000));
+  ck_assert_msg(stuck < 3 * base + 500000u, "p50 %llu us vs %llu us",
+                (unsigned long long)(stuck / 1000), (unsigned long long)(base / 1000));
+  /* after --output-timeout the daemon lets it go: read what was sent until
+   * the end of the stream */
+  int ended = 0;
+  usleep(2500000); /* still not reading, past --output-timeout 1 */
+  tv.tv_sec = 5;
+  tv.tv_usec = 0;
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  for (;;) {
+    ssize_t n = recv(fd, mem, sizeof mem, 0);
+    if (n > 0) continue;
+    ended = n == 0 || errno == ECONNRESET;
+    break;
+  }
+  ck_assert(ended);
+  close(fd);
+  proto_reply r;
+  int s2 = it_connect(d.sock);
+  ck_assert_int_ge(s2, 0);
+  proto_buf_init(&b, mem, sizeof mem);
+  proto_encode_request(&b, 5, PROTO_OP_STATS, NULL, 0, 0, 0, 0);
+  ck_assert_int_eq(it_send_all(s2, b.data, b.len), 0);
+  ck_assert_int_eq(it_recv_reply(s2, &r), 0);
+  uint64_t dropped = 0;
+  ck_assert(it_stat(&r, "connections.dropped_slow", &dropped));
+  ck_assert(dropped == 1);
+  proto_reply_free(&r);
+  close(s2);
+  stop(&d);
+}
+END_TEST
+
+int main(void) {
+  char lex[512], npz[700], conv[600], cmd[2048];
+  const char *src = getenv("top_srcdir");
+  snprintf(lex, sizeof lex, "%s/data/cmudict.lex", it_builddir());
+  snprintf(npz, sizeof npz, "%s/../shared/data/g2p_en/checkpoint20.npz",
+           src ? src : ".");
+  snprintf(conv, sizeof conv, "%s/tools/g2p-convert", it_builddir());
+  if (access(lex, R_OK) != 0 || access(npz, R_OK) != 0 || access(conv, X_OK) != 0) {
+    printf("it-workers: needs %s, %s and %s; skipped\n", lex, npz, conv);
+    return 77;
+  }
+  snprintf(tmpdir, sizeof tmpdir, "%s/rnninferd-w.XXXXXX",
+           getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+  if (!mkdtemp(tmpdir)) return 99;
+  snprintf(model_path, sizeof model_path, "%s/g2p_en.g2pm", tmpdir);
+  snprintf(cmd, sizeof cmd, "'%s' -o '%s' '%s' >/dev/null", conv, model_path, npz);
+  if (system(cmd) != 0) return 99;
+  signal(SIGPIPE, SIG_IGN);
+  make_words();
+  Suite *s = suite_create("it-workers");
+  TCase *tc = tcase_create("workers");
+  tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, parity_with_inline);
+  tcase_add_test(tc, fairness);
+  tcase_add_test(tc, reload_and_drain_in_flight);
+  tcase_add_test(tc, stuck_client);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  unlink(model_path);
+  rmdir(tmpdir);
+  return failed ? 1 : 0;
+}
