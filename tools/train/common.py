@@ -186,7 +186,7 @@ def score(preds, refs, stressless=True):
         best = None
         for r in rs:
             e = edit_distance(p.split(), r.split())
-            if best is None or (e, len(r.split())) < best:
+            if best is None or e < best[0]:  # ties: the first listed variant
                 best = (e, len(r.split()))
         edits += best[0]
         length += best[1]
