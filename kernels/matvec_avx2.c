@@ -1,0 +1,145 @@
+/* matvec_avx2.c -- y = W x + b over column panels, AVX2 + FMA.
+ *
+ * The mat-vec is bound by reading W from L2, so the loop does nothing but
+ * stream it: per column of a 64-row panel, one broadcast of x[c] and eight
+ * loads feeding eight independent FMA chains (enough to cover FMA latency
+ * on two pipes). Narrower tail panels run the same code with fewer
+ * accumulators (specialised per width). Each row is one FMA chain in column
+ * order, so results are bit-identical to the AVX-512 table.
+ *
+ * matmat does the same for a batch: it walks each panel in 16-row strips
+ * and keeps up to four batch vectors' accumulators in registers, so every
+ * strip of W is loaded once per four words instead of once per word. */
+#include <immintrin.h>
+
+#include "kernels/kernels.h"
+#include "kernels/kernels_impl.h"
+
+#define V KERN_AVX2_VEC
+
+static inline __attribute__((always_inline)) void
+panel_store(const __m256 *acc, int nv, const float *b, float *y, int nrows) {
+  if (nrows == nv * V) {
+    for (int k = 0; k < nv; k++) {
+      __m256 v = acc[k];
+      if (b)
+        v = _mm256_add_ps(v, _mm256_loadu_ps(b + k * V));
+      _mm256_storeu_ps(y + k * V, v);
+    }
+    return;
+  }
+  float buf[KERN_AVX2_PANEL];
+  for (int k = 0; k < nv; k++)
+    _mm256_storeu_ps(buf + k * V, acc[k]);
+  for (int i = 0; i < nrows; i++)
+    y[i] = b ? buf[i] + b[i] : buf[i];
+}
+
+static inline __attribute__((always_inline)) void
+panel_matvec(const float *P, const float *x, int cols, const int nv,
+             const float *b, float *y, int nrows) {
+  __m256 acc[KERN_AVX2_PANEL / V];
+#pragma GCC unroll 8
+  for (int k = 0; k < nv; k++)
+    acc[k] = _mm256_setzero_ps();
+  for (int c = 0; c < cols; c++) {
+    __m256 bx = _mm256_broadcast_ss(x + c);
+    const float *p = P + (size_t)c * (size_t)(nv * V);
+#pragma GCC unroll 8
+    for (int k = 0; k < nv; k++)
+      acc[k] = _mm256_fmadd_ps(_mm256_loadu_ps(p + k * V), bx, acc[k]);
+  }
+  panel_store(acc, nv, b, y, nrows);
+}
+
+void kern_matvec_avx2(const float *Wp, const float *b, const float *x, float *y,
+                      int rows, int cols) {
+  const float *P = Wp;
+  int w;
+  for (int r0 = 0; r0 < rows; r0 += w) {
+    int rem = rows - r0;
+    w = rem >= KERN_AVX2_PANEL ? KERN_AVX2_PANEL : (rem + V - 1) / V * V;
+    int nrows = rem < w ? rem : w;
+    const float *pb = b ? b + r0 : NULL;
+    switch (w / V) {
+    case 8: panel_matvec(P, x, cols, 8, pb, y + r0, nrows); break;
+    case 7: panel_matvec(P, x, cols, 7, pb, y + r0, nrows); break;
+    case 6: panel_matvec(P, x, cols, 6, pb, y + r0, nrows); break;
+    case 5: panel_matvec(P, x, cols, 5, pb, y + r0, nrows); break;
+    case 4: panel_matvec(P, x, cols, 4, pb, y + r0, nrows); break;
+    case 3: panel_matvec(P, x, cols, 3, pb, y + r0, nrows); break;
+    case 2: panel_matvec(P, x, cols, 2, pb, y + r0, nrows); break;
+    default: panel_matvec(P, x, cols, 1, pb, y + r0, nrows); break;
+    }
+    P += (size_t)w * (size_t)cols;
+  }
+}
+
+/* One strip of nv (1 or 2) vectors at offset s inside a panel of width w,
+ * for nb (1..4) batch vectors. */
+static inline __attribute__((always_inline)) void
+strip_matmat(const float *P, int w, int s, const float *X, int ldx, float *Y,
+             int ldy, int cols, const int nv, const int nb, const float *b,
+             int nrows) {
+  __m256 acc[4][2];
+#pragma GCC unroll 4
+  for (int j = 0; j < nb; j++)
+#pragma GCC unroll 2
+    for (int k = 0; k < nv; k++)
+      acc[j][k] = _mm256_setzero_ps();
+  const float *p = P + s;
+  for (int c = 0; c < cols; c++, p += w) {
+    __m256 wv[2];
+#pragma GCC unroll 2
+    for (int k = 0; k < nv; k++)
+      wv[k] = _mm256_loadu_ps(p + k * V);
+#pragma GCC unroll 4
+    for (int j = 0; j < nb; j++) {
+      __m256 bx = _mm256_broadcast_ss(X + (size_t)j * (size_t)ldx + c);
+#pragma GCC unroll 2
+      for (int k = 0; k < nv; k++)
+        acc[j][k] = _mm256_fmadd_ps(wv[k], bx, acc[j][k]);
+    }
+  }
+#pragma GCC unroll 4
+  for (int j = 0; j < nb; j++)
+    panel_store(acc[j], nv, b, Y + (size_t)j * (size_t)ldy, nrows);
+}
+
+static inline __attribute__((always_inline)) void
+panel_matmat(const float *P, int w, const float *X, float *Y, int rows_left,
+             int cols, int ldx, int ldy, const int nb, const float *b) {
+  for (int s = 0; s < w; s += 2 * V) {
+    int nv = w - s >= 2 * V ? 2 : 1;
+    int left = rows_left - s;
+    int nrows = left < nv * V ? left : nv * V;
+    const float *sb = b ? b + s : NULL;
+    if (nv == 2)
+      strip_matmat(P, w, s, X, ldx, Y + s, ldy, cols, 2, nb, sb, nrows);
+    else
+      strip_matmat(P, w, s, X, ldx, Y + s, ldy, cols, 1, nb, sb, nrows);
+  }
+}
+
+void kern_matmat_avx2(const float *Wp, const float *b, const float *X, float *Y,
+                      int rows, int cols, int nb) {
+  for (int i0 = 0; i0 < nb; i0 += 4) {
+    int g = nb - i0 < 4 ? nb - i0 : 4;
+    const float *Xg = X + (size_t)i0 * (size_t)cols;
+    float *Yg = Y + (size_t)i0 * (size_t)rows;
+    const float *P = Wp;
+    int w;
+    for (int r0 = 0; r0 < rows; r0 += w) {
+      int rem = rows - r0;
+      w = rem >= KERN_AVX2_PANEL ? KERN_AVX2_PANEL : (rem + V - 1) / V * V;
+      const float *pb = b ? b + r0 : NULL;
+      switch (g) {
+      case 4: panel_matmat(P, w, Xg, Yg + r0, rem, cols, cols, rows, 4, pb); break;
+      case 3: panel_matmat(P, w, Xg, Yg + r0, rem, cols, cols, rows, 3, pb); break;
+      case 2: panel_matmat(P, w, Xg, Yg + r0, rem, cols, cols, rows, 2, pb); break;
+      default: panel_matmat(P, w, Xg, Yg + r0, rem, cols, cols, rows, 1, pb); break;
+      }
+      P += (size_t)w * (size_t)cols;
+    }
+  }
+}
