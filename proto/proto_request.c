@@ -194,16 +194,19 @@ int proto_request_decode(const void *payload, size_t len,
   if (st.code == PROTO_E_BAD_REQUEST) goto semantic;
   if (!st.seen_id) {
     set_err(&st, "missing \"id\"");
+    req->n_words = 0;
     return PROTO_E_BAD_REQUEST;
   }
   if (!st.seen_op) {
     set_err(&st, "missing \"op\"");
+    req->n_words = 0;
     return PROTO_E_BAD_REQUEST;
   }
   if (st.code) goto semantic;
   if (req->op == PROTO_OP_WORDS) {
     if (!st.seen_words) {
       set_err(&st, "op words needs \"words\"");
+      req->n_words = 0;
       return PROTO_E_BAD_REQUEST;
     }
     if (st.words_code) {

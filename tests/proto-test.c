@@ -225,6 +225,16 @@ START_TEST(malformed_missing_fields) {
   ck_assert_int_eq(decode(b.d, b.n), PROTO_E_BAD_REQUEST);
   ck_assert(req.has_id && req.id == 9);
   ck_assert_int_eq(decode("\x80", 1), PROTO_E_BAD_REQUEST); /* {} */
+  b.n = 0; /* words present but no id: no word slices are handed out */
+  b_byte(&b, 0x82); b_str(&b, "op"); b_str(&b, "words"); b_str(&b, "words");
+  b_byte(&b, 0x91); b_str(&b, "a");
+  ck_assert_int_eq(decode(b.d, b.n), PROTO_E_BAD_REQUEST);
+  ck_assert_uint_eq(req.n_words, 0);
+  b.n = 0; /* no op */
+  b_byte(&b, 0x82); b_str(&b, "id"); b_byte(&b, 1); b_str(&b, "words");
+  b_byte(&b, 0x91); b_str(&b, "a");
+  ck_assert_int_eq(decode(b.d, b.n), PROTO_E_BAD_REQUEST);
+  ck_assert_uint_eq(req.n_words, 0);
 }
 END_TEST
 
