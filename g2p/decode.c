@@ -207,6 +207,17 @@ static void encode(run *r, float *hs0) {
   k->pack_matrix(AT(r->s, r->L.enc_t_p, float), enc_t, 2 * H, T);
 }
 
+/* Y = W X + b for nb vectors: the plain mat-vec for one (faster than a
+ * batch of one), matmat for more; the kernel tables guarantee the same
+ * bits either way, which keeps beam width 1 identical to greedy. */
+static void mul(const kern_ops *k, const float *W, const float *b,
+                const float *X, float *Y, int rows, int cols, int nb) {
+  if (nb == 1)
+    k->matvec(W, b, X, Y, rows, cols);
+  else
+    k->matmat(W, b, X, Y, rows, cols, nb);
+}
+
 /* Advances nb decoder states (hs, nb x D, in place) by one step with
  * inputs prev[nb], writing logits (nb x P). */
 static void dec_step(run *r, float *hs, const int *prev, int nb,
@@ -215,12 +226,16 @@ static void dec_step(run *r, float *hs, const int *prev, int nb,
   const kern_ops *k = r->k;
   int D = m->D;
   float *gh = AT(r->s, r->L.gh, float);
-  k->matmat(m->dec.whh, m->dec.bhh, hs, gh, 3 * D, D, nb);
-  for (int b = 0; b < nb; b++)
-    k->gru_gates(gh + (size_t)b * 3 * D, gi_row(&m->dec, prev[b]),
-                 hs + (size_t)b * D, D);
+  if (nb == 1) {
+    k->gru_step(m->dec.whh, m->dec.bhh, gi_row(&m->dec, prev[0]), hs, gh, D);
+  } else {
+    k->matmat(m->dec.whh, m->dec.bhh, hs, gh, 3 * D, D, nb);
+    for (int b = 0; b < nb; b++)
+      k->gru_gates(gh + (size_t)b * 3 * D, gi_row(&m->dec, prev[b]),
+                   hs + (size_t)b * D, D);
+  }
   if (m->arch == G2PM_ARCH_GRU) {
-    k->matmat(m->fc_w, m->fc_b, hs, logits, m->P, D, nb);
+    mul(k, m->fc_w, m->fc_b, hs, logits, m->P, D, nb);
     return;
   }
 
@@ -230,7 +245,7 @@ static void dec_step(run *r, float *hs, const int *prev, int nb,
   float *hc = AT(r->s, r->L.hc, float);
   float *comb = AT(r->s, r->L.comb, float);
   /* scores (nb x T) = K h, softmax per row, ctx (nb x 2H) = enc^T alpha */
-  k->matmat(AT(r->s, r->L.keys_p, float), NULL, hs, att, T, D, nb);
+  mul(k, AT(r->s, r->L.keys_p, float), NULL, hs, att, T, D, nb);
   for (int b = 0; b < nb; b++) {
     float *a = att + (size_t)b * T;
     float mx = a[0];
@@ -244,15 +259,15 @@ static void dec_step(run *r, float *hs, const int *prev, int nb,
     for (int t = 0; t < T; t++)
       a[t] /= sum;
   }
-  k->matmat(AT(r->s, r->L.enc_t_p, float), NULL, att, ctx, H2, T, nb);
+  mul(k, AT(r->s, r->L.enc_t_p, float), NULL, att, ctx, H2, T, nb);
   size_t w = (size_t)D + (size_t)H2;
   for (int b = 0; b < nb; b++) {
     memcpy(hc + b * w, hs + (size_t)b * D, (size_t)D * sizeof(float));
     memcpy(hc + b * w + D, ctx + (size_t)b * H2, (size_t)H2 * sizeof(float));
   }
-  k->matmat(m->comb_w, m->comb_b, hc, comb, D, (int)w, nb);
+  mul(k, m->comb_w, m->comb_b, hc, comb, D, (int)w, nb);
   k->tanh_inplace(comb, nb * D);
-  k->matmat(m->fc_w, m->fc_b, comb, logits, m->P, D, nb);
+  mul(k, m->fc_w, m->fc_b, comb, logits, m->P, D, nb);
 }
 
 static int start(run *r, const g2p_model *m, void *scratch, const char *word,
