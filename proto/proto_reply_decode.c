@@ -5,14 +5,16 @@
  * produces is checked by a reader it shares no code with) and copies every
  * string into memory owned by the proto_reply. Replies are validated as
  * strictly as requests: wrong types or missing fields are errors, unknown
- * keys are ignored. */
+ * keys are ignored. The payload is first checked by proto/'s strict reader
+ * (lengths against remaining bytes, nesting depth) so that msgpack-c never
+ * sees a container size it would try to allocate for. */
 #include <msgpack.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/proto.h"
+#include "proto/mp.h"
 
 typedef struct reply_ctx {
   char *err;
@@ -229,6 +231,16 @@ int proto_reply_decode(const void *payload, size_t len, proto_reply *rep,
   int rc;
   memset(rep, 0, sizeof *rep);
   if (err && errlen) err[0] = '\0';
+  /* The strict reader vets the payload first: msgpack-c sizes its
+   * allocations by the lengths a container declares, so a 5-byte "array of
+   * 4 billion" must never reach it. */
+  mp_reader r;
+  mp_item top;
+  mp_reader_init(&r, payload, len);
+  if (mp_read(&r, &top) || mp_skip_contents(&r, &top, 1) || r.p != r.end) {
+    bad(&c, PROTO_E_BAD_MSGPACK, "reply is not exactly one well-formed msgpack object");
+    return c.code;
+  }
   msgpack_unpacked_init(&u);
   msgpack_unpack_return ur = msgpack_unpack_next(&u, payload, len, &off);
   if (ur == MSGPACK_UNPACK_NOMEM_ERROR) {

@@ -526,6 +526,11 @@ START_TEST(reply_malformed) {
   mem[b.len] = 0;
   ck_assert_int_eq(proto_reply_decode(mem + 4, b.len - 3, &rep, err, sizeof err), PROTO_E_BAD_MSGPACK);
   ck_assert_int_eq(proto_reply_decode("\x91\x01", 2, &rep, err, sizeof err), PROTO_E_BAD_REQUEST);
+  /* declared sizes far beyond the payload: refused before any allocation */
+  ck_assert_int_eq(proto_reply_decode("\xdd\x90\x8f\x5a\x77\x01", 6, &rep, err, sizeof err),
+                   PROTO_E_BAD_MSGPACK);
+  ck_assert_int_eq(proto_reply_decode("\x81\xa1k\xdf\xff\xff\xff\xff", 7, &rep, err, sizeof err),
+                   PROTO_E_BAD_MSGPACK);
   ck_assert_int_eq(proto_reply_decode("\x81\xa2id\x01", 5, &rep, err, sizeof err), PROTO_E_BAD_REQUEST);
   ck_assert_int_eq(proto_reply_decode("\x82\xa2id\x01\xa2ok\xc3", 9, &rep, err, sizeof err),
                    PROTO_E_BAD_REQUEST); /* ok without a payload key */
