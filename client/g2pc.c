@@ -259,6 +259,36 @@ static int do_info(g2pc_client *c, const options *o) {
   return 0;
 }
 
+static int ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static void human_ns(char *buf, size_t len, double ns) {
+  if (ns < 1e3) snprintf(buf, len, "%.0f ns", ns);
+  else if (ns < 1e6) snprintf(buf, len, "%.1f us", ns / 1e3);
+  else if (ns < 1e9) snprintf(buf, len, "%.1f ms", ns / 1e6);
+  else if (ns < 60e9) snprintf(buf, len, "%.1f s", ns / 1e9);
+  else {
+    unsigned long long t = (unsigned long long)(ns / 1e9);
+    snprintf(buf, len, "%lluh %02llum %02llus", t / 3600, t / 60 % 60, t % 60);
+  }
+}
+
+/* A readable form of a counter whose name says its unit ("" when none). */
+static void human_stat(char *buf, size_t len, const char *name, uint64_t v) {
+  buf[0] = '\0';
+  if (strstr(name, "latency_ns.") && !ends_with(name, ".count")) {
+    human_ns(buf, len, (double)v);
+  } else if (ends_with(name, "_ms")) {
+    human_ns(buf, len, (double)v * 1e6);
+  } else if (strstr(name, "bytes")) {
+    if (v >= (1u << 30)) snprintf(buf, len, "%.1f GiB", (double)v / (1u << 30));
+    else if (v >= (1u << 20)) snprintf(buf, len, "%.1f MiB", (double)v / (1u << 20));
+    else if (v >= (1u << 10)) snprintf(buf, len, "%.1f KiB", (double)v / (1u << 10));
+  }
+}
+
 static int do_stats(g2pc_client *c, const options *o) {
   g2pc_stat *s;
   size_t n, width = 0;
@@ -276,7 +306,13 @@ static int do_stats(g2pc_client *c, const options *o) {
       json_str(stdout, s[i].name);
       printf(":%llu", (unsigned long long)s[i].value);
     } else {
-      printf("%-*s  %llu\n", (int)width, s[i].name, (unsigned long long)s[i].value);
+      char h[48];
+      human_stat(h, sizeof h, s[i].name, s[i].value);
+      if (h[0])
+        printf("%-*s  %12llu  (%s)\n", (int)width, s[i].name,
+               (unsigned long long)s[i].value, h);
+      else
+        printf("%-*s  %12llu\n", (int)width, s[i].name, (unsigned long long)s[i].value);
     }
   }
   if (o->json) puts("}");
