@@ -28,7 +28,7 @@ expect() { # file key value
 # dictionary's first variant AO L B AO R G vs AA L B AO R G = 1 substitution
 # over 6; qqqzzz unanswered = 3 over 3. WER 2/4, PER 4/17.
 printf 'AARDVARK\tAA R D V AA R K\na\tAH\na\tEY\naalborg\tAA L B AO R G\nqqqzzz\tK Y UW\n' >"$d/stressless.tsv"
-"$eval" --lexicon "$lex" --ref-lexicon "$lex" "$d/stressless.tsv" >"$d/out1"
+"$eval" --lexicon "$lex" --ref-lexicon "$lex" --errors "$d/errors" "$d/stressless.tsv" >"$d/out1"
 cat "$d/out1"
 expect "$d/out1" words 4
 expect "$d/out1" lines 5
@@ -40,6 +40,10 @@ expect "$d/out1" stressed_reference ref-lexicon
 expect "$d/out1" stressed_words 3
 expect "$d/out1" stressed_coverage 75.00
 expect "$d/out1" stressed_wer 0.00
+printf 'aalborg\tAO1 L B AO0 R G\tAA L B AO R G\nqqqzzz\t\tK Y UW\n' >"$d/errors.want"
+if ! cmp -s "$d/errors" "$d/errors.want"; then
+  echo "FAIL: --errors file differs:"; cat "$d/errors"; fail=1
+fi
 
 # model-only without a model: nothing answered, everything wrong
 "$eval" --lexicon "$lex" --model-only "$d/stressless.tsv" >"$d/out2"

@@ -16,6 +16,8 @@
  *   - a word the engine cannot answer counts as wrong, with an empty
  *     prediction (distance = reference length).
  * Output is one `key: value` line per figure so scripts can parse it.
+ * --errors FILE also writes every stressless miss as
+ * `word<TAB>prediction<TAB>reference | reference...` for error analysis.
  * Words are lower-cased (ASCII A-Z) when read, as the engine does. */
 #include <errno.h>
 #include <stdint.h>
@@ -193,10 +195,25 @@ static int score(const int *pred, int np, const struct pron *refs, int nref,
   return best == 0;
 }
 
+static void write_phones(FILE *f, const int *ph, int n) {
+  for (int i = 0; i < n; i++) fprintf(f, "%s%s", i ? " " : "", sym_text[ph[i]]);
+}
+
+static void write_error(FILE *f, const struct word *w, const int *pred, int np) {
+  fprintf(f, "%.*s\t", (int)w->len, w->text);
+  write_phones(f, pred, np);
+  fputc('\t', f);
+  for (int v = 0; v < w->n_var; v++) {
+    if (v) fputs(" | ", f);
+    write_phones(f, w->var[v].ph, w->var[v].n);
+  }
+  fputc('\n', f);
+}
+
 static void usage(FILE *to) {
   fprintf(to,
           "usage: g2p-eval [--model FILE] [--lexicon FILE] [--model-only] [--beam N]\n"
-          "                [--ref-lexicon FILE] TESTFILE\n"
+          "                [--ref-lexicon FILE] [--errors FILE] TESTFILE\n"
           "Scores the engine on a word<TAB>pronunciation file (WER and PER,\n"
           "stressless and stressed). Prints `key: value` lines.\n");
 }
@@ -210,7 +227,7 @@ static double now(void) {
 static double pct(long a, long b) { return b ? 100.0 * (double)a / (double)b : 0.0; }
 
 int main(int argc, char **argv) {
-  const char *model = NULL, *lex = NULL, *ref = NULL, *test = NULL;
+  const char *model = NULL, *lex = NULL, *ref = NULL, *test = NULL, *errors = NULL;
   int model_only = 0, beam = 1;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -220,6 +237,8 @@ int main(int argc, char **argv) {
       lex = argv[++i];
     else if (!strcmp(a, "--ref-lexicon") && i + 1 < argc)
       ref = argv[++i];
+    else if (!strcmp(a, "--errors") && i + 1 < argc)
+      errors = argv[++i];
     else if (!strcmp(a, "--beam") && i + 1 < argc) {
       char *end;
       long b = strtol(argv[++i], &end, 10);
@@ -331,12 +350,20 @@ int main(int argc, char **argv) {
     pred[i].n = tokenize(r.phones, r.phones_len, pred[i].ph, PH_MAX, NULL);
   }
 
+  FILE *ef = NULL;
+  if (errors && !(ef = fopen(errors, "w"))) {
+    fprintf(stderr, "g2p-eval: %s: %s\n", errors, strerror(errno));
+    return 1;
+  }
   long sl_wrong = 0, sl_dist = 0, sl_len = 0;
   long st_words = 0, st_wrong = 0, st_dist = 0, st_len = 0;
   for (size_t i = 0; i < n_words; i++) {
     struct word *w = &words[i];
     int np = ok[i] ? pred[i].n : 0;
-    if (!score(pred[i].ph, np, w->var, w->n_var, 1, &sl_dist, &sl_len)) sl_wrong++;
+    if (!score(pred[i].ph, np, w->var, w->n_var, 1, &sl_dist, &sl_len)) {
+      sl_wrong++;
+      if (ef) write_error(ef, w, pred[i].ph, np);
+    }
     if (file_stressed) {
       st_words++;
       if (!score(pred[i].ph, np, w->var, w->n_var, 0, &st_dist, &st_len)) st_wrong++;
@@ -356,6 +383,10 @@ int main(int argc, char **argv) {
     }
   }
 
+  if (ef && fclose(ef) != 0) {
+    fprintf(stderr, "g2p-eval: %s: write error\n", errors);
+    return 1;
+  }
   printf("test_file: %s\n", test);
   printf("lines: %ld\n", lines);
   printf("skipped_lines: %ld\n", skipped);
