@@ -376,12 +376,18 @@ int g2pm_npz_to_image(uint8_t **out, size_t *len, const char *npz_path,
     }
     if (t->ndim != want_ndim || t->shape[0] != ts[i].rows ||
         (want_ndim == 2 && t->shape[1] != ts[i].cols)) {
-      fail(err, errlen, rc, "array '%s' has shape (%llu%s%llu), %s needs "
-           "(%u%s%u)", ts[i].name, (unsigned long long)t->shape[0],
-           t->ndim > 1 ? ", " : "",
-           t->ndim > 1 ? (unsigned long long)t->shape[1] : 0ULL,
-           g2pm_arch_name(spec.arch), ts[i].rows, want_ndim > 1 ? ", " : "",
-           ts[i].cols);
+      char got[96] = "", want[48];
+      for (int d = 0; d < t->ndim; d++) {
+        size_t gl = strlen(got);
+        snprintf(got + gl, sizeof got - gl, "%s%llu", d ? ", " : "",
+                 (unsigned long long)t->shape[d]);
+      }
+      if (want_ndim == 2)
+        snprintf(want, sizeof want, "%u, %u", ts[i].rows, ts[i].cols);
+      else
+        snprintf(want, sizeof want, "%u", ts[i].rows);
+      fail(err, errlen, rc, "array '%s' has shape (%s), %s needs (%s)",
+           ts[i].name, got, g2pm_arch_name(spec.arch), want);
       goto done;
     }
     /* .npy data is only guaranteed 1-byte aligned inside the zip; the
