@@ -25,7 +25,9 @@ int g2p_model_open_ex(g2p_model **out, const char *path, const char *kernel,
                       char *err, size_t errlen);
 
 /* Scratch needed by one thread for words of up to G2P_WORD_MAX bytes and
- * beams up to max_beam wide. */
+ * beams up to max_beam wide. (The model helper's implementation always
+ * sizes it for the widest beam predict accepts, 16, since predict cannot
+ * tell how large the scratch it is handed is.) */
 size_t g2p_model_scratch_bytes(const g2p_model *model, int max_beam);
 
 /* Predicts the phonemes of word (len bytes of UTF-8, already lower-cased).
