@@ -2,12 +2,13 @@
  * the writer need: CRC-32C, header (de)serialisation, and the list of
  * tensors each architecture consists of. Keeping them in one place is what
  * guarantees that a file the converter writes is a file the loader reads. */
+#include <pthread.h>
 #include <string.h>
 
 #include "g2p/model_format.h"
 
 static uint32_t crc_table[8][256];
-static int crc_ready;
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
 
 static void crc_init(void) {
   for (uint32_t i = 0; i < 256; i++) {
@@ -20,14 +21,10 @@ static void crc_init(void) {
     for (int t = 1; t < 8; t++)
       crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^
                         crc_table[0][crc_table[t - 1][i] & 0xff];
-  __atomic_store_n(&crc_ready, 1, __ATOMIC_RELEASE);
 }
 
 uint32_t g2pm_crc32c(uint32_t crc, const void *data, size_t n) {
-  /* The table is built on first use; building it twice from two threads
-   * writes the same values, so a race is harmless. */
-  if (!__atomic_load_n(&crc_ready, __ATOMIC_ACQUIRE))
-    crc_init();
+  pthread_once(&crc_once, crc_init);
   const uint8_t *p = data;
   crc = ~crc;
   while (n >= 8) { /* slicing by 8 */

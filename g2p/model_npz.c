@@ -12,6 +12,7 @@
  * which member and why. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,21 +52,23 @@ static int inside(uint64_t off, uint64_t len, uint64_t size) {
 }
 
 /* CRC-32 (IEEE 802.3, the zip checksum). */
-static uint32_t zip_crc32(const uint8_t *p, size_t n) {
-  static uint32_t table[256];
-  static int ready;
-  if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
-    for (uint32_t i = 0; i < 256; i++) {
-      uint32_t c = i;
-      for (int k = 0; k < 8; k++)
-        c = (c & 1) ? (c >> 1) ^ 0xedb88320u : c >> 1;
-      table[i] = c;
-    }
-    __atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
+static uint32_t zip_table[256];
+static pthread_once_t zip_once = PTHREAD_ONCE_INIT;
+
+static void zip_crc_init(void) {
+  for (uint32_t i = 0; i < 256; i++) {
+    uint32_t c = i;
+    for (int k = 0; k < 8; k++)
+      c = (c & 1) ? (c >> 1) ^ 0xedb88320u : c >> 1;
+    zip_table[i] = c;
   }
+}
+
+static uint32_t zip_crc32(const uint8_t *p, size_t n) {
+  pthread_once(&zip_once, zip_crc_init);
   uint32_t c = 0xffffffffu;
   while (n--)
-    c = (c >> 8) ^ table[(c ^ *p++) & 0xff];
+    c = (c >> 8) ^ zip_table[(c ^ *p++) & 0xff];
   return ~c;
 }
 
