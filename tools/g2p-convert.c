@@ -7,7 +7,8 @@
  * C so that importing a model needs no Python. The output is loaded back
  * before it is renamed into place.
  *
- *   g2p-convert [--name NAME] [--max-len N] -o OUT.g2pm IN.npz */
+ *   g2p-convert [--name NAME] [--max-len N] -o OUT.g2pm IN.npz
+ *   g2p-convert --check FILE.g2pm      (validate a model file, print it) */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +21,33 @@
 static void usage(FILE *f) {
   fprintf(f, "usage: g2p-convert [--name NAME] [--max-len N] -o OUT.g2pm "
              "IN.npz\n"
+             "       g2p-convert --check FILE.g2pm\n"
              "  --name NAME   model name stored in the file (default: the "
              "npz's\n"
              "                'name' array, else its file name)\n"
              "  --max-len N   phonemes decoded at most (default: the npz's "
              "'max_len',\n"
              "                else 20 for g2p_en)\n"
-             "  -o FILE       output model file\n");
+             "  -o FILE       output model file\n"
+             "  --check FILE  validate a model file and print what it holds\n");
+}
+
+/* Loads path back (scalar kernel) and prints its identity. */
+static int describe(const char *path, size_t len) {
+  g2p_model *m;
+  char err[512];
+  if (g2p_model_open_ex(&m, path, "scalar", err, sizeof err)) {
+    fprintf(stderr, "g2p-convert: %s does not load: %s\n", path, err);
+    return 1;
+  }
+  printf("%s: model '%s', architecture %s, %d phonemes, max_len %d, ",
+         path, g2p_model_name(m), g2p_model_arch(m),
+         g2p_model_num_phonemes(m), g2p_model_max_len(m));
+  if (len)
+    printf("%zu bytes, ", len);
+  printf("checksum %08x\n", g2p_model_checksum(m));
+  g2p_model_close(m);
+  return 0;
 }
 
 int main(int argc, char **argv) {
@@ -34,10 +55,11 @@ int main(int argc, char **argv) {
       {"name", required_argument, NULL, 'n'},
       {"max-len", required_argument, NULL, 'm'},
       {"output", required_argument, NULL, 'o'},
+      {"check", required_argument, NULL, 'c'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   g2pm_convert_opts opts = {NULL, 0};
-  const char *outpath = NULL;
+  const char *outpath = NULL, *check = NULL;
   int c;
   while ((c = getopt_long(argc, argv, "n:m:o:h", longopts, NULL)) != -1) {
     switch (c) {
@@ -58,6 +80,9 @@ int main(int argc, char **argv) {
     case 'o':
       outpath = optarg;
       break;
+    case 'c':
+      check = optarg;
+      break;
     case 'h':
       usage(stdout);
       return 0;
@@ -66,6 +91,8 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
+  if (check)
+    return optind == argc ? describe(check, 0) : (usage(stderr), 2);
   if (!outpath || optind != argc - 1) {
     usage(stderr);
     return 2;
@@ -84,17 +111,5 @@ int main(int argc, char **argv) {
     return 1;
   }
   free(img);
-  g2p_model *m;
-  if (g2p_model_open_ex(&m, outpath, "scalar", err, sizeof err)) {
-    fprintf(stderr, "g2p-convert: wrote %s but it does not load: %s\n",
-            outpath, err);
-    return 1;
-  }
-  printf("%s: model '%s', architecture %s, %d phonemes, max_len %d, "
-         "%zu bytes, checksum %08x\n",
-         outpath, g2p_model_name(m), g2p_model_arch(m),
-         g2p_model_num_phonemes(m), g2p_model_max_len(m), len,
-         g2p_model_checksum(m));
-  g2p_model_close(m);
-  return 0;
+  return describe(outpath, len);
 }
