@@ -623,6 +623,33 @@ START_TEST(allow_list) {
 }
 END_TEST
 
+START_TEST(socket_mode_and_group) {
+  it_daemon d;
+  char gid[32];
+  gid_t groups[64];
+  int ng = getgroups(64, groups);
+  gid_t g = ng > 0 ? groups[ng - 1] : getgid();
+  snprintf(gid, sizeof gid, "%u", (unsigned)g);
+  const char *extra[] = { "--socket-mode", "0620", "--socket-group", gid, NULL };
+  ck_assert_int_eq(it_prepare(&d), 0);
+  ck_assert_int_eq(it_start(&d, extra), 0);
+  struct stat st;
+  ck_assert_int_eq(lstat(d.sock, &st), 0);
+  ck_assert(S_ISSOCK(st.st_mode));
+  ck_assert_uint_eq(st.st_mode & 07777, 0620);
+  ck_assert_uint_eq(st.st_gid, g);
+  ck_assert_int_eq(it_stop(&d), 0);
+  it_cleanup(&d);
+  /* the default is 0666 */
+  ck_assert_int_eq(it_prepare(&d), 0);
+  ck_assert_int_eq(it_start(&d, NULL), 0);
+  ck_assert_int_eq(lstat(d.sock, &st), 0);
+  ck_assert_uint_eq(st.st_mode & 07777, 0666);
+  ck_assert_int_eq(it_stop(&d), 0);
+  it_cleanup(&d);
+}
+END_TEST
+
 START_TEST(stale_socket_replaced) {
   it_daemon d;
   ck_assert_int_eq(it_prepare(&d), 0);
@@ -764,6 +791,7 @@ int main(void) {
   tcase_set_timeout(own, 90);
   tcase_add_test(own, connection_limit);
   tcase_add_test(own, allow_list);
+  tcase_add_test(own, socket_mode_and_group);
   tcase_add_test(own, stale_socket_replaced);
   tcase_add_test(own, non_socket_refused);
   tcase_add_test(own, sigterm_exits_0);
