@@ -189,14 +189,19 @@ static void explain(const g2p_model *m, void *scratch, const word *w,
     int top = argmax(l, P);
     if (top == target)
       continue;
+    int second = top == 0 ? 1 : 0;
+    for (int j = 0; j < P; j++)
+      if (j != top && l[j] > l[second])
+        second = j;
     size_t a_len, b_len;
     const char *a = g2p_model_phoneme(m, top, &a_len);
     const char *b = g2p_model_phoneme(m, target, &b_len);
     printf("  mismatch [%s] %-20s ours '%s' | g2p_en '%s'\n"
            "    step %d: ours %.*s (%.6f) vs g2p_en's %.*s (%.6f): "
-           "top-2 margin %.6f\n",
+           "margin %.6f, top-2 margin %.6f\n",
            kernel, w->text, ours, w->phones, i, (int)a_len, a, (double)l[top],
-           (int)b_len, b, (double)l[target], (double)(l[top] - l[target]));
+           (int)b_len, b, (double)l[target], (double)(l[top] - l[target]),
+           (double)(l[top] - l[second]));
     break;
   }
   free(logits);
