@@ -17,22 +17,23 @@
 
 #define V KERN_AVX2_VEC
 
+/* Stores vector k of a panel's result (plus bias) into y[0..nrows). Takes
+ * the accumulator by value: passing the accumulator array by address would
+ * keep it in memory, and the compiler would store it on every column. */
 static inline __attribute__((always_inline)) void
-panel_store(const __m256 *acc, int nv, const float *b, float *y, int nrows) {
-  if (nrows == nv * V) {
-    for (int k = 0; k < nv; k++) {
-      __m256 v = acc[k];
-      if (b)
-        v = _mm256_add_ps(v, _mm256_loadu_ps(b + k * V));
-      _mm256_storeu_ps(y + k * V, v);
-    }
-    return;
+panel_store(__m256 v, int k, const float *b, float *y, int nrows) {
+  int left = nrows - k * V;
+  if (left >= V) {
+    if (b)
+      v = _mm256_add_ps(v, _mm256_loadu_ps(b + k * V));
+    _mm256_storeu_ps(y + k * V, v);
+  } else if (left > 0) {
+    __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(left),
+                                   _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    if (b)
+      v = _mm256_add_ps(v, _mm256_maskload_ps(b + k * V, m));
+    _mm256_maskstore_ps(y + k * V, m, v);
   }
-  float buf[KERN_AVX2_PANEL];
-  for (int k = 0; k < nv; k++)
-    _mm256_storeu_ps(buf + k * V, acc[k]);
-  for (int i = 0; i < nrows; i++)
-    y[i] = b ? buf[i] + b[i] : buf[i];
 }
 
 static inline __attribute__((always_inline)) void
@@ -49,7 +50,9 @@ panel_matvec(const float *P, const float *x, int cols, const int nv,
     for (int k = 0; k < nv; k++)
       acc[k] = _mm256_fmadd_ps(_mm256_loadu_ps(p + k * V), bx, acc[k]);
   }
-  panel_store(acc, nv, b, y, nrows);
+#pragma GCC unroll 8
+  for (int k = 0; k < nv; k++)
+    panel_store(acc[k], k, b, y, nrows);
 }
 
 void kern_matvec_avx2(const float *Wp, const float *b, const float *x, float *y,
@@ -103,7 +106,9 @@ strip_matmat(const float *P, int w, int s, const float *X, int ldx, float *Y,
   }
 #pragma GCC unroll 4
   for (int j = 0; j < nb; j++)
-    panel_store(acc[j], nv, b, Y + (size_t)j * (size_t)ldy, nrows);
+#pragma GCC unroll 2
+    for (int k = 0; k < nv; k++)
+      panel_store(acc[j][k], k, b, Y + (size_t)j * (size_t)ldy, nrows);
 }
 
 static inline __attribute__((always_inline)) void

@@ -13,18 +13,17 @@
 
 #define V KERN_AVX512_VEC
 
+/* Stores vector k of a panel's result (plus bias) into y[0..nrows), by
+ * value so the accumulators stay in registers (see matvec_avx2.c). */
 static inline __attribute__((always_inline)) void
-panel_store(const __m512 *acc, int nv, const float *b, float *y, int nrows) {
-  for (int k = 0; k < nv; k++) {
-    int left = nrows - k * V;
-    if (left <= 0)
-      break;
-    __mmask16 m = left >= V ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
-    __m512 v = acc[k];
-    if (b)
-      v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, b + k * V));
-    _mm512_mask_storeu_ps(y + k * V, m, v);
-  }
+panel_store(__m512 v, int k, const float *b, float *y, int nrows) {
+  int left = nrows - k * V;
+  if (left <= 0)
+    return;
+  __mmask16 m = left >= V ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+  if (b)
+    v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, b + k * V));
+  _mm512_mask_storeu_ps(y + k * V, m, v);
 }
 
 static inline __attribute__((always_inline)) void
@@ -41,7 +40,9 @@ panel_matvec(const float *P, const float *x, int cols, const int nv,
     for (int k = 0; k < nv; k++)
       acc[k] = _mm512_fmadd_ps(_mm512_loadu_ps(p + k * V), bx, acc[k]);
   }
-  panel_store(acc, nv, b, y, nrows);
+#pragma GCC unroll 8
+  for (int k = 0; k < nv; k++)
+    panel_store(acc[k], k, b, y, nrows);
 }
 
 void kern_matvec_avx512(const float *Wp, const float *b, const float *x,
@@ -93,7 +94,9 @@ strip_matmat(const float *P, int w, int s, const float *X, int ldx, float *Y,
   }
 #pragma GCC unroll 4
   for (int j = 0; j < nb; j++)
-    panel_store(acc[j], nv, b, Y + (size_t)j * (size_t)ldy, nrows);
+#pragma GCC unroll 2
+    for (int k = 0; k < nv; k++)
+      panel_store(acc[j][k], k, b, Y + (size_t)j * (size_t)ldy, nrows);
 }
 
 static inline __attribute__((always_inline)) void
