@@ -1,0 +1,296 @@
+/* kernel.c -- per-word latency of the network on one pinned core, for every
+ * kernel table, next to the mat-vec bound measured in the same run.
+ *
+ *   bench/kernel --model FILE.g2pm --words golden_words.tsv
+ *                [--kernels scalar,avx2,avx512] [--reps N] [--cpu N]
+ *
+ * For each table: the model is loaded with it, every word is predicted once
+ * to warm up, then N times in rounds over the list; each prediction is
+ * timed alone (median and p99 over all of them). The bound: each mat-vec
+ * shape the network uses, run bare and hot on the same core (median of
+ * batches), and for each word the sum over the mat-vecs it performs --
+ * counted from the architecture, the word's code points and the number of
+ * phonemes it decoded -- of their bare times. ratio = time / bound. Words
+ * that g2p_en's golden output lists are also checked (exact matches).
+ *
+ * Output is one "row" line per table, machine-readable, that bench/kernel.sh
+ * joins with the numpy and TorchScript rows into a table. */
+#include <getopt.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "g2p/model.h"
+#include "g2p/model_impl.h"
+#include "kernels/kernels.h"
+
+#define MAX_WORDS 4096
+#define OUT_CAP 512
+
+typedef struct word {
+  char text[128];
+  char gold[256];
+  int cps; /* code points */
+} word;
+
+static word words[MAX_WORDS];
+static int n_words;
+
+static double now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Percentile q (0..1) of n sorted values. */
+static double pct(const double *v, size_t n, double q) {
+  size_t i = (size_t)(q * (double)(n - 1) + 0.5);
+  return v[i < n ? i : n - 1];
+}
+
+static int load_words(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    fprintf(stderr, "bench/kernel: cannot open %s\n", path);
+    return -1;
+  }
+  char line[512];
+  while (n_words < MAX_WORDS && fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\r\n")] = 0;
+    char *tab = strchr(line, '\t');
+    if (tab)
+      *tab++ = 0;
+    if (!*line || strlen(line) >= sizeof words[0].text)
+      continue;
+    word *w = &words[n_words++];
+    snprintf(w->text, sizeof w->text, "%s", line);
+    snprintf(w->gold, sizeof w->gold, "%s", tab ? tab : "");
+    w->cps = 0;
+    for (const unsigned char *p = (const unsigned char *)line; *p; p++)
+      w->cps += (*p & 0xc0) != 0x80;
+  }
+  fclose(f);
+  return n_words > 0 ? 0 : -1;
+}
+
+/* Median time of one bare rows x cols mat-vec with a hot matrix. */
+static double matvec_ns(const kern_ops *k, int rows, int cols) {
+  float *W = malloc((size_t)rows * cols * sizeof(float));
+  float *P = aligned_alloc(KERN_ALIGN, k->packed_bytes(rows, cols));
+  size_t xb = ((size_t)cols * 4 + 63) / 64 * 64, yb = ((size_t)rows * 4 + 63) / 64 * 64;
+  float *x = aligned_alloc(KERN_ALIGN, xb), *y = aligned_alloc(KERN_ALIGN, yb);
+  float *b = aligned_alloc(KERN_ALIGN, yb);
+  if (!W || !P || !x || !y || !b) {
+    fprintf(stderr, "bench/kernel: out of memory\n");
+    exit(1);
+  }
+  uint32_t s = 12345;
+  for (size_t i = 0; i < (size_t)rows * cols; i++) {
+    s = s * 1664525u + 1013904223u;
+    W[i] = ((float)(s >> 8) / 16777216.0f - 0.5f) * 0.2f;
+  }
+  for (int i = 0; i < cols; i++)
+    x[i] = 0.5f - (float)i / (float)cols;
+  for (int i = 0; i < rows; i++)
+    b[i] = 0.01f;
+  k->pack_matrix(P, W, rows, cols);
+  enum { BATCH = 20, ROUNDS = 201 };
+  double t[ROUNDS];
+  for (int i = 0; i < 50; i++)
+    k->matvec(P, b, x, y, rows, cols);
+  for (int r = 0; r < ROUNDS; r++) {
+    double t0 = now_ns();
+    for (int i = 0; i < BATCH; i++)
+      k->matvec(P, b, x, y, rows, cols);
+    t[r] = (now_ns() - t0) / BATCH;
+  }
+  qsort(t, ROUNDS, sizeof t[0], cmp_double);
+  free(W), free(P), free(x), free(y), free(b);
+  return t[ROUNDS / 2];
+}
+
+typedef struct bounds {
+  double rec_enc, rec_dec, fc, att, init, comb; /* ns per mat-vec */
+} bounds;
+
+/* Mat-vec bound of one word: what the decoder performs, shape by shape.
+ * arch 1: (T) encoder steps of (3H x H); S decoder steps of (3D x D) and
+ * (P x D). arch 2: 2T encoder steps (both directions), T key projections
+ * and one init (D x 2H), S decoder steps of (3D x D), (D x (D+2H)) and
+ * (P x D); attention's T-long dot products are not counted. T = code
+ * points + 1 (</s>); S = phonemes + 1 (the </s> step), at most max_len. */
+static double word_bound(const g2p_model *m, const bounds *b, int cps,
+                         int phonemes) {
+  int T = cps + 1;
+  int S = phonemes + 1 < m->max_len ? phonemes + 1 : m->max_len;
+  if (m->arch == 1)
+    return T * b->rec_enc + S * (b->rec_dec + b->fc);
+  return 2 * T * b->rec_enc + T * b->att + b->init +
+         S * (b->rec_dec + b->comb + b->fc);
+}
+
+static int count_phonemes(const char *out, int len) {
+  int n = 0;
+  for (int i = 0; i < len; i++)
+    if (out[i] != ' ' && (i == 0 || out[i - 1] == ' '))
+      n++;
+  return n;
+}
+
+static int run_table(const char *model_path, const char *kname, int reps) {
+  g2p_model *m;
+  char err[512];
+  if (g2p_model_open_ex(&m, model_path, kname, err, sizeof err)) {
+    fprintf(stderr, "bench/kernel: %s: %s\n", kname, err);
+    return -1;
+  }
+  const kern_ops *k = m->k;
+  bounds b = {0};
+  b.rec_enc = matvec_ns(k, 3 * m->H, m->H);
+  b.rec_dec = m->D == m->H ? b.rec_enc : matvec_ns(k, 3 * m->D, m->D);
+  b.fc = matvec_ns(k, m->P, m->D);
+  if (m->arch != 1) {
+    b.att = matvec_ns(k, m->D, 2 * m->H);
+    b.init = b.att;
+    b.comb = matvec_ns(k, m->D, m->D + 2 * m->H);
+  }
+  double bare768 = m->H == 256 ? b.rec_enc : matvec_ns(k, 768, 256);
+
+  size_t sb = g2p_model_scratch_bytes(m, 1);
+  void *scratch = aligned_alloc(KERN_ALIGN, (sb + 63) / 64 * 64);
+  double *t = malloc(sizeof(double) * (size_t)n_words * (size_t)reps);
+  double *per = malloc(sizeof(double) * (size_t)n_words);
+  double *bnd = malloc(sizeof(double) * (size_t)n_words);
+  if (!scratch || !t || !per || !bnd) {
+    fprintf(stderr, "bench/kernel: out of memory\n");
+    return -1;
+  }
+  char out[OUT_CAP];
+  int exact = 0, golden = 0;
+  double sum_bound = 0;
+  for (int i = 0; i < n_words; i++) {
+    int n = g2p_model_predict(m, scratch, words[i].text, strlen(words[i].text),
+                              1, out, sizeof out);
+    if (n < 0) {
+      fprintf(stderr, "bench/kernel: predict '%s' failed (%d)\n",
+              words[i].text, n);
+      return -1;
+    }
+    if (words[i].gold[0]) {
+      golden++;
+      exact += (size_t)n == strlen(words[i].gold) &&
+               memcmp(out, words[i].gold, (size_t)n) == 0;
+    }
+    bnd[i] = word_bound(m, &b, words[i].cps, count_phonemes(out, n));
+    sum_bound += bnd[i];
+  }
+  for (int r = 0; r < reps; r++)
+    for (int i = 0; i < n_words; i++) {
+      double t0 = now_ns();
+      g2p_model_predict(m, scratch, words[i].text, strlen(words[i].text), 1,
+                        out, sizeof out);
+      t[(size_t)r * n_words + i] = now_ns() - t0;
+    }
+  /* Per word: its median over the rounds, against its own bound. */
+  double sum_time = 0;
+  double *col = malloc(sizeof(double) * (size_t)reps);
+  for (int i = 0; i < n_words; i++) {
+    for (int r = 0; r < reps; r++)
+      col[r] = t[(size_t)r * n_words + i];
+    qsort(col, (size_t)reps, sizeof col[0], cmp_double);
+    per[i] = col[reps / 2];
+    sum_time += per[i];
+  }
+  double *ratio = malloc(sizeof(double) * (size_t)n_words);
+  for (int i = 0; i < n_words; i++)
+    ratio[i] = per[i] / bnd[i];
+  qsort(ratio, (size_t)n_words, sizeof ratio[0], cmp_double);
+  qsort(bnd, (size_t)n_words, sizeof bnd[0], cmp_double);
+  size_t nt = (size_t)n_words * (size_t)reps;
+  /* golden_words.tsv is g2p_en's output: only comparable for its network. */
+  char exact_s[32] = "n/a";
+  if (m->arch == 1 && golden)
+    snprintf(exact_s, sizeof exact_s, "%d/%d", exact, golden);
+  qsort(t, nt, sizeof t[0], cmp_double);
+  printf("row kernel=%s median_us=%.2f p99_us=%.2f mean_us=%.2f "
+         "bound_median_us=%.2f ratio_total=%.3f ratio_median=%.3f "
+         "matvec768x256_us=%.3f matvec_fc_us=%.3f exact=%s words=%d "
+         "reps=%d arch=%s\n",
+         k->name, pct(t, nt, 0.5) / 1e3, pct(t, nt, 0.99) / 1e3,
+         sum_time / n_words / 1e3, pct(bnd, (size_t)n_words, 0.5) / 1e3,
+         sum_time / sum_bound, pct(ratio, (size_t)n_words, 0.5),
+         bare768 / 1e3, b.fc / 1e3, exact_s, n_words, reps,
+         g2p_model_arch(m));
+  fflush(stdout);
+  free(col), free(ratio), free(t), free(per), free(bnd), free(scratch);
+  g2p_model_close(m);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  const char *model = NULL, *wpath = NULL, *kernels = "scalar,avx2,avx512";
+  int reps = 5, cpu = -1;
+  static const struct option opts[] = {
+      {"model", required_argument, NULL, 'm'},
+      {"words", required_argument, NULL, 'w'},
+      {"kernels", required_argument, NULL, 'k'},
+      {"reps", required_argument, NULL, 'r'},
+      {"cpu", required_argument, NULL, 'c'},
+      {NULL, 0, NULL, 0}};
+  int o;
+  while ((o = getopt_long(argc, argv, "m:w:k:r:c:", opts, NULL)) != -1) {
+    switch (o) {
+    case 'm': model = optarg; break;
+    case 'w': wpath = optarg; break;
+    case 'k': kernels = optarg; break;
+    case 'r': reps = atoi(optarg); break;
+    case 'c': cpu = atoi(optarg); break;
+    default:
+      fprintf(stderr, "usage: bench/kernel --model FILE --words TSV "
+                      "[--kernels LIST] [--reps N] [--cpu N]\n");
+      return 2;
+    }
+  }
+  if (!model || !wpath || reps < 1 || reps > 1000) {
+    fprintf(stderr, "bench/kernel: --model and --words are required "
+                    "(--reps 1..1000)\n");
+    return 2;
+  }
+  if (load_words(wpath))
+    return 1;
+  if (cpu < 0) {
+    cpu_set_t cur;
+    CPU_ZERO(&cur);
+    cpu = sched_getaffinity(0, sizeof cur, &cur) == 0 ? sched_getcpu() : 0;
+  }
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  if (sched_setaffinity(0, sizeof set, &set)) {
+    perror("bench/kernel: sched_setaffinity");
+    return 1;
+  }
+  printf("# pinned to cpu %d; %d words from %s; model %s\n", cpu, n_words,
+         wpath, model);
+  char list[256];
+  snprintf(list, sizeof list, "%s", kernels);
+  int rc = 0;
+  for (char *save = NULL, *name = strtok_r(list, ",", &save); name;
+       name = strtok_r(NULL, ",", &save)) {
+    if (!kern_cpu_supports(name)) {
+      printf("# %s: skipped (CPU lacks it)\n", name);
+      continue;
+    }
+    if (run_table(model, name, reps))
+      rc = 1;
+  }
+  return rc;
+}
