@@ -164,11 +164,22 @@ wait "$cpid"; st=$?
 # --- with a model, the unknown word is answered ------------------------------
 model=
 for m in "$b"/models/*.g2pm "$s"/models/*.g2pm; do [ -f "$m" ] && { model=$m; break; }; done
+# else g2p_en's weights from ../shared, converted here
+npz=$s/../shared/data/g2p_en/checkpoint20.npz
+if [ -z "$model" ] && [ -f "$npz" ] && [ -x "$b/tools/g2p-convert" ] &&
+   "$b/tools/g2p-convert" -o "$dir/g2p_en.g2pm" "$npz" >/dev/null 2>&1; then
+  model=$dir/g2p_en.g2pm
+fi
 if [ -n "$model" ]; then
   start_daemon "$dir/d3.sock" --model "$model"
   out=$("$g2pc" --socket "$dir/d3.sock" --json kubernetes); st=$?
   echo "$out" | grep -q '"source":"model"' && [ $st -eq 0 ] && ok "model answers kubernetes: $out" \
     || fail "with $model: $out exit $st"
+  out=$("$g2pc" --socket "$dir/d3.sock" --json --model-only --beam 4 aardvark); st=$?
+  echo "$out" | grep -q '"source":"model"' && [ $st -eq 0 ] && ok "--model-only --beam 4: $out" \
+    || fail "--model-only --beam 4: $out exit $st"
+  "$g2pc" --socket "$dir/d3.sock" --info | grep '^model:' | grep -qv ' none$' && ok "--info names the model" \
+    || fail "--info with a model: $("$g2pc" --socket "$dir/d3.sock" --info)"
 else
   echo "note: no model file built; the model case is not exercised"
 fi
