@@ -222,6 +222,7 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
   ar->pending = queued;
   ar->active = 1;
   ar->eng = engine_ref_acquire(eng);
+  workers_note_submitted(d->workers, queued);
   workers_kick(d->workers);
   return DISPATCH_ASYNC;
 }

@@ -59,6 +59,8 @@ static void usage(FILE *f) {
     "                            0 runs it on the event loop\n"
     "      --cpus LIST           pin the workers to these CPUs in turn (e.g. 1 or\n"
     "                            0,1 or 2-5)\n"
+    "      --spin-us N           workers and loop poll N microseconds for more\n"
+    "                            work before sleeping (default 0: always sleep)\n"
     "\n"
     "Limits:\n"
     "      --max-frame BYTES     largest request payload (default 65536)\n"
@@ -85,7 +87,7 @@ enum {
   OPT_NO_MODEL = 256, OPT_BEAM, OPT_KERNEL, OPT_MAX_FRAME, OPT_MAX_WORDS,
   OPT_MAX_WORD_BYTES, OPT_MAX_CONNECTIONS, OPT_MAX_OUTPUT, OPT_SOCKET_MODE,
   OPT_SOCKET_GROUP, OPT_ALLOW_UID, OPT_ALLOW_GID, OPT_DRAIN_TIMEOUT,
-  OPT_LOG_LEVEL, OPT_WORKERS, OPT_CPUS, OPT_OUTPUT_TIMEOUT
+  OPT_LOG_LEVEL, OPT_WORKERS, OPT_CPUS, OPT_OUTPUT_TIMEOUT, OPT_SPIN_US
 };
 
 static const struct option long_opts[] = {
@@ -108,6 +110,7 @@ static const struct option long_opts[] = {
   { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
   { "workers", required_argument, NULL, OPT_WORKERS },
   { "cpus", required_argument, NULL, OPT_CPUS },
+  { "spin-us", required_argument, NULL, OPT_SPIN_US },
   { "output-timeout", required_argument, NULL, OPT_OUTPUT_TIMEOUT },
   { "help", no_argument, NULL, 'h' },
   { "version", no_argument, NULL, 'V' },
@@ -257,6 +260,9 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
     case OPT_OUTPUT_TIMEOUT:
       if (parse_seconds("output-timeout", optarg, &cfg->output_timeout_ms))
         return 2;
+      break;
+    case OPT_SPIN_US:
+      if (parse_u32("spin-us", optarg, 0, 1000000, 10, &cfg->spin_us)) return 2;
       break;
     case OPT_WORKERS:
       if (parse_u32("workers", optarg, 0, 64, 10, &cfg->workers)) return 2;

@@ -99,8 +99,8 @@ int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
   if (s->n_workers > 0) {
     size_t cap = (size_t)cfg->max_connections * cfg->lim.max_words;
     if (workers_start(&s->workers, loop, s->n_workers, cfg->cpus,
-                      (unsigned)cfg->n_cpus, cap, on_word_done, s, err,
-                      errlen) != 0)
+                      (unsigned)cfg->n_cpus, cap, cfg->spin_us, on_word_done,
+                      s, err, errlen) != 0)
       return -1;
     s->disp.workers = &s->workers;
     s->stats.workers = &s->workers;

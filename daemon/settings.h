@@ -36,6 +36,7 @@ typedef struct daemon_config {
   uint32_t drain_ms;        /* SIGTERM: give in-flight work this long */
   uint32_t output_timeout_ms; /* a client not reading its replies this long is dropped */
   uint32_t workers;         /* kernel worker threads; 0 = network on the loop */
+  uint32_t spin_us;         /* workers and loop poll this long before sleeping */
   size_t n_cpus;            /* --cpus: workers pinned in turn */
   int cpus[DAEMON_CPUS_MAX];
   size_t n_allow_uid, n_allow_gid; /* both 0 = everybody may connect */

@@ -17,6 +17,12 @@
 
 #include "daemon/log.h"
 
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
 static void *worker_main(void *arg) {
   worker *w = arg;
   workers *ws = w->pool;
@@ -25,8 +31,24 @@ static void *worker_main(void *arg) {
   if (mallctl("thread.allocatedp", &p, &sz, NULL, 0) == 0)
     __atomic_store_n(&w->allocatedp, p, __ATOMIC_RELEASE);
   for (;;) {
-    while (sem_wait(&w->wake) != 0 && errno == EINTR) {
+    /* Spin for a while after the last job (--spin-us): the next one then
+     * needs no wake-up. "spinning" tells the loop it need not post; the
+     * seq_cst store/fence/load pairs with workers_kick() so that a job
+     * pushed while we stop spinning is either seen here or posted there. */
+    int got = 0;
+    if (ws->spin_ns > 0) {
+      __atomic_store_n(&w->spinning, 1, __ATOMIC_SEQ_CST);
+      uint64_t end = uv_hrtime() + ws->spin_ns;
+      while (!(got = ring_count(&w->jobs) > 0) &&
+             !__atomic_load_n(&ws->stop, __ATOMIC_ACQUIRE) && uv_hrtime() < end)
+        cpu_relax();
+      __atomic_store_n(&w->spinning, 0, __ATOMIC_SEQ_CST);
+      __atomic_thread_fence(__ATOMIC_SEQ_CST);
+      if (!got) got = ring_count(&w->jobs) > 0;
     }
+    if (!got)
+      while (sem_wait(&w->wake) != 0 && errno == EINTR) {
+      }
     if (__atomic_load_n(&ws->stop, __ATOMIC_ACQUIRE)) break;
     word_job j;
     while (ring_pop(&w->jobs, &j) == 0) {
@@ -44,16 +66,21 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
-static void on_async(uv_async_t *h) {
-  workers *ws = h->data;
+static void drain_done(workers *ws) {
   for (unsigned i = 0; i < ws->n; i++) {
     word_done d;
-    while (ring_pop(&ws->w[i].done, &d) == 0) ws->on_done(ws->ctx, &d);
+    while (ring_pop(&ws->w[i].done, &d) == 0) {
+      ws->outstanding--;
+      if (ws->spin_ns) ws->spin_until = uv_hrtime() + ws->spin_ns;
+      ws->on_done(ws->ctx, &d);
+    }
   }
 }
 
+static void on_async(uv_async_t *h) { drain_done(h->data); }
+
 int workers_start(workers *ws, uv_loop_t *loop, unsigned n, const int *cpus,
-                  unsigned n_cpus, size_t ring_cap,
+                  unsigned n_cpus, size_t ring_cap, uint32_t spin_us,
                   void (*on_done)(void *ctx, const word_done *d), void *ctx,
                   char *err, size_t errlen) {
   memset(ws, 0, sizeof *ws);
@@ -71,6 +98,9 @@ int workers_start(workers *ws, uv_loop_t *loop, unsigned n, const int *cpus,
   }
   ws->async.data = ws;
   ws->async_open = 1;
+  ws->spin_ns = (uint64_t)spin_us * 1000u;
+  uv_idle_init(loop, &ws->spin);
+  ws->spin.data = ws;
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -123,11 +153,35 @@ int workers_submit(workers *ws, const word_job *job) {
 }
 
 void workers_kick(workers *ws) {
+  __atomic_thread_fence(__ATOMIC_SEQ_CST); /* jobs pushed before the check */
   for (unsigned i = 0; i < ws->n; i++)
     if (ws->w[i].kick) {
       ws->w[i].kick = 0;
-      sem_post(&ws->w[i].wake);
+      if (!__atomic_load_n(&ws->w[i].spinning, __ATOMIC_SEQ_CST))
+        sem_post(&ws->w[i].wake);
     }
+}
+
+/* Loop-side spinning: while requests wait for the workers (and for
+ * --spin-us after the last completion) the loop polls instead of sleeping,
+ * and collects completions without waiting for the async wake-up. */
+static void on_spin(uv_idle_t *h) {
+  workers *ws = h->data;
+  drain_done(ws);
+  if (ws->outstanding == 0 && uv_hrtime() > ws->spin_until) {
+    uv_idle_stop(&ws->spin);
+    ws->spin_active = 0;
+  }
+}
+
+void workers_note_submitted(workers *ws, uint32_t n) {
+  ws->outstanding += n;
+  if (ws->spin_ns == 0) return;
+  ws->spin_until = uv_hrtime() + ws->spin_ns;
+  if (!ws->spin_active) {
+    uv_idle_start(&ws->spin, on_spin);
+    ws->spin_active = 1;
+  }
 }
 
 void workers_stop(workers *ws) {
@@ -143,8 +197,11 @@ void workers_stop(workers *ws) {
     ring_destroy(&w->done);
     sem_destroy(&w->wake);
   }
-  if (ws->async_open && !uv_is_closing((uv_handle_t *)&ws->async))
+  if (ws->async_open && !uv_is_closing((uv_handle_t *)&ws->async)) {
     uv_close((uv_handle_t *)&ws->async, NULL);
+    uv_idle_stop(&ws->spin);
+    uv_close((uv_handle_t *)&ws->spin, NULL);
+  }
   ws->async_open = 0;
   free(ws->w);
   ws->w = NULL;

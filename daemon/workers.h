@@ -48,6 +48,7 @@ typedef struct worker {
   ring jobs, done;
   uint64_t *allocatedp;  /* jemalloc's per-thread counter, set by the thread */
   uint64_t words;        /* words run (written by the worker) */
+  int spinning;          /* polling its ring instead of sleeping (atomic) */
 } worker;
 
 typedef struct workers {
@@ -57,20 +58,28 @@ typedef struct workers {
   uv_async_t async;
   int async_open;
   int stop;
+  uint64_t spin_ns;       /* --spin-us, 0 = always sleep */
+  uv_idle_t spin;         /* loop-side polling while words are out */
+  int spin_active;
+  uint64_t spin_until;
+  uint64_t outstanding;   /* words submitted, not yet collected */
   void (*on_done)(void *ctx, const word_done *d);
   void *ctx;
 } workers;
 
 /* Starts n workers; cpus (n_cpus entries, may be 0) are assigned in turn.
- * ring_cap bounds the words in flight per worker. 0 or -1 with err. */
+ * ring_cap bounds the words in flight per worker. spin_us > 0: workers and
+ * loop poll for that long before sleeping. 0 or -1 with err. */
 int workers_start(workers *ws, uv_loop_t *loop, unsigned n, const int *cpus,
-                  unsigned n_cpus, size_t ring_cap,
+                  unsigned n_cpus, size_t ring_cap, uint32_t spin_us,
                   void (*on_done)(void *ctx, const word_done *d), void *ctx,
                   char *err, size_t errlen);
 /* Queues one job (round robin). 0, or -1 when the rings are full. */
 int workers_submit(workers *ws, const word_job *job);
 /* Wakes the workers that got jobs since the last kick. */
 void workers_kick(workers *ws);
+/* Records n more words out with the workers (starts loop-side polling). */
+void workers_note_submitted(workers *ws, uint32_t n);
 /* Stops and joins the threads, closes the async handle. */
 void workers_stop(workers *ws);
 /* Bytes allocated so far by all worker threads (jemalloc), 0 if unknown. */

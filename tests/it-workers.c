@@ -1,7 +1,7 @@
 /* it-workers.c -- the network on kernel worker threads, against the real
  * daemon with a model converted from ../shared's g2p_en weights.
  *
- *  - parity: with --workers 1 and 2 every answer (dictionary words, network
+ *  - parity: with --workers 1 and 2 (polling, --spin-us) every answer (dictionary words, network
  *    words, per-word errors, variants, model_only) is byte for byte what
  *    --workers 0 (network inline on the loop) gives;
  *  - fairness: while one client keeps the network busy with 256-word
@@ -137,7 +137,9 @@ START_TEST(parity_with_inline) {
   for (int nw = 1; nw <= 2; nw++) {
     char n[4];
     snprintf(n, sizeof n, "%d", nw);
-    ck_assert_int_eq(start(&d, n, NULL), 0);
+    /* two workers also with polling instead of sleeping (--spin-us) */
+    const char *spin[] = { "--spin-us", "100", NULL };
+    ck_assert_int_eq(start(&d, n, nw == 2 ? spin : NULL), 0);
     for (int o = 0; o < 4; o++) {
       collect(d.sock, opts[o][0], opts[o][1], opts[o][2], got_buf, sizeof got_buf);
       ck_assert_msg(strcmp(got_buf, ref[o]) == 0,
