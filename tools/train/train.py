@@ -205,7 +205,7 @@ def main():
     ap.add_argument('--batch', type=int, default=256)
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--decay-start', type=int, default=0,
-                    help='from this epoch on, halve the lr after every epoch (0: plateau decay only)')
+                    help='after this epoch, halve the lr every epoch (0: plateau decay only)')
     ap.add_argument('--min-lr', type=float, default=6e-5)
     ap.add_argument('--label-smoothing', type=float, default=0.1)
     ap.add_argument('--clip', type=float, default=5.0)
@@ -269,6 +269,12 @@ def main():
     lossf = nn.CrossEntropyLoss(ignore_index=C.PAD, label_smoothing=args.label_smoothing)
     while state['epoch'] < args.epochs:
         ep = state['epoch'] + 1
+        if args.decay_start and ep > args.decay_start:
+            # fixed schedule (a function of the epoch, so --resume may change it):
+            # lr <= lr0 / 2^(ep - decay_start); plateau decay may lower it further
+            cap = max(args.min_lr, args.lr * 0.5 ** (ep - args.decay_start))
+            for g in opt.param_groups:
+                g['lr'] = min(g['lr'], cap)
         t0 = time.time()
         rng = random.Random(args.seed * 1000 + ep)
         torch.manual_seed(args.seed * 1000 + ep)
@@ -294,9 +300,6 @@ def main():
         preds, _ = decode_words(model, list(dev_refs), gidx, C.MAX_LEN)
         wer, per, n = C.score(preds, dev_refs, stressless=True)
         sched.step(wer)
-        if args.decay_start and ep >= args.decay_start:
-            for g in opt.param_groups:
-                g['lr'] = max(args.min_lr, g['lr'] * 0.5)
         dt = time.time() - t0
         state['wall'] += dt
         state['epoch'] = ep
