@@ -360,6 +360,12 @@ int main(int argc, char **argv) {
            gi.has_model && gi.kernel ? gi.kernel : "", n_workers,
            n_workers == 1 ? "" : "s");
 
+  if (cfg.kernel && !gi.has_model)
+    log_warn("--kernel %s has no effect without a model", cfg.kernel);
+  else if (cfg.kernel && gi.kernel && strcmp(cfg.kernel, gi.kernel) != 0)
+    log_warn("--kernel %s asked for, the model runs on %s", cfg.kernel,
+             gi.kernel);
+
   uv_loop_t loop;
   rc = uv_loop_init(&loop);
   if (rc != 0) {
