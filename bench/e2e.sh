@@ -171,7 +171,7 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 {
   echo "### rnninferd end to end ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) x $CPU)"
   echo
-  echo "Model: $(get info.model) ($(get info.arch), kernel $(get info.kernel)); daemon flags: ${E2E_DAEMON_ARGS:-defaults}; median of $RUNS run(s); closed loop $(get closed.echo.count) requests per target, one connection."
+  echo "Model: $(get info.model) ($(get info.arch), kernel $(get info.kernel)); daemon flags: ${E2E_DAEMON_ARGS:-defaults} (kernel workers: $(get daemon.workers.count)); client and daemon share the machine; median of $RUNS run(s); closed loop $(get closed.echo.count) requests per target, one connection."
   echo
   echo "| measurement | result | issue-6 target | met |"
   echo "|---|---|---|---|"
