@@ -18,7 +18,7 @@ if ! command -v systemd-socket-activate >/dev/null 2>&1; then
 fi
 [ -r "$lex" ] || { echo "$lex missing; skipped"; exit 77; }
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/rnninferd-act.XXXXXX")
+dir=$(mktemp -d -p "${TMPDIR:-/tmp}")
 sock=$dir/act.sock
 pid=
 npid=

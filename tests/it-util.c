@@ -25,11 +25,17 @@ const char *it_builddir(void) {
   return b && *b ? b : ".";
 }
 
+void it_tempdir_template(char *buf, size_t cap, const char *prefix) {
+  const char *tmp = getenv("TMPDIR");
+  char six[7];
+  memset(six, 'X', 6); /* mkdtemp's placeholder */
+  six[6] = '\0';
+  snprintf(buf, cap, "%s/%s.%s", tmp && *tmp ? tmp : "/tmp", prefix, six);
+}
+
 int it_prepare(it_daemon *d) {
   memset(d, 0, sizeof *d);
-  const char *tmp = getenv("TMPDIR");
-  snprintf(d->dir, sizeof d->dir, "%s/rnninferd-it.XXXXXX",
-           tmp && *tmp ? tmp : "/tmp");
+  it_tempdir_template(d->dir, sizeof d->dir, "rnninferd-it");
   if (!mkdtemp(d->dir)) return -1;
   snprintf(d->sock, sizeof d->sock, "%s/s.sock", d->dir);
   snprintf(d->log, sizeof d->log, "%s/daemon.log", d->dir);

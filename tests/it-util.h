@@ -21,6 +21,8 @@ typedef struct it_daemon {
 
 /* Paths from the test environment; NULL when the build tree lacks them. */
 const char *it_builddir(void);
+/* A mkdtemp template in $TMPDIR (or /tmp) starting with prefix. */
+void it_tempdir_template(char *buf, size_t cap, const char *prefix);
 /* Fills d->dir/sock/log (mkdtemp) without starting anything. */
 int it_prepare(it_daemon *d);
 /* Starts the daemon on d->sock with the standard arguments (lexicon from

@@ -420,8 +420,7 @@ int main(void) {
     printf("it-workers: needs %s, %s and %s; skipped\n", lex, npz, conv);
     return 77;
   }
-  snprintf(tmpdir, sizeof tmpdir, "%s/rnninferd-w.XXXXXX",
-           getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+  it_tempdir_template(tmpdir, sizeof tmpdir, "rnninferd-w");
   if (!mkdtemp(tmpdir)) return 99;
   snprintf(model_path, sizeof model_path, "%s/g2p_en.g2pm", tmpdir);
   snprintf(cmd, sizeof cmd, "'%s' -o '%s' '%s' >/dev/null", conv, model_path, npz);
