@@ -40,7 +40,12 @@ struct g2p_scratch {
   void *model_mem;              /* g2p_model_scratch_bytes(), 64-aligned */
   char word[G2P_WORD_MAX];      /* the normalised word */
   char out[G2P_TEXT_MAX];       /* the model's answer */
+  struct engine_batch *batch;   /* g2p_engine_lookup_batch's memory */
 };
+
+/* Batched lookups (appended at the end of this file). */
+static int batch_create(g2p_scratch *s);
+static void batch_destroy(g2p_scratch *s);
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -171,6 +176,10 @@ int g2p_scratch_create(g2p_scratch **out, const g2p_engine *engine) {
       return G2P_ENOMEM;
     }
     memset(s->model_mem, 0, n);
+    if (batch_create(s) != G2P_OK) {
+      g2p_scratch_destroy(s);
+      return G2P_ENOMEM;
+    }
   }
   *out = s;
   return G2P_OK;
@@ -178,6 +187,7 @@ int g2p_scratch_create(g2p_scratch **out, const g2p_engine *engine) {
 
 void g2p_scratch_destroy(g2p_scratch *scratch) {
   if (!scratch) return;
+  batch_destroy(scratch);
   free(scratch->model_mem);
   free(scratch);
 }
@@ -270,4 +280,129 @@ int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
     return G2P_OK;
   }
   return finish(res, G2P_ENOTFOUND);
+}
+
+/* Batched lookups (added by the batching helper): the daemon's workers hand
+ * over every word already queued at once, and the words that need the
+ * network run through g2p_model_predict_batch together. Each word gets the
+ * answer g2p_engine_lookup would give it; answers live in per-word buffers
+ * of the scratch so that all n stay valid together. Widths above 1 and
+ * words too long for the batch decoder take the per-word predictor. */
+struct engine_batch {
+  void *mem;                                   /* model batch scratch */
+  char word[G2P_BATCH_MAX][G2P_WORD_MAX];      /* normalised words */
+  char out[G2P_BATCH_MAX][G2P_TEXT_MAX];       /* answers */
+};
+
+static int batch_create(g2p_scratch *s) {
+  const g2p_engine *e = s->engine;
+  struct engine_batch *b = calloc(1, sizeof *b);
+  if (!b) return G2P_ENOMEM;
+  size_t n = g2p_model_batch_scratch_bytes(e->model);
+  n = (n + ENGINE_ALIGN - 1) / ENGINE_ALIGN * ENGINE_ALIGN;
+  if (posix_memalign(&b->mem, ENGINE_ALIGN, n) != 0) {
+    free(b);
+    return G2P_ENOMEM;
+  }
+  memset(b->mem, 0, n);
+  s->batch = b;
+  return G2P_OK;
+}
+
+static void batch_destroy(g2p_scratch *s) {
+  if (!s->batch) return;
+  free(s->batch->mem);
+  free(s->batch);
+  s->batch = NULL;
+}
+
+static void model_answer(g2p_word_result *res, const char *text, int n) {
+  res->phones = text;
+  res->phones_len = (uint16_t)n;
+  res->variant[0] = text;
+  res->variant_len[0] = res->phones_len;
+  res->n_variants = 1;
+  res->source = G2P_SOURCE_MODEL;
+  res->error = G2P_OK;
+}
+
+int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
+                            const char *const *words, const size_t *lens,
+                            size_t n, unsigned flags, int beam_width,
+                            g2p_word_result *res) {
+  if (!res || n > G2P_BATCH_MAX) return G2P_EINVAL;
+  for (size_t i = 0; i < n; i++) memset(&res[i], 0, sizeof res[i]);
+  if (!engine || !scratch || scratch->engine != engine || (n && (!words || !lens))) {
+    for (size_t i = 0; i < n; i++) finish(&res[i], G2P_EINVAL);
+    return G2P_EINVAL;
+  }
+  if (!engine->model || !scratch->batch) {
+    /* dictionary only: one word at a time (answers point into the lexicon) */
+    for (size_t i = 0; i < n; i++)
+      g2p_engine_lookup(engine, scratch, words[i], lens[i], flags, beam_width, &res[i]);
+    return G2P_OK;
+  }
+  struct engine_batch *b = scratch->batch;
+  if (beam_width <= 0) beam_width = engine->beam_width;
+  const char *bw[G2P_BATCH_MAX];
+  size_t bl[G2P_BATCH_MAX];
+  int bi[G2P_BATCH_MAX], blen[G2P_BATCH_MAX];
+  int nb = 0, nf = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *word = words[i];
+    size_t len = lens[i];
+    g2p_word_result *r = &res[i];
+    if (!word && len) { finish(r, G2P_EINVAL); continue; }
+    if (len == 0) { finish(r, G2P_EEMPTY); continue; }
+    if (len > G2P_WORD_MAX) { finish(r, G2P_ETOOLONG); continue; }
+    if (!utf8_valid((const unsigned char *)word, len)) { finish(r, G2P_EUTF8); continue; }
+    if (beam_width > ENGINE_BEAM_MAX) { finish(r, G2P_EINVAL); continue; }
+    char *w = b->word[i];
+    for (size_t k = 0; k < len; k++) {
+      char c = word[k];
+      w[k] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    if (engine->lex && !(flags & G2P_FLAG_MODEL_ONLY)) {
+      uint32_t first = 0;
+      unsigned np = lexicon_lookup(engine->lex, w, len, &first);
+      if (np > 0) {
+        unsigned want = (flags & G2P_FLAG_VARIANTS) ? np : 1;
+        if (want > G2P_VARIANTS_MAX) want = G2P_VARIANTS_MAX;
+        for (unsigned k = 0; k < want; k++)
+          r->variant[k] = lexicon_pron(engine->lex, first + k, &r->variant_len[k]);
+        r->n_variants = (uint8_t)want;
+        r->phones = r->variant[0];
+        r->phones_len = r->variant_len[0];
+        r->source = G2P_SOURCE_DICT;
+        r->error = G2P_OK;
+        continue;
+      }
+    }
+    if (beam_width == 1 && len <= G2P_BATCH_WORD_MAX) {
+      bw[nb] = w;
+      bl[nb] = len;
+      bi[nb] = (int)i;
+      nb++;
+      continue;
+    }
+    /* one at a time, answers filled from the last out[] row down (the
+     * batch fills them from the first up; together at most n <= 16) */
+    char *o = b->out[G2P_BATCH_MAX - 1 - nf++];
+    int np = g2p_model_predict(engine->model, scratch->model_mem, w, len,
+                               beam_width, o, G2P_TEXT_MAX);
+    if (np < 0) finish(r, np);
+    else if (np == 0 || np > G2P_TEXT_MAX) finish(r, G2P_ENOTFOUND);
+    else model_answer(r, o, np);
+  }
+  if (nb == 0) return G2P_OK;
+  int rc = g2p_model_predict_batch(engine->model, b->mem, bw, bl, nb,
+                                   &b->out[0][0], G2P_TEXT_MAX, blen);
+  for (int j = 0; j < nb; j++) {
+    g2p_word_result *r = &res[bi[j]];
+    int np = rc < 0 ? rc : blen[j];
+    if (np < 0) finish(r, np);
+    else if (np == 0 || np > G2P_TEXT_MAX) finish(r, G2P_ENOTFOUND);
+    else model_answer(r, b->out[j], np);
+  }
+  return G2P_OK;
 }

@@ -102,6 +102,18 @@ int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
                       const char *word, size_t len, unsigned flags,
                       int beam_width, g2p_word_result *res);
 
+/* Looks up n <= G2P_BATCH_MAX (model.h: 16) words at once, each exactly as
+ * g2p_engine_lookup would (same flags and beam width for all): dictionary
+ * words from the dictionary, the rest through the network, greedy ones
+ * batched into one lockstep decode (one matrix-matrix product per step for
+ * all of them). Never allocates. res[0..n) are all valid until the next
+ * lookup with this scratch. Returns 0 (per-word errors are in res[i].error)
+ * or G2P_EINVAL for bad arguments. Added by the batching helper. */
+int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
+                            const char *const *words, const size_t *lens,
+                            size_t n, unsigned flags, int beam_width,
+                            g2p_word_result *res);
+
 const char *g2p_strerror(int err);
 const char *g2p_source_name(enum g2p_source source);
 

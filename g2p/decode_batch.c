@@ -1,0 +1,385 @@
+/* decode_batch.c -- greedy decoding of several words at once.
+ *
+ * One word at a time, every recurrent step streams a whole weight matrix
+ * from cache or memory to multiply it by one vector. Words that arrive
+ * together (a worker finding several queued) can share that stream: here up
+ * to G2P_BATCH_MAX words advance in lockstep and each step makes one
+ * matmat over all words still running, so the weights are read once per
+ * step for the batch instead of once per word.
+ *
+ * The answers are the per-word greedy decoder's (decode.c) bit for bit.
+ * That holds because every number is produced by the same kernel calls in
+ * the same order per word: the kernel table guarantees that matmat over nb
+ * vectors equals nb matvecs, and that gru_step equals matvec followed by
+ * gru_gates; element-wise functions (tanh, softmax) are applied per word
+ * over the same lengths as there. Words of different lengths: the words
+ * are ordered by encoder length, longest first, so the words still being
+ * encoded at any step are a prefix of the batch (the backward encoder of
+ * arch 2 runs each word from its own last token, so the same prefix
+ * holds). The decoder keeps the running words packed at the front and
+ * drops a word when it emits </s> or reaches max_len.
+ *
+ * Words longer than G2P_BATCH_WORD_MAX bytes are refused (the caller
+ * decodes them one at a time), which keeps the per-word encoder buffers of
+ * arch 2 small. All memory is carved from the caller's scratch by the same
+ * function that sizes it, so decoding never allocates. */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "g2p/decode.h"
+#include "g2p/engine.h"
+#include "g2p/model.h"
+#include "g2p/model_impl.h"
+
+#define ALIGN64(n) (((n) + (size_t)63) & ~(size_t)63)
+#define BT_MAX (G2P_BATCH_WORD_MAX + 1) /* code points + </s> */
+#define AT(base, off, type) ((type *)(void *)((uint8_t *)(base) + (off)))
+
+/* Offsets into the scratch (bytes); per-word arrays are indexed by slot
+ * (the word's place in the length order), decoder arrays by position
+ * (the word's place among the running ones). */
+typedef struct blayout {
+  size_t toks;    /* int[NB][BT_MAX] */
+  size_t T;       /* int[NB] encoder steps incl. </s> */
+  size_t order;   /* int[NB] slot -> caller's index */
+  size_t h;       /* float[NB][H] encoder states */
+  size_t gh;      /* float[NB][3 max(H, D)] recurrent projections */
+  size_t hs;      /* float[NB][D] decoder states */
+  size_t logits;  /* float[NB][P] */
+  size_t seq;     /* uint16[NB][max_len] */
+  size_t enc;     /* arch 2: float[NB][BT_MAX][2H] encoder outputs */
+  size_t keys;    /* arch 2: float[BT_MAX][D] (one word at a time) */
+  size_t keys_p;  /* arch 2: NB x keys_p_bytes */
+  size_t enc_t;   /* arch 2: float[2H][BT_MAX] (one word at a time) */
+  size_t enc_t_p; /* arch 2: NB x enc_t_p_bytes */
+  size_t cat;     /* arch 2: float[NB][2H] */
+  size_t att;     /* arch 2: float[BT_MAX] */
+  size_t hc;      /* arch 2: float[NB][D + 2H] */
+  size_t comb;    /* arch 2: float[NB][D] */
+  size_t total;
+  size_t keys_p_bytes, enc_t_p_bytes;
+} blayout;
+
+static size_t put(size_t *off, size_t bytes) {
+  size_t at = ALIGN64(*off);
+  *off = at + ALIGN64(bytes);
+  return at;
+}
+
+static void plan_batch(blayout *L, const g2p_model *m) {
+  const size_t f = sizeof(float), NB = G2P_BATCH_MAX, TB = BT_MAX;
+  size_t H = (size_t)m->H, D = (size_t)m->D, P = (size_t)m->P;
+  size_t wide = H > D ? H : D;
+  size_t o = 0;
+  memset(L, 0, sizeof *L);
+  L->toks = put(&o, NB * TB * sizeof(int));
+  L->T = put(&o, NB * sizeof(int));
+  L->order = put(&o, NB * sizeof(int));
+  L->h = put(&o, NB * H * f);
+  L->gh = put(&o, NB * 3 * wide * f);
+  L->hs = put(&o, NB * D * f);
+  L->logits = put(&o, NB * P * f);
+  L->seq = put(&o, NB * (size_t)m->max_len * sizeof(uint16_t));
+  if (m->arch == G2PM_ARCH_BIGRU_ATTN) {
+    L->keys_p_bytes = ALIGN64(m->k->packed_bytes(BT_MAX, m->D));
+    L->enc_t_p_bytes = ALIGN64(m->k->packed_bytes(2 * m->H, BT_MAX));
+    L->enc = put(&o, NB * TB * 2 * H * f);
+    L->keys = put(&o, TB * D * f);
+    L->keys_p = put(&o, NB * L->keys_p_bytes);
+    L->enc_t = put(&o, 2 * H * TB * f);
+    L->enc_t_p = put(&o, NB * L->enc_t_p_bytes);
+    L->cat = put(&o, NB * 2 * H * f);
+    L->att = put(&o, TB * f);
+    L->hc = put(&o, NB * (D + 2 * H) * f);
+    L->comb = put(&o, NB * D * f);
+  }
+  L->total = ALIGN64(o);
+}
+
+size_t g2p_model_batch_scratch_bytes(const g2p_model *model) {
+  blayout L;
+  plan_batch(&L, model);
+  return L.total;
+}
+
+static const float *gi_row(const g2pm_gru *g, int sym) {
+  return g->gi + (size_t)sym * g->gi_stride;
+}
+
+/* Word -> grapheme ids + </s> (as decode.c's tokenize). Returns T. */
+static int tokenize(const g2p_model *m, const char *word, size_t len,
+                    int *toks) {
+  const uint8_t *p = (const uint8_t *)word;
+  int T = 0;
+  for (size_t i = 0; i < len;) {
+    uint32_t cp;
+    int n = g2pm_utf8_decode(p + i, len - i, &cp);
+    if (n == 0) {
+      toks[T++] = G2PM_G_UNK;
+      i++;
+      continue;
+    }
+    toks[T++] = (int)g2pm_grapheme_id(m, cp);
+    i += (size_t)n;
+  }
+  toks[T++] = G2PM_G_EOS;
+  return T;
+}
+
+static int render(const g2p_model *m, const uint16_t *ids, int n, char *out,
+                  size_t outcap) {
+  size_t o = 0;
+  for (int i = 0; i < n; i++) {
+    size_t l = m->phon_len[ids[i]];
+    if (o + l + (i > 0) > outcap)
+      return G2P_EINVAL;
+    if (i > 0)
+      out[o++] = ' ';
+    memcpy(out + o, m->phon_text + m->phon_off[ids[i]], l);
+    o += l;
+  }
+  return (int)o;
+}
+
+/* One GRU step for the first na rows of h (na x Hn) with input rows
+ * gi[s]: a single row takes gru_step exactly as the per-word decoder does;
+ * more take one matmat and the gate half per row (equal by the kernel
+ * table's contract). */
+static void gru_rows(const kern_ops *k, const g2pm_gru *g, float *h, float *gh,
+                     const float *const *gi, int na) {
+  int Hn = g->hidden;
+  if (na == 1) {
+    k->gru_step(g->whh, g->bhh, gi[0], h, gh, Hn);
+    return;
+  }
+  k->matmat(g->whh, g->bhh, h, gh, 3 * Hn, Hn, na);
+  for (int s = 0; s < na; s++)
+    k->gru_gates(gh + (size_t)s * 3 * Hn, gi[s], h + (size_t)s * Hn, Hn);
+}
+
+/* Y = W X + b over nb rows, as decode.c's mul. */
+static void mul(const kern_ops *k, const float *W, const float *b,
+                const float *X, float *Y, int rows, int cols, int nb) {
+  if (nb == 1)
+    k->matvec(W, b, X, Y, rows, cols);
+  else
+    k->matmat(W, b, X, Y, rows, cols, nb);
+}
+
+/* Encoders of all nb words; leaves the decoder's initial states in hs
+ * (slot order) and, for arch 2, each word's packed keys and outputs. */
+static void encode_all(const g2p_model *m, void *s, const blayout *L, int nb) {
+  const kern_ops *k = m->k;
+  const int *toks = AT(s, L->toks, int);
+  const int *T = AT(s, L->T, int);
+  float *h = AT(s, L->h, float);
+  float *gh = AT(s, L->gh, float);
+  float *hs = AT(s, L->hs, float);
+  const float *gi[G2P_BATCH_MAX];
+  int H = m->H, Tmax = T[0];
+  size_t hb = (size_t)H * sizeof(float), H2 = 2 * (size_t)H;
+  float *enc = AT(s, L->enc, float); /* arch 2 only */
+  size_t enc_stride = (size_t)BT_MAX * H2;
+
+  memset(h, 0, (size_t)nb * hb);
+  for (int t = 0, na = nb; t < Tmax; t++) {
+    while (na > 0 && T[na - 1] <= t)
+      na--;
+    for (int b = 0; b < na; b++)
+      gi[b] = gi_row(&m->enc, toks[b * BT_MAX + t]);
+    gru_rows(k, &m->enc, h, gh, gi, na);
+    if (m->arch == G2PM_ARCH_BIGRU_ATTN)
+      for (int b = 0; b < na; b++)
+        memcpy(enc + b * enc_stride + (size_t)t * H2, h + (size_t)b * H, hb);
+  }
+  if (m->arch == G2PM_ARCH_GRU) {
+    memcpy(hs, h, (size_t)nb * hb); /* D == H */
+    return;
+  }
+
+  memset(h, 0, (size_t)nb * hb);
+  for (int st = 0, na = nb; st < Tmax; st++) {
+    while (na > 0 && T[na - 1] <= st)
+      na--;
+    for (int b = 0; b < na; b++)
+      gi[b] = gi_row(&m->encb, toks[b * BT_MAX + (T[b] - 1 - st)]);
+    gru_rows(k, &m->encb, h, gh, gi, na);
+    for (int b = 0; b < na; b++)
+      memcpy(enc + b * enc_stride + (size_t)(T[b] - 1 - st) * H2 + H,
+             h + (size_t)b * H, hb);
+  }
+
+  int D = m->D;
+  float *cat = AT(s, L->cat, float);
+  for (int b = 0; b < nb; b++) {
+    const float *e = enc + b * enc_stride;
+    memcpy(cat + b * H2, e + (size_t)(T[b] - 1) * H2, hb);
+    memcpy(cat + b * H2 + H, e + H, hb);
+  }
+  mul(k, m->init_w, m->init_b, cat, hs, D, 2 * H, nb);
+  for (int b = 0; b < nb; b++)
+    k->tanh_inplace(hs + (size_t)b * D, D);
+
+  float *keys = AT(s, L->keys, float);
+  float *enc_t = AT(s, L->enc_t, float);
+  for (int b = 0; b < nb; b++) {
+    const float *e = enc + b * enc_stride;
+    int Tb = T[b];
+    k->matmat(m->att_w, NULL, e, keys, D, 2 * H, Tb);
+    k->pack_matrix(AT(s, L->keys_p + (size_t)b * L->keys_p_bytes, float), keys,
+                   Tb, D);
+    for (size_t j = 0; j < H2; j++)
+      for (int t = 0; t < Tb; t++)
+        enc_t[j * (size_t)Tb + (size_t)t] = e[(size_t)t * H2 + j];
+    k->pack_matrix(AT(s, L->enc_t_p + (size_t)b * L->enc_t_p_bytes, float),
+                   enc_t, 2 * H, Tb);
+  }
+}
+
+/* One decoder step for the na running words (positions 0..na-1, slot
+ * pos[i]), inputs prev[i]; writes logits (na x P). */
+static void dec_step_all(const g2p_model *m, void *s, const blayout *L,
+                         const int *pos, const int *prev, int na) {
+  const kern_ops *k = m->k;
+  int D = m->D;
+  float *hs = AT(s, L->hs, float);
+  float *gh = AT(s, L->gh, float);
+  float *logits = AT(s, L->logits, float);
+  const float *gi[G2P_BATCH_MAX];
+  for (int i = 0; i < na; i++)
+    gi[i] = gi_row(&m->dec, prev[i]);
+  gru_rows(k, &m->dec, hs, gh, gi, na);
+  if (m->arch == G2PM_ARCH_GRU) {
+    mul(k, m->fc_w, m->fc_b, hs, logits, m->P, D, na);
+    return;
+  }
+
+  const int *T = AT(s, L->T, int);
+  int H2 = 2 * m->H;
+  float *a = AT(s, L->att, float);
+  float *hc = AT(s, L->hc, float);
+  float *comb = AT(s, L->comb, float);
+  size_t w = (size_t)D + (size_t)H2;
+  for (int i = 0; i < na; i++) {
+    int b = pos[i], Tb = T[b];
+    const float *hi = hs + (size_t)i * D;
+    k->matvec(AT(s, L->keys_p + (size_t)b * L->keys_p_bytes, float), NULL, hi,
+              a, Tb, D);
+    float mx = a[0];
+    for (int t = 1; t < Tb; t++)
+      mx = a[t] > mx ? a[t] : mx;
+    float sum = 0.0f;
+    for (int t = 0; t < Tb; t++) {
+      a[t] = expf(a[t] - mx);
+      sum += a[t];
+    }
+    for (int t = 0; t < Tb; t++)
+      a[t] /= sum;
+    memcpy(hc + i * w, hi, (size_t)D * sizeof(float));
+    k->matvec(AT(s, L->enc_t_p + (size_t)b * L->enc_t_p_bytes, float), NULL,
+              a, hc + i * w + D, H2, Tb);
+  }
+  mul(k, m->comb_w, m->comb_b, hc, comb, D, (int)w, na);
+  for (int i = 0; i < na; i++)
+    k->tanh_inplace(comb + (size_t)i * D, D);
+  mul(k, m->fc_w, m->fc_b, comb, logits, m->P, D, na);
+}
+
+int g2p_model_predict_batch(const g2p_model *model, void *scratch,
+                            const char *const *words, const size_t *lens,
+                            int n, char *out, size_t outcap, int *out_len) {
+  if (!model || !scratch || !words || !lens || !out || !out_len || n < 0 ||
+      n > G2P_BATCH_MAX || (uintptr_t)scratch % KERN_ALIGN)
+    return G2P_EINVAL;
+  const g2p_model *m = model;
+  blayout L;
+  plan_batch(&L, m);
+  if (m->arch == G2PM_ARCH_BIGRU_ATTN &&
+      (m->k->packed_bytes(BT_MAX, m->D) > L.keys_p_bytes ||
+       m->k->packed_bytes(2 * m->H, BT_MAX) > L.enc_t_p_bytes))
+    return G2P_EINVAL;
+  void *s = scratch;
+  int *toks = AT(s, L.toks, int);
+  int *T = AT(s, L.T, int);
+  int *order = AT(s, L.order, int);
+
+  /* Tokenize the words that can run; order them longest first (stable). */
+  int nb = 0;
+  for (int i = 0; i < n; i++) {
+    if (lens[i] == 0) {
+      out_len[i] = G2P_EEMPTY;
+      continue;
+    }
+    if (lens[i] > G2P_BATCH_WORD_MAX) {
+      out_len[i] = G2P_ETOOLONG;
+      continue;
+    }
+    if (!words[i]) {
+      out_len[i] = G2P_EINVAL;
+      continue;
+    }
+    int Ti = tokenize(m, words[i], lens[i], toks + nb * BT_MAX);
+    int at = nb;
+    while (at > 0 && T[at - 1] < Ti)
+      at--;
+    if (at < nb) {
+      int *dst = toks + at * BT_MAX;
+      int tmp[BT_MAX];
+      memcpy(tmp, toks + nb * BT_MAX, (size_t)Ti * sizeof(int));
+      memmove(dst + BT_MAX, dst, (size_t)(nb - at) * BT_MAX * sizeof(int));
+      memcpy(dst, tmp, (size_t)Ti * sizeof(int));
+      memmove(T + at + 1, T + at, (size_t)(nb - at) * sizeof(int));
+      memmove(order + at + 1, order + at, (size_t)(nb - at) * sizeof(int));
+    }
+    T[at] = Ti;
+    order[at] = i;
+    nb++;
+  }
+  if (nb == 0)
+    return 0;
+
+  encode_all(m, s, &L, nb);
+
+  int D = m->D, P = m->P, ML = m->max_len;
+  float *hs = AT(s, L.hs, float);
+  const float *logits = AT(s, L.logits, float);
+  uint16_t *seq = AT(s, L.seq, uint16_t);
+  int pos[G2P_BATCH_MAX], prev[G2P_BATCH_MAX], len[G2P_BATCH_MAX];
+  for (int b = 0; b < nb; b++) {
+    pos[b] = b;
+    prev[b] = G2PM_P_SOS;
+    len[b] = 0;
+  }
+  int na = ML > 0 ? nb : 0;
+  while (na > 0) {
+    dec_step_all(m, s, &L, pos, prev, na);
+    int keep = 0;
+    for (int i = 0; i < na; i++) {
+      const float *l = logits + (size_t)i * P;
+      int best = 0;
+      for (int j = 1; j < P; j++)
+        if (l[j] > l[best])
+          best = j;
+      int b = pos[i];
+      if (best == G2PM_P_EOS)
+        continue;
+      seq[(size_t)b * ML + len[b]++] = (uint16_t)best;
+      if (len[b] >= ML)
+        continue;
+      if (keep != i)
+        memcpy(hs + (size_t)keep * D, hs + (size_t)i * D,
+               (size_t)D * sizeof(float));
+      pos[keep] = b;
+      prev[keep] = best;
+      keep++;
+    }
+    na = keep;
+  }
+  for (int b = 0; b < nb; b++) {
+    int i = order[b];
+    out_len[i] = render(m, seq + (size_t)b * ML, len[b], out + (size_t)i * outcap,
+                        outcap);
+  }
+  return 0;
+}
