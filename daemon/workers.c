@@ -3,7 +3,15 @@
  * A worker sleeps on its semaphore, drains its job ring, runs each word
  * through the engine (network only: the loop already tried the dictionary),
  * writes the answer into the job's slot and pushes a completion. Signals
- * are blocked in workers so that they are all handled on the loop. */
+ * are blocked in workers so that they are all handled on the loop.
+ *
+ * Batching: a worker takes every job already queued, up to G2P_BATCH_MAX
+ * (16), and runs consecutive ones with the same engine, flags and beam
+ * through g2p_engine_lookup_batch, which decodes greedy words in lockstep
+ * with one matrix-matrix product per step (the weights are read once for
+ * all of them). It never waits for a batch to fill: a lone word runs
+ * alone, at once. The environment variable RNNINFERD_WORKER_BATCH (1..16,
+ * default 16) caps the batch; 1 turns batching off, for comparisons. */
 #include "daemon/workers.h"
 
 #include <errno.h>
@@ -16,11 +24,56 @@
 #include <jemalloc/jemalloc.h>
 
 #include "daemon/log.h"
+#include "g2p/model.h"
 
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
 #endif
+}
+
+/* Pops the jobs already queued, at most max. */
+static size_t take_jobs(worker *w, word_job *jobs, size_t max) {
+  size_t n = 0;
+  while (n < max && ring_pop(&w->jobs, &jobs[n]) == 0) n++;
+  return n;
+}
+
+/* Can b run in one engine call with a? */
+static int same_batch(const word_job *a, const word_job *b) {
+  return a->eng == b->eng && a->flags == b->flags && a->beam == b->beam;
+}
+
+/* Runs n jobs of one engine, flags and beam (one lookup, or one batched
+ * lookup for several), fills their slots and publishes the completions. */
+static void run_jobs(worker *w, const word_job *jobs, size_t n) {
+  workers *ws = w->pool;
+  const word_job *j0 = &jobs[0];
+  g2p_scratch *scratch = j0->eng->wscratch[w->index];
+  unsigned flags = j0->flags | G2P_FLAG_MODEL_ONLY;
+  g2p_word_result g[G2P_BATCH_MAX];
+  int rc[G2P_BATCH_MAX];
+  if (n == 1) {
+    rc[0] = g2p_engine_lookup(j0->eng->engine, scratch, j0->word, j0->len,
+                              flags, j0->beam, &g[0]);
+  } else {
+    const char *words[G2P_BATCH_MAX];
+    size_t lens[G2P_BATCH_MAX];
+    for (size_t i = 0; i < n; i++) {
+      words[i] = jobs[i].word;
+      lens[i] = jobs[i].len;
+    }
+    int brc = g2p_engine_lookup_batch(j0->eng->engine, scratch, words, lens,
+                                      n, flags, j0->beam, g);
+    for (size_t i = 0; i < n; i++) rc[i] = brc != 0 ? brc : g[i].error;
+  }
+  for (size_t i = 0; i < n; i++) word_slot_set(jobs[i].out, rc[i], &g[i], 1);
+  __atomic_store_n(&w->words, w->words + n, __ATOMIC_RELAXED);
+  for (size_t i = 0; i < n; i++) {
+    word_done d = { jobs[i].slot, jobs[i].gen };
+    while (ring_push(&w->done, &d) != 0) sched_yield(); /* sized not to */
+  }
+  uv_async_send(&ws->async);
 }
 
 static void *worker_main(void *arg) {
@@ -50,18 +103,15 @@ static void *worker_main(void *arg) {
       while (sem_wait(&w->wake) != 0 && errno == EINTR) {
       }
     if (__atomic_load_n(&ws->stop, __ATOMIC_ACQUIRE)) break;
-    word_job j;
-    while (ring_pop(&w->jobs, &j) == 0) {
-      g2p_word_result g;
-      int rc = g2p_engine_lookup(j.eng->engine, j.eng->wscratch[w->index],
-                                 j.word, j.len, j.flags | G2P_FLAG_MODEL_ONLY,
-                                 j.beam, &g);
-      word_slot_set(j.out, rc, &g, 1);
-      __atomic_store_n(&w->words, w->words + 1, __ATOMIC_RELAXED);
-      word_done d = { j.slot, j.gen };
-      while (ring_push(&w->done, &d) != 0) sched_yield(); /* sized not to */
-      uv_async_send(&ws->async);
-    }
+    word_job jobs[G2P_BATCH_MAX];
+    size_t n;
+    while ((n = take_jobs(w, jobs, ws->batch_max)) > 0)
+      for (size_t at = 0; at < n;) {
+        size_t k = 1;
+        while (at + k < n && same_batch(&jobs[at], &jobs[at + k])) k++;
+        run_jobs(w, jobs + at, k);
+        at += k;
+      }
   }
   return NULL;
 }
@@ -99,6 +149,12 @@ int workers_start(workers *ws, uv_loop_t *loop, unsigned n, const int *cpus,
   ws->async.data = ws;
   ws->async_open = 1;
   ws->spin_ns = (uint64_t)spin_us * 1000u;
+  ws->batch_max = G2P_BATCH_MAX;
+  const char *bm = getenv("RNNINFERD_WORKER_BATCH");
+  if (bm && *bm) {
+    long v = strtol(bm, NULL, 10);
+    ws->batch_max = v < 1 ? 1 : v > G2P_BATCH_MAX ? G2P_BATCH_MAX : (unsigned)v;
+  }
   uv_idle_init(loop, &ws->spin);
   ws->spin.data = ws;
   sigset_t all, old;

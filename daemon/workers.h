@@ -59,6 +59,7 @@ typedef struct workers {
   int async_open;
   int stop;
   uint64_t spin_ns;       /* --spin-us, 0 = always sleep */
+  unsigned batch_max;     /* queued words run together, 1..G2P_BATCH_MAX */
   uv_idle_t spin;         /* loop-side polling while words are out */
   int spin_active;
   uint64_t spin_until;
