@@ -6,7 +6,7 @@
 # activation), trace it with strace, exercise dictionary and model lookups,
 # stats, info, ping, a SIGHUP reload and a SIGTERM drain, and require every
 # system call it made to be in the set the built unit allows. Skips when
-# strace cannot trace here.
+# strace cannot trace here and in sanitizer builds.
 set -eu
 s=${top_srcdir:?} b=${top_builddir:?}
 for c in systemd-analyze systemd-socket-activate strace; do
@@ -17,6 +17,11 @@ for f in "$daemon" "$g2pc" "$lex"; do
   [ -e "$f" ] || { echo "SKIP: not built: $f" >&2; exit 77; }
 done
 strace -qq -o /dev/null true 2>/dev/null || { echo "SKIP: strace cannot trace here" >&2; exit 77; }
+# A sanitizer build makes the runtime's own system calls, and LeakSanitizer
+# refuses to run under ptrace: only the production build is meaningful here.
+if command -v ldd >/dev/null && ldd "$daemon" | grep -Eq 'lib(a|ub|t)san'; then
+  echo "SKIP: $daemon is a sanitizer build" >&2; exit 77
+fi
 
 t=$(mktemp -d "${TMPDIR:-/tmp}/rnninferd-sc.XXXXXX")
 pid=
