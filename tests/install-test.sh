@@ -51,7 +51,8 @@ dirs=$(printf '%s\n' 'print-install-dirs:' \
   '	@echo "prefix='\''$(prefix)'\''; bindir='\''$(bindir)'\''; sbindir='\''$(sbindir)'\''"' \
   '	@echo "libdir='\''$(libdir)'\''; includedir='\''$(includedir)'\''; mandir='\''$(mandir)'\''"' \
   '	@echo "pkgdatadir='\''$(pkgdatadir)'\''; pkgconfigdir='\''$(pkgconfigdir)'\''"' \
-  '	@echo "unitdir='\''$(systemdsystemunitdir)'\''; sysusersdir='\''$(sysusersdir)'\''"' |
+  '	@echo "unitdir='\''$(systemdsystemunitdir)'\''; sysusersdir='\''$(sysusersdir)'\''"' \
+  '	@echo "san_cflags='\''$(SAN_CFLAGS)'\''; san_ldflags='\''$(SAN_LDFLAGS)'\''"' |
   submake -s -f Makefile -f - print-install-dirs | grep "='")
 eval "$dirs"
 [ -n "${prefix:-}" ] && [ -n "${sbindir:-}" ] && [ -n "${unitdir:-}" ] || fail "cannot read install dirs: $dirs"
@@ -94,8 +95,12 @@ for f in $flags; do
     -I*|-L*) case ${f#-?} in "$D"/*) ;; *) fail "pkg-config flag $f points outside the DESTDIR";; esac;;
   esac
 done
+# A sanitizer build's library needs the sanitizer runtime loaded first, so
+# the program linking it must be built with the same sanitizers.
+[ -z "$san_cflags" ] || echo "note: sanitizer build: the example also gets $san_cflags $san_ldflags"
 # shellcheck disable=SC2086
-"$CC" -std=c99 -Wall -Wextra -Werror -o "$t/g2p-example" "$s/doc/example/g2p-example.c" $flags ||
+"$CC" -std=c99 -Wall -Wextra -Werror -o "$t/g2p-example" "$s/doc/example/g2p-example.c" $flags \
+  $san_cflags $san_ldflags ||
   fail "the example does not build from pkg-config's flags"
 export LD_LIBRARY_PATH="$D$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 if command -v ldd >/dev/null; then
