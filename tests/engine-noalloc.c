@@ -4,7 +4,8 @@
  * glibc's own (__libc_malloc and friends) and checks that thousands of
  * lookups -- dictionary hits with and without variants, misses, bad words,
  * and, when a model can be made from ../shared's g2p_en weights, network
- * answers greedy and beam -- leave the counter untouched. Under ASan the
+ * answers greedy and beam, one word at a time and batched -- leave the
+ * counter untouched. Under ASan the
  * allocator belongs to the sanitizer, so the check is skipped there. Plain
  * C, not Check: Check's own bookkeeping allocates. */
 #include <malloc.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "g2p/engine.h"
+#include "g2p/model.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define NOALLOC_SKIP 1
@@ -88,6 +90,21 @@ static void run(g2p_engine *e, g2p_scratch *s, const char *label, int with_model
       }
     }
     g2p_engine_lookup(e, s, longw, sizeof longw, 0, 0, &r);
+    /* the daemon's workers use the batched call: same promise */
+    if (round % 20 == 0) {
+      const char *bw[G2P_BATCH_MAX];
+      size_t bl[G2P_BATCH_MAX];
+      g2p_word_result br[G2P_BATCH_MAX];
+      size_t nb = nw < G2P_BATCH_MAX ? nw : G2P_BATCH_MAX;
+      for (size_t i = 0; i < nb; i++) {
+        bw[i] = words[i];
+        bl[i] = strlen(words[i]);
+      }
+      unsigned fl = with_model ? G2P_FLAG_MODEL_ONLY : 0;
+      for (int beam = 1; beam <= 2; beam++)
+        if (g2p_engine_lookup_batch(e, s, bw, bl, nb, fl, beam, br) == G2P_OK)
+          for (size_t i = 0; i < nb; i++) answered += br[i].error == G2P_OK;
+    }
   }
   unsigned long got = n_alloc - before;
   printf("%s: %lu answers, %lu allocations\n", label, answered, got);
