@@ -10,7 +10,8 @@
  * time (CLOCK_THREAD_CPUTIME_ID), so other processes preempting this one
  * do not count; BATCH_CLOCK=wall uses the monotonic clock instead. Prints
  * one line per kernel and mode: us/word and the speed-up over one word at
- * a time. */
+ * a time. BATCH_ONLY=N runs batch size N only (0: one word at a time), for
+ * profiling. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,7 +104,10 @@ static int run_kernel(const char *path, const char *kernel, int passes) {
     return -1;
   static const int sizes[] = {0, 1, 4, 8, 16};
   double base = 0;
+  const char *only = getenv("BATCH_ONLY"); /* one size (0 = per word) */
   for (size_t c = 0; c < sizeof sizes / sizeof *sizes; c++) {
+    if (only && *only && atoi(only) != sizes[c])
+      continue;
     double best = 1e300;
     pass(m, s1, sb, sizes[c]); /* warm */
     for (int p = 0; p < passes; p++) {
@@ -118,7 +122,7 @@ static int run_kernel(const char *path, const char *kernel, int passes) {
              g2p_model_arch(m), per);
     else
       printf("%-7s %-10s batch %2d   %8.2f us/word  x%.2f\n", kernel,
-             g2p_model_arch(m), sizes[c], per, base / per);
+             g2p_model_arch(m), sizes[c], per, base > 0 ? base / per : 0.0);
     fflush(stdout);
   }
   free(s1);
