@@ -26,7 +26,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 missing=
 for f in "$b/daemon/rnninferd" "$b/client/g2pc" "$b/client/libg2pclient.la" \
          "$s/client/g2pclient.h" "$s/doc/example/g2p-example.c" \
-         "$b/data/cmudict.lex" "$s/models/cmudict-bigru.g2pm" \
+         "$b/data/cmudict.lex" \
          "$s/doc/rnninferd.8" "$s/doc/g2pc.1" "$s/doc/libg2pclient.3"; do
   [ -e "$f" ] || missing="$missing $f"
 done
