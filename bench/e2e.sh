@@ -233,6 +233,7 @@ plot '$OUT/open-dict1.dat' using 1:3 with linespoints title 'p50', \
      '' using 1:4 with linespoints title 'p99', \
      '' using 1:5 with linespoints title 'p99.9'
 set title 'network word per request'
+set format x '%g'
 $( [ -s "$OUT/open-net1.dat" ] && [ "$(wc -l <"$OUT/open-net1.dat")" -gt 1 ] && echo "plot '$OUT/open-net1.dat' using 1:3 with linespoints title 'p50', '' using 1:4 with linespoints title 'p99', '' using 1:5 with linespoints title 'p99.9'" || echo "unset logscale y; plot 0 title 'no model'" )
 unset multiplot
 EOF
