@@ -159,6 +159,8 @@ lat() { # p50 / p99 / p99.9 of a closed-loop target
 }
 fmt() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { if (v >= 100) printf "%.0f", v; else printf "%.1f", v }' || printf 'n/a'; }
 big() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { printf "%.0f", v }' | sed -e :a -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/;ta' || printf 'n/a'; }
+# words/s divided by the daemon's CPU use in that phase (robust on a shared box)
+percpu() { big "$(awk -v w="$(get "peak.$1.words_per_s")" -v c="$(get "peak.$1.daemon_cpu")" 'BEGIN { if (c > 0) print (w / c) }')"; }
 yesno() { awk -v c="$1" 'BEGIN { print (c ? "yes" : "**no**") }'; }
 
 # The bare round trip is the faster of the two echo servers (the stricter bar).
@@ -191,14 +193,14 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
     echo "| network word | no model loaded | | |"
   fi
   B1=$(get peak.dict1.words_per_s); BN=$(get peak.dict32.words_per_s)
-  echo "| peak, dictionary, 1 word/request ($(get peak.conns) conns x $(get peak.window) pipelined) | $(big "$B1") words/s | | |"
-  echo "| peak, dictionary, 32 words/request | $(big "$BN") words/s | | |"
+  echo "| peak, dictionary, 1 word/request ($(get peak.conns) conns x $(get peak.window) pipelined) | $(big "$B1") words/s ($(percpu dict1) per daemon CPU-second) | | |"
+  echo "| peak, dictionary, 32 words/request | $(big "$BN") words/s ($(percpu dict32) per daemon CPU-second) | | |"
   G=$(get peak.dict.batch_gain)
   [ -n "$G" ] && echo "| batching gain, dictionary | x$(awk -v g="$G" 'BEGIN { printf "%.1f", g }') | >= 2 | $(yesno "$(awk -v g="$G" 'BEGIN { print (g >= 2) }')") |"
   N1=$(get peak.net1.words_per_s); NN=$(get peak.net32.words_per_s)
   if [ -n "$N1" ]; then
-    echo "| peak, network, 1 word/request | $(big "$N1") words/s | | |"
-    echo "| peak, network, 32 words/request | $(big "$NN") words/s | | |"
+    echo "| peak, network, 1 word/request | $(big "$N1") words/s ($(percpu net1) per daemon CPU-second) | | |"
+    echo "| peak, network, 32 words/request | $(big "$NN") words/s ($(percpu net32) per daemon CPU-second) | | |"
     G=$(get peak.net.batch_gain)
     echo "| batching gain, network | x$(awk -v g="$G" 'BEGIN { printf "%.1f", g }') | >= 2 | $(yesno "$(awk -v g="$G" 'BEGIN { print (g >= 2) }')") |"
   fi
