@@ -1,6 +1,7 @@
 /* ring.c -- SPSC queue (see ring.h). */
 #include "daemon/ring.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,8 +9,12 @@ int ring_init(ring *r, size_t min_cap, size_t esize) {
   size_t cap = 1;
   while (cap < min_cap) cap <<= 1;
   memset(r, 0, sizeof *r);
+  if (esize == 0 || cap > SIZE_MAX / esize) return -1;
   r->buf = malloc(cap * esize);
   if (!r->buf) return -1;
+  /* Touch every page now: the ring is part of the fixed start-up footprint,
+   * so RSS must not creep up as traffic first reaches each slot. */
+  memset(r->buf, 0, cap * esize);
   r->mask = cap - 1;
   r->esize = esize;
   return 0;
