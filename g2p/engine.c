@@ -19,6 +19,7 @@
 #include "g2p/lexicon.h"
 #include "g2p/lexicon_format.h"
 #include "g2p/model.h"
+#include "g2p/utf8.h"
 
 _Static_assert(LEXF_KEY_MAX == G2P_WORD_MAX, "lexicon keys and engine words share a limit");
 _Static_assert(LEXF_PHONES_MAX == G2P_PHONES_MAX, "pronunciation limits agree");
@@ -192,37 +193,6 @@ void g2p_scratch_destroy(g2p_scratch *scratch) {
   free(scratch);
 }
 
-/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, <= U+10FFFF. */
-static int utf8_valid(const unsigned char *s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    unsigned c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t need;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-      need = 1;
-    else if (c >= 0xE0 && c <= 0xEF) {
-      need = 2;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      need = 3;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else
-      return 0;
-    if (n - i - 1 < need) return 0;
-    if (s[i + 1] < lo || s[i + 1] > hi) return 0;
-    for (size_t k = 2; k <= need; k++)
-      if ((s[i + k] & 0xC0) != 0x80) return 0;
-    i += need + 1;
-  }
-  return 1;
-}
 
 static int finish(g2p_word_result *res, int err) {
   res->source = G2P_SOURCE_NONE;
@@ -239,7 +209,7 @@ int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
     return finish(res, G2P_EINVAL);
   if (len == 0) return finish(res, G2P_EEMPTY);
   if (len > G2P_WORD_MAX) return finish(res, G2P_ETOOLONG);
-  if (!utf8_valid((const unsigned char *)word, len)) return finish(res, G2P_EUTF8);
+  if (!g2p_utf8_valid((const unsigned char *)word, len)) return finish(res, G2P_EUTF8);
   if (beam_width <= 0) beam_width = engine->beam_width;
   if (beam_width > ENGINE_BEAM_MAX) return finish(res, G2P_EINVAL);
 
@@ -355,7 +325,7 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
     if (!word && len) { finish(r, G2P_EINVAL); continue; }
     if (len == 0) { finish(r, G2P_EEMPTY); continue; }
     if (len > G2P_WORD_MAX) { finish(r, G2P_ETOOLONG); continue; }
-    if (!utf8_valid((const unsigned char *)word, len)) { finish(r, G2P_EUTF8); continue; }
+    if (!g2p_utf8_valid((const unsigned char *)word, len)) { finish(r, G2P_EUTF8); continue; }
     if (beam_width > ENGINE_BEAM_MAX) { finish(r, G2P_EINVAL); continue; }
     char *w = b->word[i];
     for (size_t k = 0; k < len; k++) {

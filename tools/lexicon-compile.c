@@ -38,6 +38,7 @@
 
 #include "g2p/lexicon.h"
 #include "g2p/lexicon_format.h"
+#include "g2p/utf8.h"
 
 struct entry {
   char *key;        /* base key, lower-cased, in the source buffer */
@@ -83,35 +84,6 @@ static int parse_string(char **p, char *end, char **s, size_t *n) {
   return 0;
 }
 
-static int utf8_valid(const unsigned char *s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    unsigned c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t need;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-      need = 1;
-    else if (c >= 0xE0 && c <= 0xEF) {
-      need = 2;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      need = 3;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else
-      return 0;
-    if (n - i - 1 < need || s[i + 1] < lo || s[i + 1] > hi) return 0;
-    for (size_t k = 2; k <= need; k++)
-      if ((s[i + k] & 0xC0) != 0x80) return 0;
-    i += need + 1;
-  }
-  return 1;
-}
 
 /* Splits "word(N)" into base and N; returns N (1 for a plain key). */
 static uint32_t split_variant(const char *k, size_t *len) {
@@ -136,7 +108,7 @@ static const char *check_key(char *k, size_t n, struct counts *c) {
   int folded = 0, non_ascii = 0;
   if (n == 0) return "empty key";
   if (n > LEXF_KEY_MAX) return "key longer than 256 bytes";
-  if (!utf8_valid((unsigned char *)k, n)) return "key is not valid UTF-8";
+  if (!g2p_utf8_valid((unsigned char *)k, n)) return "key is not valid UTF-8";
   for (size_t i = 0; i < n; i++) {
     unsigned char b = (unsigned char)k[i];
     if (b >= 'A' && b <= 'Z') {
