@@ -291,7 +291,7 @@ static int start(run *r, const g2p_model *m, void *scratch, const char *word,
 }
 
 /* Joins phoneme symbols with single spaces. */
-static int render(const g2p_model *m, const uint16_t *ids, int n, char *out,
+int decode_render(const g2p_model *m, const uint16_t *ids, int n, char *out,
                   size_t outcap) {
   size_t o = 0;
   for (int i = 0; i < n; i++) {
@@ -324,7 +324,7 @@ static int greedy(run *r, char *out, size_t outcap) {
     seq[n++] = (uint16_t)best;
     prev = best;
   }
-  return render(m, seq, n, out, outcap);
+  return decode_render(m, seq, n, out, outcap);
 }
 
 /* Candidate order: higher score first, then earlier hypothesis, then lower
@@ -435,7 +435,7 @@ static int beam(run *r, int B, char *out, size_t outcap) {
   }
   if (best_len < 0)
     best_len = 0; /* unreachable: some hypothesis always ends */
-  return render(m, best, best_len, out, outcap);
+  return decode_render(m, best, best_len, out, outcap);
 }
 
 int g2p_model_predict(const g2p_model *model, void *scratch, const char *word,

@@ -127,21 +127,6 @@ static int tokenize(const g2p_model *m, const char *word, size_t len,
   return T;
 }
 
-static int render(const g2p_model *m, const uint16_t *ids, int n, char *out,
-                  size_t outcap) {
-  size_t o = 0;
-  for (int i = 0; i < n; i++) {
-    size_t l = m->phon_len[ids[i]];
-    if (o + l + (i > 0) > outcap)
-      return G2P_EINVAL;
-    if (i > 0)
-      out[o++] = ' ';
-    memcpy(out + o, m->phon_text + m->phon_off[ids[i]], l);
-    o += l;
-  }
-  return (int)o;
-}
-
 /* One GRU step for the first na rows of h (na x Hn) with input rows
  * gi[s]: a single row takes gru_step exactly as the per-word decoder does;
  * more take one matmat and the gate half per row (equal by the kernel
@@ -378,7 +363,7 @@ int g2p_model_predict_batch(const g2p_model *model, void *scratch,
   }
   for (int b = 0; b < nb; b++) {
     int i = order[b];
-    out_len[i] = render(m, seq + (size_t)b * ML, len[b], out + (size_t)i * outcap,
+    out_len[i] = decode_render(m, seq + (size_t)b * ML, len[b], out + (size_t)i * outcap,
                         outcap);
   }
   return 0;

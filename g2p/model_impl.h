@@ -63,4 +63,9 @@ struct g2p_model {
 /* Grapheme id of a code point (<unk> when the table lacks it). */
 uint32_t g2pm_grapheme_id(const struct g2p_model *m, uint32_t cp);
 
+/* Writes phoneme ids as space-separated symbols to out (no NUL); returns
+ * the length, or G2P_EINVAL when outcap is too small (decode.c). */
+int decode_render(const g2p_model *m, const uint16_t *ids, int n, char *out,
+                  size_t outcap);
+
 #endif
