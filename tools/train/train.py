@@ -205,7 +205,10 @@ def main():
     ap.add_argument('--batch', type=int, default=256)
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--decay-start', type=int, default=0,
-                    help='after this epoch, halve the lr every epoch (0: plateau decay only)')
+                    help='after this epoch, multiply the lr by --decay-factor every epoch (0: plateau decay only)')
+    ap.add_argument('--decay-factor', type=float, default=0.5)
+    ap.add_argument('--plateau-patience', type=int, default=1,
+                    help='halve the lr after this many evals without dev gain')
     ap.add_argument('--min-lr', type=float, default=6e-5)
     ap.add_argument('--label-smoothing', type=float, default=0.1)
     ap.add_argument('--clip', type=float, default=5.0)
@@ -248,7 +251,7 @@ def main():
     nparams = sum(p.numel() for p in model.parameters())
     log('params %d' % nparams, logf)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
-    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode='min', factor=0.5, patience=1, min_lr=args.min_lr)
+    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode='min', factor=0.5, patience=args.plateau_patience, min_lr=args.min_lr)
     state = dict(epoch=0, best_wer=1e9, best_epoch=0, bad=0, step=0, wall=0.0)
     ck_last = os.path.join(args.out, 'ckpt_last.pt')
     ck_best = os.path.join(args.out, 'ckpt_best.pt')
@@ -271,8 +274,8 @@ def main():
         ep = state['epoch'] + 1
         if args.decay_start and ep > args.decay_start:
             # fixed schedule (a function of the epoch, so --resume may change it):
-            # lr <= lr0 / 2^(ep - decay_start); plateau decay may lower it further
-            cap = max(args.min_lr, args.lr * 0.5 ** (ep - args.decay_start))
+            # lr <= lr0 * factor^(ep - decay_start); plateau decay may lower it further
+            cap = max(args.min_lr, args.lr * args.decay_factor ** (ep - args.decay_start))
             for g in opt.param_groups:
                 g['lr'] = min(g['lr'], cap)
         t0 = time.time()
