@@ -9,16 +9,13 @@
 #include "g2p/lexicon.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "g2p/lexicon_format.h"
+#include "g2p/mapfile.h"
 
 struct lexicon {
   const unsigned char *base; /* the whole mapping */
@@ -203,42 +200,23 @@ static int validate(struct lexicon *lx, char *err, size_t errlen) {
 int lexicon_open(lexicon **out, const char *path, char *err, size_t errlen) {
   if (!out || !path) return fail(err, errlen, LEX_EIO, "no lexicon path");
   *out = NULL;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return fail(err, errlen, LEX_EIO, "%s: %s", path, strerror(errno));
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    int e = errno;
-    close(fd);
-    return fail(err, errlen, LEX_EIO, "%s: %s", path, strerror(e));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    close(fd);
-    return fail(err, errlen, LEX_EIO, "%s: not a regular file", path);
-  }
-  if (st.st_size < (off_t)LEXF_HDR_BYTES) {
-    close(fd);
+  mapfile mf;
+  char why[256];
+  int mrc = mapfile_open(&mf, path, LEXF_HDR_BYTES, UINT32_MAX, why, sizeof why);
+  if (mrc == MAPFILE_ESIZE && mf.size < LEXF_HDR_BYTES)
     return fail(err, errlen, LEX_ETRUNCATED,
-                "%s: %lld bytes, shorter than the %u-byte header", path,
-                (long long)st.st_size, LEXF_HDR_BYTES);
-  }
-  if ((uint64_t)st.st_size > UINT32_MAX) {
-    close(fd);
+                "%s: %llu bytes, shorter than the %u-byte header", path,
+                (unsigned long long)mf.size, LEXF_HDR_BYTES);
+  if (mrc == MAPFILE_ESIZE)
     return fail(err, errlen, LEX_EHEADER, "%s: larger than 4 GiB", path);
-  }
-  void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-  int e = errno;
-  close(fd);
-  if (map == MAP_FAILED)
-    return fail(err, errlen, LEX_EIO, "%s: mmap: %s", path, strerror(e));
+  if (mrc != MAPFILE_OK) return fail(err, errlen, LEX_EIO, "%s", why);
   struct lexicon *lx = calloc(1, sizeof *lx);
   if (!lx) {
-    munmap(map, (size_t)st.st_size);
+    mapfile_close(&mf);
     return fail(err, errlen, LEX_ENOMEM, "out of memory");
   }
-  lx->base = map;
-  lx->size = (size_t)st.st_size;
-  char why[256];
+  lx->base = mf.base;
+  lx->size = (size_t)mf.size;
   int rc = validate(lx, why, sizeof why);
   if (rc != LEX_OK) {
     fail(err, errlen, rc, "%s: %s", path, why);
@@ -251,7 +229,8 @@ int lexicon_open(lexicon **out, const char *path, char *err, size_t errlen) {
 
 void lexicon_close(lexicon *lx) {
   if (!lx) return;
-  munmap((void *)lx->base, lx->size);
+  mapfile mf = {lx->base, lx->size};
+  mapfile_close(&mf);
   free(lx);
 }
 

@@ -24,6 +24,7 @@
 #include "g2p/model.h"
 #include "g2p/model_impl.h"
 #include "g2p/decode.h"
+#include "g2p/mapfile.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "model files are little-endian and the loader packs floats in place"
@@ -625,38 +626,20 @@ int g2p_model_open_mem(g2p_model **out, const void *image, size_t size,
 int g2p_model_open_ex(g2p_model **out, const char *path, const char *kernel,
                       char *err, size_t errlen) {
   *out = NULL;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return fail(err, errlen, G2P_EIO, "%s: %s", path, strerror(errno));
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    int e = errno;
-    close(fd);
-    return fail(err, errlen, G2P_EIO, "%s: %s", path, strerror(e));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    close(fd);
-    return fail(err, errlen, G2P_EIO, "%s: not a regular file", path);
-  }
-  if (st.st_size == 0) {
-    close(fd);
+  mapfile mf;
+  char why[256];
+  int mrc = mapfile_open(&mf, path, 1, G2PM_MAX_FILE_BYTES, why, sizeof why);
+  if (mrc == MAPFILE_ESIZE && mf.size == 0)
     return fail(err, errlen, G2P_EFORMAT, "%s: file is empty (0 bytes)",
                 path);
-  }
-  if ((uint64_t)st.st_size > G2PM_MAX_FILE_BYTES) {
-    close(fd);
-    return fail(err, errlen, G2P_EFORMAT, "%s: file too large (%lld bytes)",
-                path, (long long)st.st_size);
-  }
-  size_t size = (size_t)st.st_size;
-  void *img = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  int e = errno;
-  close(fd);
-  if (img == MAP_FAILED)
-    return fail(err, errlen, G2P_EIO, "%s: mmap: %s", path, strerror(e));
-  char why[256];
-  int rc = g2p_model_open_mem(out, img, size, kernel, why, sizeof why);
-  munmap(img, size);
+  if (mrc == MAPFILE_ESIZE)
+    return fail(err, errlen, G2P_EFORMAT, "%s: file too large (%llu bytes)",
+                path, (unsigned long long)mf.size);
+  if (mrc != MAPFILE_OK) return fail(err, errlen, G2P_EIO, "%s", why);
+  /* the model copies what it keeps into its own aligned block */
+  int rc = g2p_model_open_mem(out, mf.base, (size_t)mf.size, kernel, why,
+                              sizeof why);
+  mapfile_close(&mf);
   if (rc)
     fail(err, errlen, rc, "%s: %s", path, why);
   return rc;

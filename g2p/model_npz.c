@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "g2p/model_npz.h"
+#include "g2p/mapfile.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -326,22 +327,15 @@ int npz_parse(npz_file *z, const uint8_t *buf, size_t size, char *err,
 
 int npz_open(npz_file *z, const char *path, char *err, size_t errlen) {
   memset(z, 0, sizeof *z);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return BAD("%s: %s", path, strerror(errno));
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
-    close(fd);
-    return BAD("%s: not a non-empty regular file", path);
-  }
-  void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-  int e = errno;
-  close(fd);
-  if (m == MAP_FAILED)
-    return BAD("%s: mmap: %s", path, strerror(e));
-  z->map = m;
-  z->size = (size_t)st.st_size;
+  mapfile mf;
   char why[256];
+  int mrc = mapfile_open(&mf, path, 1, SIZE_MAX, why, sizeof why);
+  if (mrc == MAPFILE_ESIZE)
+    return BAD("%s: not a non-empty regular file", path);
+  if (mrc != MAPFILE_OK)
+    return BAD("%s", why);
+  z->map = mf.base;
+  z->size = (size_t)mf.size;
   if (npz_parse(z, z->map, z->size, why, sizeof why)) {
     npz_close(z);
     return BAD("%s: %s", path, why);
@@ -350,8 +344,8 @@ int npz_open(npz_file *z, const char *path, char *err, size_t errlen) {
 }
 
 void npz_close(npz_file *z) {
-  if (z->map)
-    munmap((void *)(uintptr_t)z->map, z->size);
+  mapfile mf = {z->map, z->size};
+  mapfile_close(&mf);
   memset(z, 0, sizeof *z);
 }
 
