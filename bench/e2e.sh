@@ -23,6 +23,9 @@
 #   E2E_CLIENT_ARGS=..  extra e2e-client flags
 #   E2E_DAEMON_PREFIX / E2E_CLIENT_PREFIX  command prefixes, e.g. "taskset -c 0"
 #   E2E_OUT=DIR         output directory (default BUILD_DIR/bench/out)
+# With a model, a second daemon runs beside the first with worker batching off
+# (RNNINFERD_WORKER_BATCH=1: one word per kernel pass) and gets the same peak
+# phase in every run, so "batching on vs off" is measured side by side.
 # Outputs in E2E_OUT: e2e-table.md, e2e-latency.png, e2e-rss.png (long run),
 # open-*.dat, rss.dat, raw per-run results (run*.txt) and the daemon log.
 set -eu
@@ -57,10 +60,10 @@ fi
 
 mkdir -p "$OUT"
 T=$(mktemp -d)
-DPID= EPID= UPID=
+DPID= EPID= UPID= NPID=
 cleanup() {
-  for p in $DPID $EPID $UPID; do kill "$p" 2>/dev/null || :; done
-  for p in $DPID $EPID $UPID; do wait "$p" 2>/dev/null || :; done
+  for p in $DPID $EPID $UPID $NPID; do kill "$p" 2>/dev/null || :; done
+  for p in $DPID $EPID $UPID $NPID; do wait "$p" 2>/dev/null || :; done
   rm -rf "$T"
 }
 trap cleanup EXIT
@@ -78,6 +81,12 @@ DPID=$!
 EPID=$!
 "$B/bench/e2e-echo" --uv --socket "$T/u.sock" &
 UPID=$!
+if [ -n "$MODEL" ]; then
+  # shellcheck disable=SC2086
+  RNNINFERD_WORKER_BATCH=1 ${E2E_DAEMON_PREFIX:-} "$B/daemon/rnninferd" --socket "$T/n.sock" \
+    --lexicon "$LEX" $MODELARG ${E2E_DAEMON_ARGS:-} 2>"$OUT/daemon-nobatch.log" &
+  NPID=$!
+fi
 
 # The engine in process: the "kernel median" of the network word.
 rm -f "$OUT"/run*.txt "$OUT"/engine.txt
@@ -96,6 +105,14 @@ while [ "$i" -le "$RUNS" ]; do
   ${E2E_CLIENT_PREFIX:-} "$B/bench/e2e-client" --socket "$T/d.sock" --echo "$T/e.sock" \
     --echo-uv "$T/u.sock" --pid "$DPID" --out "$OUT/run$i" \
     $QUICKARGS ${E2E_CLIENT_ARGS:-} >"$OUT/run$i.txt"
+  if [ -n "$NPID" ]; then
+    mkdir -p "$OUT/run$i-nobatch"
+    # the batching-off daemon, peak phase only, its keys prefixed "nobatch."
+    # shellcheck disable=SC2086
+    ${E2E_CLIENT_PREFIX:-} "$B/bench/e2e-client" --socket "$T/n.sock" --pid "$NPID" \
+      --phases peak --out "$OUT/run$i-nobatch" $QUICKARGS ${E2E_CLIENT_ARGS:-} |
+      sed -n 's/^peak\./nobatch.peak./p' >>"$OUT/run$i.txt"
+  fi
   i=$((i + 1))
 done
 
@@ -160,7 +177,7 @@ lat() { # p50 / p99 / p99.9 of a closed-loop target
 fmt() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { if (v >= 100) printf "%.0f", v; else printf "%.1f", v }' || printf 'n/a'; }
 big() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { printf "%.0f", v }' | sed -e :a -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/;ta' || printf 'n/a'; }
 # words/s divided by the daemon's CPU use in that phase (robust on a shared box)
-percpu() { big "$(awk -v w="$(get "peak.$1.words_per_s")" -v c="$(get "peak.$1.daemon_cpu")" 'BEGIN { if (c > 0) print (w / c) }')"; }
+percpu() { big "$(awk -v w="$(get "${2:-}peak.$1.words_per_s")" -v c="$(get "${2:-}peak.$1.daemon_cpu")" 'BEGIN { if (c > 0) print (w / c) }')"; }
 yesno() { awk -v c="$1" 'BEGIN { print (c ? "yes" : "**no**") }'; }
 
 # The bare round trip is the faster of the two echo servers (the stricter bar).
@@ -202,7 +219,13 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
     echo "| peak, network, 1 word/request | $(big "$N1") words/s ($(percpu net1) per daemon CPU-second) | | |"
     echo "| peak, network, 32 words/request | $(big "$NN") words/s ($(percpu net32) per daemon CPU-second) | | |"
     G=$(get peak.net.batch_gain)
-    echo "| batching gain, network | x$(awk -v g="$G" 'BEGIN { printf "%.1f", g }') | >= 2 | $(yesno "$(awk -v g="$G" 'BEGIN { print (g >= 2) }')") |"
+    echo "| 32 words/request over 1 word/request, network (pipelined single words are batched too) | x$(awk -v g="$G" 'BEGIN { printf "%.1f", g }') | | |"
+    O1=$(get nobatch.peak.net1.words_per_s); ON=$(get nobatch.peak.net32.words_per_s)
+    if [ -n "$ON" ]; then
+      echo "| peak, network, worker batching off (one word per kernel pass), 1 / 32 words/request | $(big "$O1") / $(big "$ON") words/s ($(percpu net32 nobatch.) per daemon CPU-second at 32) | | |"
+      G=$(awk -v a="$NN" -v b="$ON" 'BEGIN { if (b > 0) print a / b }')
+      echo "| batching gain, network: 32 words/request, worker batching on over off (side by side) | x$(awk -v g="$G" 'BEGIN { printf "%.1f", g }') | >= 2 | $(yesno "$(awk -v g="$G" 'BEGIN { print (g >= 2) }')") |"
+    fi
   fi
   for kind in dict1 net1; do
     [ "$(wc -l <"$OUT/open-$kind.dat")" -gt 1 ] || continue

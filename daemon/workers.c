@@ -73,7 +73,11 @@ static void run_jobs(worker *w, const word_job *jobs, size_t n) {
     word_done d = { jobs[i].slot, jobs[i].gen };
     while (ring_push(&w->done, &d) != 0) sched_yield(); /* sized not to */
   }
-  uv_async_send(&ws->async);
+  /* A spinning loop polls the completion rings itself and keeps spinning
+   * until it has drained every outstanding job, these included, so the
+   * eventfd write (and the loop's read of it) would only add latency. */
+  if (!__atomic_load_n(&ws->spin_active, __ATOMIC_SEQ_CST))
+    uv_async_send(&ws->async);
 }
 
 static void *worker_main(void *arg) {
@@ -226,7 +230,7 @@ static void on_spin(uv_idle_t *h) {
   drain_done(ws);
   if (ws->outstanding == 0 && uv_hrtime() > ws->spin_until) {
     uv_idle_stop(&ws->spin);
-    ws->spin_active = 0;
+    __atomic_store_n(&ws->spin_active, 0, __ATOMIC_SEQ_CST);
   }
 }
 
@@ -236,7 +240,7 @@ void workers_note_submitted(workers *ws, uint32_t n) {
   ws->spin_until = uv_hrtime() + ws->spin_ns;
   if (!ws->spin_active) {
     uv_idle_start(&ws->spin, on_spin);
-    ws->spin_active = 1;
+    __atomic_store_n(&ws->spin_active, 1, __ATOMIC_SEQ_CST);
   }
 }
 

@@ -61,7 +61,8 @@ typedef struct workers {
   uint64_t spin_ns;       /* --spin-us, 0 = always sleep */
   unsigned batch_max;     /* queued words run together, 1..G2P_BATCH_MAX */
   uv_idle_t spin;         /* loop-side polling while words are out */
-  int spin_active;
+  int spin_active;       /* loop: the spin idle handle runs; workers read it
+                          * (atomic) and skip the async wake-up meanwhile */
   uint64_t spin_until;
   uint64_t outstanding;   /* words submitted, not yet collected */
   void (*on_done)(void *ctx, const word_done *d);
