@@ -19,7 +19,13 @@
  * layout(), the same function that sizes it, so the two cannot disagree
  * and prediction never allocates. All matrix arithmetic goes through the
  * model's kernel table; the B live hypotheses of a beam are advanced
- * together with one matmat per weight matrix. */
+ * together with one matmat per weight matrix.
+ *
+ * Arch 3 ("bigru-attn-if") adds input feeding: a step's GRU input is the
+ * tabulated projection of the previous phoneme plus dec_w_if times the
+ * previous step's attentional vector (the tanh combination layer's output,
+ * zero before the first step). That vector is part of a hypothesis's state,
+ * so the beam carries it along with the GRU state. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -53,6 +59,8 @@ typedef struct layout {
   size_t ctx;           /* arch 2: float[B][2H] */
   size_t hc;            /* arch 2: float[B][D + 2H] [h; ctx] */
   size_t comb;          /* arch 2: float[B][D] tanh(comb_w [h;ctx] + b) */
+  size_t feed;          /* arch 3: float[B][D] previous step's comb */
+  size_t gin;           /* arch 3: float[B][3D] gi row + dec_w_if feed */
   size_t hs[2];         /* float[B][D] decoder states, double-buffered */
   size_t gh;            /* float[B][3D] recurrent projections */
   size_t logits;        /* float[B][P] */
@@ -80,7 +88,7 @@ static void plan_scratch(layout *L, const g2p_model *m) {
   L->toks = put(&o, T_MAX * sizeof(int));
   L->tmp = put(&o, 3 * wide * f);
   L->h = put(&o, H * f);
-  if (m->arch == G2PM_ARCH_BIGRU_ATTN) {
+  if (g2pm_arch_attn(m->arch)) {
     L->keys_p_bytes = m->k->packed_bytes(T_MAX, m->D);
     L->enc_t_p_bytes = m->k->packed_bytes(2 * m->H, T_MAX);
     L->enc = put(&o, T_MAX * 2 * H * f);
@@ -93,6 +101,10 @@ static void plan_scratch(layout *L, const g2p_model *m) {
     L->ctx = put(&o, B * 2 * H * f);
     L->hc = put(&o, B * (D + 2 * H) * f);
     L->comb = put(&o, B * D * f);
+  }
+  if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF) {
+    L->feed = put(&o, B * D * f);
+    L->gin = put(&o, B * 3 * D * f);
   }
   L->hs[0] = put(&o, B * D * f);
   L->hs[1] = put(&o, B * D * f);
@@ -219,20 +231,33 @@ static void mul(const kern_ops *k, const float *W, const float *b,
 }
 
 /* Advances nb decoder states (hs, nb x D, in place) by one step with
- * inputs prev[nb], writing logits (nb x P). */
+ * inputs prev[nb], writing logits (nb x P); for arch 3 the step reads the
+ * feed vectors (scratch feed, nb x D) and leaves the new ones in comb. */
 static void dec_step(run *r, float *hs, const int *prev, int nb,
                      float *logits) {
   const g2p_model *m = r->m;
   const kern_ops *k = r->k;
   int D = m->D;
   float *gh = AT(r->s, r->L.gh, float);
+  const float *gi[G2P_BEAM_MAX];
+  for (int b = 0; b < nb; b++)
+    gi[b] = gi_row(&m->dec, prev[b]);
+  if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF) {
+    float *gin = AT(r->s, r->L.gin, float);
+    mul(k, m->dec_wif, NULL, AT(r->s, r->L.feed, float), gin, 3 * D, D, nb);
+    for (int b = 0; b < nb; b++) {
+      float *g = gin + (size_t)b * 3 * D;
+      for (int j = 0; j < 3 * D; j++)
+        g[j] += gi[b][j];
+      gi[b] = g;
+    }
+  }
   if (nb == 1) {
-    k->gru_step(m->dec.whh, m->dec.bhh, gi_row(&m->dec, prev[0]), hs, gh, D);
+    k->gru_step(m->dec.whh, m->dec.bhh, gi[0], hs, gh, D);
   } else {
     k->matmat(m->dec.whh, m->dec.bhh, hs, gh, 3 * D, D, nb);
     for (int b = 0; b < nb; b++)
-      k->gru_gates(gh + (size_t)b * 3 * D, gi_row(&m->dec, prev[b]),
-                   hs + (size_t)b * D, D);
+      k->gru_gates(gh + (size_t)b * 3 * D, gi[b], hs + (size_t)b * D, D);
   }
   if (m->arch == G2PM_ARCH_GRU) {
     mul(k, m->fc_w, m->fc_b, hs, logits, m->P, D, nb);
@@ -283,11 +308,27 @@ static int start(run *r, const g2p_model *m, void *scratch, const char *word,
   int rc = tokenize(r, word, len);
   if (rc)
     return rc;
-  if (m->arch == G2PM_ARCH_BIGRU_ATTN &&
+  if (g2pm_arch_attn(m->arch) &&
       (m->k->packed_bytes(r->T, m->D) > r->L.keys_p_bytes ||
        m->k->packed_bytes(2 * m->H, r->T) > r->L.enc_t_p_bytes))
     return G2P_EINVAL; /* a kernel whose packing grows oddly; never seen */
   return 0;
+}
+
+/* Arch 3: zeroes the first feed vector (before the first step). */
+static void feed_reset(run *r) {
+  if (r->m->arch == G2PM_ARCH_BIGRU_ATTN_IF)
+    memset(AT(r->s, r->L.feed, float), 0, (size_t)r->m->D * sizeof(float));
+}
+
+/* Arch 3: the next step's feed vector `to` is this step's attentional
+ * vector of hypothesis `from`. */
+static void feed_take(run *r, int to, int from) {
+  if (r->m->arch != G2PM_ARCH_BIGRU_ATTN_IF)
+    return;
+  size_t D = (size_t)r->m->D;
+  memcpy(AT(r->s, r->L.feed, float) + (size_t)to * D,
+         AT(r->s, r->L.comb, float) + (size_t)from * D, D * sizeof(float));
 }
 
 /* Joins phoneme symbols with single spaces. */
@@ -312,9 +353,11 @@ static int greedy(run *r, char *out, size_t outcap) {
   float *logits = AT(r->s, r->L.logits, float);
   uint16_t *seq = AT(r->s, r->L.seq[0], uint16_t);
   encode(r, h);
+  feed_reset(r);
   int prev = G2PM_P_SOS, n = 0;
   while (n < m->max_len) {
     dec_step(r, h, &prev, 1, logits);
+    feed_take(r, 0, 0);
     int best = 0;
     for (int j = 1; j < m->P; j++)
       if (logits[j] > logits[best])
@@ -354,6 +397,7 @@ static int beam(run *r, int B, char *out, size_t outcap) {
   size_t hb = (size_t)D * sizeof(float);
 
   encode(r, hs[0]);
+  feed_reset(r);
   int cur = 0, live = 1;
   score[0][0] = 0.0;
   prev[0] = G2PM_P_SOS;
@@ -413,6 +457,7 @@ static int beam(run *r, int B, char *out, size_t outcap) {
       if (nlive == B)
         continue;
       memcpy(hs[nxt] + (size_t)nlive * D, hs[cur] + (size_t)c->hyp * D, hb);
+      feed_take(r, nlive, c->hyp);
       uint16_t *s = seq[nxt] + (size_t)nlive * ML;
       memcpy(s, seq[cur] + (size_t)c->hyp * ML,
              (size_t)step * sizeof(uint16_t));
@@ -477,11 +522,13 @@ int g2p_model_forced(const g2p_model *model, void *scratch, const char *word,
   float *h = AT(r.s, r.L.hs[0], float);
   float *l = AT(r.s, r.L.logits, float);
   encode(&r, h);
+  feed_reset(&r);
   if (state)
     memcpy(state, h, (size_t)model->D * sizeof(float));
   for (int i = 0; i < nsteps; i++) {
     int in = i == 0 ? G2PM_P_SOS : prev[i - 1];
     dec_step(&r, h, &in, 1, l);
+    feed_take(&r, 0, 0);
     memcpy(logits + (size_t)i * model->P, l, (size_t)model->P * sizeof(float));
   }
   return 0;

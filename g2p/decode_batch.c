@@ -22,7 +22,9 @@
  * Words longer than G2P_BATCH_WORD_MAX bytes are refused (the caller
  * decodes them one at a time), which keeps the per-word encoder buffers of
  * arch 2 small. All memory is carved from the caller's scratch by the same
- * function that sizes it, so decoding never allocates. */
+ * function that sizes it, so decoding never allocates. Arch 3's feed
+ * vectors (see decode.c) move with their word when the running words are
+ * compacted. "arch 2" below means arch 2 and 3. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -57,6 +59,8 @@ typedef struct blayout {
   size_t att;     /* arch 2: float[BT_MAX] */
   size_t hc;      /* arch 2: float[NB][D + 2H] */
   size_t comb;    /* arch 2: float[NB][D] */
+  size_t feed;    /* arch 3: float[NB][D] previous comb, by position */
+  size_t gin;     /* arch 3: float[NB][3D] gi row + dec_w_if feed */
   size_t total;
   size_t keys_p_bytes, enc_t_p_bytes;
 } blayout;
@@ -81,7 +85,7 @@ static void plan_batch(blayout *L, const g2p_model *m) {
   L->hs = put(&o, NB * D * f);
   L->logits = put(&o, NB * P * f);
   L->seq = put(&o, NB * (size_t)m->max_len * sizeof(uint16_t));
-  if (m->arch == G2PM_ARCH_BIGRU_ATTN) {
+  if (g2pm_arch_attn(m->arch)) {
     L->keys_p_bytes = ALIGN64(m->k->packed_bytes(BT_MAX, m->D));
     L->enc_t_p_bytes = ALIGN64(m->k->packed_bytes(2 * m->H, BT_MAX));
     L->enc = put(&o, NB * TB * 2 * H * f);
@@ -93,6 +97,10 @@ static void plan_batch(blayout *L, const g2p_model *m) {
     L->att = put(&o, TB * f);
     L->hc = put(&o, NB * (D + 2 * H) * f);
     L->comb = put(&o, NB * D * f);
+  }
+  if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF) {
+    L->feed = put(&o, NB * D * f);
+    L->gin = put(&o, NB * 3 * D * f);
   }
   L->total = ALIGN64(o);
 }
@@ -174,7 +182,7 @@ static void encode_all(const g2p_model *m, void *s, const blayout *L, int nb) {
     for (int b = 0; b < na; b++)
       gi[b] = gi_row(&m->enc, toks[b * BT_MAX + t]);
     gru_rows(k, &m->enc, h, gh, gi, na);
-    if (m->arch == G2PM_ARCH_BIGRU_ATTN)
+    if (g2pm_arch_attn(m->arch))
       for (int b = 0; b < na; b++)
         memcpy(enc + b * enc_stride + (size_t)t * H2, h + (size_t)b * H, hb);
   }
@@ -234,6 +242,16 @@ static void dec_step_all(const g2p_model *m, void *s, const blayout *L,
   const float *gi[G2P_BATCH_MAX];
   for (int i = 0; i < na; i++)
     gi[i] = gi_row(&m->dec, prev[i]);
+  if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF) {
+    float *gin = AT(s, L->gin, float);
+    mul(k, m->dec_wif, NULL, AT(s, L->feed, float), gin, 3 * D, D, na);
+    for (int i = 0; i < na; i++) {
+      float *g = gin + (size_t)i * 3 * D;
+      for (int j = 0; j < 3 * D; j++)
+        g[j] += gi[i][j];
+      gi[i] = g;
+    }
+  }
   gru_rows(k, &m->dec, hs, gh, gi, na);
   if (m->arch == G2PM_ARCH_GRU) {
     mul(k, m->fc_w, m->fc_b, hs, logits, m->P, D, na);
@@ -280,7 +298,7 @@ int g2p_model_predict_batch(const g2p_model *model, void *scratch,
   const g2p_model *m = model;
   blayout L;
   plan_batch(&L, m);
-  if (m->arch == G2PM_ARCH_BIGRU_ATTN &&
+  if (g2pm_arch_attn(m->arch) &&
       (m->k->packed_bytes(BT_MAX, m->D) > L.keys_p_bytes ||
        m->k->packed_bytes(2 * m->H, BT_MAX) > L.enc_t_p_bytes))
     return G2P_EINVAL;
@@ -336,6 +354,11 @@ int g2p_model_predict_batch(const g2p_model *model, void *scratch,
     prev[b] = G2PM_P_SOS;
     len[b] = 0;
   }
+  int feed = m->arch == G2PM_ARCH_BIGRU_ATTN_IF;
+  float *fd = feed ? AT(s, L.feed, float) : NULL;
+  const float *comb = feed ? AT(s, L.comb, float) : NULL;
+  if (feed)
+    memset(fd, 0, (size_t)nb * D * sizeof(float));
   int na = ML > 0 ? nb : 0;
   while (na > 0) {
     dec_step_all(m, s, &L, pos, prev, na);
@@ -354,6 +377,9 @@ int g2p_model_predict_batch(const g2p_model *model, void *scratch,
         continue;
       if (keep != i)
         memcpy(hs + (size_t)keep * D, hs + (size_t)i * D,
+               (size_t)D * sizeof(float));
+      if (feed)
+        memcpy(fd + (size_t)keep * D, comb + (size_t)i * D,
                (size_t)D * sizeof(float));
       pos[keep] = b;
       prev[keep] = best;

@@ -425,6 +425,7 @@ typedef struct plan {
   float *encb_gi, *encb_whh, *encb_bhh;
   float *dec_gi, *dec_whh, *dec_bhh;
   float *fc_w, *fc_b, *init_w, *init_b, *att_w, *comb_w, *comb_b;
+  float *dec_wif;
 } plan;
 
 static void carve(plan *p, arena *a, const struct g2p_model *m,
@@ -438,7 +439,7 @@ static void carve(plan *p, arena *a, const struct g2p_model *m,
   p->enc_gi = take(a, (size_t)m->G * gi_stride(m->H) * f);
   p->enc_whh = take(a, k->packed_bytes(3 * m->H, m->H));
   p->enc_bhh = take(a, (size_t)3 * m->H * f);
-  if (m->arch == G2PM_ARCH_BIGRU_ATTN) {
+  if (g2pm_arch_attn(m->arch)) {
     p->encb_gi = take(a, (size_t)m->G * gi_stride(m->H) * f);
     p->encb_whh = take(a, k->packed_bytes(3 * m->H, m->H));
     p->encb_bhh = take(a, (size_t)3 * m->H * f);
@@ -453,6 +454,8 @@ static void carve(plan *p, arena *a, const struct g2p_model *m,
   p->dec_bhh = take(a, (size_t)3 * m->D * f);
   p->fc_w = take(a, k->packed_bytes(m->P, m->D));
   p->fc_b = take(a, (size_t)m->P * f);
+  if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF)
+    p->dec_wif = take(a, k->packed_bytes(3 * m->D, m->D));
 }
 
 static const float *tensor(const parsed *pf, const char *name) {
@@ -583,6 +586,10 @@ static int build(struct g2p_model *m, const parsed *pf, const symtabs *t,
   memcpy(p.fc_b, tensor(pf, "fc_b"), (size_t)m->P * sizeof(float));
   m->fc_w = p.fc_w;
   m->fc_b = p.fc_b;
+  if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF) {
+    k->pack_matrix(p.dec_wif, tensor(pf, "dec_w_if"), 3 * m->D, m->D);
+    m->dec_wif = p.dec_wif;
+  }
   return 0;
 }
 

@@ -117,6 +117,8 @@ const char *g2pm_arch_name(uint32_t arch) {
     return "g2p_en-gru";
   case G2PM_ARCH_BIGRU_ATTN:
     return "bigru-attn";
+  case G2PM_ARCH_BIGRU_ATTN_IF:
+    return "bigru-attn-if";
   default:
     return NULL;
   }
@@ -127,6 +129,8 @@ uint32_t g2pm_arch_id(const char *name) {
     return G2PM_ARCH_GRU;
   if (strcmp(name, "bigru-attn") == 0)
     return G2PM_ARCH_BIGRU_ATTN;
+  if (strcmp(name, "bigru-attn-if") == 0)
+    return G2PM_ARCH_BIGRU_ATTN_IF;
   return 0;
 }
 
@@ -153,6 +157,7 @@ int g2pm_arch_tensors(const g2pm_header *h,
     ADD("fc_b", P, 0);
     return n;
   case G2PM_ARCH_BIGRU_ATTN:
+  case G2PM_ARCH_BIGRU_ATTN_IF:
     ADD("enc_emb", G, E);
     ADD("encf_w_ih", 3 * H, E);
     ADD("encf_w_hh", 3 * H, H);
@@ -174,6 +179,8 @@ int g2pm_arch_tensors(const g2pm_header *h,
     ADD("comb_b", D, 0);
     ADD("fc_w", P, D);
     ADD("fc_b", P, 0);
+    if (h->arch == G2PM_ARCH_BIGRU_ATTN_IF)
+      ADD("dec_w_if", 3 * D, D); /* decoder input weights of a_{t-1} */
     return n;
   default:
     return 0;

@@ -48,6 +48,12 @@
 /* Architectures. */
 #define G2PM_ARCH_GRU 1        /* "g2p_en-gru" */
 #define G2PM_ARCH_BIGRU_ATTN 2 /* "bigru-attn" */
+#define G2PM_ARCH_BIGRU_ATTN_IF 3 /* "bigru-attn-if": arch 2 + input feeding */
+
+/* Architectures with the bidirectional encoder and attention (2 and 3). */
+static inline int g2pm_arch_attn(uint32_t arch) {
+  return arch == G2PM_ARCH_BIGRU_ATTN || arch == G2PM_ARCH_BIGRU_ATTN_IF;
+}
 
 #define G2PM_DTYPE_F32 1
 
@@ -120,7 +126,7 @@ void g2pm_header_encode(uint8_t *out, g2pm_header *h);
  * forge files. */
 void g2pm_reseal(uint8_t *file, size_t len);
 
-/* "g2p_en-gru", "bigru-attn", or NULL for an unknown id. */
+/* "g2p_en-gru", "bigru-attn", "bigru-attn-if", or NULL for an unknown id. */
 const char *g2pm_arch_name(uint32_t arch);
 /* Arch id from its name, 0 if unknown. */
 uint32_t g2pm_arch_id(const char *name);

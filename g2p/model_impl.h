@@ -48,13 +48,14 @@ struct g2p_model {
   const uint8_t *phon_len;
 
   /* networks */
-  g2pm_gru enc;   /* arch 1 encoder; arch 2 forward encoder */
-  g2pm_gru encb;  /* arch 2 backward encoder */
+  g2pm_gru enc;   /* arch 1 encoder; arch 2/3 forward encoder */
+  g2pm_gru encb;  /* arch 2/3 backward encoder ("arch 2" below: 2 and 3) */
   g2pm_gru dec;   /* decoder (input: previous phoneme) */
   const float *fc_w, *fc_b;       /* packed (P x D), P */
   const float *init_w, *init_b;   /* arch 2: packed (D x 2H), D */
   const float *att_w;             /* arch 2: packed (D x 2H) */
   const float *comb_w, *comb_b;   /* arch 2: packed (D x (D+2H)), D */
+  const float *dec_wif;           /* arch 3: packed (3D x D), no bias */
 
   void *block; /* everything above that points somewhere points here */
   size_t block_bytes;

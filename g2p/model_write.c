@@ -250,7 +250,7 @@ int g2pm_npz_to_image(uint8_t **out, size_t *len, const char *npz_path,
     if (npz_text(a, archname, sizeof archname, &n) ||
         !(spec.arch = g2pm_arch_id(archname))) {
       fail(err, errlen, rc, "the npz's 'arch' array is not a known "
-           "architecture name (g2p_en-gru, bigru-attn)");
+           "architecture name (g2p_en-gru, bigru-attn, bigru-attn-if)");
       goto done;
     }
   } else if (npz_find(&z, "enc_w_ih")) {

@@ -7,8 +7,9 @@
  * models on the first 200 words only, for time):
  *  - the g2p_en model converted from ../shared/data/g2p_en/checkpoint20.npz
  *    on the 2,018 words of golden_words.tsv (skipped when absent);
- *  - a random "bigru-attn" model with odd sizes (built here) on those words
- *    plus generated ones (apostrophes, non-ASCII letters, 1..64 bytes);
+ *  - random "bigru-attn" and "bigru-attn-if" models with odd sizes (built
+ *    here) on those words plus generated ones (apostrophes, non-ASCII
+ *    letters, 1..64 bytes);
  *  - the shipped models/cmudict-bigru.g2pm when it exists (BATCH_MODEL=path
  *    checks another model file instead).
  * Then g2p_engine_lookup_batch against g2p_engine_lookup word by word,
@@ -39,8 +40,8 @@ typedef struct wordlist {
 } wordlist;
 
 static wordlist golden, mixed;
-static uint8_t *img_en, *img_a2, *img_ship;
-static size_t len_en, len_a2, len_ship;
+static uint8_t *img_en, *img_a2, *img_a3, *img_ship;
+static size_t len_en, len_a2, len_a3, len_ship;
 static char dir[2100];
 static char top[2048];
 
@@ -114,9 +115,10 @@ static float randn(void) {
   return s * 0.6f;
 }
 
-/* A random arch-2 model with sizes that are not multiples of any vector
- * width, so panel edges are exercised too. */
-static int make_arch2(uint8_t **img, size_t *len, char *err, size_t errlen) {
+/* A random arch-2 or arch-3 model with sizes that are not multiples of any
+ * vector width, so panel edges are exercised too. */
+static int make_attn(uint32_t arch, uint8_t **img, size_t *len, char *err,
+                     size_t errlen) {
   static const char G_SYMS[] = "<pad>\n<unk>\n</s>\n'\na\nb\ne\nk\no\ns\nt\nz\n"
                                "q\nh\ni\nn\ng\nx\n\xc3\xa9";
   char phon[1024];
@@ -125,7 +127,7 @@ static int make_arch2(uint8_t **img, size_t *len, char *err, size_t errlen) {
     o += (size_t)snprintf(phon + o, sizeof phon - o, "\nP%d", i);
   g2pm_header h;
   memset(&h, 0, sizeof h);
-  h.arch = G2PM_ARCH_BIGRU_ATTN;
+  h.arch = arch;
   h.G = 19;
   h.P = 41;
   h.E = 11;
@@ -273,6 +275,13 @@ END_TEST
 START_TEST(arch2_random) {
   int c = check_model(img_a2, len_a2, kernels[_i], &mixed, "bigru-random");
   printf("batch-test: random bigru-attn kernel %s: %d batched words equal "
+         "per-word\n", kernels[_i], c);
+}
+END_TEST
+
+START_TEST(arch3_random) {
+  int c = check_model(img_a3, len_a3, kernels[_i], &mixed, "bigru-if-random");
+  printf("batch-test: random bigru-attn-if kernel %s: %d batched words equal "
          "per-word\n", kernels[_i], c);
 }
 END_TEST
@@ -429,8 +438,9 @@ int main(void) {
     fprintf(stderr, "batch-test: converting %s: %s\n", npz, err);
     return 1;
   }
-  if (make_arch2(&img_a2, &len_a2, err, sizeof err)) {
-    fprintf(stderr, "batch-test: random arch-2 model: %s\n", err);
+  if (make_attn(G2PM_ARCH_BIGRU_ATTN, &img_a2, &len_a2, err, sizeof err) ||
+      make_attn(G2PM_ARCH_BIGRU_ATTN_IF, &img_a3, &len_a3, err, sizeof err)) {
+    fprintf(stderr, "batch-test: random attention model: %s\n", err);
     return 1;
   }
   make_mixed();
@@ -449,6 +459,7 @@ int main(void) {
   tcase_set_timeout(tc, 900);
   tcase_add_loop_test(tc, g2p_en_golden, 0, N_KERNELS);
   tcase_add_loop_test(tc, arch2_random, 0, N_KERNELS);
+  tcase_add_loop_test(tc, arch3_random, 0, N_KERNELS);
   tcase_add_loop_test(tc, arch2_shipped, 0, N_KERNELS);
   tcase_add_test(tc, model_edges);
   tcase_add_test(tc, engine_batch);
@@ -459,6 +470,7 @@ int main(void) {
   srunner_free(sr);
   free(img_en);
   free(img_a2);
+  free(img_a3);
   free(img_ship);
   return failed ? 1 : 0;
 }

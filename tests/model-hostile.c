@@ -70,7 +70,7 @@ static float frand(void) {
   return ((float)(rng >> 8) / 16777216.0f - 0.5f) * 2.0f;
 }
 
-/* Builds a tiny model image of arch (1 or 2). */
+/* Builds a tiny model image of arch (1, 2 or 3). */
 static uint8_t *small_image(uint32_t arch, size_t *len) {
   g2pm_model_spec s;
   memset(&s, 0, sizeof s);
@@ -177,7 +177,20 @@ START_TEST(valid_models_load) {
   size_t l2;
   uint8_t *i2 = small_image(G2PM_ARCH_BIGRU_ATTN, &l2);
   accepts(i2, l2, "small arch 2");
+  size_t l3;
+  uint8_t *i3 = small_image(G2PM_ARCH_BIGRU_ATTN_IF, &l3);
+  accepts(i3, l3, "small arch 3");
+  /* an arch-2 file relabelled arch 3 lacks dec_w_if */
+  g2pm_wr32(i2 + G2PM_OFF_ARCH, G2PM_ARCH_BIGRU_ATTN_IF);
+  g2pm_reseal(i2, l2);
+  g2p_model *m = NULL;
+  char err[512];
+  ck_assert_int_eq(g2p_model_open_mem(&m, i2, l2, "scalar", err, sizeof err),
+                   G2P_EFORMAT);
+  ck_assert_msg(strstr(err, "tensor count") && strstr(err, "bigru-attn-if"),
+                "%s", err);
   free(i2);
+  free(i3);
 }
 END_TEST
 
@@ -500,14 +513,15 @@ END_TEST
 /* Random mutations, resealed half of the time so they get past the
  * checksums. Whatever loads must also predict without trouble. */
 START_TEST(random_mutations) {
-  uint8_t *img[2];
-  size_t len[2];
+  uint8_t *img[3];
+  size_t len[3];
   img[0] = base;
   len[0] = base_len;
   img[1] = small_image(G2PM_ARCH_BIGRU_ATTN, &len[1]);
+  img[2] = small_image(G2PM_ARCH_BIGRU_ATTN_IF, &len[2]);
   int loaded = 0;
-  for (int it = 0; it < 4000; it++) {
-    int w = it & 1;
+  for (int it = 0; it < 6000; it++) {
+    int w = it % 3;
     uint8_t *c = malloc(len[w]);
     memcpy(c, img[w], len[w]);
     rng = rng * 1664525u + 1013904223u;
@@ -538,18 +552,19 @@ START_TEST(random_mutations) {
     }
     free(c);
   }
-  printf("model-hostile: %d of 4000 mutated files still loaded (harmless "
+  printf("model-hostile: %d of 6000 mutated files still loaded (harmless "
          "changes to weights or names) and predicted\n", loaded);
   free(img[1]);
+  free(img[2]);
 }
 END_TEST
 
-/* The decoders on both architectures: deterministic, beam 1 == greedy,
+/* The decoders on every architecture: deterministic, beam 1 == greedy,
  * every width works, and nothing allocates. */
 START_TEST(predict_allocates_nothing) {
   const char *words[] = {"a", "naïve", "x86", "hello-world",
                          "supercalifragilisticexpialidocious", "zz"};
-  for (uint32_t arch = 1; arch <= 2; arch++) {
+  for (uint32_t arch = 1; arch <= G2PM_ARCH_BIGRU_ATTN_IF; arch++) {
     size_t len;
     uint8_t *img = small_image(arch, &len);
     g2p_model *m;

@@ -3,7 +3,7 @@
  *   model-predict MODEL [KERNEL [BEAM]] < words > word<TAB>phones
  *   model-predict MODEL KERNEL logits0 < words > word<TAB>first-step logits
  *
- * Used by tests/model-arch2.sh to compare the C decoders with a numpy
+ * Used by tests/model-attn.sh to compare the C decoders with a numpy
  * reference. Exits 77 when the named kernel table cannot run here. */
 #include <stdio.h>
 #include <stdlib.h>

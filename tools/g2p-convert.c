@@ -2,8 +2,9 @@
  *
  * Two sources: g2p_en 2.0's checkpoint20.npz (architecture "g2p_en-gru";
  * it carries no symbol tables, so g2p_en's built-in ones are used, and its
- * decode cap is 20) and the project trainer's export ("bigru-attn", with
- * its own 'arch', 'graphemes', 'phonemes' and 'max_len' arrays). Written in
+ * decode cap is 20) and the project trainer's export ("bigru-attn" or
+ * "bigru-attn-if", with its own 'arch', 'graphemes', 'phonemes' and
+ * 'max_len' arrays). Written in
  * C so that importing a model needs no Python. The output is loaded back
  * before it is renamed into place.
  *

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-# Pure-numpy reference of rnninferd's "bigru-attn" inference (arch 2).
+# Pure-numpy reference of rnninferd's "bigru-attn" inference (arch 2) and
+# of "bigru-attn-if" (arch 3: arch 2 with input feeding).
 #
 # Why: the C model (g2p/model*.c) must compute exactly what the trainer
 # trained. This file is the executable form of the spec in
@@ -32,8 +33,9 @@ class Model:
     def __init__(self, path):
         z = np.load(path)
         arch = bytes(z['arch']).decode() if 'arch' in z.files else ''
-        if arch != 'bigru-attn':
-            raise ValueError('%s: arch %r, expected bigru-attn' % (path, arch))
+        if arch not in ('bigru-attn', 'bigru-attn-if'):
+            raise ValueError('%s: arch %r, expected bigru-attn or bigru-attn-if' % (path, arch))
+        self.feed = arch == 'bigru-attn-if'
         self.w = {k: z[k].astype(np.float32) for k in z.files
                   if k not in ('graphemes', 'phonemes', 'max_len', 'arch')}
         self.graphemes = bytes(z['graphemes']).decode('utf-8').split('\n')
@@ -80,8 +82,10 @@ class Model:
         prev = self.bos
         out = []
         logits0 = None
+        a = np.zeros(h.shape[0], np.float32)  # arch 3: previous attentional vector
         for _ in range(self.max_len):
-            h = self.gru(w['dec_emb'][prev], h, w['dec_w_ih'], w['dec_w_hh'], w['dec_b_ih'], w['dec_b_hh'])
+            b_ih = w['dec_b_ih'] + w['dec_w_if'] @ a if self.feed else w['dec_b_ih']
+            h = self.gru(w['dec_emb'][prev], h, w['dec_w_ih'], w['dec_w_hh'], b_ih, w['dec_b_hh'])
             sc = keys @ h
             sc = sc - sc.max()
             e = np.exp(sc)
@@ -108,7 +112,8 @@ def torch_greedy(ckpt, words):
     import train as T
     ck = torch.load(ckpt)
     a = ck['args']
-    m = T.BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), a['emb'], a['hidden'], a['dec'], a['emb'], a['dropout'])
+    m = T.BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), a['emb'], a['hidden'], a['dec'], a['emb'], a['dropout'],
+                    feed=a.get('input_feed', False))
     m.load_state_dict(ck['model'])
     gidx = {g: i for i, g in enumerate(C.GRAPHEMES)}
     return T.decode_words(m, words, gidx, C.MAX_LEN)

@@ -1,15 +1,19 @@
 #!/usr/bin/python3
-# Trainer for rnninferd's default G2P network, arch 2 "bigru-attn".
+# Trainer for rnninferd's default G2P network: arch 2 "bigru-attn" and, with
+# --input-feed, arch 3 "bigru-attn-if".
 #
 # Why: rnninferd ships its own network, trained reproducibly on the standard
 # CMUdict split (g014b2b) on a 2-core CPU. The architecture is exactly the
-# one the C model runs (see /tmp/plan/PLAN.md, doc/model-format.md): a
-# bidirectional GRU encoder, a GRU decoder initialised from both encoder
-# ends, Luong "general" attention without input feeding, a tanh combination
-# layer and a softmax output. Because the decoder has no input feeding, the
-# teacher-forced decoder runs as one nn.GRU call over all steps, which keeps
-# a CPU epoch short. Packed sequences keep padding out of encoder states, so
-# the states match the C engine, which encodes each word alone.
+# one the C model runs (doc/model-format.md): a bidirectional GRU encoder, a
+# GRU decoder initialised from both encoder ends, Luong "general" attention,
+# a tanh combination layer and a softmax output. Without input feeding
+# (arch 2) the teacher-forced decoder runs as one nn.GRU call over all
+# steps, which keeps a CPU epoch short; with it (arch 3) the decoder must
+# run step by step (~1.5x the time per batch), but its state knows where it
+# attended last. --init-from starts arch 3 from a trained arch-2 checkpoint
+# with zero feed weights, i.e. from the same function. Packed sequences
+# keep padding out of encoder states, so the states match the C engine,
+# which encodes each word alone.
 #
 # Data: words of g014b2b.train (lower-cased) with stressed prons derived
 # from the project's CMUdict (see common.stressed_targets). ~3% of the
@@ -34,13 +38,18 @@ import common as C  # noqa: E402
 
 
 class BiGruAttn(nn.Module):
-    def __init__(self, G, P, E, H, D, Ed, dropout):
+    def __init__(self, G, P, E, H, D, Ed, dropout, feed=False):
         super().__init__()
         self.enc_emb = nn.Embedding(G, E, padding_idx=C.PAD)
         self.enc = nn.GRU(E, H, batch_first=True, bidirectional=True)
         self.init = nn.Linear(2 * H, D)
         self.dec_emb = nn.Embedding(P, Ed, padding_idx=C.PAD)
-        self.dec = nn.GRU(Ed, D, batch_first=True)
+        # feed (arch 3, "bigru-attn-if"): the decoder GRU's input is
+        # [emb(y_{t-1}); a_{t-1}], a = the previous step's attentional vector
+        # tanh(comb[h; ctx]) (Luong input feeding), a_0 = 0; dec.weight_ih's
+        # last D columns are the feed weights (exported as dec_w_if).
+        self.feed = feed
+        self.dec = nn.GRU(Ed + (D if feed else 0), D, batch_first=True)
         self.att = nn.Linear(2 * H, D, bias=False)
         self.comb = nn.Linear(D + 2 * H, D)
         self.fc = nn.Linear(D, P)
@@ -62,20 +71,33 @@ class BiGruAttn(nn.Module):
         mask = torch.arange(x.size(1), device=x.device)[None, :] < xlen[:, None]
         return enc, keys, mask, h0
 
-    def attend(self, h, enc, keys, mask):
-        # h: (B, T_dec, D)
+    def attentional(self, h, enc, keys, mask):
+        # h: (B, T_dec, D) -> dropped attentional vectors a (B, T_dec, D)
         sc = torch.bmm(h, keys.transpose(1, 2))
         sc = sc.masked_fill(~mask[:, None, :], float('-inf'))
         alpha = torch.softmax(sc, dim=-1)
         ctx = torch.bmm(alpha, enc)
-        a = torch.tanh(self.comb(torch.cat([h, ctx], dim=-1)))
-        return self.fc(self.drop(a))
+        return self.drop(torch.tanh(self.comb(torch.cat([h, ctx], dim=-1))))
+
+    def attend(self, h, enc, keys, mask):
+        return self.fc(self.attentional(h, enc, keys, mask))
 
     def forward(self, x, xlen, yin):
         enc, keys, mask, h0 = self.encode(x, xlen)
         d = self.drop(self.dec_emb(yin))
-        h, _ = self.dec(d, h0[None])
-        return self.attend(h, self.drop(enc), keys, mask)
+        enc_d = self.drop(enc)
+        if not self.feed:
+            h, _ = self.dec(d, h0[None])
+            return self.attend(h, enc_d, keys, mask)
+        # input feeding makes the decoder sequential: one GRU step at a time
+        h = h0[None]
+        a = d.new_zeros(d.size(0), 1, self.D)
+        outs = []
+        for t in range(d.size(1)):
+            o, h = self.dec(torch.cat([d[:, t:t + 1], a], dim=-1), h)
+            a = self.attentional(o, enc_d, keys, mask)
+            outs.append(a)
+        return self.fc(torch.cat(outs, dim=1))
 
     @torch.no_grad()
     def greedy(self, x, xlen, max_len):
@@ -85,10 +107,15 @@ class BiGruAttn(nn.Module):
         out = torch.zeros((B, max_len), dtype=torch.long)
         done = torch.zeros(B, dtype=torch.bool)
         h = h[None]
+        a = torch.zeros((B, 1, self.D))
         first_logits = None
         for t in range(max_len):
-            o, h = self.dec(self.dec_emb(prev)[:, None, :], h)
-            logits = self.attend(o, enc, keys, mask)[:, 0, :]
+            inp = self.dec_emb(prev)[:, None, :]
+            if self.feed:
+                inp = torch.cat([inp, a], dim=-1)
+            o, h = self.dec(inp, h)
+            a = self.attentional(o, enc, keys, mask)
+            logits = self.fc(a)[:, 0, :]
             if first_logits is None:
                 first_logits = logits.clone()
             prev = logits.argmax(dim=-1)
@@ -172,7 +199,8 @@ def export_npz(model, path, max_len):
         'encb_b_ih': sd['enc.bias_ih_l0_reverse'], 'encb_b_hh': sd['enc.bias_hh_l0_reverse'],
         'init_w': sd['init.weight'], 'init_b': sd['init.bias'],
         'dec_emb': sd['dec_emb.weight'],
-        'dec_w_ih': sd['dec.weight_ih_l0'], 'dec_w_hh': sd['dec.weight_hh_l0'],
+        'dec_w_ih': sd['dec.weight_ih_l0'][:, :model.dec_emb.embedding_dim],
+        'dec_w_hh': sd['dec.weight_hh_l0'],
         'dec_b_ih': sd['dec.bias_ih_l0'], 'dec_b_hh': sd['dec.bias_hh_l0'],
         'att_w': sd['att.weight'],
         'comb_w': sd['comb.weight'], 'comb_b': sd['comb.bias'],
@@ -180,8 +208,10 @@ def export_npz(model, path, max_len):
         'graphemes': np.frombuffer('\n'.join(C.GRAPHEMES).encode('utf-8'), dtype=np.uint8),
         'phonemes': np.frombuffer('\n'.join(C.PHONEMES).encode('utf-8'), dtype=np.uint8),
         'max_len': np.array([max_len], dtype=np.int32),
-        'arch': np.frombuffer(b'bigru-attn', dtype=np.uint8),
+        'arch': np.frombuffer(b'bigru-attn-if' if model.feed else b'bigru-attn', dtype=np.uint8),
     }
+    if model.feed:
+        arrays['dec_w_if'] = sd['dec.weight_ih_l0'][:, model.dec_emb.embedding_dim:]
     arrays = {k: np.ascontiguousarray(v) for k, v in arrays.items()}
     tmp = path + '.tmp.npz'
     np.savez(tmp, **arrays)
@@ -219,6 +249,11 @@ def main():
     ap.add_argument('--max-steps', type=int, default=0, help='stop after N steps (timing check)')
     ap.add_argument('--smoke', type=int, default=0, help='use only N training examples and N dev words (smoke test)')
     ap.add_argument('--resume', action='store_true')
+    ap.add_argument('--input-feed', action='store_true',
+                    help='arch 3 (bigru-attn-if): feed the attentional vector back into the decoder')
+    ap.add_argument('--init-from', default='',
+                    help='start from this checkpoint\'s weights (arch 2 or 3; an arch-2 decoder '
+                         'gets zero feed weights, so training starts from the same function)')
     args = ap.parse_args()
 
     torch.set_num_threads(int(os.environ.get("G2P_TORCH_THREADS", "1")))
@@ -247,7 +282,19 @@ def main():
         dev_refs = dict(list(dev_refs.items())[:args.smoke])
     log('train examples %d, dev words %d' % (len(train), len(dev_refs)), logf)
 
-    model = BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), args.emb, args.hidden, args.dec, args.emb, args.dropout)
+    model = BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), args.emb, args.hidden, args.dec, args.emb, args.dropout,
+                      feed=args.input_feed)
+    if args.init_from and not (args.resume and os.path.exists(os.path.join(args.out, 'ckpt_last.pt'))):
+        src = torch.load(args.init_from)['model']
+        own = model.state_dict()
+        for k, v in src.items():
+            if k == 'dec.weight_ih_l0' and v.shape != own[k].shape:
+                w = torch.zeros_like(own[k])
+                w[:, :v.size(1)] = v
+                v = w
+            own[k] = v
+        model.load_state_dict(own)
+        log('initialised from %s' % args.init_from, logf)
     nparams = sum(p.numel() for p in model.parameters())
     log('params %d' % nparams, logf)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
