@@ -1,6 +1,7 @@
-/* utf8.h -- the one strict UTF-8 check shared by the engine (words from the
- * wire) and the lexicon compiler (keys from the vendored dictionary), so both
- * accept exactly the same byte strings. */
+/* utf8.h -- the one strict UTF-8 check shared by the wire protocol (proto/,
+ * which compiles g2p/utf8.c into libproto too), the engine and the lexicon
+ * compiler (keys from the vendored dictionary), so all accept exactly the
+ * same byte strings. */
 #ifndef RNNINFERD_G2P_UTF8_H
 #define RNNINFERD_G2P_UTF8_H
 

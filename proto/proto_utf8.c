@@ -4,36 +4,14 @@
  * strings that decode to the same text must not both be accepted, so the
  * validator follows RFC 3629 exactly: no overlong forms, no UTF-16
  * surrogates (U+D800..U+DFFF), nothing above U+10FFFF, no truncated
- * sequences. NUL bytes are valid UTF-8 but refused in words. */
+ * sequences. NUL bytes are valid UTF-8 but refused in words. The check
+ * itself is g2p/utf8.c, the one the engine and the lexicon compiler use,
+ * so the wire, the engine and the dictionary accept the same strings. */
+#include "g2p/utf8.h"
 #include "proto/proto.h"
 
 int proto_utf8_valid(const char *str, size_t len) {
-  const unsigned char *s = (const unsigned char *)str;
-  size_t i = 0;
-  while (i < len) {
-    unsigned c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t n;
-    unsigned lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
-    if (c >= 0xc2 && c <= 0xdf) n = 1;
-    else if (c == 0xe0) { n = 2; lo = 0xa0; }
-    else if (c >= 0xe1 && c <= 0xec) n = 2;
-    else if (c == 0xed) { n = 2; hi = 0x9f; }
-    else if (c >= 0xee && c <= 0xef) n = 2;
-    else if (c == 0xf0) { n = 3; lo = 0x90; }
-    else if (c >= 0xf1 && c <= 0xf3) n = 3;
-    else if (c == 0xf4) { n = 3; hi = 0x8f; }
-    else return 0;
-    if (len - i - 1 < n) return 0;
-    if (s[i + 1] < lo || s[i + 1] > hi) return 0;
-    for (size_t k = 2; k <= n; k++)
-      if ((s[i + k] & 0xc0) != 0x80) return 0;
-    i += n + 1;
-  }
-  return 1;
+  return g2p_utf8_valid((const unsigned char *)str, len);
 }
 
 int proto_word_check(const char *w, size_t len, const proto_limits *lim) {
