@@ -59,8 +59,8 @@ static void usage(FILE *f) {
     "                            0 runs it on the event loop\n"
     "      --cpus LIST           pin the workers to these CPUs in turn (e.g. 1 or\n"
     "                            0,1 or 2-5)\n"
-    "      --spin-us N           workers and loop poll N microseconds for more\n"
-    "                            work before sleeping (default 0: always sleep)\n"
+    "      --spin-us N           poll N microseconds around wake-ups instead of\n"
+    "                            sleeping (default 50; 0: always sleep)\n"
     "\n"
     "Limits:\n"
     "      --max-frame BYTES     largest request payload (default 65536)\n"
@@ -198,6 +198,7 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
   cfg->drain_ms = DAEMON_DEFAULT_DRAIN_MS;
   cfg->output_timeout_ms = DAEMON_DEFAULT_OUTPUT_TIMEOUT_MS;
   cfg->workers = DAEMON_DEFAULT_WORKERS;
+  cfg->spin_us = DAEMON_DEFAULT_SPIN_US;
   *log_level = DLOG_INFO;
   int c;
   while ((c = getopt_long(argc, argv, "s:l:m:hV", long_opts, NULL)) != -1) {

@@ -11,11 +11,24 @@
  * with one matrix-matrix product per step (the weights are read once for
  * all of them). It never waits for a batch to fill: a lone word runs
  * alone, at once. The environment variable RNNINFERD_WORKER_BATCH (1..16,
- * default 16) caps the batch; 1 turns batching off, for comparisons. */
+ * default 16) caps the batch; 1 turns batching off, for comparisons.
+ *
+ * Wake-ups (--spin-us): on these virtual machines waking a sleeping thread
+ * on another vCPU costs ~20 us, and a network word needs two (loop to
+ * worker, worker to loop). A worker therefore polls its ring for spin_us
+ * after each job. The loop does not poll through a whole word (hundreds of
+ * microseconds of a core, which a loaded machine cannot spare): it arms a
+ * timerfd for spin_us before the words out are due, estimated from the
+ * measured run time of lone words, polls from then until they are back
+ * (giving up ~2 spin_us after the estimate: the worker's wake-up then
+ * brings them) and for spin_us after the last one. */
 #include "daemon/workers.h"
 
 #include <errno.h>
 #include <sched.h>
+#include <sys/prctl.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,8 +67,16 @@ static void run_jobs(worker *w, const word_job *jobs, size_t n) {
   g2p_word_result g[G2P_BATCH_MAX];
   int rc[G2P_BATCH_MAX];
   if (n == 1) {
+    uint64_t t0 = uv_hrtime();
     rc[0] = g2p_engine_lookup(j0->eng->engine, scratch, j0->word, j0->len,
                               flags, j0->beam, &g[0]);
+    /* A lone word's time, tracked low (down fast, up slowly: ~ a low
+     * percentile): waking the loop early costs a little polling, late a
+     * wake-up. Workers race on it benignly. */
+    uint64_t dt = uv_hrtime() - t0;
+    uint64_t est = __atomic_load_n(&ws->word_ns, __ATOMIC_RELAXED);
+    est = !est ? dt : dt < est ? est - (est - dt) / 4 : est + (dt - est) / 64;
+    __atomic_store_n(&ws->word_ns, est, __ATOMIC_RELAXED);
   } else {
     const char *words[G2P_BATCH_MAX];
     size_t lens[G2P_BATCH_MAX];
@@ -73,9 +94,11 @@ static void run_jobs(worker *w, const word_job *jobs, size_t n) {
     word_done d = { jobs[i].slot, jobs[i].gen };
     while (ring_push(&w->done, &d) != 0) sched_yield(); /* sized not to */
   }
-  /* A spinning loop polls the completion rings itself and keeps spinning
-   * until it has drained every outstanding job, these included, so the
-   * eventfd write (and the loop's read of it) would only add latency. */
+  /* A polling loop collects the completion rings itself, so the eventfd
+   * write (and the loop's read of it) would only add latency. The fence
+   * orders the pushes before the load; spin_stop() clears spin_active and
+   * then drains, so a completion is either seen there or signalled here. */
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
   if (!__atomic_load_n(&ws->spin_active, __ATOMIC_SEQ_CST))
     uv_async_send(&ws->async);
 }
@@ -131,13 +154,15 @@ static void drain_done(workers *ws) {
   }
 }
 
-static void on_async(uv_async_t *h) { drain_done(h->data); }
+static void on_async(uv_async_t *h);
+static void on_due(uv_poll_t *h, int status, int events);
 
 int workers_start(workers *ws, uv_loop_t *loop, unsigned n, const int *cpus,
                   unsigned n_cpus, size_t ring_cap, uint32_t spin_us,
                   void (*on_done)(void *ctx, const word_done *d), void *ctx,
                   char *err, size_t errlen) {
   memset(ws, 0, sizeof *ws);
+  ws->tfd = -1;
   ws->on_done = on_done;
   ws->ctx = ctx;
   ws->w = calloc(n, sizeof *ws->w);
@@ -161,6 +186,26 @@ int workers_start(workers *ws, uv_loop_t *loop, unsigned n, const int *cpus,
   }
   uv_idle_init(loop, &ws->spin);
   ws->spin.data = ws;
+  if (ws->spin_ns > 0) {
+    /* timers of this (the loop) thread fire within 1 us rather than the
+     * default 50 us of slack, which would eat the whole lead */
+    prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+    ws->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (ws->tfd < 0) {
+      snprintf(err, errlen, "timerfd: %s", strerror(errno));
+      return -1;
+    }
+    rc = uv_poll_init(loop, &ws->due, ws->tfd);
+    if (rc == 0) rc = uv_poll_start(&ws->due, UV_READABLE, on_due);
+    if (rc != 0) {
+      snprintf(err, errlen, "timerfd poll: %s", uv_strerror(rc));
+      close(ws->tfd);
+      ws->tfd = -1;
+      return -1;
+    }
+    ws->due.data = ws;
+    ws->due_open = 1;
+  }
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -222,26 +267,74 @@ void workers_kick(workers *ws) {
     }
 }
 
-/* Loop-side spinning: while requests wait for the workers (and for
- * --spin-us after the last completion) the loop polls instead of sleeping,
+/* Loop-side spinning: while it runs the loop polls instead of sleeping
  * and collects completions without waiting for the async wake-up. */
-static void on_spin(uv_idle_t *h) {
-  workers *ws = h->data;
-  drain_done(ws);
-  if (ws->outstanding == 0 && uv_hrtime() > ws->spin_until) {
-    uv_idle_stop(&ws->spin);
-    __atomic_store_n(&ws->spin_active, 0, __ATOMIC_SEQ_CST);
+static void on_spin(uv_idle_t *h);
+
+static void spin_start(workers *ws, uint64_t now) {
+  ws->spin_until = now + ws->spin_ns;
+  ws->spin_cap = ws->due_at + 2 * ws->spin_ns; /* then the async brings them */
+  if (!ws->spin_active) {
+    __atomic_store_n(&ws->spin_active, 1, __ATOMIC_SEQ_CST);
+    uv_idle_start(&ws->spin, on_spin);
   }
 }
 
+static void spin_stop(workers *ws) {
+  uv_idle_stop(&ws->spin);
+  __atomic_store_n(&ws->spin_active, 0, __ATOMIC_SEQ_CST);
+  drain_done(ws); /* what a worker pushed without signalling (see run_jobs) */
+}
+
+static void on_spin(uv_idle_t *h) {
+  workers *ws = h->data;
+  drain_done(ws);
+  uint64_t now = uv_hrtime();
+  if (ws->outstanding == 0 ? now > ws->spin_until : now > ws->spin_cap)
+    spin_stop(ws);
+}
+
+static void on_async(uv_async_t *h) {
+  workers *ws = h->data;
+  drain_done(ws);
+  /* poll a little for the client's next request, as after a polled one */
+  if (ws->spin_ns && ws->outstanding == 0 && !ws->spin_active)
+    spin_start(ws, uv_hrtime());
+}
+
+/* The timerfd fired: the words out are about due. */
+static void on_due(uv_poll_t *h, int status, int events) {
+  (void)status;
+  (void)events;
+  workers *ws = h->data;
+  uint64_t ticks;
+  while (read(ws->tfd, &ticks, sizeof ticks) > 0) {
+  }
+  if (ws->outstanding > 0) spin_start(ws, uv_hrtime());
+}
+
 void workers_note_submitted(workers *ws, uint32_t n) {
+  uint64_t now = uv_hrtime();
+  uint64_t cost = (uint64_t)n * __atomic_load_n(&ws->word_ns, __ATOMIC_RELAXED);
+  /* the new words queue behind those already out */
+  ws->due_at = (ws->outstanding && ws->due_at > now ? ws->due_at : now) + cost;
   ws->outstanding += n;
   if (ws->spin_ns == 0) return;
-  ws->spin_until = uv_hrtime() + ws->spin_ns;
-  if (!ws->spin_active) {
-    uv_idle_start(&ws->spin, on_spin);
-    __atomic_store_n(&ws->spin_active, 1, __ATOMIC_SEQ_CST);
+  if (ws->due_at <= now + 2 * ws->spin_ns) {
+    spin_start(ws, now); /* short, or not yet measured: poll now */
+    return;
   }
+  /* Long: sleep until shortly before it is due. A loop still polling for
+   * this request (the spin after the last reply) stops at its next turn;
+   * stopping here would run completion callbacks inside the submission. */
+  ws->spin_until = ws->spin_cap = now;
+  uint64_t at = ws->due_at - ws->spin_ns; /* CLOCK_MONOTONIC, as uv_hrtime */
+  struct itimerspec its;
+  memset(&its, 0, sizeof its);
+  its.it_value.tv_sec = (time_t)(at / 1000000000u);
+  its.it_value.tv_nsec = (long)(at % 1000000000u);
+  if (timerfd_settime(ws->tfd, TFD_TIMER_ABSTIME, &its, NULL) != 0)
+    spin_start(ws, now);
 }
 
 void workers_stop(workers *ws) {
@@ -261,6 +354,14 @@ void workers_stop(workers *ws) {
     uv_close((uv_handle_t *)&ws->async, NULL);
     uv_idle_stop(&ws->spin);
     uv_close((uv_handle_t *)&ws->spin, NULL);
+  }
+  if (ws->due_open) {
+    uv_close((uv_handle_t *)&ws->due, NULL);
+    ws->due_open = 0;
+  }
+  if (ws->tfd >= 0) { /* safe right after uv_close (libuv's uv_poll docs) */
+    close(ws->tfd);
+    ws->tfd = -1;
   }
   ws->async_open = 0;
   free(ws->w);

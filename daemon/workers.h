@@ -63,15 +63,26 @@ typedef struct workers {
   uv_idle_t spin;         /* loop-side polling while words are out */
   int spin_active;       /* loop: the spin idle handle runs; workers read it
                           * (atomic) and skip the async wake-up meanwhile */
-  uint64_t spin_until;
+  uint64_t spin_until;    /* keep polling this long after a completion */
+  uint64_t due_at;        /* when the words out should all be back */
+  uint64_t spin_cap;      /* stop polling for outstanding words after this */
+  uint64_t word_ns;       /* moving average of a lone word's run time (atomic;
+                           * written by workers) */
+  int tfd;                /* timerfd: wakes the loop shortly before a word
+                           * is due, so it need not poll all the while */
+  uv_poll_t due;          /* watches tfd */
+  int due_open;
   uint64_t outstanding;   /* words submitted, not yet collected */
   void (*on_done)(void *ctx, const word_done *d);
   void *ctx;
 } workers;
 
 /* Starts n workers; cpus (n_cpus entries, may be 0) are assigned in turn.
- * ring_cap bounds the words in flight per worker. spin_us > 0: workers and
- * loop poll for that long before sleeping. 0 or -1 with err. */
+ * ring_cap bounds the words in flight per worker. spin_us > 0: a worker
+ * polls its ring for that long after its last job; the loop polls from
+ * about spin_us before the words out are due (by the measured time of a
+ * lone word) until they are back, at most ~2 spin_us past that estimate,
+ * and for spin_us after the last completion. 0 or -1 with err. */
 int workers_start(workers *ws, uv_loop_t *loop, unsigned n, const int *cpus,
                   unsigned n_cpus, size_t ring_cap, uint32_t spin_us,
                   void (*on_done)(void *ctx, const word_done *d), void *ctx,
