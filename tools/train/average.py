@@ -1,0 +1,60 @@
+#!/usr/bin/python3
+# Averages the weights of several checkpoints of one architecture (a "model
+# soup": runs fine-tuned from one starting point stay in one basin, and their
+# mean often decodes better than any of them), scores the mean on the dev
+# set and exports it like the trainer does.
+#
+# Why a separate step: the trainer keeps one best checkpoint per run; the
+# average is a choice tuned on the dev set like any other, so it is made
+# here, in the open, and recorded in the model card.
+#
+# usage (through run.sh's environment):
+#   tools/train/run.sh ... is for training; run this with the same python:
+#   /usr/bin/python3 tools/train/average.py --out mean.npz A.pt B.pt [C.pt ...]
+import argparse
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common as C  # noqa: E402
+import train as T  # noqa: E402
+
+
+def load(path):
+    ck = torch.load(path)
+    a = ck['args']
+    m = T.BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), a['emb'], a['hidden'], a['dec'], a['emb'],
+                    a['dropout'], feed=a.get('input_feed', False))
+    m.load_state_dict(ck['model'])
+    return m
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('ckpts', nargs='+')
+    ap.add_argument('--out', required=True, help='npz export of the mean')
+    args = ap.parse_args()
+    torch.set_num_threads(int(os.environ.get('G2P_TORCH_THREADS', '1')))
+    split = C.load_split(os.path.join(C.SPLIT_DIR, 'g014b2b.train'))
+    dev = {w: p for w, p in split.items() if C.is_dev(w)}
+    gidx = {g: i for i, g in enumerate(C.GRAPHEMES)}
+    models = [load(p) for p in args.ckpts]
+    for p, m in zip(args.ckpts, models):
+        preds, _ = T.decode_words(m, list(dev), gidx, C.MAX_LEN)
+        wer, per, n = C.score(preds, dev, stressless=True)
+        print('%s: dev WER %.2f PER %.2f (n=%d)' % (p, wer, per, n), flush=True)
+    mean = models[0]
+    sd = {k: sum(m.state_dict()[k].float() for m in models) / len(models)
+          for k in mean.state_dict()}
+    mean.load_state_dict(sd)
+    preds, _ = T.decode_words(mean, list(dev), gidx, C.MAX_LEN)
+    wer, per, n = C.score(preds, dev, stressless=True)
+    print('mean of %d: dev WER %.2f PER %.2f (n=%d)' % (len(models), wer, per, n))
+    T.export_npz(mean, args.out, C.MAX_LEN)
+    print('exported', args.out)
+
+
+if __name__ == '__main__':
+    main()
