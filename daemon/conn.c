@@ -119,10 +119,29 @@ static void on_write(uv_write_t *req, int status) {
   }
 }
 
-/* Hands the fill buffer to libuv and swaps in the other one. */
+/* Writes the fill buffer. Most replies fit the socket buffer and go out
+ * at once (uv_try_write: no write request, no callback, and none of the
+ * epoll_ctl libuv makes after every queued write); the rest goes to libuv
+ * and the other buffer becomes the fill buffer. */
 static void conn_flush(conn *c) {
   if (c->writing || c->closing || c->fill.len == 0) return;
-  uv_buf_t b = uv_buf_init(c->fill.data, (unsigned)c->fill.len);
+  size_t len = c->fill.len, done = 0;
+  uv_buf_t b = uv_buf_init(c->fill.data, (unsigned)len);
+  int n = uv_try_write((uv_stream_t *)&c->pipe, &b, 1);
+  if (n > 0) {
+    done = (size_t)n;
+  } else if (n != UV_EAGAIN) {
+    log_debug("conn %llu: write: %s", (unsigned long long)c->serial,
+              uv_strerror(n));
+    conn_close(c);
+    return;
+  }
+  if (done == len) {
+    c->srv->stats.bytes_out += len;
+    proto_buf_init(&c->fill, c->out[c->fill_idx], c->srv->cfg->max_output);
+    return;
+  }
+  b = uv_buf_init(c->fill.data + done, (unsigned)(len - done));
   c->wreq.data = c;
   int rc = uv_write(&c->wreq, (uv_stream_t *)&c->pipe, &b, 1, on_write);
   if (rc != 0) {
@@ -133,7 +152,7 @@ static void conn_flush(conn *c) {
   }
   c->writing = 1;
   c->blocked_since = uv_now(c->srv->loop);
-  c->send_len = c->fill.len;
+  c->send_len = len;
   c->fill_idx ^= 1;
   proto_buf_init(&c->fill, c->out[c->fill_idx], c->srv->cfg->max_output);
 }
