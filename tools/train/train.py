@@ -257,6 +257,9 @@ def main():
     args = ap.parse_args()
 
     torch.set_num_threads(int(os.environ.get("G2P_TORCH_THREADS", "1")))
+    # Denormal floats (early in training, from near-zero attention weights and
+    # gradients) made steps 2.5-3x slower here (761 vs 301 ms); flush them.
+    torch.set_flush_denormal(True)
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
