@@ -1,13 +1,18 @@
 #!/bin/sh
 # recipe.sh -- the training of the shipped model (models/cmudict-bigru.g2pm),
-# stage by stage, as models/MODEL_CARD.md records it. Each stage starts from
-# the best-dev checkpoint of the one before (--init-from: weights only, a
-# fresh optimizer), i.e. two warm restarts of the learning rate.
+# stage by stage, as models/MODEL_CARD.md records it: one run from scratch,
+# then two warm restarts of the learning rate (--init-from: weights only, a
+# fresh optimizer), each with less dropout than the one before.
+#
+# Why the stages: with dropout 0.3 (the previous recipe) the network did not
+# even fit its training words (25.6% train WER against 29.2% dev). Dropout
+# 0.1 from scratch, then 0.05, then none, each from the best-dev weights of
+# the stage before, gave the best dev WER within one session's budget.
 #
 # Every epoch reseeds from --seed and the dev history fixes the plateau
 # decay, so a stage with the same --epochs repeats the recorded one.
-# Wall time here (2 vCPUs, one stage at a time on one core, another run on
-# the other core): see the model card.
+# Wall time here (2 vCPUs, one stage on one core, another run on the other
+# core): see the model card.
 #
 # usage: tools/train/recipe.sh [OUT_DIR]   (default /tmp/recipe)
 #   then: tools/g2p-convert --name cmudict-bigru -o models/cmudict-bigru.g2pm \
@@ -15,15 +20,15 @@
 set -eu
 OUT=${1:-/tmp/recipe}
 run=$(dirname "$0")/run.sh
-common="--hidden 256 --dec 256 --emb 128 --batch 128 --dropout 0.3"
+common="--hidden 256 --dec 256 --emb 128 --batch 128 --patience 8"
 # shellcheck disable=SC2086
-"$run" --out "$OUT/1" $common --lr 1.5e-3 --epochs 26 --decay-start 12 \
-  --decay-factor 0.8 --plateau-patience 4 --patience 10
+"$run" --out "$OUT/1" $common --dropout 0.1 --lr 1e-3 --epochs 16 \
+  --decay-start 3 --decay-factor 0.9 --min-lr 3e-5 --plateau-patience 3
 # shellcheck disable=SC2086
-"$run" --out "$OUT/2" $common --init-from "$OUT/1/ckpt_best.pt" --lr 7e-4 \
-  --epochs 18 --decay-start 2 --decay-factor 0.85 --min-lr 5e-5 \
-  --plateau-patience 2 --patience 6
+"$run" --out "$OUT/2" $common --init-from "$OUT/1/ckpt_best.pt" --dropout 0.05 \
+  --lr 2.5e-4 --epochs 10 --decay-start 1 --decay-factor 0.9 --min-lr 2e-5 \
+  --plateau-patience 3
 # shellcheck disable=SC2086
-"$run" --out "$OUT/3" $common --init-from "$OUT/2/ckpt_best.pt" --lr 3e-4 \
-  --epochs 16 --decay-start 2 --decay-factor 0.85 --min-lr 3e-5 \
-  --plateau-patience 2 --patience 6
+"$run" --out "$OUT/3" $common --init-from "$OUT/2/ckpt_best.pt" --dropout 0 \
+  --lr 1e-4 --epochs 15 --decay-start 1 --decay-factor 0.9 --min-lr 1e-5 \
+  --plateau-patience 3
