@@ -70,6 +70,12 @@ static int load_words(const char *path) {
       *tab++ = 0;
     if (!*line || strlen(line) >= sizeof words[0].text)
       continue;
+    /* The network's graphemes are lower-case and the engine folds case
+     * before it; g2p_model_predict takes the word as given. Fold ASCII here
+     * too, or an upper-case list (the CMUdict split) times <unk> inputs. */
+    for (char *p = line; *p; p++)
+      if (*p >= 'A' && *p <= 'Z')
+        *p = (char)(*p - 'A' + 'a');
     word *w = &words[n_words++];
     snprintf(w->text, sizeof w->text, "%s", line);
     snprintf(w->gold, sizeof w->gold, "%s", tab ? tab : "");
