@@ -218,6 +218,66 @@ def export_npz(model, path, max_len):
     os.replace(tmp, path)
 
 
+def widen_state(src, own, Ed):
+    """Copy a trained state dict (src) into a model that may be wider (own: its
+    freshly initialised state) and may add input feeding, so that the new model
+    computes the same function: a new unit keeps its random incoming weights but
+    every weight out of it starts at zero (new decoder units also get zero
+    attention rows, which would otherwise change the scores). Training then
+    grows the new units from where the old network was (Net2Net-style)."""
+    H0, H = src['enc.weight_hh_l0'].size(1), own['enc.weight_hh_l0'].size(1)
+    D0, D = src['dec.weight_hh_l0'].size(1), own['dec.weight_hh_l0'].size(1)
+    if H0 > H or D0 > D:
+        raise SystemExit('--init-from: the checkpoint is wider than this model')
+
+    def gate_rows(n0, n):  # (new, old) row slices of a GRU's r|z|n stack
+        return [(slice(g * n, g * n + n0), slice(g * n0, (g + 1) * n0)) for g in range(3)]
+
+    def enc_cols(off, off0):  # (new, old) column slices of a [fwd; bwd] encoder input
+        return [(slice(off, off + H0), slice(off0, off0 + H0)),
+                (slice(off + H, off + H + H0), slice(off0 + H0, off0 + 2 * H0))]
+
+    out = dict(own)
+    for k, v in src.items():
+        w = own[k].clone()
+        if k.startswith('enc.') or k.startswith('dec.'):
+            n0, n = (H0, H) if k.startswith('enc.') else (D0, D)
+            for new_r, old_r in gate_rows(n0, n):
+                if v.dim() == 1:
+                    w[new_r] = v[old_r]
+                elif 'weight_hh' in k:
+                    w[new_r] = 0
+                    w[new_r, :n0] = v[old_r]
+                elif k == 'dec.weight_ih_l0':
+                    # [emb | feed]: an arch-2 source has no feed columns
+                    w[new_r] = 0
+                    w[new_r, :Ed] = v[old_r, :Ed]
+                    if v.size(1) > Ed:
+                        w[new_r, Ed:Ed + D0] = v[old_r, Ed:]
+                else:
+                    w[new_r] = v[old_r]
+        elif k in ('init.weight', 'att.weight'):
+            if k == 'att.weight':
+                w[D0:] = 0
+            w[:D0] = 0
+            for new_c, old_c in enc_cols(0, 0):
+                w[:D0, new_c] = v[:, old_c]
+        elif k == 'comb.weight':
+            w[:D0] = 0
+            w[:D0, :D0] = v[:, :D0]
+            for new_c, old_c in enc_cols(D, D0):
+                w[:D0, new_c] = v[:, old_c]
+        elif k == 'fc.weight':
+            w.zero_()
+            w[:, :D0] = v
+        elif k in ('init.bias', 'comb.bias'):
+            w[:D0] = v
+        else:
+            w = v  # embeddings and fc.bias: widths unchanged
+        out[k] = w
+    return out
+
+
 def log(msg, f):
     line = time.strftime('%H:%M:%S ') + msg
     print(line, flush=True)
@@ -288,16 +348,22 @@ def main():
     model = BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), args.emb, args.hidden, args.dec, args.emb, args.dropout,
                       feed=args.input_feed)
     if args.init_from and not (args.resume and os.path.exists(os.path.join(args.out, 'ckpt_last.pt'))):
-        src = torch.load(args.init_from)['model']
-        own = model.state_dict()
-        for k, v in src.items():
-            if k == 'dec.weight_ih_l0' and v.shape != own[k].shape:
-                w = torch.zeros_like(own[k])
-                w[:, :v.size(1)] = v
-                v = w
-            own[k] = v
-        model.load_state_dict(own)
-        log('initialised from %s' % args.init_from, logf)
+        src_ck = torch.load(args.init_from)
+        model.load_state_dict(widen_state(src_ck['model'], model.state_dict(), args.emb))
+        # the start must be the same function as the source: check it on dev words
+        sa = src_ck['args']
+        src = BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), sa['emb'], sa['hidden'], sa['dec'], sa['emb'], 0.0,
+                        feed=sa.get('input_feed', False))
+        src.load_state_dict(src_ck['model'])
+        probe = sorted(dev_refs)[:200]
+        p_src, l_src = decode_words(src, probe, gidx, C.MAX_LEN)
+        p_own, l_own = decode_words(model, probe, gidx, C.MAX_LEN)
+        diff = max(float(np.abs(l_src[w] - l_own[w]).max()) for w in probe)
+        same = sum(p_src[w] == p_own[w] for w in probe)
+        log('initialised from %s: %d of %d dev answers unchanged, first-step logits within %.1e' % (
+            args.init_from, same, len(probe), diff), logf)
+        if diff > 1e-3:
+            raise SystemExit('--init-from: the widened start is not the source network')
     nparams = sum(p.numel() for p in model.parameters())
     log('params %d' % nparams, logf)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
