@@ -36,7 +36,6 @@
 #include "g2p/model.h"
 #include "g2p/model_impl.h"
 
-#define ALIGN64(n) (((n) + (size_t)63) & ~(size_t)63)
 #define T_MAX (G2P_WORD_MAX + 1) /* code points + </s> */
 
 typedef struct cand {
@@ -73,51 +72,45 @@ typedef struct layout {
   size_t keys_p_bytes, enc_t_p_bytes;
 } layout;
 
-static size_t put(size_t *off, size_t bytes) {
-  size_t at = ALIGN64(*off);
-  *off = at + ALIGN64(bytes);
-  return at;
-}
-
 static void plan_scratch(layout *L, const g2p_model *m) {
   const size_t f = sizeof(float), B = G2P_BEAM_MAX;
   size_t H = (size_t)m->H, D = (size_t)m->D, P = (size_t)m->P;
   size_t wide = H > D ? H : D;
   size_t o = 0;
   memset(L, 0, sizeof *L);
-  L->toks = put(&o, T_MAX * sizeof(int));
-  L->tmp = put(&o, 3 * wide * f);
-  L->h = put(&o, H * f);
+  L->toks = g2p_layout_put(&o, T_MAX * sizeof(int));
+  L->tmp = g2p_layout_put(&o, 3 * wide * f);
+  L->h = g2p_layout_put(&o, H * f);
   if (g2pm_arch_attn(m->arch)) {
     L->keys_p_bytes = m->k->packed_bytes(T_MAX, m->D);
     L->enc_t_p_bytes = m->k->packed_bytes(2 * m->H, T_MAX);
-    L->enc = put(&o, T_MAX * 2 * H * f);
-    L->keys = put(&o, T_MAX * D * f);
-    L->keys_p = put(&o, L->keys_p_bytes);
-    L->enc_t = put(&o, 2 * H * T_MAX * f);
-    L->enc_t_p = put(&o, L->enc_t_p_bytes);
-    L->cat = put(&o, 2 * H * f);
-    L->att = put(&o, B * T_MAX * f);
-    L->ctx = put(&o, B * 2 * H * f);
-    L->hc = put(&o, B * (D + 2 * H) * f);
-    L->comb = put(&o, B * D * f);
+    L->enc = g2p_layout_put(&o, T_MAX * 2 * H * f);
+    L->keys = g2p_layout_put(&o, T_MAX * D * f);
+    L->keys_p = g2p_layout_put(&o, L->keys_p_bytes);
+    L->enc_t = g2p_layout_put(&o, 2 * H * T_MAX * f);
+    L->enc_t_p = g2p_layout_put(&o, L->enc_t_p_bytes);
+    L->cat = g2p_layout_put(&o, 2 * H * f);
+    L->att = g2p_layout_put(&o, B * T_MAX * f);
+    L->ctx = g2p_layout_put(&o, B * 2 * H * f);
+    L->hc = g2p_layout_put(&o, B * (D + 2 * H) * f);
+    L->comb = g2p_layout_put(&o, B * D * f);
   }
   if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF) {
-    L->feed = put(&o, B * D * f);
-    L->gin = put(&o, B * 3 * D * f);
+    L->feed = g2p_layout_put(&o, B * D * f);
+    L->gin = g2p_layout_put(&o, B * 3 * D * f);
   }
-  L->hs[0] = put(&o, B * D * f);
-  L->hs[1] = put(&o, B * D * f);
-  L->gh = put(&o, B * 3 * D * f);
-  L->logits = put(&o, B * P * f);
-  L->seq[0] = put(&o, B * (size_t)m->max_len * sizeof(uint16_t));
-  L->seq[1] = put(&o, B * (size_t)m->max_len * sizeof(uint16_t));
-  L->score[0] = put(&o, B * sizeof(double));
-  L->score[1] = put(&o, B * sizeof(double));
-  L->prev = put(&o, B * sizeof(int));
-  L->cand = put(&o, B * (B + 1) * sizeof(cand));
-  L->best = put(&o, (size_t)m->max_len * sizeof(uint16_t));
-  L->total = ALIGN64(o);
+  L->hs[0] = g2p_layout_put(&o, B * D * f);
+  L->hs[1] = g2p_layout_put(&o, B * D * f);
+  L->gh = g2p_layout_put(&o, B * 3 * D * f);
+  L->logits = g2p_layout_put(&o, B * P * f);
+  L->seq[0] = g2p_layout_put(&o, B * (size_t)m->max_len * sizeof(uint16_t));
+  L->seq[1] = g2p_layout_put(&o, B * (size_t)m->max_len * sizeof(uint16_t));
+  L->score[0] = g2p_layout_put(&o, B * sizeof(double));
+  L->score[1] = g2p_layout_put(&o, B * sizeof(double));
+  L->prev = g2p_layout_put(&o, B * sizeof(int));
+  L->cand = g2p_layout_put(&o, B * (B + 1) * sizeof(cand));
+  L->best = g2p_layout_put(&o, (size_t)m->max_len * sizeof(uint16_t));
+  L->total = G2P_ALIGN64(o);
 }
 
 size_t g2p_model_scratch_bytes(const g2p_model *model, int max_beam) {

@@ -34,7 +34,6 @@
 #include "g2p/model.h"
 #include "g2p/model_impl.h"
 
-#define ALIGN64(n) (((n) + (size_t)63) & ~(size_t)63)
 #define BT_MAX (G2P_BATCH_WORD_MAX + 1) /* code points + </s> */
 #define AT(base, off, type) ((type *)(void *)((uint8_t *)(base) + (off)))
 
@@ -65,44 +64,38 @@ typedef struct blayout {
   size_t keys_p_bytes, enc_t_p_bytes;
 } blayout;
 
-static size_t put(size_t *off, size_t bytes) {
-  size_t at = ALIGN64(*off);
-  *off = at + ALIGN64(bytes);
-  return at;
-}
-
 static void plan_batch(blayout *L, const g2p_model *m) {
   const size_t f = sizeof(float), NB = G2P_BATCH_MAX, TB = BT_MAX;
   size_t H = (size_t)m->H, D = (size_t)m->D, P = (size_t)m->P;
   size_t wide = H > D ? H : D;
   size_t o = 0;
   memset(L, 0, sizeof *L);
-  L->toks = put(&o, NB * TB * sizeof(int));
-  L->T = put(&o, NB * sizeof(int));
-  L->order = put(&o, NB * sizeof(int));
-  L->h = put(&o, NB * H * f);
-  L->gh = put(&o, NB * 3 * wide * f);
-  L->hs = put(&o, NB * D * f);
-  L->logits = put(&o, NB * P * f);
-  L->seq = put(&o, NB * (size_t)m->max_len * sizeof(uint16_t));
+  L->toks = g2p_layout_put(&o, NB * TB * sizeof(int));
+  L->T = g2p_layout_put(&o, NB * sizeof(int));
+  L->order = g2p_layout_put(&o, NB * sizeof(int));
+  L->h = g2p_layout_put(&o, NB * H * f);
+  L->gh = g2p_layout_put(&o, NB * 3 * wide * f);
+  L->hs = g2p_layout_put(&o, NB * D * f);
+  L->logits = g2p_layout_put(&o, NB * P * f);
+  L->seq = g2p_layout_put(&o, NB * (size_t)m->max_len * sizeof(uint16_t));
   if (g2pm_arch_attn(m->arch)) {
-    L->keys_p_bytes = ALIGN64(m->k->packed_bytes(BT_MAX, m->D));
-    L->enc_t_p_bytes = ALIGN64(m->k->packed_bytes(2 * m->H, BT_MAX));
-    L->enc = put(&o, NB * TB * 2 * H * f);
-    L->keys = put(&o, TB * D * f);
-    L->keys_p = put(&o, NB * L->keys_p_bytes);
-    L->enc_t = put(&o, 2 * H * TB * f);
-    L->enc_t_p = put(&o, NB * L->enc_t_p_bytes);
-    L->cat = put(&o, NB * 2 * H * f);
-    L->att = put(&o, TB * f);
-    L->hc = put(&o, NB * (D + 2 * H) * f);
-    L->comb = put(&o, NB * D * f);
+    L->keys_p_bytes = G2P_ALIGN64(m->k->packed_bytes(BT_MAX, m->D));
+    L->enc_t_p_bytes = G2P_ALIGN64(m->k->packed_bytes(2 * m->H, BT_MAX));
+    L->enc = g2p_layout_put(&o, NB * TB * 2 * H * f);
+    L->keys = g2p_layout_put(&o, TB * D * f);
+    L->keys_p = g2p_layout_put(&o, NB * L->keys_p_bytes);
+    L->enc_t = g2p_layout_put(&o, 2 * H * TB * f);
+    L->enc_t_p = g2p_layout_put(&o, NB * L->enc_t_p_bytes);
+    L->cat = g2p_layout_put(&o, NB * 2 * H * f);
+    L->att = g2p_layout_put(&o, TB * f);
+    L->hc = g2p_layout_put(&o, NB * (D + 2 * H) * f);
+    L->comb = g2p_layout_put(&o, NB * D * f);
   }
   if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF) {
-    L->feed = put(&o, NB * D * f);
-    L->gin = put(&o, NB * 3 * D * f);
+    L->feed = g2p_layout_put(&o, NB * D * f);
+    L->gin = g2p_layout_put(&o, NB * 3 * D * f);
   }
-  L->total = ALIGN64(o);
+  L->total = G2P_ALIGN64(o);
 }
 
 size_t g2p_model_batch_scratch_bytes(const g2p_model *model) {

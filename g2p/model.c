@@ -30,7 +30,6 @@
 #error "model files are little-endian and the loader packs floats in place"
 #endif
 
-#define ALIGN64(n) (((n) + (size_t)63) & ~(size_t)63)
 
 static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -404,14 +403,12 @@ typedef struct arena {
 } arena;
 
 static void *take(arena *a, size_t bytes) {
-  a->off = ALIGN64(a->off);
-  void *p = a->base ? a->base + a->off : NULL;
-  a->off += ALIGN64(bytes);
-  return p;
+  size_t at = g2p_layout_put(&a->off, bytes);
+  return a->base ? a->base + at : NULL;
 }
 
 static size_t gi_stride(int hidden) {
-  return ALIGN64((size_t)3 * (size_t)hidden * sizeof(float)) / sizeof(float);
+  return G2P_ALIGN64((size_t)3 * (size_t)hidden * sizeof(float)) / sizeof(float);
 }
 
 /* Where each piece of the model goes; run once to size the block and once
@@ -467,7 +464,7 @@ static const float *tensor(const parsed *pf, const char *name) {
 
 static void *aligned(size_t bytes) {
   void *p = NULL;
-  if (posix_memalign(&p, KERN_ALIGN, ALIGN64(bytes ? bytes : 1)) != 0)
+  if (posix_memalign(&p, KERN_ALIGN, G2P_ALIGN64(bytes ? bytes : 1)) != 0)
     return NULL;
   return p;
 }

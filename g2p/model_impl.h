@@ -15,6 +15,20 @@
 #include "g2p/model_format.h"
 #include "kernels/kernels.h"
 
+/* The model block and the decoders' scratch arenas are laid out in
+ * 64-byte-aligned pieces: every table row and state vector starts on a
+ * cache line, which the AVX-512 kernels' aligned loads rely on. */
+#define G2P_ALIGN64(n) (((n) + (size_t)63) & ~(size_t)63)
+
+/* Reserves bytes at the aligned end of a layout being planned (*off) and
+ * returns where they start; offsets, not pointers, so one plan serves every
+ * arena of that size. */
+static inline size_t g2p_layout_put(size_t *off, size_t bytes) {
+  size_t at = G2P_ALIGN64(*off);
+  *off = at + G2P_ALIGN64(bytes);
+  return at;
+}
+
 /* A non-ASCII grapheme: code point -> id (sorted by cp for bsearch). */
 typedef struct g2pm_cp {
   uint32_t cp;
