@@ -228,7 +228,15 @@ def widen_state(src, own, Ed):
     H0, H = src['enc.weight_hh_l0'].size(1), own['enc.weight_hh_l0'].size(1)
     D0, D = src['dec.weight_hh_l0'].size(1), own['dec.weight_hh_l0'].size(1)
     if H0 > H or D0 > D:
-        raise SystemExit('--init-from: the checkpoint is wider than this model')
+        raise SystemExit('--init-from: the checkpoint (H=%d, D=%d) is wider than this model '
+                         '(H=%d, D=%d)' % (H0, D0, H, D))
+    for k in ('enc_emb.weight', 'dec_emb.weight', 'fc.bias'):
+        if src[k].shape != own[k].shape:
+            raise SystemExit('--init-from: %s is %s in the checkpoint, %s here (--emb and the '
+                             'symbol sets must match)' % (k, tuple(src[k].shape), tuple(own[k].shape)))
+    if src['dec.weight_ih_l0'].size(1) > Ed and own['dec.weight_ih_l0'].size(1) == Ed:
+        raise SystemExit('--init-from: the checkpoint feeds the attentional vector back '
+                         '(arch 3); add --input-feed')
 
     def gate_rows(n0, n):  # (new, old) row slices of a GRU's r|z|n stack
         return [(slice(g * n, g * n + n0), slice(g * n0, (g + 1) * n0)) for g in range(3)]
