@@ -27,6 +27,8 @@
 #include <time.h>
 
 #include "g2p/engine.h"
+#include "g2p/decode.h"
+#include "g2p/decode_batch.h"
 #include "g2p/model.h"
 #include "kernels/kernels.h"
 

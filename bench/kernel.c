@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "g2p/decode.h"
 #include "g2p/model.h"
 #include "g2p/model_impl.h"
 #include "kernels/kernels.h"

@@ -18,6 +18,13 @@
 
 #include "daemon/workers.h"
 
+/* Where the wire meets the engine their limits must agree: a beam the
+ * protocol accepts is one the engine runs, and every variant the engine
+ * returns fits a reply. */
+_Static_assert(PROTO_MAX_BEAM == G2P_BEAM_MAX, "wire and engine beam limits agree");
+_Static_assert(PROTO_VARIANTS_MAX == G2P_VARIANTS_MAX,
+               "wire and engine variant limits agree");
+
 int dispatcher_init(dispatcher *d, const daemon_config *cfg,
                     daemon_stats *stats, engine_ref **current) {
   memset(d, 0, sizeof *d);

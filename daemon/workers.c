@@ -37,7 +37,7 @@
 #include <jemalloc/jemalloc.h>
 
 #include "daemon/log.h"
-#include "g2p/model.h"
+#include "g2p/engine.h"
 
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)

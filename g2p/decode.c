@@ -32,7 +32,7 @@
 #include <string.h>
 
 #include "g2p/decode.h"
-#include "g2p/engine.h"
+#include "g2p/g2p_limits.h"
 #include "g2p/model.h"
 #include "g2p/model_impl.h"
 
@@ -525,26 +525,4 @@ int g2p_model_forced(const g2p_model *model, void *scratch, const char *word,
     memcpy(logits + (size_t)i * model->P, l, (size_t)model->P * sizeof(float));
   }
   return 0;
-}
-
-int g2p_model_num_phonemes(const g2p_model *model) { return model->P; }
-int g2p_model_max_len(const g2p_model *model) { return model->max_len; }
-int g2p_model_state_size(const g2p_model *model) { return model->D; }
-
-const char *g2p_model_phoneme(const g2p_model *model, int id, size_t *len) {
-  if (id < 0 || id >= model->P) {
-    *len = 0;
-    return NULL;
-  }
-  *len = model->phon_len[id];
-  return model->phon_text + model->phon_off[id];
-}
-
-int g2p_model_phoneme_id(const g2p_model *model, const char *sym,
-                         size_t len) {
-  for (int i = 0; i < model->P; i++)
-    if (model->phon_len[i] == len &&
-        memcmp(model->phon_text + model->phon_off[i], sym, len) == 0)
-      return i;
-  return -1;
 }

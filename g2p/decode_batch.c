@@ -29,8 +29,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "g2p/decode.h"
-#include "g2p/engine.h"
+#include "g2p/decode_batch.h"
+#include "g2p/g2p_limits.h"
 #include "g2p/model.h"
 #include "g2p/model_impl.h"
 

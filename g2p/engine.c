@@ -18,13 +18,14 @@
 
 #include "g2p/lexicon.h"
 #include "g2p/lexicon_format.h"
+#include "g2p/decode.h"
+#include "g2p/decode_batch.h"
 #include "g2p/model.h"
 #include "g2p/utf8.h"
 
 _Static_assert(LEXF_KEY_MAX == G2P_WORD_MAX, "lexicon keys and engine words share a limit");
 _Static_assert(LEXF_PHONES_MAX == G2P_PHONES_MAX, "pronunciation limits agree");
 
-#define ENGINE_BEAM_MAX 16
 #define ENGINE_ALIGN 64
 
 struct g2p_engine {
@@ -97,9 +98,9 @@ int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
     return G2P_EINVAL;
   }
   *out = NULL;
-  if (cfg->beam_width > ENGINE_BEAM_MAX) {
+  if (cfg->beam_width > G2P_BEAM_MAX) {
     set_err(err, errlen, "beam width %d out of range 1..%d", cfg->beam_width,
-            ENGINE_BEAM_MAX);
+            G2P_BEAM_MAX);
     return G2P_EINVAL;
   }
   g2p_engine *e = calloc(1, sizeof *e);
@@ -132,7 +133,7 @@ int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
       set_err(err, errlen, "model: %s", why[0] ? why : g2p_strerror(rc));
       return rc < 0 ? rc : G2P_EFORMAT;
     }
-    e->model_scratch = g2p_model_scratch_bytes(e->model, ENGINE_BEAM_MAX);
+    e->model_scratch = g2p_model_scratch_bytes(e->model, G2P_BEAM_MAX);
   }
   *out = e;
   return G2P_OK;
@@ -211,7 +212,7 @@ int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
   if (len > G2P_WORD_MAX) return finish(res, G2P_ETOOLONG);
   if (!g2p_utf8_valid((const unsigned char *)word, len)) return finish(res, G2P_EUTF8);
   if (beam_width <= 0) beam_width = engine->beam_width;
-  if (beam_width > ENGINE_BEAM_MAX) return finish(res, G2P_EINVAL);
+  if (beam_width > G2P_BEAM_MAX) return finish(res, G2P_EINVAL);
 
   char *w = scratch->word;
   for (size_t i = 0; i < len; i++) {
@@ -326,7 +327,7 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
     if (len == 0) { finish(r, G2P_EEMPTY); continue; }
     if (len > G2P_WORD_MAX) { finish(r, G2P_ETOOLONG); continue; }
     if (!g2p_utf8_valid((const unsigned char *)word, len)) { finish(r, G2P_EUTF8); continue; }
-    if (beam_width > ENGINE_BEAM_MAX) { finish(r, G2P_EINVAL); continue; }
+    if (beam_width > G2P_BEAM_MAX) { finish(r, G2P_EINVAL); continue; }
     char *w = b->word[i];
     for (size_t k = 0; k < len; k++) {
       char c = word[k];

@@ -20,11 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Upper bounds that size every fixed buffer on the hot path. */
-#define G2P_WORD_MAX      256 /* bytes of UTF-8 in one word, hard cap */
-#define G2P_PHONES_MAX    64  /* phonemes in one pronunciation */
-#define G2P_TEXT_MAX      (G2P_PHONES_MAX * 4) /* "AA1 R D ..." incl. NUL */
-#define G2P_VARIANTS_MAX  8   /* pronunciations returned for one word */
+#include "g2p/g2p_limits.h"
 
 enum g2p_source {
   G2P_SOURCE_NONE = 0,  /* nobody answered (see error) */
@@ -36,19 +32,6 @@ enum g2p_source {
 enum g2p_flags {
   G2P_FLAG_MODEL_ONLY = 1u << 0, /* skip the dictionary */
   G2P_FLAG_VARIANTS = 1u << 1    /* fill every dictionary variant */
-};
-
-/* Error codes: 0 is success, the rest are negative. */
-enum g2p_error {
-  G2P_OK = 0,
-  G2P_ENOTFOUND = -1, /* not in the dictionary and no model loaded */
-  G2P_EEMPTY = -2,    /* empty word */
-  G2P_ETOOLONG = -3,  /* word longer than the engine's limit */
-  G2P_EUTF8 = -4,     /* word is not valid UTF-8 */
-  G2P_EINVAL = -5,    /* bad argument (programming error) */
-  G2P_ENOMEM = -6,    /* allocation failed (open/scratch only) */
-  G2P_EIO = -7,       /* file could not be read or mapped */
-  G2P_EFORMAT = -8    /* file is damaged or not of our format */
 };
 
 typedef struct g2p_engine g2p_engine;
@@ -102,13 +85,13 @@ int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
                       const char *word, size_t len, unsigned flags,
                       int beam_width, g2p_word_result *res);
 
-/* Looks up n <= G2P_BATCH_MAX (model.h: 16) words at once, each exactly as
+/* Looks up n <= G2P_BATCH_MAX words at once, each exactly as
  * g2p_engine_lookup would (same flags and beam width for all): dictionary
  * words from the dictionary, the rest through the network, greedy ones
  * batched into one lockstep decode (one matrix-matrix product per step for
  * all of them). Never allocates. res[0..n) are all valid until the next
  * lookup with this scratch. Returns 0 (per-word errors are in res[i].error)
- * or G2P_EINVAL for bad arguments. Added by the batching helper. */
+ * or G2P_EINVAL for bad arguments. */
 int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
                             const char *const *words, const size_t *lens,
                             size_t n, unsigned flags, int beam_width,

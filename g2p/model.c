@@ -20,10 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "g2p/engine.h"
 #include "g2p/model.h"
+#include "g2p/g2p_limits.h"
 #include "g2p/model_impl.h"
-#include "g2p/decode.h"
 #include "g2p/mapfile.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -689,4 +688,26 @@ const char *g2p_model_kernel(const g2p_model *model) {
 
 uint32_t g2p_model_checksum(const g2p_model *model) {
   return model->checksum;
+}
+
+int g2p_model_num_phonemes(const g2p_model *model) { return model->P; }
+int g2p_model_max_len(const g2p_model *model) { return model->max_len; }
+int g2p_model_state_size(const g2p_model *model) { return model->D; }
+
+const char *g2p_model_phoneme(const g2p_model *model, int id, size_t *len) {
+  if (id < 0 || id >= model->P) {
+    *len = 0;
+    return NULL;
+  }
+  *len = model->phon_len[id];
+  return model->phon_text + model->phon_off[id];
+}
+
+int g2p_model_phoneme_id(const g2p_model *model, const char *sym,
+                         size_t len) {
+  for (int i = 0; i < model->P; i++)
+    if (model->phon_len[i] == len &&
+        memcmp(model->phon_text + model->phon_off[i], sym, len) == 0)
+      return i;
+  return -1;
 }

@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "g2p/decode.h"
-#include "g2p/engine.h"
 #include "g2p/model_convert.h"
+#include "g2p/g2p_limits.h"
+#include "g2p/model.h"
 #include "g2p/model_npz.h"
 
 #define ALIGN64(n) (((n) + (uint64_t)63) & ~(uint64_t)63)

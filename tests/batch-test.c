@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "g2p/decode.h"
+#include "g2p/decode_batch.h"
 #include "g2p/engine.h"
 #include "g2p/model.h"
 #include "g2p/model_convert.h"

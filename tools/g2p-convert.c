@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "g2p/decode.h"
 #include "g2p/model.h"
 #include "g2p/model_convert.h"
 

@@ -1,0 +1,31 @@
+/* g2p_limits.h -- the limits and error codes every layer of g2p/ shares.
+ *
+ * The engine, the model loader, the decoders and the converters all size
+ * buffers from these bounds and report failures with these codes, so they
+ * live here, below engine.h, where no file needs the engine to get them. */
+#ifndef RNNINFERD_G2P_LIMITS_H
+#define RNNINFERD_G2P_LIMITS_H
+
+/* Upper bounds that size every fixed buffer on the hot path. */
+#define G2P_WORD_MAX      256 /* bytes of UTF-8 in one word, hard cap */
+#define G2P_PHONES_MAX    64  /* phonemes in one pronunciation */
+#define G2P_TEXT_MAX      (G2P_PHONES_MAX * 4) /* "AA1 R D ..." incl. NUL */
+#define G2P_VARIANTS_MAX  8   /* pronunciations returned for one word */
+#define G2P_BEAM_MAX      16  /* widest beam search */
+#define G2P_BATCH_MAX     16  /* words decoded in lockstep in one batch */
+#define G2P_BATCH_WORD_MAX 64 /* longest word (bytes) the batch decoder takes */
+
+/* Error codes: 0 is success, the rest are negative. */
+enum g2p_error {
+  G2P_OK = 0,
+  G2P_ENOTFOUND = -1, /* not in the dictionary and no model loaded */
+  G2P_EEMPTY = -2,    /* empty word */
+  G2P_ETOOLONG = -3,  /* word longer than the engine's limit */
+  G2P_EUTF8 = -4,     /* word is not valid UTF-8 */
+  G2P_EINVAL = -5,    /* bad argument (programming error) */
+  G2P_ENOMEM = -6,    /* allocation failed (open/scratch only) */
+  G2P_EIO = -7,       /* file could not be read or mapped */
+  G2P_EFORMAT = -8    /* file is damaged or not of our format */
+};
+
+#endif
