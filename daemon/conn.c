@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "daemon/log.h"
-#include "daemon/server.h"
 
 static void conn_process(conn *c);
 static void conn_flush(conn *c);
@@ -23,18 +22,18 @@ static void conn_read_start(conn *c);
 static void conn_read_stop(conn *c);
 static void on_close(uv_handle_t *h);
 
-int conn_slot_init(conn *c, struct server *srv, uint32_t slot) {
+int conn_slot_init(conn *c, const conn_env *env, uint32_t slot) {
   memset(c, 0, sizeof *c);
-  c->srv = srv;
+  c->env = env;
   c->slot = slot;
-  c->rcap = (size_t)srv->cfg->lim.max_frame + PROTO_HEADER_BYTES;
+  c->rcap = (size_t)env->cfg->lim.max_frame + PROTO_HEADER_BYTES;
   c->rbuf = malloc(c->rcap);
-  c->out[0] = malloc(srv->cfg->max_output);
-  c->out[1] = malloc(srv->cfg->max_output);
-  if (srv->cfg->workers > 0)
-    c->ar.slots = calloc(srv->cfg->lim.max_words, sizeof *c->ar.slots);
+  c->out[0] = malloc(env->cfg->max_output);
+  c->out[1] = malloc(env->cfg->max_output);
+  if (env->cfg->workers > 0)
+    c->ar.slots = calloc(env->cfg->lim.max_words, sizeof *c->ar.slots);
   if (!c->rbuf || !c->out[0] || !c->out[1] ||
-      (srv->cfg->workers > 0 && !c->ar.slots)) {
+      (env->cfg->workers > 0 && !c->ar.slots)) {
     conn_slot_destroy(c);
     return -1;
   }
@@ -62,7 +61,7 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf) {
   (void)buf;
   if (nread > 0) {
     c->rlen += (size_t)nread;
-    c->srv->stats.bytes_in += (uint64_t)nread;
+    c->env->stats->bytes_in += (uint64_t)nread;
     conn_process(c);
     return;
   }
@@ -108,7 +107,7 @@ static void on_write(uv_write_t *req, int status) {
     conn_close(c);
     return;
   }
-  c->srv->stats.bytes_out += c->send_len;
+  c->env->stats->bytes_out += c->send_len;
   c->send_len = 0;
   if (c->blocked) {
     c->blocked = 0;
@@ -137,8 +136,8 @@ static void conn_flush(conn *c) {
     return;
   }
   if (done == len) {
-    c->srv->stats.bytes_out += len;
-    proto_buf_init(&c->fill, c->out[c->fill_idx], c->srv->cfg->max_output);
+    c->env->stats->bytes_out += len;
+    proto_buf_init(&c->fill, c->out[c->fill_idx], c->env->cfg->max_output);
     return;
   }
   b = uv_buf_init(c->fill.data + done, (unsigned)(len - done));
@@ -151,10 +150,10 @@ static void conn_flush(conn *c) {
     return;
   }
   c->writing = 1;
-  c->blocked_since = uv_now(c->srv->loop);
+  c->blocked_since = uv_now(c->env->loop);
   c->send_len = len;
   c->fill_idx ^= 1;
-  proto_buf_init(&c->fill, c->out[c->fill_idx], c->srv->cfg->max_output);
+  proto_buf_init(&c->fill, c->out[c->fill_idx], c->env->cfg->max_output);
 }
 
 /* A reply needs room that only a finished write can give. */
@@ -175,14 +174,14 @@ static int conn_make_room(conn *c) {
  * -1 when it must wait for the write in flight. */
 static int conn_emit_frame_error(conn *c) {
   char msg[128];
-  const proto_limits *lim = &c->srv->cfg->lim;
+  const proto_limits *lim = &c->env->cfg->lim;
   if (c->frame_err == PROTO_E_FRAME_TOO_LARGE)
     snprintf(msg, sizeof msg, "frame length %u exceeds the limit of %u bytes",
              c->frame_err_len, lim->max_frame);
   else
     snprintf(msg, sizeof msg, "frame length must be 1..%u, got %u",
              lim->max_frame, c->frame_err_len);
-  while (dispatch_error(&c->srv->disp, &c->fill, 0, c->frame_err, msg) != 0)
+  while (dispatch_error(c->env->disp, &c->fill, 0, c->frame_err, msg) != 0)
     if (!conn_make_room(c)) return -1;
   log_debug("conn %llu: %s; closing", (unsigned long long)c->serial, msg);
   c->frame_err = 0;
@@ -193,12 +192,12 @@ static int conn_emit_frame_error(conn *c) {
  * the writer. Returns 0, or -1 when the connection is blocked (waiting for
  * output room) or closing. */
 static int conn_answer(conn *c) {
-  server *s = c->srv;
-  const proto_limits *lim = &s->cfg->lim;
+  const conn_env *env = c->env;
+  const proto_limits *lim = &env->cfg->lim;
   while (!c->closing && !c->fatal) {
     if (c->ar.active) {
       if (c->ar.pending > 0) return -1; /* words still with the workers */
-      if (dispatch_async_finish(&s->disp, &c->ar, &c->fill,
+      if (dispatch_async_finish(env->disp, &c->ar, &c->fill,
                                 c->fill.len == 0) != DISPATCH_DONE) {
         if (conn_make_room(c)) continue;
         if (c->closing) return -1;
@@ -223,7 +222,7 @@ static int conn_answer(conn *c) {
     }
     if (avail - PROTO_HEADER_BYTES < len) break;
     const char *payload = c->rbuf + c->roff + PROTO_HEADER_BYTES;
-    int r = dispatch_request(&s->disp, payload, len, &c->fill,
+    int r = dispatch_request(env->disp, payload, len, &c->fill,
                              c->fill.len == 0, &c->ar, c->slot);
     if (r == DISPATCH_ASYNC) {
       /* the frame stays put until answered: the workers read its words */
@@ -270,7 +269,7 @@ static void conn_drain_read(conn *c) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break; /* empty (EAGAIN), EOF or error: done either way */
     c->rlen += (size_t)n;
-    c->srv->stats.bytes_in += (uint64_t)n;
+    c->env->stats->bytes_in += (uint64_t)n;
     if (conn_answer(c) != 0) return; /* blocked or closing */
   }
   c->eof = 1;
@@ -292,7 +291,7 @@ static void conn_maybe_finish(conn *c) {
   if (c->closing || c->blocked || c->ar.active || !(c->eof || c->fatal))
     return;
   if (c->rlen > c->roff) {
-    c->srv->stats.conn_closed_truncated++;
+    c->env->stats->conn_closed_truncated++;
     log_debug("conn %llu: stream ended inside a frame (%zu bytes); closing",
               (unsigned long long)c->serial, c->rlen - c->roff);
     c->rlen = c->roff = 0;
@@ -302,11 +301,11 @@ static void conn_maybe_finish(conn *c) {
 }
 
 int conn_start(conn *c, int fd, uint64_t serial) {
-  server *s = c->srv;
+  const conn_env *env = c->env;
   c->serial = serial;
   c->rlen = c->roff = 0;
   c->fill_idx = 0;
-  proto_buf_init(&c->fill, c->out[0], s->cfg->max_output);
+  proto_buf_init(&c->fill, c->out[0], env->cfg->max_output);
   c->send_len = 0;
   c->frame_err = 0;
   c->in_use = 1;
@@ -314,11 +313,11 @@ int conn_start(conn *c, int fd, uint64_t serial) {
   c->draining = c->zombie = 0;
   c->ar.active = 0;
   c->ar.pending = 0;
-  int rc = uv_pipe_init(s->loop, &c->pipe, 0);
+  int rc = uv_pipe_init(env->loop, &c->pipe, 0);
   if (rc != 0) {
     close(fd);
     c->in_use = 0;
-    server_conn_closed(s, c);
+    env->on_closed(env->ctx, c);
     return rc;
   }
   c->pipe.data = c;
@@ -350,7 +349,7 @@ static void on_close(uv_handle_t *h) {
   }
   if (c->ar.active) dispatch_async_abandon(&c->ar);
   c->in_use = 0;
-  server_conn_closed(c->srv, c);
+  c->env->on_closed(c->env->ctx, c);
 }
 
 void conn_word_done(conn *c, uint32_t gen) {
@@ -360,7 +359,7 @@ void conn_word_done(conn *c, uint32_t gen) {
     dispatch_async_abandon(&c->ar);
     c->zombie = 0;
     c->in_use = 0;
-    server_conn_closed(c->srv, c);
+    c->env->on_closed(c->env->ctx, c);
     return;
   }
   if (!c->closing && !c->blocked) conn_process(c);

@@ -24,11 +24,23 @@
 #include "daemon/dispatch.h"
 #include "proto/proto.h"
 
-struct server;
+struct conn;
+
+/* What connections need from their owner, set up once by the server: the
+ * loop, the limits, the dispatcher that answers requests, the counters,
+ * and whom to tell when a connection's slot is free again. */
+typedef struct conn_env {
+  uv_loop_t *loop;
+  const daemon_config *cfg;
+  dispatcher *disp;
+  daemon_stats *stats;
+  void (*on_closed)(void *ctx, struct conn *c);
+  void *ctx;
+} conn_env;
 
 typedef struct conn {
   uv_pipe_t pipe;       /* the client's stream; pipe.data = this */
-  struct server *srv;
+  const conn_env *env;
   uint32_t slot;        /* index in the server's pool */
   uint64_t serial;      /* 1, 2, ... per accepted connection, for logs */
   pid_t pid;            /* peer credentials (SO_PEERCRED) */
@@ -59,13 +71,14 @@ typedef struct conn {
   unsigned zombie : 1;   /* closed while words were with the workers */
 } conn;
 
-/* Reserves the slot's buffers (start-up only). 0 or -1. */
-int conn_slot_init(conn *c, struct server *srv, uint32_t slot);
+/* Reserves the slot's buffers (start-up only). env must outlive the slot.
+ * 0 or -1. */
+int conn_slot_init(conn *c, const conn_env *env, uint32_t slot);
 void conn_slot_destroy(conn *c);
 
 /* Takes over an accepted, connected socket. Returns 0, or a libuv error
  * after which the fd is closed and the slot comes back through
- * server_conn_closed() like any closed connection. */
+ * env->on_closed like any closed connection. */
 int conn_start(conn *c, int fd, uint64_t serial);
 
 /* Drain: answer what the peer has sent so far (including what still sits

@@ -7,7 +7,7 @@
  * SIGHUP: a new engine is opened on a libuv pool thread (the loop keeps
  * serving meanwhile) and swapped in on the loop thread between two
  * requests; a failure keeps the old engine and is logged. */
-#include "daemon/server.h"
+#include "daemon/control.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,14 +38,15 @@ static void control_finish(server *s) {
   close_if_open((uv_handle_t *)&s->sig_int);
   close_if_open((uv_handle_t *)&s->sig_hup);
   server_stop_threads(s);
+  uint64_t requests = 0;
+  for (int op = 0; op < STATS_N_OPS; op++) requests += s->stats.requests[op];
   log_info("stopped: %llu connections and %llu requests served",
            (unsigned long long)s->stats.conn_total,
-           (unsigned long long)(s->stats.requests[0] + s->stats.requests[1] +
-                                s->stats.requests[2] + s->stats.requests[3] +
-                                s->stats.requests[4]));
+           (unsigned long long)requests);
 }
 
-void control_drained(server *s) {
+/* The server's on_drained: the last connection closed during a drain. */
+static void on_drained(server *s) {
   if (s->draining) control_finish(s);
 }
 
@@ -181,6 +182,7 @@ static void on_watchdog(uv_timer_t *t) {
 }
 
 int control_start(server *s) {
+  s->on_drained = on_drained;
   uv_signal_t *sigs[3] = { &s->sig_term, &s->sig_int, &s->sig_hup };
   const int nums[3] = { SIGTERM, SIGINT, SIGHUP };
   for (int i = 0; i < 3; i++) {

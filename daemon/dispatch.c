@@ -56,45 +56,6 @@ int dispatch_error(dispatcher *d, proto_buf *out, uint64_t id, int code,
   return 0;
 }
 
-static int word_error_code(int g2p_rc) {
-  switch (g2p_rc) {
-  case G2P_ENOTFOUND: return PROTO_E_NOT_FOUND;
-  case G2P_EEMPTY: return PROTO_E_EMPTY_WORD;
-  case G2P_ETOOLONG: return PROTO_E_WORD_TOO_LONG;
-  case G2P_EUTF8: return PROTO_E_BAD_UTF8;
-  default: return PROTO_E_INTERNAL;
-  }
-}
-
-void word_slot_set(word_slot *s, int rc, const g2p_word_result *g,
-                   int copy_text) {
-  s->needs_model = 0;
-  s->n_variants = 0;
-  if (rc != 0 || g->source == G2P_SOURCE_NONE) {
-    s->code = word_error_code(rc != 0 ? rc : G2P_ENOTFOUND);
-    s->source = PROTO_SOURCE_NONE;
-    s->phones = NULL;
-    s->phones_len = 0;
-    return;
-  }
-  s->code = PROTO_OK;
-  s->source = (enum proto_source)g->source;
-  if (copy_text) {
-    uint16_t n = g->phones_len < G2P_TEXT_MAX ? g->phones_len : G2P_TEXT_MAX;
-    memcpy(s->text, g->phones, n);
-    s->phones = s->text;
-    s->phones_len = n;
-    return; /* the network gives one answer; variants are the dictionary's */
-  }
-  s->phones = g->phones;
-  s->phones_len = g->phones_len;
-  s->n_variants = g->n_variants;
-  for (unsigned v = 0; v < g->n_variants && v < G2P_VARIANTS_MAX; v++) {
-    s->variant[v] = g->variant[v];
-    s->variant_len[v] = g->variant_len[v];
-  }
-}
-
 /* Counts gathered while a words reply is built, committed on success. */
 typedef struct word_tally {
   uint64_t sources[STATS_N_SOURCES];
@@ -299,7 +260,9 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
       w = proto_encode_pong(out, id);
       break;
     case PROTO_OP_STATS: {
-      size_t n = stats_collect(st, t0, d->stat_table, STATS_MAX_ENTRIES);
+      stats_workers wt;
+      workers_totals(d->workers, &wt);
+      size_t n = stats_collect(st, t0, &wt, d->stat_table, STATS_MAX_ENTRIES);
       w = proto_encode_stats(out, id, d->stat_table, n);
       break;
     }

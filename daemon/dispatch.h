@@ -19,23 +19,11 @@
 #include "daemon/engines.h"
 #include "daemon/settings.h"
 #include "daemon/stats.h"
+#include "daemon/word_slot.h"
 #include "g2p/engine.h"
 #include "proto/proto.h"
 
 struct workers;
-
-/* The answer for one word, kept until the reply is packed. */
-typedef struct word_slot {
-  int code;                   /* PROTO_OK or a per-word PROTO_E_* */
-  int needs_model;            /* queued for a worker */
-  enum proto_source source;
-  const char *phones;         /* into the lexicon map, or text[] */
-  uint16_t phones_len;
-  uint8_t n_variants;
-  const char *variant[G2P_VARIANTS_MAX];
-  uint16_t variant_len[G2P_VARIANTS_MAX];
-  char text[G2P_TEXT_MAX];    /* a network answer, written by a worker */
-} word_slot;
 
 /* A words request waiting for the workers (one per connection at most). */
 typedef struct async_req {
@@ -90,10 +78,5 @@ void dispatch_async_abandon(async_req *ar);
  * Returns 0 or -1 when out has no room. */
 int dispatch_error(dispatcher *d, proto_buf *out, uint64_t id, int code,
                    const char *message);
-
-/* Fills a word slot from an engine answer; copy_text copies the phonemes
- * into slot->text (needed for answers that live in a scratch). */
-void word_slot_set(word_slot *s, int rc, const g2p_word_result *g,
-                   int copy_text);
 
 #endif

@@ -24,6 +24,7 @@
 #include "daemon/settings.h"
 #include "daemon/engines.h"
 #include "daemon/log.h"
+#include "daemon/control.h"
 #include "daemon/server.h"
 
 #define DEFAULT_LEXICON PKGDATADIR "/cmudict.lex"

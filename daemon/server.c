@@ -27,6 +27,17 @@
 #define ACCEPT_BATCH 64
 #define ACCEPT_PAUSE_MS 100
 
+/* A connection's handle is closed: its slot is free again. */
+static void on_conn_closed(void *ctx, conn *c) {
+  server *s = ctx;
+  s->free_slots[s->n_free++] = c->slot;
+  s->stats.conn_current--;
+  log_debug("conn %llu: closed", (unsigned long long)c->serial);
+  if (s->draining && s->stats.conn_current == 0 && s->on_drained)
+    s->on_drained(s);
+}
+
+/* A worker finished a word: the reply path goes on in its connection. */
 static void on_word_done(void *ctx, const word_done *d) {
   server *s = ctx;
   if (d->slot < s->n_slots) conn_word_done(&s->conns[d->slot], d->gen);
@@ -72,8 +83,11 @@ int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
     snprintf(err, errlen, "out of memory (%u connection slots)", s->n_slots);
     return -1;
   }
+  s->conn_env = (conn_env){ .loop = loop, .cfg = cfg, .disp = &s->disp,
+                            .stats = &s->stats, .on_closed = on_conn_closed,
+                            .ctx = s };
   for (uint32_t i = 0; i < s->n_slots; i++) {
-    if (conn_slot_init(&s->conns[i], s, i) != 0) {
+    if (conn_slot_init(&s->conns[i], &s->conn_env, i) != 0) {
       snprintf(err, errlen,
                "out of memory reserving buffers for %u connections "
                "(%u + 2 x %u bytes each)",
@@ -103,7 +117,6 @@ int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
                       s, err, errlen) != 0)
       return -1;
     s->disp.workers = &s->workers;
-    s->stats.workers = &s->workers;
   }
   return 0;
 }
@@ -115,7 +128,6 @@ void server_stop_threads(server *s) {
     uv_close(h, NULL);
   }
   if (s->n_workers > 0) {
-    s->stats.workers = NULL;
     s->disp.workers = NULL;
     workers_stop(&s->workers);
     s->n_workers = 0;
@@ -387,12 +399,6 @@ void server_stop_accepting(server *s) {
   remove_our_socket(s);
 }
 
-void server_conn_closed(server *s, conn *c) {
-  s->free_slots[s->n_free++] = c->slot;
-  s->stats.conn_current--;
-  log_debug("conn %llu: closed", (unsigned long long)c->serial);
-  if (s->draining && s->stats.conn_current == 0) control_drained(s);
-}
 
 void server_destroy(server *s) {
   server_stop_threads(s);

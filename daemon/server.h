@@ -24,6 +24,8 @@
 #include "daemon/workers.h"
 #include "g2p/engine.h"
 
+struct server;
+
 typedef struct server {
   uv_loop_t *loop;
   const daemon_config *cfg;
@@ -43,6 +45,7 @@ typedef struct server {
   uv_timer_t accept_pause;  /* out of descriptors: retry accepting later */
 
   /* connection pool */
+  conn_env conn_env;        /* what every connection slot is given */
   conn *conns;
   uint32_t n_slots;
   uint32_t *free_slots;     /* stack of free slot indices */
@@ -68,6 +71,8 @@ typedef struct server {
   char reload_err[512];
   int draining;
   int finished;
+  /* the last connection closed during a drain (set by control.c) */
+  void (*on_drained)(struct server *s);
 } server;
 
 /* Reserves the pools and the dispatcher. Takes over the engine reference. */
@@ -78,18 +83,9 @@ int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
 int server_listen(server *s, char *err, size_t errlen);
 /* Stops accepting, closes the listener, removes our socket file. */
 void server_stop_accepting(server *s);
-/* Called by conn.c when a connection's handle is closed. */
-void server_conn_closed(server *s, conn *c);
 /* Stops the worker threads and the timers (end of the drain). */
 void server_stop_threads(server *s);
 /* Frees everything (after the loop ended). */
 void server_destroy(server *s);
-
-/* control.c: signals, drain, reload, watchdog */
-int control_start(server *s);
-void control_drain(server *s);
-void control_reload(server *s);
-/* Called when the last connection closed during a drain. */
-void control_drained(server *s);
 
 #endif

@@ -13,8 +13,6 @@
 
 #include <jemalloc/jemalloc.h>
 
-#include "daemon/workers.h"
-
 static const char *pool_name(daemon_stats *st, const char *a, const char *b,
                              const char *c) {
   char *dst = st->name_pool + st->name_used;
@@ -132,14 +130,15 @@ static uint64_t jemalloc_stat(const char *name) {
     }                                  \
   } while (0)
 
-size_t stats_collect(const daemon_stats *st, uint64_t now_ns, proto_stat *out,
-                     size_t cap) {
+size_t stats_collect(const daemon_stats *st, uint64_t now_ns,
+                     const stats_workers *wt, proto_stat *out, size_t cap) {
+  static const stats_workers no_workers;
+  if (!wt) wt = &no_workers;
   size_t k = 0;
   uint64_t total = 0, words = 0, epoch = 1;
   size_t elen = sizeof epoch;
-  /* first, so that nothing below can move them */
+  /* first, so that nothing below can move it */
   uint64_t loop_alloc = st->loop_allocatedp ? *st->loop_allocatedp : 0;
-  uint64_t workers_alloc = workers_allocated(st->workers);
   PUT("uptime_ms", (now_ns - st->start_ns) / 1000000u);
   PUT("connections.current", st->conn_current);
   PUT("connections.total", st->conn_total);
@@ -170,15 +169,9 @@ size_t stats_collect(const daemon_stats *st, uint64_t now_ns, proto_stat *out,
     PUT(st->name_lat[op][5], h->max_ns);
     PUT(st->name_lat[op][6], lat_mean(h));
   }
-  uint64_t wwords = 0;
-  for (unsigned i = 0; st->workers && i < st->workers->n; i++)
-    wwords += __atomic_load_n(&st->workers->w[i].words, __ATOMIC_RELAXED);
-  uint64_t counted = 0;
-  for (unsigned i = 0; st->workers && i < st->workers->n; i++)
-    counted += __atomic_load_n(&st->workers->w[i].allocatedp, __ATOMIC_ACQUIRE) != NULL;
-  PUT("workers.count", st->workers ? st->workers->n : 0);
-  PUT("workers.alloc_counters", counted);
-  PUT("workers.words", wwords);
+  PUT("workers.count", wt->count);
+  PUT("workers.alloc_counters", wt->alloc_counters);
+  PUT("workers.words", wt->words);
   PUT("reloads.ok", st->reloads_ok);
   PUT("reloads.failed", st->reloads_failed);
   PUT("bytes.in", st->bytes_in);
@@ -186,7 +179,7 @@ size_t stats_collect(const daemon_stats *st, uint64_t now_ns, proto_stat *out,
   PUT("memory.rss_bytes", rss_bytes());
   PUT("memory.jemalloc", st->jemalloc_active);
   PUT("memory.loop_allocated_bytes", loop_alloc);
-  PUT("memory.workers_allocated_bytes", workers_alloc);
+  PUT("memory.workers_allocated_bytes", wt->allocated_bytes);
   mallctl("epoch", &epoch, &elen, &epoch, elen);
   PUT("memory.allocated_bytes", jemalloc_stat("stats.allocated"));
   PUT("memory.resident_bytes", jemalloc_stat("stats.resident"));

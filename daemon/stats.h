@@ -41,9 +41,8 @@ typedef struct daemon_stats {
   lat_hist lat[STATS_N_OPS];
   uint64_t conn_dropped_slow;    /* did not read replies for --output-timeout */
 
-  /* allocation counters of the request threads (jemalloc thread.allocatedp) */
+  /* allocation counter of the loop thread (jemalloc thread.allocatedp) */
   uint64_t *loop_allocatedp;
-  const struct workers *workers;
   int jemalloc_active;           /* jemalloc is this process's malloc */
 
   /* names for the wire, built once */
@@ -54,7 +53,13 @@ typedef struct daemon_stats {
   const char *name_lat[STATS_N_OPS][7];
 } daemon_stats;
 
-struct workers;
+/* The kernel workers' figures, read by their owner and handed in. */
+typedef struct stats_workers {
+  unsigned count;             /* worker threads */
+  unsigned alloc_counters;    /* of them, with a jemalloc counter found */
+  uint64_t words;             /* words run */
+  uint64_t allocated_bytes;   /* allocated by all of them so far */
+} stats_workers;
 
 void stats_init(daemon_stats *st, uint64_t now_ns);
 /* Finds the loop thread's allocation counter (call on the loop thread). */
@@ -69,8 +74,9 @@ unsigned lat_bucket_of(uint64_t ns);
 uint64_t lat_bucket_high(unsigned idx);
 
 /* Fills out[] (capacity cap, >= STATS_MAX_ENTRIES) with name -> value pairs
- * and returns how many. Reads RSS from /proc and the allocator's figures. */
+ * and returns how many. Reads RSS from /proc and the allocator's figures;
+ * wt: the workers' (NULL: none). */
 size_t stats_collect(const daemon_stats *st, uint64_t now_ns,
-                     proto_stat *out, size_t cap);
+                     const stats_workers *wt, proto_stat *out, size_t cap);
 
 #endif

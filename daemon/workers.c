@@ -369,11 +369,15 @@ void workers_stop(workers *ws) {
   ws->n = 0;
 }
 
-uint64_t workers_allocated(const workers *ws) {
-  uint64_t sum = 0;
+void workers_totals(const workers *ws, stats_workers *t) {
+  memset(t, 0, sizeof *t);
   for (unsigned i = 0; ws && i < ws->n; i++) {
     uint64_t *p = __atomic_load_n(&ws->w[i].allocatedp, __ATOMIC_ACQUIRE);
-    if (p) sum += __atomic_load_n(p, __ATOMIC_RELAXED);
+    if (p) {
+      t->allocated_bytes += __atomic_load_n(p, __ATOMIC_RELAXED);
+      t->alloc_counters++;
+    }
+    t->words += __atomic_load_n(&ws->w[i].words, __ATOMIC_RELAXED);
   }
-  return sum;
+  t->count = ws ? ws->n : 0;
 }

@@ -6,7 +6,12 @@
  * thread, completions back to it. The loop wakes a worker with a semaphore
  * post; workers wake the loop with uv_async_send. Jobs carry everything a
  * worker needs (engine reference, word bytes, destination slot); a worker
- * writes only into the destination slot, then publishes the completion. */
+ * writes only into the destination slot, then publishes the completion.
+ *
+ * The reply path of a network word runs one way: worker -> done ring ->
+ * loop (on_done, the owner's callback) -> connection (conn_word_done) ->
+ * reply, packed once the request's last word is back. Nothing here calls
+ * up into the connections or the dispatcher. */
 #ifndef RNNINFERD_DAEMON_WORKERS_H
 #define RNNINFERD_DAEMON_WORKERS_H
 
@@ -17,9 +22,10 @@
 
 #include <uv.h>
 
-#include "daemon/dispatch.h"
 #include "daemon/engines.h"
 #include "daemon/ring.h"
+#include "daemon/stats.h"
+#include "daemon/word_slot.h"
 
 typedef struct word_job {
   engine_ref *eng;
@@ -95,7 +101,7 @@ void workers_kick(workers *ws);
 void workers_note_submitted(workers *ws, uint32_t n);
 /* Stops and joins the threads, closes the async handle. */
 void workers_stop(workers *ws);
-/* Bytes allocated so far by all worker threads (jemalloc), 0 if unknown. */
-uint64_t workers_allocated(const workers *ws);
+/* The workers' totals for `stats` (all zero when ws is NULL). */
+void workers_totals(const workers *ws, stats_workers *t);
 
 #endif

@@ -1,0 +1,33 @@
+/* word_slot.h -- the answer for one word of a request, kept until the reply
+ * is packed.
+ *
+ * The loop thread fills a slot from a dictionary answer, a kernel worker
+ * from a network answer; the dispatcher reads the slots when it packs the
+ * reply. The slot is the only thing both sides write, so it has its own
+ * module that neither of them owns. */
+#ifndef RNNINFERD_DAEMON_WORD_SLOT_H
+#define RNNINFERD_DAEMON_WORD_SLOT_H
+
+#include <stdint.h>
+
+#include "g2p/engine.h"
+#include "proto/proto.h"
+
+typedef struct word_slot {
+  int code;                   /* PROTO_OK or a per-word PROTO_E_* */
+  int needs_model;            /* queued for a worker */
+  enum proto_source source;
+  const char *phones;         /* into the lexicon map, or text[] */
+  uint16_t phones_len;
+  uint8_t n_variants;
+  const char *variant[G2P_VARIANTS_MAX];
+  uint16_t variant_len[G2P_VARIANTS_MAX];
+  char text[G2P_TEXT_MAX];    /* a network answer, written by a worker */
+} word_slot;
+
+/* Fills a word slot from an engine answer; copy_text copies the phonemes
+ * into slot->text (needed for answers that live in a scratch). */
+void word_slot_set(word_slot *s, int rc, const g2p_word_result *g,
+                   int copy_text);
+
+#endif
