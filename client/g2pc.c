@@ -15,7 +15,7 @@
 
 #include "config.h"
 #include "client/g2pclient.h"
-#include "proto/proto.h"
+#include "common/utf8.h"
 
 enum {
   EXIT_WORD_FAILED = 1,
@@ -88,7 +88,7 @@ static void json_str(FILE *f, const char *s) {
       p++;
     } else {
       size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-      if (strnlen((const char *)p, n) == n && proto_utf8_valid((const char *)p, n)) {
+      if (strnlen((const char *)p, n) == n && utf8_valid(p, n)) {
         fwrite(p, 1, n, f);
         p += n;
       } else {

@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/utf8.h"
 #include "g2p/decode_batch.h"
 #include "g2p/g2p_limits.h"
 #include "g2p/model.h"
@@ -115,7 +116,7 @@ static int tokenize(const g2p_model *m, const char *word, size_t len,
   int T = 0;
   for (size_t i = 0; i < len;) {
     uint32_t cp;
-    int n = g2pm_utf8_decode(p + i, len - i, &cp);
+    int n = utf8_decode(p + i, len - i, &cp);
     if (n == 0) {
       toks[T++] = G2PM_G_UNK;
       i++;

@@ -16,12 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf8.h"
 #include "g2p/lexicon.h"
 #include "g2p/lexicon_format.h"
 #include "g2p/decode.h"
 #include "g2p/decode_batch.h"
 #include "g2p/model.h"
-#include "g2p/utf8.h"
 
 _Static_assert(LEXF_KEY_MAX == G2P_WORD_MAX, "lexicon keys and engine words share a limit");
 _Static_assert(LEXF_PHONES_MAX == G2P_PHONES_MAX, "pronunciation limits agree");
@@ -210,7 +210,7 @@ int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
     return finish(res, G2P_EINVAL);
   if (len == 0) return finish(res, G2P_EEMPTY);
   if (len > G2P_WORD_MAX) return finish(res, G2P_ETOOLONG);
-  if (!g2p_utf8_valid((const unsigned char *)word, len)) return finish(res, G2P_EUTF8);
+  if (!utf8_valid(word, len)) return finish(res, G2P_EUTF8);
   if (beam_width <= 0) beam_width = engine->beam_width;
   if (beam_width > G2P_BEAM_MAX) return finish(res, G2P_EINVAL);
 
@@ -326,7 +326,7 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
     if (!word && len) { finish(r, G2P_EINVAL); continue; }
     if (len == 0) { finish(r, G2P_EEMPTY); continue; }
     if (len > G2P_WORD_MAX) { finish(r, G2P_ETOOLONG); continue; }
-    if (!g2p_utf8_valid((const unsigned char *)word, len)) { finish(r, G2P_EUTF8); continue; }
+    if (!utf8_valid(word, len)) { finish(r, G2P_EUTF8); continue; }
     if (beam_width > G2P_BEAM_MAX) { finish(r, G2P_EINVAL); continue; }
     char *w = b->word[i];
     for (size_t k = 0; k < len; k++) {

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/utf8.h"
 #include "g2p/model.h"
 #include "g2p/g2p_limits.h"
 #include "g2p/model_impl.h"
@@ -159,7 +160,7 @@ static int check_symbols(const parsed *pf, symtabs *t, char *err,
   for (uint32_t i = G2PM_G_SPECIALS; i < G; i++) {
     const uint8_t *s = pf->graphemes + t->goff[i];
     uint32_t cp;
-    int n = g2pm_utf8_decode(s, t->glen[i], &cp);
+    int n = utf8_decode(s, t->glen[i], &cp);
     if (t->glen[i] == 0)
       return BAD("grapheme %u is empty", i);
     if (n == 0 || (uint32_t)n != t->glen[i])
@@ -226,7 +227,7 @@ static int check_name(const uint8_t *s, uint32_t n, char *err,
                G2PM_MAX_NAME_BYTES);
   for (uint32_t i = 0; i < n;) {
     uint32_t cp;
-    int k = g2pm_utf8_decode(s + i, n - i, &cp);
+    int k = utf8_decode(s + i, n - i, &cp);
     if (k == 0)
       return BAD("model name is not valid UTF-8");
     if (cp < 0x20 || cp == 0x7f)

@@ -186,35 +186,3 @@ int g2pm_arch_tensors(const g2pm_header *h,
     return 0;
   }
 }
-
-int g2pm_utf8_decode(const uint8_t *s, size_t n, uint32_t *cp) {
-  if (n == 0)
-    return 0;
-  uint8_t b = s[0];
-  if (b < 0x80) {
-    *cp = b;
-    return 1;
-  }
-  int len;
-  uint32_t c, min;
-  if ((b & 0xe0) == 0xc0) {
-    len = 2, c = b & 0x1f, min = 0x80;
-  } else if ((b & 0xf0) == 0xe0) {
-    len = 3, c = b & 0x0f, min = 0x800;
-  } else if ((b & 0xf8) == 0xf0) {
-    len = 4, c = b & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if ((size_t)len > n)
-    return 0;
-  for (int i = 1; i < len; i++) {
-    if ((s[i] & 0xc0) != 0x80)
-      return 0;
-    c = c << 6 | (s[i] & 0x3f);
-  }
-  if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-    return 0;
-  *cp = c;
-  return len;
-}

@@ -135,9 +135,4 @@ uint32_t g2pm_arch_id(const char *name);
 int g2pm_arch_tensors(const g2pm_header *h,
                       g2pm_tensor_spec spec[G2PM_MAX_TENSORS]);
 
-/* Decodes one UTF-8 sequence from s[0..n): stores the code point and
- * returns its length (1..4), or 0 when the bytes are not valid UTF-8
- * (overlong forms, surrogates and values past U+10FFFF included). */
-int g2pm_utf8_decode(const uint8_t *s, size_t n, uint32_t *cp);
-
 #endif

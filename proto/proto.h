@@ -131,7 +131,6 @@ int proto_request_decode(const void *payload, size_t len,
 /* Per-word validity: PROTO_OK, PROTO_E_EMPTY_WORD, PROTO_E_WORD_TOO_LONG or
  * PROTO_E_BAD_UTF8 (strict UTF-8: no overlongs, surrogates, > U+10FFFF). */
 int proto_word_check(const char *w, size_t len, const proto_limits *lim);
-int proto_utf8_valid(const char *s, size_t len);
 
 /* Client side: encodes a request frame (header included) into b.
  * Returns 0, or -1 when b is too small. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf8.h"
 #include "proto/proto.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -299,7 +300,7 @@ START_TEST(malformed_unknown_op_and_duplicates) {
   b_byte(&b, 0x82); b_str(&b, "op"); b_str(&b, "x\xff\n"); b_str(&b, "id"); b_byte(&b, 12);
   ck_assert_int_eq(decode(b.d, b.n), PROTO_E_UNKNOWN_OP);
   ck_assert_str_eq(err, "unknown op \"x??\"");
-  ck_assert(proto_utf8_valid(err, strlen(err)));
+  ck_assert(utf8_valid(err, strlen(err)));
   b.n = 0;
   b_byte(&b, 0x83); b_str(&b, "id"); b_byte(&b, 1); b_str(&b, "op"); b_str(&b, "ping");
   b_str(&b, "id"); b_byte(&b, 2);
@@ -622,48 +623,48 @@ END_TEST
 #define U8(s) (s), (sizeof(s) - 1)
 
 START_TEST(utf8_valid_cases) {
-  ck_assert(proto_utf8_valid(U8("")));
-  ck_assert(proto_utf8_valid(U8("aardvark")));
-  ck_assert(proto_utf8_valid(U8("caf\xc3\xa9")));            /* U+00E9 */
-  ck_assert(proto_utf8_valid(U8("\xc2\x80")));               /* U+0080, smallest 2-byte */
-  ck_assert(proto_utf8_valid(U8("\xe0\xa0\x80")));           /* U+0800 */
-  ck_assert(proto_utf8_valid(U8("\xed\x9f\xbf")));           /* U+D7FF */
-  ck_assert(proto_utf8_valid(U8("\xee\x80\x80")));           /* U+E000 */
-  ck_assert(proto_utf8_valid(U8("\xef\xbf\xbf")));           /* U+FFFF */
-  ck_assert(proto_utf8_valid(U8("\xf0\x90\x80\x80")));       /* U+10000 */
-  ck_assert(proto_utf8_valid(U8("\xf0\x9f\x98\x80")));       /* emoji */
-  ck_assert(proto_utf8_valid(U8("\xf4\x8f\xbf\xbf")));       /* U+10FFFF */
+  ck_assert(utf8_valid(U8("")));
+  ck_assert(utf8_valid(U8("aardvark")));
+  ck_assert(utf8_valid(U8("caf\xc3\xa9")));            /* U+00E9 */
+  ck_assert(utf8_valid(U8("\xc2\x80")));               /* U+0080, smallest 2-byte */
+  ck_assert(utf8_valid(U8("\xe0\xa0\x80")));           /* U+0800 */
+  ck_assert(utf8_valid(U8("\xed\x9f\xbf")));           /* U+D7FF */
+  ck_assert(utf8_valid(U8("\xee\x80\x80")));           /* U+E000 */
+  ck_assert(utf8_valid(U8("\xef\xbf\xbf")));           /* U+FFFF */
+  ck_assert(utf8_valid(U8("\xf0\x90\x80\x80")));       /* U+10000 */
+  ck_assert(utf8_valid(U8("\xf0\x9f\x98\x80")));       /* emoji */
+  ck_assert(utf8_valid(U8("\xf4\x8f\xbf\xbf")));       /* U+10FFFF */
 }
 END_TEST
 
 START_TEST(utf8_invalid_cases) {
   /* overlong forms */
-  ck_assert(!proto_utf8_valid(U8("\xc0\x80")));
-  ck_assert(!proto_utf8_valid(U8("\xc1\xbf")));
-  ck_assert(!proto_utf8_valid(U8("\xe0\x80\x80")));
-  ck_assert(!proto_utf8_valid(U8("\xe0\x9f\xbf")));
-  ck_assert(!proto_utf8_valid(U8("\xf0\x80\x80\x80")));
-  ck_assert(!proto_utf8_valid(U8("\xf0\x8f\xbf\xbf")));
+  ck_assert(!utf8_valid(U8("\xc0\x80")));
+  ck_assert(!utf8_valid(U8("\xc1\xbf")));
+  ck_assert(!utf8_valid(U8("\xe0\x80\x80")));
+  ck_assert(!utf8_valid(U8("\xe0\x9f\xbf")));
+  ck_assert(!utf8_valid(U8("\xf0\x80\x80\x80")));
+  ck_assert(!utf8_valid(U8("\xf0\x8f\xbf\xbf")));
   /* surrogates */
-  ck_assert(!proto_utf8_valid(U8("\xed\xa0\x80")));
-  ck_assert(!proto_utf8_valid(U8("\xed\xbf\xbf")));
+  ck_assert(!utf8_valid(U8("\xed\xa0\x80")));
+  ck_assert(!utf8_valid(U8("\xed\xbf\xbf")));
   /* above U+10FFFF */
-  ck_assert(!proto_utf8_valid(U8("\xf4\x90\x80\x80")));
-  ck_assert(!proto_utf8_valid(U8("\xf5\x80\x80\x80")));
-  ck_assert(!proto_utf8_valid(U8("\xff")));
-  ck_assert(!proto_utf8_valid(U8("\xfe")));
+  ck_assert(!utf8_valid(U8("\xf4\x90\x80\x80")));
+  ck_assert(!utf8_valid(U8("\xf5\x80\x80\x80")));
+  ck_assert(!utf8_valid(U8("\xff")));
+  ck_assert(!utf8_valid(U8("\xfe")));
   /* truncated sequences, at the end and in the middle */
-  ck_assert(!proto_utf8_valid(U8("\xc3")));
-  ck_assert(!proto_utf8_valid(U8("abc\xe2\x82")));
-  ck_assert(!proto_utf8_valid(U8("\xf0\x9f\x98")));
-  ck_assert(!proto_utf8_valid(U8("\xe2\x82z")));
-  ck_assert(!proto_utf8_valid(U8("\xf0\x9f\x98z")));
+  ck_assert(!utf8_valid(U8("\xc3")));
+  ck_assert(!utf8_valid(U8("abc\xe2\x82")));
+  ck_assert(!utf8_valid(U8("\xf0\x9f\x98")));
+  ck_assert(!utf8_valid(U8("\xe2\x82z")));
+  ck_assert(!utf8_valid(U8("\xf0\x9f\x98z")));
   /* stray continuation bytes */
-  ck_assert(!proto_utf8_valid(U8("\x80")));
-  ck_assert(!proto_utf8_valid(U8("a\xbf")));
+  ck_assert(!utf8_valid(U8("\x80")));
+  ck_assert(!utf8_valid(U8("a\xbf")));
   /* the length bounds the scan: a valid prefix of an invalid buffer */
-  ck_assert(proto_utf8_valid("ab\xff", 2));
-  ck_assert(!proto_utf8_valid("\xc3\xa9", 1));
+  ck_assert(utf8_valid("ab\xff", 2));
+  ck_assert(!utf8_valid("\xc3\xa9", 1));
 }
 END_TEST
 

@@ -36,9 +36,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/utf8.h"
 #include "g2p/lexicon.h"
 #include "g2p/lexicon_format.h"
-#include "g2p/utf8.h"
 
 struct entry {
   char *key;        /* base key, lower-cased, in the source buffer */
@@ -108,7 +108,7 @@ static const char *check_key(char *k, size_t n, struct counts *c) {
   int folded = 0, non_ascii = 0;
   if (n == 0) return "empty key";
   if (n > LEXF_KEY_MAX) return "key longer than 256 bytes";
-  if (!g2p_utf8_valid((unsigned char *)k, n)) return "key is not valid UTF-8";
+  if (!utf8_valid(k, n)) return "key is not valid UTF-8";
   for (size_t i = 0; i < n; i++) {
     unsigned char b = (unsigned char)k[i];
     if (b >= 'A' && b <= 'Z') {
