@@ -31,8 +31,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "common/utf8.h"
 #include "g2p/decode.h"
+#include "g2p/decode_common.h"
 #include "g2p/g2p_limits.h"
 #include "g2p/model.h"
 #include "g2p/model_impl.h"
@@ -123,7 +123,6 @@ size_t g2p_model_scratch_bytes(const g2p_model *model, int max_beam) {
   return L.total;
 }
 
-#define AT(base, off, type) ((type *)(void *)((uint8_t *)(base) + (off)))
 
 /* The per-word state every step needs. */
 typedef struct run {
@@ -140,27 +139,8 @@ static int tokenize(run *r, const char *word, size_t len) {
     return G2P_EEMPTY;
   if (len > G2P_WORD_MAX)
     return G2P_ETOOLONG;
-  int *toks = AT(r->s, r->L.toks, int);
-  const uint8_t *p = (const uint8_t *)word;
-  int T = 0;
-  for (size_t i = 0; i < len;) {
-    uint32_t cp;
-    int n = utf8_decode(p + i, len - i, &cp);
-    if (n == 0) { /* the engine validates; be safe anyway */
-      toks[T++] = G2PM_G_UNK;
-      i++;
-      continue;
-    }
-    toks[T++] = (int)g2pm_grapheme_id(r->m, cp);
-    i += (size_t)n;
-  }
-  toks[T++] = G2PM_G_EOS;
-  r->T = T;
+  r->T = decode_tokenize(r->m, word, len, AT(r->s, r->L.toks, int));
   return 0;
-}
-
-static const float *gi_row(const g2pm_gru *g, int sym) {
-  return g->gi + (size_t)sym * g->gi_stride;
 }
 
 /* Runs the encoder and leaves the decoder's initial state in hs0. */
@@ -213,17 +193,6 @@ static void encode(run *r, float *hs0) {
   k->pack_matrix(AT(r->s, r->L.enc_t_p, float), enc_t, 2 * H, T);
 }
 
-/* Y = W X + b for nb vectors: the plain mat-vec for one (faster than a
- * batch of one), matmat for more; the kernel tables guarantee the same
- * bits either way, which keeps beam width 1 identical to greedy. */
-static void mul(const kern_ops *k, const float *W, const float *b,
-                const float *X, float *Y, int rows, int cols, int nb) {
-  if (nb == 1)
-    k->matvec(W, b, X, Y, rows, cols);
-  else
-    k->matmat(W, b, X, Y, rows, cols, nb);
-}
-
 /* Advances nb decoder states (hs, nb x D, in place) by one step with
  * inputs prev[nb], writing logits (nb x P); for arch 3 the step reads the
  * feed vectors (scratch feed, nb x D) and leaves the new ones in comb. */
@@ -236,23 +205,10 @@ static void dec_step(run *r, float *hs, const int *prev, int nb,
   const float *gi[G2P_BEAM_MAX];
   for (int b = 0; b < nb; b++)
     gi[b] = gi_row(&m->dec, prev[b]);
-  if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF) {
-    float *gin = AT(r->s, r->L.gin, float);
-    mul(k, m->dec_wif, NULL, AT(r->s, r->L.feed, float), gin, 3 * D, D, nb);
-    for (int b = 0; b < nb; b++) {
-      float *g = gin + (size_t)b * 3 * D;
-      for (int j = 0; j < 3 * D; j++)
-        g[j] += gi[b][j];
-      gi[b] = g;
-    }
-  }
-  if (nb == 1) {
-    k->gru_step(m->dec.whh, m->dec.bhh, gi[0], hs, gh, D);
-  } else {
-    k->matmat(m->dec.whh, m->dec.bhh, hs, gh, 3 * D, D, nb);
-    for (int b = 0; b < nb; b++)
-      k->gru_gates(gh + (size_t)b * 3 * D, gi[b], hs + (size_t)b * D, D);
-  }
+  if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF)
+    feed_inputs(m, AT(r->s, r->L.feed, float), AT(r->s, r->L.gin, float), gi,
+                nb);
+  gru_rows(k, &m->dec, hs, gh, gi, nb);
   if (m->arch == G2PM_ARCH_GRU) {
     mul(k, m->fc_w, m->fc_b, hs, logits, m->P, D, nb);
     return;
@@ -265,19 +221,8 @@ static void dec_step(run *r, float *hs, const int *prev, int nb,
   float *comb = AT(r->s, r->L.comb, float);
   /* scores (nb x T) = K h, softmax per row, ctx (nb x 2H) = enc^T alpha */
   mul(k, AT(r->s, r->L.keys_p, float), NULL, hs, att, T, D, nb);
-  for (int b = 0; b < nb; b++) {
-    float *a = att + (size_t)b * T;
-    float mx = a[0];
-    for (int t = 1; t < T; t++)
-      mx = a[t] > mx ? a[t] : mx;
-    float sum = 0.0f;
-    for (int t = 0; t < T; t++) {
-      a[t] = expf(a[t] - mx);
-      sum += a[t];
-    }
-    for (int t = 0; t < T; t++)
-      a[t] /= sum;
-  }
+  for (int b = 0; b < nb; b++)
+    softmax_inplace(att + (size_t)b * T, T);
   mul(k, AT(r->s, r->L.enc_t_p, float), NULL, att, ctx, H2, T, nb);
   size_t w = (size_t)D + (size_t)H2;
   for (int b = 0; b < nb; b++) {
@@ -325,22 +270,6 @@ static void feed_take(run *r, int to, int from) {
          AT(r->s, r->L.comb, float) + (size_t)from * D, D * sizeof(float));
 }
 
-/* Joins phoneme symbols with single spaces. */
-int decode_render(const g2p_model *m, const uint16_t *ids, int n, char *out,
-                  size_t outcap) {
-  size_t o = 0;
-  for (int i = 0; i < n; i++) {
-    size_t l = m->phon_len[ids[i]];
-    if (o + l + (i > 0) > outcap)
-      return G2P_EINVAL;
-    if (i > 0)
-      out[o++] = ' ';
-    memcpy(out + o, m->phon_text + m->phon_off[ids[i]], l);
-    o += l;
-  }
-  return (int)o;
-}
-
 static int greedy(run *r, char *out, size_t outcap) {
   const g2p_model *m = r->m;
   float *h = AT(r->s, r->L.hs[0], float);
@@ -352,10 +281,7 @@ static int greedy(run *r, char *out, size_t outcap) {
   while (n < m->max_len) {
     dec_step(r, h, &prev, 1, logits);
     feed_take(r, 0, 0);
-    int best = 0;
-    for (int j = 1; j < m->P; j++)
-      if (logits[j] > logits[best])
-        best = j;
+    int best = argmax_first(logits, m->P);
     if (best == G2PM_P_EOS)
       break;
     seq[n++] = (uint16_t)best;
@@ -477,28 +403,30 @@ static int beam(run *r, int B, char *out, size_t outcap) {
   return decode_render(m, best, best_len, out, outcap);
 }
 
-int g2p_model_predict(const g2p_model *model, void *scratch, const char *word,
-                      size_t len, int beam_width, char *out, size_t outcap) {
+/* One word at beam_width; greedy_at_1: width 1 takes the greedy decoder
+ * (the same answer, without the beam's bookkeeping). */
+static int predict(const g2p_model *model, void *scratch, const char *word,
+                   size_t len, int beam_width, int greedy_at_1, char *out,
+                   size_t outcap) {
   if (beam_width < 1 || beam_width > G2P_BEAM_MAX || !out)
     return G2P_EINVAL;
   run r;
   int rc = start(&r, model, scratch, word, len);
   if (rc)
     return rc;
-  if (beam_width == 1)
+  if (beam_width == 1 && greedy_at_1)
     return greedy(&r, out, outcap);
   return beam(&r, beam_width, out, outcap);
 }
 
+int g2p_model_predict(const g2p_model *model, void *scratch, const char *word,
+                      size_t len, int beam_width, char *out, size_t outcap) {
+  return predict(model, scratch, word, len, beam_width, 1, out, outcap);
+}
+
 int g2p_model_beam(const g2p_model *model, void *scratch, const char *word,
                    size_t len, int beam_width, char *out, size_t outcap) {
-  if (beam_width < 1 || beam_width > G2P_BEAM_MAX || !out)
-    return G2P_EINVAL;
-  run r;
-  int rc = start(&r, model, scratch, word, len);
-  if (rc)
-    return rc;
-  return beam(&r, beam_width, out, outcap);
+  return predict(model, scratch, word, len, beam_width, 0, out, outcap);
 }
 
 int g2p_model_forced(const g2p_model *model, void *scratch, const char *word,

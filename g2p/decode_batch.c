@@ -25,18 +25,16 @@
  * function that sizes it, so decoding never allocates. Arch 3's feed
  * vectors (see decode.c) move with their word when the running words are
  * compacted. "arch 2" below means arch 2 and 3. */
-#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "common/utf8.h"
 #include "g2p/decode_batch.h"
+#include "g2p/decode_common.h"
 #include "g2p/g2p_limits.h"
 #include "g2p/model.h"
 #include "g2p/model_impl.h"
 
 #define BT_MAX (G2P_BATCH_WORD_MAX + 1) /* code points + </s> */
-#define AT(base, off, type) ((type *)(void *)((uint8_t *)(base) + (off)))
 
 /* Offsets into the scratch (bytes); per-word arrays are indexed by slot
  * (the word's place in the length order), decoder arrays by position
@@ -105,54 +103,6 @@ size_t g2p_model_batch_scratch_bytes(const g2p_model *model) {
   return L.total;
 }
 
-static const float *gi_row(const g2pm_gru *g, int sym) {
-  return g->gi + (size_t)sym * g->gi_stride;
-}
-
-/* Word -> grapheme ids + </s> (as decode.c's tokenize). Returns T. */
-static int tokenize(const g2p_model *m, const char *word, size_t len,
-                    int *toks) {
-  const uint8_t *p = (const uint8_t *)word;
-  int T = 0;
-  for (size_t i = 0; i < len;) {
-    uint32_t cp;
-    int n = utf8_decode(p + i, len - i, &cp);
-    if (n == 0) {
-      toks[T++] = G2PM_G_UNK;
-      i++;
-      continue;
-    }
-    toks[T++] = (int)g2pm_grapheme_id(m, cp);
-    i += (size_t)n;
-  }
-  toks[T++] = G2PM_G_EOS;
-  return T;
-}
-
-/* One GRU step for the first na rows of h (na x Hn) with input rows
- * gi[s]: a single row takes gru_step exactly as the per-word decoder does;
- * more take one matmat and the gate half per row (equal by the kernel
- * table's contract). */
-static void gru_rows(const kern_ops *k, const g2pm_gru *g, float *h, float *gh,
-                     const float *const *gi, int na) {
-  int Hn = g->hidden;
-  if (na == 1) {
-    k->gru_step(g->whh, g->bhh, gi[0], h, gh, Hn);
-    return;
-  }
-  k->matmat(g->whh, g->bhh, h, gh, 3 * Hn, Hn, na);
-  for (int s = 0; s < na; s++)
-    k->gru_gates(gh + (size_t)s * 3 * Hn, gi[s], h + (size_t)s * Hn, Hn);
-}
-
-/* Y = W X + b over nb rows, as decode.c's mul. */
-static void mul(const kern_ops *k, const float *W, const float *b,
-                const float *X, float *Y, int rows, int cols, int nb) {
-  if (nb == 1)
-    k->matvec(W, b, X, Y, rows, cols);
-  else
-    k->matmat(W, b, X, Y, rows, cols, nb);
-}
 
 /* Encoders of all nb words; leaves the decoder's initial states in hs
  * (slot order) and, for arch 2, each word's packed keys and outputs. */
@@ -236,16 +186,8 @@ static void dec_step_all(const g2p_model *m, void *s, const blayout *L,
   const float *gi[G2P_BATCH_MAX];
   for (int i = 0; i < na; i++)
     gi[i] = gi_row(&m->dec, prev[i]);
-  if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF) {
-    float *gin = AT(s, L->gin, float);
-    mul(k, m->dec_wif, NULL, AT(s, L->feed, float), gin, 3 * D, D, na);
-    for (int i = 0; i < na; i++) {
-      float *g = gin + (size_t)i * 3 * D;
-      for (int j = 0; j < 3 * D; j++)
-        g[j] += gi[i][j];
-      gi[i] = g;
-    }
-  }
+  if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF)
+    feed_inputs(m, AT(s, L->feed, float), AT(s, L->gin, float), gi, na);
   gru_rows(k, &m->dec, hs, gh, gi, na);
   if (m->arch == G2PM_ARCH_GRU) {
     mul(k, m->fc_w, m->fc_b, hs, logits, m->P, D, na);
@@ -263,16 +205,7 @@ static void dec_step_all(const g2p_model *m, void *s, const blayout *L,
     const float *hi = hs + (size_t)i * D;
     k->matvec(AT(s, L->keys_p + (size_t)b * L->keys_p_bytes, float), NULL, hi,
               a, Tb, D);
-    float mx = a[0];
-    for (int t = 1; t < Tb; t++)
-      mx = a[t] > mx ? a[t] : mx;
-    float sum = 0.0f;
-    for (int t = 0; t < Tb; t++) {
-      a[t] = expf(a[t] - mx);
-      sum += a[t];
-    }
-    for (int t = 0; t < Tb; t++)
-      a[t] /= sum;
+    softmax_inplace(a, Tb);
     memcpy(hc + i * w, hi, (size_t)D * sizeof(float));
     k->matvec(AT(s, L->enc_t_p + (size_t)b * L->enc_t_p_bytes, float), NULL,
               a, hc + i * w + D, H2, Tb);
@@ -316,7 +249,7 @@ int g2p_model_predict_batch(const g2p_model *model, void *scratch,
       out_len[i] = G2P_EINVAL;
       continue;
     }
-    int Ti = tokenize(m, words[i], lens[i], toks + nb * BT_MAX);
+    int Ti = decode_tokenize(m, words[i], lens[i], toks + nb * BT_MAX);
     int at = nb;
     while (at > 0 && T[at - 1] < Ti)
       at--;
@@ -359,10 +292,7 @@ int g2p_model_predict_batch(const g2p_model *model, void *scratch,
     int keep = 0;
     for (int i = 0; i < na; i++) {
       const float *l = logits + (size_t)i * P;
-      int best = 0;
-      for (int j = 1; j < P; j++)
-        if (l[j] > l[best])
-          best = j;
+      int best = argmax_first(l, P);
       int b = pos[i];
       if (best == G2PM_P_EOS)
         continue;

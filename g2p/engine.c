@@ -11,11 +11,11 @@
  * mutable state. */
 #include "g2p/engine.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/errbuf.h"
 #include "common/utf8.h"
 #include "g2p/lexicon.h"
 #include "g2p/lexicon_format.h"
@@ -26,7 +26,6 @@
 _Static_assert(LEXF_KEY_MAX == G2P_WORD_MAX, "lexicon keys and engine words share a limit");
 _Static_assert(LEXF_PHONES_MAX == G2P_PHONES_MAX, "pronunciation limits agree");
 
-#define ENGINE_ALIGN 64
 
 struct g2p_engine {
   lexicon *lex;
@@ -45,19 +44,18 @@ struct g2p_scratch {
   struct engine_batch *batch;   /* g2p_engine_lookup_batch's memory */
 };
 
-/* Batched lookups (appended at the end of this file). */
-static int batch_create(g2p_scratch *s);
-static void batch_destroy(g2p_scratch *s);
+/* Batched lookups: the daemon's workers hand over every word already
+ * queued at once, and the words that need the network run through
+ * g2p_model_predict_batch together. Each word gets the answer
+ * g2p_engine_lookup would give it; answers live in per-word buffers of the
+ * scratch so that all n stay valid together. Widths above 1 and words too
+ * long for the batch decoder take the per-word predictor. */
+struct engine_batch {
+  void *mem;                                   /* model batch scratch */
+  char word[G2P_BATCH_MAX][G2P_WORD_MAX];      /* normalised words */
+  char out[G2P_BATCH_MAX][G2P_TEXT_MAX];       /* answers */
+};
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-  if (!err || !errlen) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-}
 
 static char *dup_str(const char *s) {
   if (!s) return NULL;
@@ -93,35 +91,31 @@ const char *g2p_source_name(enum g2p_source source) {
 
 int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
                     size_t errlen) {
-  if (!out || !cfg) {
-    set_err(err, errlen, "no engine configuration");
-    return G2P_EINVAL;
-  }
+  if (!out || !cfg)
+    return err_set(err, errlen, G2P_EINVAL, "no engine configuration");
   *out = NULL;
-  if (cfg->beam_width > G2P_BEAM_MAX) {
-    set_err(err, errlen, "beam width %d out of range 1..%d", cfg->beam_width,
-            G2P_BEAM_MAX);
-    return G2P_EINVAL;
-  }
+  if (cfg->beam_width > G2P_BEAM_MAX)
+    return err_set(err, errlen, G2P_EINVAL, "beam width %d out of range 1..%d",
+                   cfg->beam_width, G2P_BEAM_MAX);
   g2p_engine *e = calloc(1, sizeof *e);
-  if (!e) {
-    set_err(err, errlen, "out of memory");
-    return G2P_ENOMEM;
-  }
+  if (!e)
+    return err_set(err, errlen, G2P_ENOMEM, "out of memory");
   e->beam_width = cfg->beam_width > 0 ? cfg->beam_width : 1;
   if ((cfg->lexicon_path && !(e->lexicon_path = dup_str(cfg->lexicon_path))) ||
       (cfg->model_path && !(e->model_path = dup_str(cfg->model_path)))) {
     g2p_engine_close(e);
-    set_err(err, errlen, "out of memory");
-    return G2P_ENOMEM;
+    return err_set(err, errlen, G2P_ENOMEM, "out of memory");
   }
   if (cfg->lexicon_path) {
     char why[512];
     int rc = lexicon_open(&e->lex, cfg->lexicon_path, why, sizeof why);
     if (rc != LEX_OK) {
       g2p_engine_close(e);
-      set_err(err, errlen, "lexicon: %s", why);
-      return rc == LEX_EIO ? G2P_EIO : rc == LEX_ENOMEM ? G2P_ENOMEM : G2P_EFORMAT;
+      return err_set(err, errlen,
+                     rc == LEX_EIO      ? G2P_EIO
+                     : rc == LEX_ENOMEM ? G2P_ENOMEM
+                                        : G2P_EFORMAT,
+                     "lexicon: %s", why);
     }
   }
   if (cfg->model_path) {
@@ -130,8 +124,8 @@ int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
     int rc = g2p_model_open(&e->model, cfg->model_path, why, sizeof why);
     if (rc < 0 || !e->model) {
       g2p_engine_close(e);
-      set_err(err, errlen, "model: %s", why[0] ? why : g2p_strerror(rc));
-      return rc < 0 ? rc : G2P_EFORMAT;
+      return err_set(err, errlen, rc < 0 ? rc : G2P_EFORMAT, "model: %s",
+                     why[0] ? why : g2p_strerror(rc));
     }
     e->model_scratch = g2p_model_scratch_bytes(e->model, G2P_BEAM_MAX);
   }
@@ -165,6 +159,16 @@ void g2p_engine_get_info(const g2p_engine *engine, g2p_engine_info *info) {
   }
 }
 
+/* Zeroed memory of at least bytes, G2P_ALIGN64-aligned (the decoders'
+ * aligned loads need it); NULL when out of memory. */
+static void *arena_alloc(size_t bytes) {
+  size_t n = G2P_ALIGN64(bytes);
+  void *p = NULL;
+  if (posix_memalign(&p, G2P_ALIGN, n) != 0) return NULL;
+  memset(p, 0, n);
+  return p;
+}
+
 int g2p_scratch_create(g2p_scratch **out, const g2p_engine *engine) {
   if (!out || !engine) return G2P_EINVAL;
   *out = NULL;
@@ -172,13 +176,11 @@ int g2p_scratch_create(g2p_scratch **out, const g2p_engine *engine) {
   if (!s) return G2P_ENOMEM;
   s->engine = engine;
   if (engine->model_scratch) {
-    size_t n = (engine->model_scratch + ENGINE_ALIGN - 1) / ENGINE_ALIGN * ENGINE_ALIGN;
-    if (posix_memalign(&s->model_mem, ENGINE_ALIGN, n) != 0) {
-      free(s);
-      return G2P_ENOMEM;
-    }
-    memset(s->model_mem, 0, n);
-    if (batch_create(s) != G2P_OK) {
+    s->model_mem = arena_alloc(engine->model_scratch);
+    s->batch = calloc(1, sizeof *s->batch);
+    if (!s->model_mem || !s->batch ||
+        !(s->batch->mem =
+              arena_alloc(g2p_model_batch_scratch_bytes(engine->model)))) {
       g2p_scratch_destroy(s);
       return G2P_ENOMEM;
     }
@@ -189,11 +191,11 @@ int g2p_scratch_create(g2p_scratch **out, const g2p_engine *engine) {
 
 void g2p_scratch_destroy(g2p_scratch *scratch) {
   if (!scratch) return;
-  batch_destroy(scratch);
+  if (scratch->batch) free(scratch->batch->mem);
+  free(scratch->batch);
   free(scratch->model_mem);
   free(scratch);
 }
-
 
 static int finish(g2p_word_result *res, int err) {
   res->source = G2P_SOURCE_NONE;
@@ -201,93 +203,47 @@ static int finish(g2p_word_result *res, int err) {
   return err;
 }
 
-int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
-                      const char *word, size_t len, unsigned flags,
-                      int beam_width, g2p_word_result *res) {
-  if (!res) return G2P_EINVAL;
-  memset(res, 0, sizeof *res);
-  if (!engine || !scratch || scratch->engine != engine || (!word && len))
-    return finish(res, G2P_EINVAL);
-  if (len == 0) return finish(res, G2P_EEMPTY);
-  if (len > G2P_WORD_MAX) return finish(res, G2P_ETOOLONG);
-  if (!utf8_valid(word, len)) return finish(res, G2P_EUTF8);
-  if (beam_width <= 0) beam_width = engine->beam_width;
-  if (beam_width > G2P_BEAM_MAX) return finish(res, G2P_EINVAL);
-
-  char *w = scratch->word;
+/* Checks one word (and the beam width it runs at) and writes it, ASCII
+ * A-Z lower-cased, to w. 0 or the word's g2p_error. */
+static int word_prepare(const char *word, size_t len, int beam_width,
+                        char *w) {
+  if (!word && len) return G2P_EINVAL;
+  if (len == 0) return G2P_EEMPTY;
+  if (len > G2P_WORD_MAX) return G2P_ETOOLONG;
+  if (!utf8_valid(word, len)) return G2P_EUTF8;
+  if (beam_width > G2P_BEAM_MAX) return G2P_EINVAL;
   for (size_t i = 0; i < len; i++) {
     char c = word[i];
     w[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
   }
-
-  if (engine->lex && !(flags & G2P_FLAG_MODEL_ONLY)) {
-    uint32_t first = 0;
-    unsigned n = lexicon_lookup(engine->lex, w, len, &first);
-    if (n > 0) {
-      unsigned want = (flags & G2P_FLAG_VARIANTS) ? n : 1;
-      if (want > G2P_VARIANTS_MAX) want = G2P_VARIANTS_MAX;
-      for (unsigned k = 0; k < want; k++)
-        res->variant[k] = lexicon_pron(engine->lex, first + k, &res->variant_len[k]);
-      res->n_variants = (uint8_t)want;
-      res->phones = res->variant[0];
-      res->phones_len = res->variant_len[0];
-      res->source = G2P_SOURCE_DICT;
-      res->error = G2P_OK;
-      return G2P_OK;
-    }
-  }
-  if (engine->model) {
-    int n = g2p_model_predict(engine->model, scratch->model_mem, w, len,
-                              beam_width, scratch->out, sizeof scratch->out);
-    if (n < 0) return finish(res, n);
-    if (n == 0 || (size_t)n > sizeof scratch->out) return finish(res, G2P_ENOTFOUND);
-    res->phones = scratch->out;
-    res->phones_len = (uint16_t)n;
-    res->variant[0] = res->phones;
-    res->variant_len[0] = res->phones_len;
-    res->n_variants = 1;
-    res->source = G2P_SOURCE_MODEL;
-    res->error = G2P_OK;
-    return G2P_OK;
-  }
-  return finish(res, G2P_ENOTFOUND);
-}
-
-/* Batched lookups (added by the batching helper): the daemon's workers hand
- * over every word already queued at once, and the words that need the
- * network run through g2p_model_predict_batch together. Each word gets the
- * answer g2p_engine_lookup would give it; answers live in per-word buffers
- * of the scratch so that all n stay valid together. Widths above 1 and
- * words too long for the batch decoder take the per-word predictor. */
-struct engine_batch {
-  void *mem;                                   /* model batch scratch */
-  char word[G2P_BATCH_MAX][G2P_WORD_MAX];      /* normalised words */
-  char out[G2P_BATCH_MAX][G2P_TEXT_MAX];       /* answers */
-};
-
-static int batch_create(g2p_scratch *s) {
-  const g2p_engine *e = s->engine;
-  struct engine_batch *b = calloc(1, sizeof *b);
-  if (!b) return G2P_ENOMEM;
-  size_t n = g2p_model_batch_scratch_bytes(e->model);
-  n = (n + ENGINE_ALIGN - 1) / ENGINE_ALIGN * ENGINE_ALIGN;
-  if (posix_memalign(&b->mem, ENGINE_ALIGN, n) != 0) {
-    free(b);
-    return G2P_ENOMEM;
-  }
-  memset(b->mem, 0, n);
-  s->batch = b;
   return G2P_OK;
 }
 
-static void batch_destroy(g2p_scratch *s) {
-  if (!s->batch) return;
-  free(s->batch->mem);
-  free(s->batch);
-  s->batch = NULL;
+/* Answers the normalised word w from the dictionary, when the caller did
+ * not ask for the network only and the word is there: 1, else 0. */
+static int dict_answer(const g2p_engine *engine, const char *w, size_t len,
+                       unsigned flags, g2p_word_result *res) {
+  if (!engine->lex || (flags & G2P_FLAG_MODEL_ONLY)) return 0;
+  uint32_t first = 0;
+  unsigned n = lexicon_lookup(engine->lex, w, len, &first);
+  if (n == 0) return 0;
+  unsigned want = (flags & G2P_FLAG_VARIANTS) ? n : 1;
+  if (want > G2P_VARIANTS_MAX) want = G2P_VARIANTS_MAX;
+  for (unsigned k = 0; k < want; k++)
+    res->variant[k] = lexicon_pron(engine->lex, first + k, &res->variant_len[k]);
+  res->n_variants = (uint8_t)want;
+  res->phones = res->variant[0];
+  res->phones_len = res->variant_len[0];
+  res->source = G2P_SOURCE_DICT;
+  res->error = G2P_OK;
+  return 1;
 }
 
-static void model_answer(g2p_word_result *res, const char *text, int n) {
+/* Fills res from a predictor's result: n bytes of text, or n < 0 an error
+ * (0 or more than G2P_TEXT_MAX: not found). Returns res->error. */
+static int model_answer(g2p_word_result *res, const char *text, int n) {
+  if (n < 0) return finish(res, n);
+  if (n == 0 || n > G2P_TEXT_MAX) return finish(res, G2P_ENOTFOUND);
   res->phones = text;
   res->phones_len = (uint16_t)n;
   res->variant[0] = text;
@@ -295,6 +251,25 @@ static void model_answer(g2p_word_result *res, const char *text, int n) {
   res->n_variants = 1;
   res->source = G2P_SOURCE_MODEL;
   res->error = G2P_OK;
+  return G2P_OK;
+}
+
+int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
+                      const char *word, size_t len, unsigned flags,
+                      int beam_width, g2p_word_result *res) {
+  if (!res) return G2P_EINVAL;
+  memset(res, 0, sizeof *res);
+  if (!engine || !scratch || scratch->engine != engine)
+    return finish(res, G2P_EINVAL);
+  if (beam_width <= 0) beam_width = engine->beam_width;
+  char *w = scratch->word;
+  int rc = word_prepare(word, len, beam_width, w);
+  if (rc != G2P_OK) return finish(res, rc);
+  if (dict_answer(engine, w, len, flags, res)) return G2P_OK;
+  if (!engine->model) return finish(res, G2P_ENOTFOUND);
+  int n = g2p_model_predict(engine->model, scratch->model_mem, w, len,
+                            beam_width, scratch->out, sizeof scratch->out);
+  return model_answer(res, scratch->out, n);
 }
 
 int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
@@ -320,35 +295,15 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
   int bi[G2P_BATCH_MAX], blen[G2P_BATCH_MAX];
   int nb = 0, nf = 0;
   for (size_t i = 0; i < n; i++) {
-    const char *word = words[i];
     size_t len = lens[i];
     g2p_word_result *r = &res[i];
-    if (!word && len) { finish(r, G2P_EINVAL); continue; }
-    if (len == 0) { finish(r, G2P_EEMPTY); continue; }
-    if (len > G2P_WORD_MAX) { finish(r, G2P_ETOOLONG); continue; }
-    if (!utf8_valid(word, len)) { finish(r, G2P_EUTF8); continue; }
-    if (beam_width > G2P_BEAM_MAX) { finish(r, G2P_EINVAL); continue; }
     char *w = b->word[i];
-    for (size_t k = 0; k < len; k++) {
-      char c = word[k];
-      w[k] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    int rc = word_prepare(words[i], len, beam_width, w);
+    if (rc != G2P_OK) {
+      finish(r, rc);
+      continue;
     }
-    if (engine->lex && !(flags & G2P_FLAG_MODEL_ONLY)) {
-      uint32_t first = 0;
-      unsigned np = lexicon_lookup(engine->lex, w, len, &first);
-      if (np > 0) {
-        unsigned want = (flags & G2P_FLAG_VARIANTS) ? np : 1;
-        if (want > G2P_VARIANTS_MAX) want = G2P_VARIANTS_MAX;
-        for (unsigned k = 0; k < want; k++)
-          r->variant[k] = lexicon_pron(engine->lex, first + k, &r->variant_len[k]);
-        r->n_variants = (uint8_t)want;
-        r->phones = r->variant[0];
-        r->phones_len = r->variant_len[0];
-        r->source = G2P_SOURCE_DICT;
-        r->error = G2P_OK;
-        continue;
-      }
-    }
+    if (dict_answer(engine, w, len, flags, r)) continue;
     if (beam_width == 1 && len <= G2P_BATCH_WORD_MAX) {
       bw[nb] = w;
       bl[nb] = len;
@@ -359,21 +314,13 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
     /* one at a time, answers filled from the last out[] row down (the
      * batch fills them from the first up; together at most n <= 16) */
     char *o = b->out[G2P_BATCH_MAX - 1 - nf++];
-    int np = g2p_model_predict(engine->model, scratch->model_mem, w, len,
-                               beam_width, o, G2P_TEXT_MAX);
-    if (np < 0) finish(r, np);
-    else if (np == 0 || np > G2P_TEXT_MAX) finish(r, G2P_ENOTFOUND);
-    else model_answer(r, o, np);
+    model_answer(r, o, g2p_model_predict(engine->model, scratch->model_mem, w,
+                                         len, beam_width, o, G2P_TEXT_MAX));
   }
   if (nb == 0) return G2P_OK;
   int rc = g2p_model_predict_batch(engine->model, b->mem, bw, bl, nb,
                                    &b->out[0][0], G2P_TEXT_MAX, blen);
-  for (int j = 0; j < nb; j++) {
-    g2p_word_result *r = &res[bi[j]];
-    int np = rc < 0 ? rc : blen[j];
-    if (np < 0) finish(r, np);
-    else if (np == 0 || np > G2P_TEXT_MAX) finish(r, G2P_ENOTFOUND);
-    else model_answer(r, b->out[j], np);
-  }
+  for (int j = 0; j < nb; j++)
+    model_answer(&res[bi[j]], b->out[j], rc < 0 ? rc : blen[j]);
   return G2P_OK;
 }

@@ -15,6 +15,12 @@
 #define G2P_BATCH_MAX     16  /* words decoded in lockstep in one batch */
 #define G2P_BATCH_WORD_MAX 64 /* longest word (bytes) the batch decoder takes */
 
+/* The model block and every scratch arena are laid out in 64-byte-aligned
+ * pieces: each table row and state vector starts on a cache line, which
+ * the AVX-512 kernels' aligned loads rely on. */
+#define G2P_ALIGN 64
+#define G2P_ALIGN64(n) (((n) + (size_t)(G2P_ALIGN - 1)) & ~(size_t)(G2P_ALIGN - 1))
+
 /* Error codes: 0 is success, the rest are negative. */
 enum g2p_error {
   G2P_OK = 0,

@@ -6,10 +6,10 @@
  * the word and pronunciation tables (bounds, counts, key order) once, up
  * front. Lookup can then trust the mapping completely and stays a plain
  * binary search that touches ~17 keys and allocates nothing. */
+#include "common/errbuf.h"
 #include "g2p/lexicon.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,17 +25,6 @@ struct lexicon {
   uint32_t n_words, n_prons, max_variants, crc;
 };
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...) {
-  if (err && errlen) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-  }
-  return code;
-}
 
 const char *lexicon_strerror(int code) {
   switch (code) {
@@ -67,31 +56,31 @@ static int validate(struct lexicon *lx, char *err, size_t errlen) {
   const unsigned char *h = lx->base;
   size_t size = lx->size;
   if (size < LEXF_HDR_BYTES)
-    return fail(err, errlen, LEX_ETRUNCATED,
+    return err_set(err, errlen, LEX_ETRUNCATED,
                 "file is %zu bytes, shorter than the %u-byte header", size,
                 LEXF_HDR_BYTES);
   if (memcmp(h + LEXF_HDR_MAGIC, LEXF_MAGIC, LEXF_MAGIC_LEN) != 0)
-    return fail(err, errlen, LEX_EMAGIC, "bad magic: not a compiled lexicon");
+    return err_set(err, errlen, LEX_EMAGIC, "bad magic: not a compiled lexicon");
   uint32_t version = lexf_get32(h + LEXF_HDR_VERSION);
   if (version != LEXF_VERSION)
-    return fail(err, errlen, LEX_EVERSION,
+    return err_set(err, errlen, LEX_EVERSION,
                 "format version %u, this build reads version %u", version,
                 LEXF_VERSION);
   uint32_t hdr_bytes = lexf_get32(h + LEXF_HDR_HDR_BYTES);
   if (hdr_bytes != LEXF_HDR_BYTES)
-    return fail(err, errlen, LEX_EHEADER, "header size %u, expected %u",
+    return err_set(err, errlen, LEX_EHEADER, "header size %u, expected %u",
                 hdr_bytes, LEXF_HDR_BYTES);
   uint32_t file_bytes = lexf_get32(h + LEXF_HDR_FILE_BYTES);
   if (size < file_bytes)
-    return fail(err, errlen, LEX_ETRUNCATED,
+    return err_set(err, errlen, LEX_ETRUNCATED,
                 "file is %zu bytes, header says %u", size, file_bytes);
   if (size > file_bytes)
-    return fail(err, errlen, LEX_EHEADER,
+    return err_set(err, errlen, LEX_EHEADER,
                 "file is %zu bytes, header says only %u (trailing data)", size,
                 file_bytes);
   uint32_t hcrc = lexf_crc32(0, h, LEXF_HDR_HEADER_CRC);
   if (hcrc != lexf_get32(h + LEXF_HDR_HEADER_CRC))
-    return fail(err, errlen, LEX_ECHECKSUM,
+    return err_set(err, errlen, LEX_ECHECKSUM,
                 "header checksum mismatch (stored %08x, computed %08x)",
                 lexf_get32(h + LEXF_HDR_HEADER_CRC), hcrc);
 
@@ -105,36 +94,36 @@ static int validate(struct lexicon *lx, char *err, size_t errlen) {
   uint32_t max_key = lexf_get32(h + LEXF_HDR_MAX_KEY);
   uint32_t flags = lexf_get32(h + LEXF_HDR_FLAGS);
   if (flags != 0)
-    return fail(err, errlen, LEX_EHEADER, "unknown flags 0x%08x", flags);
+    return err_set(err, errlen, LEX_EHEADER, "unknown flags 0x%08x", flags);
   if (n_words == 0 || n_prons < n_words)
-    return fail(err, errlen, LEX_EHEADER,
+    return err_set(err, errlen, LEX_EHEADER,
                 "bad counts: %u words, %u pronunciations", n_words, n_prons);
   if (max_var == 0 || max_var > LEXF_VARIANTS_MAX)
-    return fail(err, errlen, LEX_EHEADER, "max variants %u out of range 1..%u",
+    return err_set(err, errlen, LEX_EHEADER, "max variants %u out of range 1..%u",
                 max_var, LEXF_VARIANTS_MAX);
   if (max_key == 0 || max_key > LEXF_KEY_MAX)
-    return fail(err, errlen, LEX_EHEADER, "max key length %u out of range 1..%u",
+    return err_set(err, errlen, LEX_EHEADER, "max key length %u out of range 1..%u",
                 max_key, LEXF_KEY_MAX);
 
   /* Sections in order, aligned, non-overlapping, strings to the end. */
   uint64_t words_end = (uint64_t)words_off + (uint64_t)n_words * LEXF_WORD_BYTES;
   uint64_t prons_end = (uint64_t)prons_off + (uint64_t)n_prons * LEXF_PRON_BYTES;
   if (words_off < LEXF_HDR_BYTES || words_off % 4 || words_end > prons_off)
-    return fail(err, errlen, LEX_EOFFSET,
+    return err_set(err, errlen, LEX_EOFFSET,
                 "word table at %u (+%u entries) overlaps the header or the "
                 "pronunciation table at %u", words_off, n_words, prons_off);
   if (prons_off % 4 || prons_end > str_off)
-    return fail(err, errlen, LEX_EOFFSET,
+    return err_set(err, errlen, LEX_EOFFSET,
                 "pronunciation table at %u (+%u entries) overlaps the strings "
                 "at %u", prons_off, n_prons, str_off);
   if ((uint64_t)str_off + str_bytes != file_bytes)
-    return fail(err, errlen, LEX_EOFFSET,
+    return err_set(err, errlen, LEX_EOFFSET,
                 "strings at %u + %u bytes do not end at the file end %u",
                 str_off, str_bytes, file_bytes);
 
   uint32_t pcrc = lexf_crc32(0, h + LEXF_HDR_BYTES, file_bytes - LEXF_HDR_BYTES);
   if (pcrc != lexf_get32(h + LEXF_HDR_PAYLOAD_CRC))
-    return fail(err, errlen, LEX_ECHECKSUM,
+    return err_set(err, errlen, LEX_ECHECKSUM,
                 "payload checksum mismatch (stored %08x, computed %08x)",
                 lexf_get32(h + LEXF_HDR_PAYLOAD_CRC), pcrc);
 
@@ -148,11 +137,11 @@ static int validate(struct lexicon *lx, char *err, size_t errlen) {
     uint32_t off = lexf_get32(p);
     uint16_t len = lexf_get16(p + 4), nph = lexf_get16(p + 6);
     if (off < str_off || (uint64_t)off + len > str_end)
-      return fail(err, errlen, LEX_EOFFSET,
+      return err_set(err, errlen, LEX_EOFFSET,
                   "pronunciation %u text at %u+%u outside the strings", i, off,
                   len);
     if (len == 0 || len > LEXF_TEXT_MAX || nph == 0 || nph > LEXF_PHONES_MAX)
-      return fail(err, errlen, LEX_EENTRY,
+      return err_set(err, errlen, LEX_EENTRY,
                   "pronunciation %u: %u bytes, %u phonemes", i, len, nph);
   }
   /* Every word entry: bounds, counts, variants consecutive, keys sorted. */
@@ -164,20 +153,20 @@ static int validate(struct lexicon *lx, char *err, size_t errlen) {
     uint32_t koff = lexf_get32(w), first = lexf_get32(w + 8);
     uint16_t klen = lexf_get16(w + 4), nvar = lexf_get16(w + 6);
     if (koff < str_off || (uint64_t)koff + klen > str_end)
-      return fail(err, errlen, LEX_EOFFSET, "word %u key at %u+%u outside the strings",
+      return err_set(err, errlen, LEX_EOFFSET, "word %u key at %u+%u outside the strings",
                   i, koff, klen);
     if (klen == 0 || klen > max_key)
-      return fail(err, errlen, LEX_EENTRY, "word %u: key length %u (max %u)", i,
+      return err_set(err, errlen, LEX_EENTRY, "word %u: key length %u (max %u)", i,
                   klen, max_key);
     if (nvar == 0 || nvar > max_var)
-      return fail(err, errlen, LEX_EENTRY, "word %u: %u variants (max %u)", i,
+      return err_set(err, errlen, LEX_EENTRY, "word %u: %u variants (max %u)", i,
                   nvar, max_var);
     if (first != next || (uint64_t)first + nvar > n_prons)
-      return fail(err, errlen, LEX_EENTRY,
+      return err_set(err, errlen, LEX_EENTRY,
                   "word %u: pronunciations %u+%u, expected to start at %u of %u",
                   i, first, nvar, next, n_prons);
     if (prev && key_cmp(prev, prev_len, h + koff, klen) >= 0)
-      return fail(err, errlen, LEX_EORDER, "word %u: key not after word %u", i,
+      return err_set(err, errlen, LEX_EORDER, "word %u: key not after word %u", i,
                   i - 1);
     prev = h + koff;
     prev_len = klen;
@@ -185,10 +174,10 @@ static int validate(struct lexicon *lx, char *err, size_t errlen) {
     if (nvar > seen_max_var) seen_max_var = nvar;
   }
   if (next != n_prons)
-    return fail(err, errlen, LEX_EENTRY,
+    return err_set(err, errlen, LEX_EENTRY,
                 "words cover %u pronunciations, header says %u", next, n_prons);
   if (seen_max_var != max_var)
-    return fail(err, errlen, LEX_EHEADER, "max variants %u, entries have %u",
+    return err_set(err, errlen, LEX_EHEADER, "max variants %u, entries have %u",
                 max_var, seen_max_var);
   lx->n_words = n_words;
   lx->n_prons = n_prons;
@@ -198,28 +187,28 @@ static int validate(struct lexicon *lx, char *err, size_t errlen) {
 }
 
 int lexicon_open(lexicon **out, const char *path, char *err, size_t errlen) {
-  if (!out || !path) return fail(err, errlen, LEX_EIO, "no lexicon path");
+  if (!out || !path) return err_set(err, errlen, LEX_EIO, "no lexicon path");
   *out = NULL;
   mapfile mf;
   char why[256];
   int mrc = mapfile_open(&mf, path, LEXF_HDR_BYTES, UINT32_MAX, why, sizeof why);
   if (mrc == MAPFILE_ESIZE && mf.size < LEXF_HDR_BYTES)
-    return fail(err, errlen, LEX_ETRUNCATED,
+    return err_set(err, errlen, LEX_ETRUNCATED,
                 "%s: %llu bytes, shorter than the %u-byte header", path,
                 (unsigned long long)mf.size, LEXF_HDR_BYTES);
   if (mrc == MAPFILE_ESIZE)
-    return fail(err, errlen, LEX_EHEADER, "%s: larger than 4 GiB", path);
-  if (mrc != MAPFILE_OK) return fail(err, errlen, LEX_EIO, "%s", why);
+    return err_set(err, errlen, LEX_EHEADER, "%s: larger than 4 GiB", path);
+  if (mrc != MAPFILE_OK) return err_set(err, errlen, LEX_EIO, "%s", why);
   struct lexicon *lx = calloc(1, sizeof *lx);
   if (!lx) {
     mapfile_close(&mf);
-    return fail(err, errlen, LEX_ENOMEM, "out of memory");
+    return err_set(err, errlen, LEX_ENOMEM, "out of memory");
   }
   lx->base = mf.base;
   lx->size = (size_t)mf.size;
   int rc = validate(lx, why, sizeof why);
   if (rc != LEX_OK) {
-    fail(err, errlen, rc, "%s: %s", path, why);
+    err_set(err, errlen, rc, "%s: %s", path, why);
     lexicon_close(lx);
     return rc;
   }

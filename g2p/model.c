@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/utf8.h"
+#include "common/errbuf.h"
 #include "g2p/model.h"
 #include "g2p/g2p_limits.h"
 #include "g2p/model_impl.h"
@@ -31,20 +31,8 @@
 #endif
 
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...) {
-  if (err && errlen) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-  }
-  return code;
-}
-
-#define BAD(...) fail(err, errlen, G2P_EFORMAT, __VA_ARGS__)
+#define BAD(...) err_set(err, errlen, G2P_EFORMAT, __VA_ARGS__)
 
 /* What validation learnt about the file, for the build step. */
 typedef struct parsed {
@@ -143,7 +131,7 @@ static int check_symbols(const parsed *pf, symtabs *t, char *err,
   t->plen = calloc(P, sizeof *t->plen);
   t->cps = calloc(G, sizeof *t->cps);
   if (!t->goff || !t->glen || !t->poff || !t->plen || !t->cps)
-    return fail(err, errlen, G2P_ENOMEM, "out of memory reading symbols");
+    return err_set(err, errlen, G2P_ENOMEM, "out of memory reading symbols");
 
   uint32_t ng = split_symbols(pf->graphemes, h->graphemes_bytes, t->goff,
                               t->glen, G);
@@ -205,7 +193,7 @@ static int check_symbols(const parsed *pf, symtabs *t, char *err,
   }
   phon_key *keys = calloc(P, sizeof *keys);
   if (!keys)
-    return fail(err, errlen, G2P_ENOMEM, "out of memory reading symbols");
+    return err_set(err, errlen, G2P_ENOMEM, "out of memory reading symbols");
   for (uint32_t i = 0; i < P; i++)
     keys[i] = (phon_key){pf->phonemes + t->poff[i], t->plen[i], i};
   qsort(keys, P, sizeof *keys, cmp_phon);
@@ -523,7 +511,7 @@ static int build(struct g2p_model *m, const parsed *pf, const symtabs *t,
   m->block_bytes = a.off;
   m->block = aligned(a.off);
   if (!m->block)
-    return fail(err, errlen, G2P_ENOMEM,
+    return err_set(err, errlen, G2P_ENOMEM,
                 "out of memory for the model (%zu bytes)", a.off);
   memset(m->block, 0, a.off);
   a = (arena){m->block, 0};
@@ -578,7 +566,7 @@ static int build(struct g2p_model *m, const parsed *pf, const symtabs *t,
                    tensor(pf, "dec_w_ih"), tensor(pf, "dec_b_ih"),
                    tensor(pf, "dec_w_hh"), tensor(pf, "dec_b_hh"), m->D);
   if (rc)
-    return fail(err, errlen, rc, "out of memory packing the model");
+    return err_set(err, errlen, rc, "out of memory packing the model");
   k->pack_matrix(p.fc_w, tensor(pf, "fc_w"), m->P, m->D);
   memcpy(p.fc_b, tensor(pf, "fc_b"), (size_t)m->P * sizeof(float));
   m->fc_w = p.fc_w;
@@ -598,7 +586,7 @@ int g2p_model_open_mem(g2p_model **out, const void *image, size_t size,
   char kerr[160] = "";
   const kern_ops *k = kern_select(kernel, kerr, sizeof kerr);
   if (!k)
-    return fail(err, errlen, G2P_EINVAL, "%s", kerr);
+    return err_set(err, errlen, G2P_EINVAL, "%s", kerr);
   parsed pf;
   memset(&pf, 0, sizeof pf);
   int rc = validate(&pf, image, size, err, errlen);
@@ -614,7 +602,7 @@ int g2p_model_open_mem(g2p_model **out, const void *image, size_t size,
   struct g2p_model *m = calloc(1, sizeof *m);
   if (!m) {
     symtabs_free(&t);
-    return fail(err, errlen, G2P_ENOMEM, "out of memory");
+    return err_set(err, errlen, G2P_ENOMEM, "out of memory");
   }
   m->k = k;
   rc = build(m, &pf, &t, err, errlen);
@@ -634,18 +622,18 @@ int g2p_model_open_ex(g2p_model **out, const char *path, const char *kernel,
   char why[256];
   int mrc = mapfile_open(&mf, path, 1, G2PM_MAX_FILE_BYTES, why, sizeof why);
   if (mrc == MAPFILE_ESIZE && mf.size == 0)
-    return fail(err, errlen, G2P_EFORMAT, "%s: file is empty (0 bytes)",
+    return err_set(err, errlen, G2P_EFORMAT, "%s: file is empty (0 bytes)",
                 path);
   if (mrc == MAPFILE_ESIZE)
-    return fail(err, errlen, G2P_EFORMAT, "%s: file too large (%llu bytes)",
+    return err_set(err, errlen, G2P_EFORMAT, "%s: file too large (%llu bytes)",
                 path, (unsigned long long)mf.size);
-  if (mrc != MAPFILE_OK) return fail(err, errlen, G2P_EIO, "%s", why);
+  if (mrc != MAPFILE_OK) return err_set(err, errlen, G2P_EIO, "%s", why);
   /* the model copies what it keeps into its own aligned block */
   int rc = g2p_model_open_mem(out, mf.base, (size_t)mf.size, kernel, why,
                               sizeof why);
   mapfile_close(&mf);
   if (rc)
-    fail(err, errlen, rc, "%s: %s", path, why);
+    err_set(err, errlen, rc, "%s: %s", path, why);
   return rc;
 }
 

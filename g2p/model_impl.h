@@ -12,13 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "g2p/g2p_limits.h"
 #include "g2p/model_format.h"
 #include "kernels/kernels.h"
-
-/* The model block and the decoders' scratch arenas are laid out in
- * 64-byte-aligned pieces: every table row and state vector starts on a
- * cache line, which the AVX-512 kernels' aligned loads rely on. */
-#define G2P_ALIGN64(n) (((n) + (size_t)63) & ~(size_t)63)
 
 /* Reserves bytes at the aligned end of a layout being planned (*off) and
  * returns where they start; offsets, not pointers, so one plan serves every
@@ -77,10 +73,5 @@ struct g2p_model {
 
 /* Grapheme id of a code point (<unk> when the table lacks it). */
 uint32_t g2pm_grapheme_id(const struct g2p_model *m, uint32_t cp);
-
-/* Writes phoneme ids as space-separated symbols to out (no NUL); returns
- * the length, or G2P_EINVAL when outcap is too small (decode.c). */
-int decode_render(const g2p_model *m, const uint16_t *ids, int n, char *out,
-                  size_t outcap);
 
 #endif

@@ -5,13 +5,13 @@
  * handed out, so the writer can never produce a file the daemon refuses. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/errbuf.h"
 #include "g2p/model_convert.h"
 #include "g2p/g2p_limits.h"
 #include "g2p/model.h"
@@ -23,26 +23,13 @@ const char g2pm_g2p_en_graphemes[] =
     "<pad>\n<unk>\n</s>\na\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm\nn\no\np\nq\n"
     "r\ns\nt\nu\nv\nw\nx\ny\nz";
 
+/* The specials, then data/arpabet.txt's symbols (g2p/arpabet.inc is made
+ * from it by the build). */
 const char g2pm_g2p_en_phonemes[] =
     "<pad>\n<unk>\n<s>\n</s>\n"
-    "AA0\nAA1\nAA2\nAE0\nAE1\nAE2\nAH0\nAH1\nAH2\nAO0\nAO1\nAO2\nAW0\nAW1\n"
-    "AW2\nAY0\nAY1\nAY2\nB\nCH\nD\nDH\nEH0\nEH1\nEH2\nER0\nER1\nER2\nEY0\n"
-    "EY1\nEY2\nF\nG\nHH\nIH0\nIH1\nIH2\nIY0\nIY1\nIY2\nJH\nK\nL\nM\nN\nNG\n"
-    "OW0\nOW1\nOW2\nOY0\nOY1\nOY2\nP\nR\nS\nSH\nT\nTH\nUH0\nUH1\nUH2\nUW\n"
-    "UW0\nUW1\nUW2\nV\nW\nY\nZ\nZH";
+#include "g2p/arpabet.inc"
+    ;
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...) {
-  if (err && errlen) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-  }
-  return code;
-}
 
 int g2pm_build_image(uint8_t **out, size_t *len, const g2pm_model_spec *spec,
                      char *err, size_t errlen) {
@@ -63,12 +50,12 @@ int g2pm_build_image(uint8_t **out, size_t *len, const g2pm_model_spec *spec,
   g2pm_tensor_spec ts[G2PM_MAX_TENSORS];
   int n = g2pm_arch_tensors(&h, ts);
   if (n == 0)
-    return fail(err, errlen, G2P_EINVAL, "unknown architecture id %u",
+    return err_set(err, errlen, G2P_EINVAL, "unknown architecture id %u",
                 spec->arch);
   size_t name_len = spec->name ? strlen(spec->name) : 0;
   if (spec->graphemes_len > UINT32_MAX || spec->phonemes_len > UINT32_MAX ||
       name_len > G2PM_MAX_NAME_BYTES)
-    return fail(err, errlen, G2P_EINVAL, "symbol table or name too long");
+    return err_set(err, errlen, G2P_EINVAL, "symbol table or name too long");
 
   h.n_tensors = (uint32_t)n;
   uint64_t o = G2PM_HEADER_BYTES;
@@ -91,12 +78,12 @@ int g2pm_build_image(uint8_t **out, size_t *len, const g2pm_model_spec *spec,
     o += tbytes[i];
   }
   if (o > G2PM_MAX_FILE_BYTES)
-    return fail(err, errlen, G2P_EINVAL, "model of %llu bytes is too large",
+    return err_set(err, errlen, G2P_EINVAL, "model of %llu bytes is too large",
                 (unsigned long long)o);
   h.file_bytes = o;
   uint8_t *img = calloc(1, (size_t)o);
   if (!img)
-    return fail(err, errlen, G2P_ENOMEM, "out of memory (%llu bytes)",
+    return err_set(err, errlen, G2P_ENOMEM, "out of memory (%llu bytes)",
                 (unsigned long long)o);
   for (int i = 0; i < n; i++) {
     uint8_t *d = img + h.dir_offset + (uint64_t)i * G2PM_DIRENT_BYTES;
@@ -109,7 +96,7 @@ int g2pm_build_image(uint8_t **out, size_t *len, const g2pm_model_spec *spec,
     g2pm_wr64(d + 56, tbytes[i]);
     if (!spec->tensor[i]) {
       free(img);
-      return fail(err, errlen, G2P_EINVAL, "tensor '%s' not given",
+      return err_set(err, errlen, G2P_EINVAL, "tensor '%s' not given",
                   ts[i].name);
     }
     memcpy(img + toff[i], spec->tensor[i], (size_t)tbytes[i]);
@@ -127,7 +114,7 @@ int g2pm_build_image(uint8_t **out, size_t *len, const g2pm_model_spec *spec,
   int rc = g2p_model_open_mem(&m, img, (size_t)o, "scalar", why, sizeof why);
   if (rc) {
     free(img);
-    return fail(err, errlen, rc, "the model would not load: %s", why);
+    return err_set(err, errlen, rc, "the model would not load: %s", why);
   }
   g2p_model_close(m);
   *out = img;
@@ -140,14 +127,14 @@ int g2pm_write_file(const char *path, const uint8_t *img, size_t len,
   size_t pl = strlen(path);
   char *tmp = malloc(pl + 8);
   if (!tmp)
-    return fail(err, errlen, G2P_ENOMEM, "out of memory");
+    return err_set(err, errlen, G2P_ENOMEM, "out of memory");
   memcpy(tmp, path, pl);
   memcpy(tmp + pl, ".XXXXXX", 8);
   int fd = mkstemp(tmp);
   if (fd < 0) {
     int e = errno;
     free(tmp);
-    return fail(err, errlen, G2P_EIO, "%s: %s", path, strerror(e));
+    return err_set(err, errlen, G2P_EIO, "%s: %s", path, strerror(e));
   }
   size_t done = 0;
   while (done < len) {
@@ -159,7 +146,7 @@ int g2pm_write_file(const char *path, const uint8_t *img, size_t len,
       close(fd);
       unlink(tmp);
       free(tmp);
-      return fail(err, errlen, G2P_EIO, "%s: write: %s", path, strerror(e));
+      return err_set(err, errlen, G2P_EIO, "%s: write: %s", path, strerror(e));
     }
     done += (size_t)w;
   }
@@ -167,7 +154,7 @@ int g2pm_write_file(const char *path, const uint8_t *img, size_t len,
     int e = errno;
     unlink(tmp);
     free(tmp);
-    return fail(err, errlen, G2P_EIO, "%s: %s", path, strerror(e));
+    return err_set(err, errlen, G2P_EIO, "%s: %s", path, strerror(e));
   }
   free(tmp);
   return 0;
@@ -179,7 +166,7 @@ static const npz_array *need(const npz_file *z, const char *name, char *err,
                              size_t errlen) {
   const npz_array *a = npz_find(z, name);
   if (!a)
-    fail(err, errlen, G2P_EFORMAT, "the npz has no array '%s'", name);
+    err_set(err, errlen, G2P_EFORMAT, "the npz has no array '%s'", name);
   return a;
 }
 
@@ -233,14 +220,14 @@ int g2pm_npz_to_image(uint8_t **out, size_t *len, const char *npz_path,
   npz_file z;
   char why[320];
   if (npz_open(&z, npz_path, why, sizeof why))
-    return fail(err, errlen, G2P_EFORMAT, "%s", why);
+    return err_set(err, errlen, G2P_EFORMAT, "%s", why);
   int rc = G2P_EFORMAT;
   char *gtext = malloc(TEXT_MAX), *ptext = malloc(TEXT_MAX);
   char archname[32], name[G2PM_MAX_NAME_BYTES + 1];
   g2pm_model_spec spec;
   memset(&spec, 0, sizeof spec);
   if (!gtext || !ptext) {
-    rc = fail(err, errlen, G2P_ENOMEM, "out of memory");
+    rc = err_set(err, errlen, G2P_ENOMEM, "out of memory");
     goto done;
   }
 
@@ -249,14 +236,14 @@ int g2pm_npz_to_image(uint8_t **out, size_t *len, const char *npz_path,
     size_t n;
     if (npz_text(a, archname, sizeof archname, &n) ||
         !(spec.arch = g2pm_arch_id(archname))) {
-      fail(err, errlen, rc, "the npz's 'arch' array is not a known "
+      err_set(err, errlen, rc, "the npz's 'arch' array is not a known "
            "architecture name (g2p_en-gru, bigru-attn, bigru-attn-if)");
       goto done;
     }
   } else if (npz_find(&z, "enc_w_ih")) {
     spec.arch = G2PM_ARCH_GRU; /* g2p_en's checkpoint has no 'arch' */
   } else {
-    fail(err, errlen, rc, "the npz has neither an 'arch' array nor g2p_en's "
+    err_set(err, errlen, rc, "the npz has neither an 'arch' array nor g2p_en's "
          "'enc_w_ih': not a model export");
     goto done;
   }
@@ -273,7 +260,7 @@ int g2pm_npz_to_image(uint8_t **out, size_t *len, const char *npz_path,
       emb->shape[1] > G2PM_MAX_DIM || whh->shape[1] > G2PM_MAX_DIM ||
       demb->shape[0] > G2PM_MAX_SYMBOLS || demb->shape[1] > G2PM_MAX_DIM ||
       dwhh->shape[1] > G2PM_MAX_DIM) {
-    fail(err, errlen, rc, "embedding or recurrent matrices are not 2-D or "
+    err_set(err, errlen, rc, "embedding or recurrent matrices are not 2-D or "
          "exceed the format's limits (%d symbols, dimension %d)",
          G2PM_MAX_SYMBOLS, G2PM_MAX_DIM);
     goto done;
@@ -288,7 +275,7 @@ int g2pm_npz_to_image(uint8_t **out, size_t *len, const char *npz_path,
   size_t n;
   if ((a = npz_find(&z, "graphemes"))) {
     if (npz_text(a, gtext, TEXT_MAX, &n)) {
-      fail(err, errlen, rc, "the npz's 'graphemes' is not uint8 text");
+      err_set(err, errlen, rc, "the npz's 'graphemes' is not uint8 text");
       goto done;
     }
     spec.graphemes_len = n;
@@ -296,12 +283,12 @@ int g2pm_npz_to_image(uint8_t **out, size_t *len, const char *npz_path,
     spec.graphemes_len = strlen(g2pm_g2p_en_graphemes);
     memcpy(gtext, g2pm_g2p_en_graphemes, spec.graphemes_len + 1);
   } else {
-    fail(err, errlen, rc, "the npz has no 'graphemes' array");
+    err_set(err, errlen, rc, "the npz has no 'graphemes' array");
     goto done;
   }
   if ((a = npz_find(&z, "phonemes"))) {
     if (npz_text(a, ptext, TEXT_MAX, &n)) {
-      fail(err, errlen, rc, "the npz's 'phonemes' is not uint8 text");
+      err_set(err, errlen, rc, "the npz's 'phonemes' is not uint8 text");
       goto done;
     }
     spec.phonemes_len = n;
@@ -309,7 +296,7 @@ int g2pm_npz_to_image(uint8_t **out, size_t *len, const char *npz_path,
     spec.phonemes_len = strlen(g2pm_g2p_en_phonemes);
     memcpy(ptext, g2pm_g2p_en_phonemes, spec.phonemes_len + 1);
   } else {
-    fail(err, errlen, rc, "the npz has no 'phonemes' array");
+    err_set(err, errlen, rc, "the npz has no 'phonemes' array");
     goto done;
   }
   spec.graphemes = gtext;
@@ -317,7 +304,7 @@ int g2pm_npz_to_image(uint8_t **out, size_t *len, const char *npz_path,
   uint32_t ng = count_lines(gtext, spec.graphemes_len);
   uint32_t np = count_lines(ptext, spec.phonemes_len);
   if (ng != spec.G || np != spec.P) {
-    fail(err, errlen, rc, "symbol tables hold %u graphemes and %u phonemes, "
+    err_set(err, errlen, rc, "symbol tables hold %u graphemes and %u phonemes, "
          "but enc_emb has %u rows and dec_emb %u", ng, np, spec.G, spec.P);
     goto done;
   }
@@ -327,17 +314,17 @@ int g2pm_npz_to_image(uint8_t **out, size_t *len, const char *npz_path,
     ml = opts->max_len;
   else if ((a = npz_find(&z, "max_len"))) {
     if (npz_int(a, &ml)) {
-      fail(err, errlen, rc, "the npz's 'max_len' is not one int32/int64");
+      err_set(err, errlen, rc, "the npz's 'max_len' is not one int32/int64");
       goto done;
     }
   } else if (spec.arch == G2PM_ARCH_GRU) {
     ml = 20; /* g2p_en's predict() loop */
   } else {
-    fail(err, errlen, rc, "the npz has no 'max_len'; pass --max-len");
+    err_set(err, errlen, rc, "the npz has no 'max_len'; pass --max-len");
     goto done;
   }
   if (ml < 1 || ml > G2PM_MAX_LEN_LIMIT) {
-    fail(err, errlen, rc, "max_len %lld out of range (1..%d)", ml,
+    err_set(err, errlen, rc, "max_len %lld out of range (1..%d)", ml,
          G2PM_MAX_LEN_LIMIT);
     goto done;
   }
@@ -371,7 +358,7 @@ int g2pm_npz_to_image(uint8_t **out, size_t *len, const char *npz_path,
       goto done;
     int want_ndim = ts[i].cols ? 2 : 1;
     if (t->dtype != NPZ_F32) {
-      fail(err, errlen, rc, "array '%s' is not float32", ts[i].name);
+      err_set(err, errlen, rc, "array '%s' is not float32", ts[i].name);
       goto done;
     }
     if (t->ndim != want_ndim || t->shape[0] != ts[i].rows ||
@@ -386,7 +373,7 @@ int g2pm_npz_to_image(uint8_t **out, size_t *len, const char *npz_path,
         snprintf(want, sizeof want, "%u, %u", ts[i].rows, ts[i].cols);
       else
         snprintf(want, sizeof want, "%u", ts[i].rows);
-      fail(err, errlen, rc, "array '%s' has shape (%s), %s needs (%s)",
+      err_set(err, errlen, rc, "array '%s' has shape (%s), %s needs (%s)",
            ts[i].name, got, g2pm_arch_name(spec.arch), want);
       goto done;
     }

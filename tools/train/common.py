@@ -17,11 +17,17 @@ CMUDICT_JS = os.path.join(REPO, 'data', 'cmu-pronouncing-dictionary', 'index.js'
 SPECIALS_G = ['<pad>', '<unk>', '</s>']
 GRAPHEMES = SPECIALS_G + ["'"] + [chr(c) for c in range(ord('a'), ord('z') + 1)]
 SPECIALS_P = ['<pad>', '<unk>', '<s>', '</s>']
-# g2p_en 2.0's stressed ARPAbet order (UW before UW0).
-ARPABET = ('AA0 AA1 AA2 AE0 AE1 AE2 AH0 AH1 AH2 AO0 AO1 AO2 AW0 AW1 AW2 AY0 AY1 AY2 '
-           'B CH D DH EH0 EH1 EH2 ER0 ER1 ER2 EY0 EY1 EY2 F G HH IH0 IH1 IH2 IY0 IY1 '
-           'IY2 JH K L M N NG OW0 OW1 OW2 OY0 OY1 OY2 P R S SH T TH UH0 UH1 UH2 UW '
-           'UW0 UW1 UW2 V W Y Z ZH').split()
+ARPABET_TXT = os.path.join(REPO, 'data', 'arpabet.txt')
+
+
+def load_arpabet(path=ARPABET_TXT):
+    """The stressed ARPAbet symbols in g2p_en 2.0's order (UW before UW0),
+    from the tree's one list of them (the C converter reads it too)."""
+    with open(path, encoding='utf-8') as f:
+        return [s.strip() for s in f if s.strip() and not s.startswith('#')]
+
+
+ARPABET = load_arpabet()
 PHONEMES = SPECIALS_P + ARPABET
 PAD, UNK, EOS_G = 0, 1, 2
 BOS, EOS = 2, 3
