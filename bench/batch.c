@@ -108,7 +108,7 @@ static int run_kernel(const char *path, const char *kernel, int passes) {
     fprintf(stderr, "batch: %s: %s\n", kernel, err);
     return -1;
   }
-  void *s1 = aligned(g2p_model_scratch_bytes(m, 1));
+  void *s1 = aligned(g2p_model_scratch_bytes(m));
   void *sb = aligned(g2p_model_batch_scratch_bytes(m));
   if (!s1 || !sb)
     return -1;

@@ -1,6 +1,6 @@
 /* e2e-client.c -- end-to-end latency and throughput of rnninferd over its socket.
  *
- * What the numbers must show (issue 6): the daemon adds little to a bare
+ * What the numbers must show (DESIGN.md's targets): the daemon adds little to a bare
  * socket round trip, an unknown word costs the round trip plus the kernel,
  * batching raises throughput, and memory stays flat. So one run measures,
  * against the same machine state:

@@ -1,7 +1,7 @@
 /* e2e-engine.c -- the in-process cost of one word, for bench/e2e.
  *
- * Issue 6 bounds a network word's socket round trip by "bare round trip +
- * kernel median + 10 us". The kernel median has to come from the same
+ * The design bounds a network word's socket round trip by "bare round trip
+ * + kernel median + 10 us". The kernel median has to come from the same
  * machine, model and word as the socket measurement, without a socket: this
  * tool opens the engine exactly as the daemon does (g2p_engine_open with the
  * same lexicon and model) and times g2p_engine_lookup() on one thread.

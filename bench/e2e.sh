@@ -1,12 +1,12 @@
 #!/bin/sh
-# bench/e2e.sh -- the end-to-end benchmark of rnninferd (issue 6, item 4).
+# bench/e2e.sh -- the end-to-end benchmark of rnninferd.
 #
 # Why a script: the numbers only mean something next to each other, measured
 # on the same machine in the same minutes. This starts rnninferd and two bare
 # echo servers on temporary sockets, times the engine in process, runs
 # bench/e2e-client (closed loop, peak throughput, open-loop ladder) E2E_RUNS
 # times against the same daemon, takes the median of every figure over the
-# runs, and prints ONE markdown table with the issue-6 targets next to the
+# runs, and prints ONE markdown table with the design's targets next to the
 # figures. It builds nothing: `make bench-e2e` builds first and calls it.
 #
 # usage: bench/e2e.sh [BUILD_DIR]      (default: the current directory)
@@ -192,7 +192,7 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo
   echo "Model: $(get info.model) ($(get info.arch), kernel $(get info.kernel)); daemon flags: ${E2E_DAEMON_ARGS:-defaults} (kernel workers: $(get daemon.workers.count)); client and daemon share the machine; median of $RUNS run(s); closed loop $(get closed.echo.count) requests per target, one connection."
   echo
-  echo "| measurement | result | issue-6 target | met |"
+  echo "| measurement | result | target | met |"
   echo "|---|---|---|---|"
   echo "| bare echo round trip, blocking server, $(get closed.echo.frame_bytes)-byte frames (p50 / p99 / p99.9) | $(lat echo) | baseline | |"
   echo "| bare echo round trip, libuv server | $(lat echo_uv) | bare p50 = the faster echo: $(fmt "$ECHO") us | |"

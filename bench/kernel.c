@@ -171,7 +171,7 @@ static int run_table(const char *model_path, const char *kname, int reps) {
   }
   double bare768 = m->H == 256 ? b.rec_enc : matvec_ns(k, 768, 256);
 
-  size_t sb = g2p_model_scratch_bytes(m, 1);
+  size_t sb = g2p_model_scratch_bytes(m);
   void *scratch = aligned_alloc(KERN_ALIGN, (sb + 63) / 64 * 64);
   double *t = malloc(sizeof(double) * (size_t)n_words * (size_t)reps);
   double *per = malloc(sizeof(double) * (size_t)n_words);

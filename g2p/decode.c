@@ -114,10 +114,7 @@ static void plan_scratch(layout *L, const g2p_model *m) {
   L->total = G2P_ALIGN64(o);
 }
 
-size_t g2p_model_scratch_bytes(const g2p_model *model, int max_beam) {
-  /* Always sized for G2P_BEAM_MAX: predict cannot know how big the scratch
-   * it is handed is, so a smaller one could be overrun by a wider beam. */
-  (void)max_beam;
+size_t g2p_model_scratch_bytes(const g2p_model *model) {
   layout L;
   plan_scratch(&L, model);
   return L.total;

@@ -11,11 +11,10 @@
 
 #include "g2p/model.h"
 
-/* Scratch needed by one thread for words of up to G2P_WORD_MAX bytes and
- * beams up to max_beam wide. (Always sized for G2P_BEAM_MAX, the widest
- * beam predict accepts, since predict cannot tell how large the scratch it
- * is handed is.) */
-size_t g2p_model_scratch_bytes(const g2p_model *model, int max_beam);
+/* Scratch needed by one thread for words of up to G2P_WORD_MAX bytes at
+ * any beam width predict accepts (up to G2P_BEAM_MAX): predict cannot tell
+ * how large the scratch it is handed is, so there is one size. */
+size_t g2p_model_scratch_bytes(const g2p_model *model);
 
 /* Predicts the phonemes of word (len bytes of UTF-8, already lower-cased).
  * Writes space-separated ARPAbet ("AA1 R D V AA2 R K") to out without a NUL

@@ -127,7 +127,7 @@ int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
       return err_set(err, errlen, rc < 0 ? rc : G2P_EFORMAT, "model: %s",
                      why[0] ? why : g2p_strerror(rc));
     }
-    e->model_scratch = g2p_model_scratch_bytes(e->model, G2P_BEAM_MAX);
+    e->model_scratch = g2p_model_scratch_bytes(e->model);
   }
   *out = e;
   return G2P_OK;

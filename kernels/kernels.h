@@ -48,7 +48,7 @@ typedef struct kern_ops {
   void (*tanh_inplace)(float *x, int n);
   void (*sigmoid_inplace)(float *x, int n);
 
-  /* Added by kernels/ (compatible extension, for batching several words):
+  /* For batching several words (beam hypotheses, batched greedy words):
    * Y[nb][rows] = Wp X[nb][cols] + b, each row of X and Y one vector; the
    * packed matrix is read once for the whole batch. Results equal nb calls
    * of matvec bit for bit. X and Y must not overlap. nb >= 1. */
@@ -75,10 +75,9 @@ int kern_cpu_supports(const char *name);
 const kern_ops *kern_select(const char *want, char *err, size_t errlen);
 
 /* Documented worst-case absolute error of the fast tanh/sigmoid against
- * libm's, over all finite floats (tests hold the kernels to it).
- * Tightened by kernels/ from 2e-6 / 1e-6 to what the approximations
- * (Cephes expf/tanhf with IEEE divisions, kernels/act_avx2.h) measure:
- * 1.19e-7 for both (two ulp just below 1.0) over every 997th float bit
+ * libm's, over all finite floats (tests hold the kernels to it). What the
+ * approximations (Cephes expf/tanhf with IEEE divisions,
+ * kernels/act_avx2.h) measure: 1.19e-7 for both (two ulp just below 1.0) over every 997th float bit
  * pattern plus a 1e-5 grid on [-20, 20] (tests/kernels-test.c sweeps every
  * 2003rd pattern and a 4e-5 grid, to stay quick under sanitizers); the
  * bound keeps a 2x margin. */

@@ -189,7 +189,7 @@ static int check_model(const uint8_t *img, size_t len, const char *kernel,
   char err[512];
   ck_assert_msg(g2p_model_open_mem(&m, img, len, kernel, err, sizeof err) == 0,
                 "%s: %s", what, err);
-  void *s1 = aligned(g2p_model_scratch_bytes(m, 1));
+  void *s1 = aligned(g2p_model_scratch_bytes(m));
   void *sb = aligned(g2p_model_batch_scratch_bytes(m));
   /* The scalar table is ~15x slower than the vector ones on g2p_en's
    * sizes: it checks the first SCALAR_WORDS words only (still every batch

@@ -1,5 +1,5 @@
 #!/bin/sh
-# eval-model.sh -- CI guard on the shipped model's accuracy (issue 5).
+# eval-model.sh -- CI guard on the shipped model's accuracy.
 #
 # Runs tools/g2p-eval network-only (greedy) on the standard CMUdict test set
 # and fails if the stressless WER is more than 0.5 points above what

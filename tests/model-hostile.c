@@ -540,7 +540,7 @@ START_TEST(random_mutations) {
     char err[512];
     if (g2p_model_open_mem(&m, c, len[w], "scalar", err, sizeof err) == 0) {
       loaded++;
-      size_t sb = g2p_model_scratch_bytes(m, 4);
+      size_t sb = g2p_model_scratch_bytes(m);
       void *s = aligned_alloc(64, (sb + 63) / 64 * 64);
       char out[G2P_TEXT_MAX];
       int n = g2p_model_predict(m, s, "mutation", 8, 2, out, sizeof out);
@@ -571,7 +571,7 @@ START_TEST(predict_allocates_nothing) {
     char err[256];
     ck_assert_int_eq(g2p_model_open_mem(&m, img, len, "scalar", err,
                                         sizeof err), 0);
-    size_t sb = g2p_model_scratch_bytes(m, G2P_BEAM_MAX);
+    size_t sb = g2p_model_scratch_bytes(m);
     void *s = aligned_alloc(64, (sb + 63) / 64 * 64);
     char out[G2P_TEXT_MAX], again[G2P_TEXT_MAX];
     /* No Check assertions while counting: they allocate themselves. */

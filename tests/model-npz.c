@@ -247,7 +247,7 @@ START_TEST(valid_export_converts) {
   ck_assert_str_eq(g2p_model_name(m), "tiny");
   ck_assert_str_eq(g2p_model_arch(m), "g2p_en-gru");
   ck_assert_int_eq(g2p_model_max_len(m), 20);
-  size_t sb = g2p_model_scratch_bytes(m, 1);
+  size_t sb = g2p_model_scratch_bytes(m);
   void *s = aligned_alloc(64, (sb + 63) / 64 * 64);
   char out[G2P_TEXT_MAX];
   ck_assert_int_ge(g2p_model_predict(m, s, "tiny", 4, 1, out, sizeof out), 0);

@@ -61,7 +61,7 @@ static g2p_model *load(const char *kernel) {
 }
 
 static void *scratch_for(const g2p_model *m) {
-  size_t n = g2p_model_scratch_bytes(m, 1);
+  size_t n = g2p_model_scratch_bytes(m);
   void *s = aligned_alloc(64, (n + 63) / 64 * 64);
   ck_assert_ptr_nonnull(s);
   return s;

@@ -33,7 +33,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "model-predict: %s\n", err);
     return 1;
   }
-  size_t sb = g2p_model_scratch_bytes(m, beam);
+  size_t sb = g2p_model_scratch_bytes(m);
   void *s = aligned_alloc(64, (sb + 63) / 64 * 64);
   if (!s)
     return 1;

@@ -56,7 +56,7 @@ static const char *const odd[] = {
 #define N_ODD (sizeof odd / sizeof odd[0])
 
 static void *scratch_for(const g2p_model *m) {
-  size_t n = g2p_model_scratch_bytes(m, G2P_BEAM_MAX);
+  size_t n = g2p_model_scratch_bytes(m);
   void *s = aligned_alloc(64, (n + 63) / 64 * 64);
   ck_assert_ptr_nonnull(s);
   return s;
