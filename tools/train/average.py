@@ -1,25 +1,23 @@
-#!/usr/bin/python3
-# Averages the weights of several checkpoints of one architecture (a "model
-# soup": runs fine-tuned from one starting point stay in one basin, and their
-# mean often decodes better than any of them), scores the mean on the dev
-# set and exports it like the trainer does.
-#
-# Why a separate step: the trainer keeps one best checkpoint per run; the
-# average is a choice tuned on the dev set like any other, so it is made
-# here, in the open, and recorded in the model card.
-#
-# usage (through run.sh's environment):
-#   tools/train/run.sh ... is for training; run this with the same python:
-#   /usr/bin/python3 tools/train/average.py --out mean.npz A.pt B.pt [C.pt ...]
+"""Averages the weights of several checkpoints of one architecture (a "model
+soup": runs fine-tuned from one starting point stay in one basin, and their
+mean often decodes better than any of them), scores the mean on the dev
+set and exports it like the trainer does.
+
+Why a separate step: the trainer keeps one best checkpoint per run; the
+average is a choice tuned on the dev set like any other, so it is made
+here, in the open, and recorded in the model card.
+
+usage (with tools/ on the module path, as tools/train/run.sh sets it):
+  PYTHONPATH=tools python3 -m train.average --split SPLIT.train
+      --out mean.npz A.pt B.pt [C.pt ...]
+"""
 import argparse
 import os
-import sys
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import common as C  # noqa: E402
-import train as T  # noqa: E402
+from . import common as C
+from . import train as T
 
 
 def load(path):
@@ -32,12 +30,15 @@ def load(path):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(prog='average', description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('ckpts', nargs='+')
+    ap.add_argument('--split', required=True,
+                    help='the training split whose dev words score the mean (g014b2b.train)')
     ap.add_argument('--out', required=True, help='npz export of the mean')
     args = ap.parse_args()
     torch.set_num_threads(int(os.environ.get('G2P_TORCH_THREADS', '1')))
-    split = C.load_split(os.path.join(C.SPLIT_DIR, 'g014b2b.train'))
+    split = C.load_split(args.split)
     dev = {w: p for w, p in split.items() if C.is_dev(w)}
     gidx = {g: i for i, g in enumerate(C.GRAPHEMES)}
     models = [load(p) for p in args.ckpts]

@@ -1,17 +1,17 @@
-# Shared data handling for the rnninferd G2P trainer and its numpy reference.
-#
-# Why this file exists: train.py (PyTorch) and predict_np.py (pure numpy
-# reference of the C inference) must agree byte for byte on how words are
-# read, how CMUdict variants are chosen, which words form the dev set and
-# how WER/PER are scored. Keeping that logic in one place keeps the numbers
-# they print comparable.
+"""Shared data handling for the rnninferd G2P trainer and its numpy reference.
+
+Why this file exists: train.py (PyTorch) and predict_np.py (pure numpy
+reference of the C inference) must agree byte for byte on how words are
+read, how CMUdict variants are chosen, which words form the dev set and
+how WER/PER are scored. Keeping that logic in one place keeps the numbers
+they print comparable.
+"""
 import hashlib
 import os
 import re
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, '..', '..'))
-SPLIT_DIR = os.path.normpath(os.path.join(REPO, '..', 'shared', 'data', 'cmudict-split'))
 CMUDICT_JS = os.path.join(REPO, 'data', 'cmu-pronouncing-dictionary', 'index.js')
 
 SPECIALS_G = ['<pad>', '<unk>', '</s>']

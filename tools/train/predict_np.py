@@ -1,28 +1,29 @@
-#!/usr/bin/python3
-# Pure-numpy reference of rnninferd's "bigru-attn" inference (arch 2) and
-# of "bigru-attn-if" (arch 3: arch 2 with input feeding).
-#
-# Why: the C model (g2p/model*.c) must compute exactly what the trainer
-# trained. This file is the executable form of the spec in
-# doc/model-format.md / the team plan, written without PyTorch: float32,
-# one word at a time, encoder input = code points + </s>, backward GRU
-# starting at </s>, decoder from <s>, greedy argmax (first max on ties),
-# stop at </s> or max_len (read from the file). It produces the reference
-# files the C implementation is checked against and the python side of the
-# WER/PER cross-check on g014b2b.test.
-#
-# Usage:
-#   predict_np.py MODEL.npz --words FILE [--out TSV]            word<TAB>phones
-#   predict_np.py MODEL.npz --dev-ref N --out TSV --logits TSV [--check-torch CKPT]
-#   predict_np.py MODEL.npz --eval SPLIT.test [--out TSV]       WER/PER report
+"""Pure-numpy reference of rnninferd's "bigru-attn" inference (arch 2) and
+of "bigru-attn-if" (arch 3: arch 2 with input feeding).
+
+Why: the C model (g2p/model*.c) must compute exactly what the trainer
+trained. This file is the executable form of the spec in
+doc/model-format.md, written without PyTorch: float32,
+one word at a time, encoder input = code points + </s>, backward GRU
+starting at </s>, decoder from <s>, greedy argmax (first max on ties),
+stop at </s> or max_len (read from the file). It produces the reference
+files the C implementation is checked against and the python side of the
+WER/PER cross-check on g014b2b.test.
+
+Usage:
+  (with tools/ on the module path: PYTHONPATH=tools python3 -m train.predict_np)
+  predict_np MODEL.npz --words FILE [--out TSV]            word<TAB>phones
+  predict_np MODEL.npz --dev-ref N --split SPLIT.train --out TSV --logits TSV
+             [--check-torch CKPT]
+  predict_np MODEL.npz --eval SPLIT.test [--out TSV]       WER/PER report
+"""
 import argparse
 import os
 import sys
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import common as C  # noqa: E402
+from . import common as C
 
 
 def sigmoid(x):
@@ -102,14 +103,14 @@ class Model:
         return out, logits0
 
 
-def dev_words(n):
-    split = C.load_split(os.path.join(C.SPLIT_DIR, 'g014b2b.train'))
+def dev_words(split_path, n):
+    split = C.load_split(split_path)
     return [w for w in sorted(split) if C.is_dev(w)][:n]
 
 
 def torch_greedy(ckpt, words):
     import torch
-    import train as T
+    from . import train as T
     ck = torch.load(ckpt)
     a = ck['args']
     m = T.BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), a['emb'], a['hidden'], a['dec'], a['emb'], a['dropout'],
@@ -120,10 +121,12 @@ def torch_greedy(ckpt, words):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(prog='predict_np', description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('model')
     ap.add_argument('--words', help='file: one word per line (text after a TAB ignored)')
     ap.add_argument('--dev-ref', type=int, default=0, help='predict the first N dev words (sorted)')
+    ap.add_argument('--split', help='with --dev-ref: the training split the dev words come from')
     ap.add_argument('--eval', help='word<TAB>pron file (g014b2b.test): print WER/PER')
     ap.add_argument('--out', help='write word<TAB>phones here')
     ap.add_argument('--logits', help='write word<TAB>first-step logits here')
@@ -136,7 +139,9 @@ def main():
         with open(args.words, encoding='utf-8') as f:
             words = [ln.rstrip('\n').split('\t')[0] for ln in f if ln.strip()]
     elif args.dev_ref:
-        words = dev_words(args.dev_ref)
+        if not args.split:
+            ap.error('--dev-ref needs --split (the training split, g014b2b.train)')
+        words = dev_words(args.split, args.dev_ref)
     elif args.eval:
         refs = C.load_split(args.eval)
         words = list(refs)

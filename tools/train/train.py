@@ -1,30 +1,33 @@
-#!/usr/bin/python3
-# Trainer for rnninferd's default G2P network: arch 2 "bigru-attn" and, with
-# --input-feed, arch 3 "bigru-attn-if".
-#
-# Why: rnninferd ships its own network, trained reproducibly on the standard
-# CMUdict split (g014b2b) on a 2-core CPU. The architecture is exactly the
-# one the C model runs (doc/model-format.md): a bidirectional GRU encoder, a
-# GRU decoder initialised from both encoder ends, Luong "general" attention,
-# a tanh combination layer and a softmax output. Without input feeding
-# (arch 2) the teacher-forced decoder runs as one nn.GRU call over all
-# steps, which keeps a CPU epoch short; with it (arch 3) the decoder must
-# run step by step (~1.5x the time per batch), but its state knows where it
-# attended last. --init-from starts arch 3 from a trained arch-2 checkpoint
-# with zero feed weights, i.e. from the same function. Packed sequences
-# keep padding out of encoder states, so the states match the C engine,
-# which encodes each word alone.
-#
-# Data: words of g014b2b.train (lower-cased) with stressed prons derived
-# from the project's CMUdict (see common.stressed_targets). ~3% of the
-# training words (md5 hash) form the dev set used for every tuning choice
-# (lr decay, early stopping, best checkpoint). g014b2b.test is never read.
+"""Trainer for rnninferd's default G2P network: arch 2 "bigru-attn" and, with
+--input-feed, arch 3 "bigru-attn-if".
+
+Why: rnninferd ships its own network, trained reproducibly on the standard
+CMUdict split (g014b2b) on a 2-core CPU. The architecture is exactly the
+one the C model runs (doc/model-format.md): a bidirectional GRU encoder, a
+GRU decoder initialised from both encoder ends, Luong "general" attention,
+a tanh combination layer and a softmax output. Without input feeding
+(arch 2) the teacher-forced decoder runs as one nn.GRU call over all
+steps, which keeps a CPU epoch short; with it (arch 3) the decoder must
+run step by step (~1.5x the time per batch), but its state knows where it
+attended last. --init-from starts arch 3 from a trained arch-2 checkpoint
+with zero feed weights, i.e. from the same function. Packed sequences
+keep padding out of encoder states, so the states match the C engine,
+which encodes each word alone.
+
+Data: words of g014b2b.train (lower-cased) with stressed prons derived
+from the project's CMUdict (see common.stressed_targets). ~3% of the
+training words (md5 hash) form the dev set used for every tuning choice
+(lr decay, early stopping, best checkpoint). g014b2b.test is never read.
+
+Run from the tree with tools/ on the module path (tools/train/run.sh does
+this and picks OpenBLAS):  PYTHONPATH=tools python3 -m train.train --split
+../shared/data/cmudict-split/g014b2b.train --out /tmp/train
+"""
 import argparse
 import json
 import math
 import os
 import random
-import sys
 import time
 
 import numpy as np
@@ -33,8 +36,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import common as C  # noqa: E402
+from . import common as C
 
 
 class BiGruAttn(nn.Module):
@@ -294,7 +296,10 @@ def log(msg, f):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(prog='train', description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--split', required=True,
+                    help='the training split: word<TAB>pron lines (g014b2b.train)')
     ap.add_argument('--out', default='/tmp/train')
     ap.add_argument('--emb', type=int, default=128, help='grapheme and phoneme embedding width')
     ap.add_argument('--hidden', type=int, default=256, help='H per encoder direction')
@@ -336,7 +341,7 @@ def main():
     log('args ' + json.dumps(vars(args)), logf)
 
     cmu = C.load_cmudict()
-    split = C.load_split(os.path.join(C.SPLIT_DIR, 'g014b2b.train'))
+    split = C.load_split(args.split)
     targets, counts = C.stressed_targets(split, cmu)
     log('data ' + json.dumps(counts), logf)
     gidx = {g: i for i, g in enumerate(C.GRAPHEMES)}

@@ -1,0 +1,122 @@
+"""Unit tests of tools/train (run by tests/train-unit.sh, tools/ on the path).
+
+Without torch (and numpy) only the data tests run; the tokeniser, --help
+and numpy-against-torch tests are skipped, which unittest reports.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from train import common as C
+
+try:
+    import numpy as np
+    import torch
+    from train import predict_np as NP
+    from train import train as T
+    HAVE_TORCH = True
+except ImportError:
+    HAVE_TORCH = False
+
+
+class Data(unittest.TestCase):
+    def test_symbol_tables(self):
+        self.assertEqual(C.PHONEMES[:4], ['<pad>', '<unk>', '<s>', '</s>'])
+        self.assertEqual(len(C.ARPABET), 70)
+        self.assertEqual(C.ARPABET.index('UW') + 1, C.ARPABET.index('UW0'))
+        self.assertEqual(C.PHONEMES[C.BOS], '<s>')
+        self.assertEqual(C.PHONEMES[C.EOS], '</s>')
+        self.assertEqual(C.GRAPHEMES[C.EOS_G], '</s>')
+
+    def test_transfer_stress(self):
+        # the split's AH where the dictionary has IH0: stress comes from the
+        # aligned vowels, unaligned ones get 0
+        self.assertEqual(C.transfer_stress('AH B AW T', 'IH0 B AW1 T'), 'AH0 B AW1 T')
+        self.assertEqual(C.transfer_stress('K AE T', 'K AE1 T S'), 'K AE1 T')
+        self.assertEqual(C.transfer_stress('OW', 'B'), 'OW0')
+
+    def test_stressed_targets(self):
+        split = {'cat': ['K AE T'], 'about': ['AH B AW T'], 'zzz': ['Z']}
+        cmu = {'cat': ['K AE1 T'], 'about': ['AH0 B AW1 T', 'IH0 B AW1 T']}
+        out, counts = C.stressed_targets(split, cmu)
+        self.assertEqual(out, {'cat': ['K AE1 T'], 'about': ['AH0 B AW1 T']})
+        self.assertEqual(counts['absent'], 1)
+        self.assertEqual(counts['prons_exact'], 2)
+        self.assertEqual(counts['prons_transferred'], 0)
+        out, counts = C.stressed_targets({'about': ['UH B AW T']}, cmu)
+        self.assertEqual(out['about'], ['UH0 B AW1 T'])
+        self.assertEqual(counts['prons_transferred'], 1)
+
+    def test_load_split(self):
+        with tempfile.NamedTemporaryFile('w', suffix='.train', delete=False) as f:
+            f.write('Cat\tK AE T\ncat\tK  AE T\ncat\tK AH T\n\ndog\tD AO G\n')
+        try:
+            self.assertEqual(C.load_split(f.name),
+                             {'cat': ['K AE T', 'K AH T'], 'dog': ['D AO G']})
+        finally:
+            os.unlink(f.name)
+
+    def test_score(self):
+        refs = {'a': ['AH0', 'EY1'], 'b': ['B IY1']}
+        wer, per, n = C.score({'a': 'EY2', 'b': 'B IY1 IY1'}, refs, stressless=True)
+        self.assertEqual(n, 2)
+        self.assertAlmostEqual(wer, 50.0)
+        self.assertAlmostEqual(per, 100.0 / 3)
+
+
+@unittest.skipUnless(HAVE_TORCH, 'torch (python3-torch) not installed')
+class WithTorch(unittest.TestCase):
+    def gidx(self):
+        return {g: i for i, g in enumerate(C.GRAPHEMES)}
+
+    def test_tokenise(self):
+        g = self.gidx()
+        ids = T.encode_word("o'k", g)
+        self.assertEqual(ids, [g['o'], g["'"], g['k'], C.EOS_G])
+        self.assertEqual(T.encode_word('\u00e9a', g), [C.UNK, g['a'], C.EOS_G])
+
+    def test_targets_in_batches(self):
+        g = self.gidx()
+        p = {s: i for i, s in enumerate(C.PHONEMES)}
+        ex = [(T.encode_word('ab', g), [p['EY1'], p['B']]),
+              (T.encode_word('c', g), [p['S']])]
+        x, xlen, yin, yout = T.collate(ex, [0, 1])
+        self.assertEqual(xlen.tolist(), [3, 2])
+        self.assertEqual(yin.tolist(), [[C.BOS, p['EY1'], p['B']], [C.BOS, p['S'], 0]])
+        self.assertEqual(yout.tolist(), [[p['EY1'], p['B'], C.EOS], [p['S'], C.EOS, 0]])
+
+    def test_numpy_reference_matches_torch(self):
+        words = ['a', 'cat', "don't", 'zebra', 'xylophone', 'aaaaaaaa', '\u00e9t\u00e9']
+        for feed in (False, True):
+            torch.manual_seed(7)
+            m = T.BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), 8, 6, 5, 8, 0.0, feed=feed)
+            with torch.no_grad():  # larger weights than the default init: varied answers
+                for prm in m.parameters():
+                    prm.mul_(3.0)
+            m.eval()
+            with tempfile.TemporaryDirectory() as d:
+                path = os.path.join(d, 'tiny.npz')
+                T.export_npz(m, path, 12)
+                ref = NP.Model(path)
+                tp, tl = T.decode_words(m, words, self.gidx(), 12)
+                for w in words:
+                    p, l0 = ref.predict(w)
+                    self.assertEqual(' '.join(p), tp[w], (feed, w))
+                    self.assertLess(float(np.max(np.abs(l0 - tl[w]))), 1e-4, (feed, w))
+
+    def test_help_prints_docstring(self):
+        env = dict(os.environ)
+        for mod, first in (('train.train', 'Trainer for rnninferd'),
+                           ('train.predict_np', 'Pure-numpy reference'),
+                           ('train.average', 'Averages the weights')):
+            r = subprocess.run([sys.executable, '-m', mod, '--help'], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               universal_newlines=True, check=False)
+            self.assertEqual(r.returncode, 0, r.stdout)
+            self.assertIn(first, r.stdout)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
