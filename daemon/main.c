@@ -26,6 +26,7 @@
 #include "daemon/log.h"
 #include "daemon/control.h"
 #include "daemon/server.h"
+#include "daemon/sysd.h"
 
 #define DEFAULT_LEXICON PKGDATADIR "/cmudict.lex"
 #define DEFAULT_MODEL PKGDATADIR "/cmudict-bigru.g2pm"
@@ -305,9 +306,15 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
   }
   if (!model_set && !no_model && access(DEFAULT_MODEL, R_OK) == 0)
     cfg->model_path = DEFAULT_MODEL;
+  /* Under socket activation the passed socket is used and no path is
+   * needed: rnninferd.service runs as a system user without
+   * XDG_RUNTIME_DIR. */
   if (!cfg->socket_path) cfg->socket_path = pick_socket_path();
-  if (!cfg->socket_path) {
+  if (!cfg->socket_path && !sysd_socket_passed()) {
     fputs("rnninferd: XDG_RUNTIME_DIR is not set; give --socket PATH\n", stderr);
+    if (sysd_notify_expected())
+      fputs("rnninferd: no socket passed by systemd either (NOTIFY_SOCKET is "
+            "set, LISTEN_FDS is not): is rnninferd.socket active?\n", stderr);
     return 2;
   }
   return 0;

@@ -205,6 +205,10 @@ static int bind_path(server *s, char *err, size_t errlen) {
   const daemon_config *cfg = s->cfg;
   const char *path = cfg->socket_path;
   struct sockaddr_un sa;
+  if (!path) {
+    snprintf(err, errlen, "no socket passed by systemd and no socket path");
+    return -1;
+  }
   if (fill_addr(&sa, path, err, errlen) != 0) return -1;
   make_parent(path);
   if (clear_path(path, &sa, err, errlen) != 0) return -1;

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "daemon/sysd.h"
+#include "daemon/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +24,6 @@
 
 #define LISTEN_FDS_START 3
 
-#ifndef HAVE_LIBSYSTEMD
 static int env_number(const char *name, unsigned long long *out) {
   const char *s = getenv(name);
   char *end;
@@ -34,7 +34,6 @@ static int env_number(const char *name, unsigned long long *out) {
   *out = v;
   return 0;
 }
-#endif
 
 static int count_listen_fds(void) {
 #ifdef HAVE_LIBSYSTEMD
@@ -55,13 +54,31 @@ static int count_listen_fds(void) {
 #endif
 }
 
+int sysd_socket_passed(void) {
+  unsigned long long pid, n;
+  return env_number("LISTEN_PID", &pid) == 0 &&
+         pid == (unsigned long long)getpid() &&
+         env_number("LISTEN_FDS", &n) == 0 && n > 0;
+}
+
+int sysd_notify_expected(void) {
+  const char *s = getenv("NOTIFY_SOCKET");
+  return s && *s;
+}
+
 int sysd_listen_fd(int *fd, char *err, size_t errlen) {
   int n = count_listen_fds();
   if (n < 0) {
     snprintf(err, errlen, "socket activation: %s", strerror(-n));
     return -1;
   }
-  if (n == 0) return 0;
+  if (n == 0) {
+    if (sysd_notify_expected())
+      log_info("started by systemd, but no socket passed by systemd "
+               "(NOTIFY_SOCKET is set, LISTEN_FDS is not): binding the "
+               "socket path myself");
+    return 0;
+  }
   if (n > 1) {
     snprintf(err, errlen, "socket activation: expected one socket, got %d", n);
     return -1;

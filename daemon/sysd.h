@@ -16,6 +16,15 @@
  * LISTEN_* variables. */
 int sysd_listen_fd(int *fd, char *err, size_t errlen);
 
+/* 1 when systemd passed this process sockets (LISTEN_PID is ours and
+ * LISTEN_FDS > 0), else 0. Changes nothing, so start-up can tell before
+ * listening that no socket path of its own is needed. */
+int sysd_socket_passed(void);
+
+/* 1 when a service manager listens for notifications (NOTIFY_SOCKET set),
+ * as under Type=notify. */
+int sysd_notify_expected(void);
+
 /* Sends a state string ("READY=1", "STOPPING=1", ...); no-op outside
  * systemd. */
 void sysd_notify(const char *state);

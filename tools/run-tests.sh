@@ -3,15 +3,17 @@
 #
 # Installs the build dependencies (Debian 12, as root), regenerates the
 # autotools files, builds from scratch in _build/, runs `make check`, then
-# `make distcheck`, then the unit and integration tests again under
-# ASan+UBSan in _build-asan/. Any failure stops the run with a non-zero
-# exit status and prints the failing tests' logs.
+# tests/systemd-nspawn.sh (`make check-systemd`: the installed daemon and the
+# quick start in a booted Debian 12 container; it says SKIP where
+# systemd-nspawn cannot run), then `make distcheck`, then the unit and
+# integration tests again under ASan+UBSan in _build-asan/. Any failure stops
+# the run with a non-zero exit status and prints the failing tests' logs.
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
-tools/deps.sh
+tools/deps.sh --test
 
 show_logs() {
   # Print the logs of failed tests so CI output says what broke.
@@ -31,6 +33,18 @@ rm -rf _build && mkdir _build && cd _build
 make -j"$jobs" >/dev/null
 make -j"$jobs" check || { show_logs .; exit 1; }
 cat test-suite.log | sed -n '1,12p'
+
+echo "== real systemd: tests/systemd-nspawn.sh (make check-systemd)"
+t0=$(date +%s)
+rc=0
+top_srcdir=$top top_builddir=$top/_build sh "$top/tests/systemd-nspawn.sh" \
+  >systemd-nspawn.log 2>&1 || rc=$?
+cat systemd-nspawn.log
+case $rc in
+  0) echo "systemd-nspawn: passed in $(( $(date +%s) - t0 )) s" ;;
+  77) echo "systemd-nspawn: skipped: $(sed -n 's/^SKIP: //p' systemd-nspawn.log)" ;;
+  *) echo "systemd-nspawn: FAILED (exit status $rc)"; exit 1 ;;
+esac
 
 echo "== make distcheck"
 make -j"$jobs" distcheck >distcheck.log 2>&1 || {
