@@ -351,7 +351,8 @@ static size_t hom_extra(uint8_t *x, uint32_t tagger_crc) {
   memset(x, 0, 512);
   const char *str = "L EH1 D\0L IY1 D\0R EH1 D\0R IY1 D\0lead\0read";
   size_t str_n = 8 + 8 + 8 + 8 + 5 + 5;
-  uint32_t readings_off = 32, words_off = 48, strings_off = 48 + 96;
+  uint32_t readings_off = 40, words_off = 56, strings_off = 56 + 96;
+  float margin = 0.5f;
   put32(x, 2);
   put32(x + 4, 4);
   put32(x + 8, words_off);
@@ -360,6 +361,7 @@ static size_t hom_extra(uint8_t *x, uint32_t tagger_crc) {
   put32(x + 20, (uint32_t)str_n);
   put32(x + 24, UPOS_COUNT);
   put32(x + 28, tagger_crc);
+  memcpy(x + 32, &margin, 4);
   for (uint32_t i = 0; i < 4; i++) put32(x + readings_off + 4 * i, 8 * i);
   for (int w = 0; w < 2; w++) {
     uint8_t *e = x + words_off + 48 * w;
@@ -449,23 +451,33 @@ static void homograph_tests(void) {
   HFORGE("words outside", "words at", put32(X, 1000));
   HFORGE("readings outside", "readings at", put32(X + 12, 500));
   HFORGE("strings outside", "strings at", put32(X + 20, 5000));
-  HFORGE("tables overlap", "overlap", put32(X + 8, 32));
-  HFORGE("strings unterminated", "NUL-terminated", put32(X + 20, 40));
-  HFORGE("phones offset", "phonemes offset", put32(X + 32, 9999));
-  HFORGE("phones chars", "phonemes hold", X[144] = 'l');
-  HFORGE("word offset", "offset", put32(X + 48, 9999));
-  HFORGE("word case", "not lower case", X[144 + 32] = 'L');
-  HFORGE("word order", "ascending", {
-    put32(X + 48, 37);
-    put32(X + 96, 32);
+  HFORGE("tables overlap", "overlap", put32(X + 8, 40));
+  HFORGE("margin nan", "margin", {
+    float v = NAN;
+    memcpy(X + 32, &v, 4);
   });
-  HFORGE("reading range", "out of range", put16(X + 48 + 6, 9));
-  HFORGE("reading count 0", "out of range", put16(X + 48 + 6, 0));
-  HFORGE("default", "default reading", put16(X + 48 + 8, 3));
-  HFORGE("flags", "unknown flags", put16(X + 48 + 10, 6));
-  HFORGE("POS rule", "POS rule reading", put16(X + 48 + 12, 3));
-  HFORGE("padding", "padding", put16(X + 48 + 46, 1));
-  HFORGE("section short", "header needs", put32(c.b + 88, 16));
+  HFORGE("margin negative", "margin", {
+    float v = -1;
+    memcpy(X + 32, &v, 4);
+  });
+  HFORGE("section reserved", "reserved", put32(X + 36, 1));
+  HFORGE("strong rule out of range", "POS rule reading", put16(X + 56 + 12, 0x8003));
+  HFORGE("strings unterminated", "NUL-terminated", put32(X + 20, 40));
+  HFORGE("phones offset", "phonemes offset", put32(X + 40, 9999));
+  HFORGE("phones chars", "phonemes hold", X[152] = 'l');
+  HFORGE("word offset", "offset", put32(X + 56, 9999));
+  HFORGE("word case", "not lower case", X[152 + 32] = 'L');
+  HFORGE("word order", "ascending", {
+    put32(X + 56, 37);
+    put32(X + 104, 32);
+  });
+  HFORGE("reading range", "out of range", put16(X + 56 + 6, 9));
+  HFORGE("reading count 0", "out of range", put16(X + 56 + 6, 0));
+  HFORGE("default", "default reading", put16(X + 56 + 8, 3));
+  HFORGE("flags", "unknown flags", put16(X + 56 + 10, 6));
+  HFORGE("POS rule", "POS rule reading", put16(X + 56 + 12, 3));
+  HFORGE("padding", "padding", put16(X + 56 + 46, 1));
+  HFORGE("section short", "header needs", put32(c.b + 88, 36));
   srand(16);
   int accepted = 0;
   for (int it = 0; it < 20000; it++) {

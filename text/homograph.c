@@ -3,25 +3,29 @@
  * The kind-specific section of the model file ("extra", offsets relative
  * to its start, all little-endian):
  *   header   u32 n_words, n_readings (= n_classes), words_off, readings_off,
- *            strings_off, strings_bytes, n_upos (17), tagger_crc
+ *            strings_off, strings_bytes, n_upos (17), tagger_crc,
+ *            f32 margin (>= 0, finite), u32 0
  *   readings n_readings x u32 phones_off (into strings)
  *   words    n_words x 48 bytes, ascending by word:
  *            u32 word_off, u16 first, u16 count, u16 default, u16 flags
- *            (1: has a classifier), u16 pos_rule[17] (reading or 0xFFFF), u16 0
+ *            (1: has a classifier), u16 pos_rule[17] (0xFFFF: none; else the
+ *            reading, | 0x8000 when the rule is strong), u16 0
  *   strings  NUL-terminated UTF-8
  * The classifier's features are tools/train-tagger/homfeat.py's. */
 #include "text/homograph.h"
 
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "text/tagger_format.h"
 
-#define EXTRA_HDR 32u
+#define EXTRA_HDR 40u
 #define ENTRY_BYTES 48u
 #define NO_RULE 0xFFFFu
+#define STRONG_RULE 0x8000u
 #define FLAG_CLASSIFIER 1u
 #define BAG 6
 
@@ -44,6 +48,7 @@ struct homograph {
   uint64_t tmpl[20];
   uint64_t pad_l, pad_r;
   uint64_t cap[6]; /* l U A, then with "0" (sentence-initial) */
+  double margin;   /* the classifier decides when it leads by more */
 };
 
 enum {
@@ -89,6 +94,12 @@ static int setup(homograph *h, char *err, size_t errlen) {
   uint32_t n_words = rd32(x), n_read = rd32(x + 4), words_off = rd32(x + 8),
            read_off = rd32(x + 12), str_off = rd32(x + 16), str_bytes = rd32(x + 20),
            n_upos = rd32(x + 24), tcrc = rd32(x + 28);
+  float margin;
+  memcpy(&margin, x + 32, 4);
+  if (!isfinite(margin) || margin < 0)
+    return fail(err, errlen, "homograph section: margin not a finite number >= 0");
+  if (rd32(x + 36) != 0) return fail(err, errlen, "homograph section: reserved field not 0");
+  h->margin = margin;
   if (n_upos != UPOS_COUNT)
     return fail(err, errlen, "homograph section: %u POS classes, expected %u", n_upos,
                 UPOS_COUNT);
@@ -173,8 +184,9 @@ static int setup(homograph *h, char *err, size_t errlen) {
       return fail(err, errlen, "word %u: unknown flags 0x%x", i, w->flags);
     for (unsigned u = 0; u < UPOS_COUNT; u++) {
       w->rule[u] = rd16(e + 12 + 2 * u);
-      if (w->rule[u] != NO_RULE && (w->rule[u] < w->first || w->rule[u] >= w->first + w->count))
-        return fail(err, errlen, "word %u: POS rule reading %u not its own", i, w->rule[u]);
+      unsigned r = w->rule[u] & ~STRONG_RULE;
+      if (w->rule[u] != NO_RULE && (r < w->first || r >= (unsigned)w->first + w->count))
+        return fail(err, errlen, "word %u: POS rule reading %u not its own", i, r);
     }
     if (rd16(e + 46) != 0) return fail(err, errlen, "word %u: padding not 0", i);
   }
@@ -334,6 +346,43 @@ static void add_feature(const homograph *h, uint64_t fh, const entry *e, double 
   }
 }
 
+static void classify(const homograph *h, const entry *e, const tagger_word *words,
+                     const uint8_t *tags, size_t n, size_t i, double *score) {
+  ctx c = {h, words, tags, n, i};
+  const uint64_t *T = h->tmpl;
+  uint64_t W = e->hash;
+#define F1(t, v) add_feature(h, linm_add(linm_add(T[t], W), (v)), e, score)
+#define F2(t, v, w) add_feature(h, linm_add(linm_add(linm_add(T[t], W), (v)), (w)), e, score)
+  add_feature(h, linm_add(T[H_B], W), e, score);
+  F1(H_U, at_u(&c, 0));
+  F1(H_X, at_x(&c, 0));
+  F1(H_UM1, at_u(&c, -1));
+  F1(H_UP1, at_u(&c, 1));
+  F1(H_XM1, at_x(&c, -1));
+  F1(H_XP1, at_x(&c, 1));
+  F1(H_UM2, at_u(&c, -2));
+  F1(H_UP2, at_u(&c, 2));
+  F2(H_UT, at_u(&c, -1), at_u(&c, 1));
+  uint64_t lm1 = at_l(&c, -1), lp1 = at_l(&c, 1);
+  F1(H_WM1, lm1);
+  F1(H_WP1, lp1);
+  F1(H_WM2, at_l(&c, -2));
+  F1(H_WP2, at_l(&c, 2));
+  F2(H_WW, lm1, lp1);
+  F1(H_SM1, at_s3(&c, -1));
+  F1(H_SP1, at_s3(&c, 1));
+  F1(H_F, at_l(&c, 0));
+  F1(H_C, h->cap[capclass(&words[i], i == 0)]);
+  size_t lo = i > BAG ? i - BAG : 0, hi = i + BAG + 1 < n ? i + BAG + 1 : n;
+  for (size_t j = lo; j < hi; j++)
+    if (j != i) F1(H_BW, linm_fnv_lower(words[j].s, words[j].len));
+#undef F1
+#undef F2
+}
+
+/* Order of decision: a strong POS rule; the classifier when its best
+ * reading leads the next by more than the margin; the POS rule; the most
+ * frequent reading. */
 int homograph_choose(const homograph *h, const tagger_word *words, const uint8_t *tags,
                      size_t n, size_t i, homograph_choice *out) {
   out->phones = NULL;
@@ -344,54 +393,26 @@ int homograph_choose(const homograph *h, const tagger_word *words, const uint8_t
   if (!e) return 0;
   unsigned pick = e->dflt;
   int how = HOMOGRAPH_MOST_FREQUENT;
-  int upos = tagger_upos(h->t, tags[i]);
-  int decided = 0;
-  if (e->flags & FLAG_CLASSIFIER) {
-    ctx c = {h, words, tags, n, i};
-    const uint64_t *T = h->tmpl;
-    uint64_t W = e->hash;
+  unsigned rule = e->rule[tagger_upos(h->t, tags[i])];
+  if (rule != NO_RULE && (rule & STRONG_RULE)) {
+    pick = rule & ~STRONG_RULE;
+    how = HOMOGRAPH_POS_RULE;
+  } else if ((e->flags & FLAG_CLASSIFIER) && e->count > 1) {
     double score[HOMOGRAPH_MAX_READINGS] = {0};
-#define F1(t, v) add_feature(h, linm_add(linm_add(T[t], W), (v)), e, score)
-#define F2(t, v, w) add_feature(h, linm_add(linm_add(linm_add(T[t], W), (v)), (w)), e, score)
-    add_feature(h, linm_add(T[H_B], W), e, score);
-    F1(H_U, at_u(&c, 0));
-    F1(H_X, at_x(&c, 0));
-    F1(H_UM1, at_u(&c, -1));
-    F1(H_UP1, at_u(&c, 1));
-    F1(H_XM1, at_x(&c, -1));
-    F1(H_XP1, at_x(&c, 1));
-    F1(H_UM2, at_u(&c, -2));
-    F1(H_UP2, at_u(&c, 2));
-    F2(H_UT, at_u(&c, -1), at_u(&c, 1));
-    uint64_t lm1 = at_l(&c, -1), lp1 = at_l(&c, 1);
-    F1(H_WM1, lm1);
-    F1(H_WP1, lp1);
-    F1(H_WM2, at_l(&c, -2));
-    F1(H_WP2, at_l(&c, 2));
-    F2(H_WW, lm1, lp1);
-    F1(H_SM1, at_s3(&c, -1));
-    F1(H_SP1, at_s3(&c, 1));
-    F1(H_F, at_l(&c, 0));
-    F1(H_C, h->cap[capclass(&words[i], i == 0)]);
-    size_t lo = i > BAG ? i - BAG : 0, hi = i + BAG + 1 < n ? i + BAG + 1 : n;
-    for (size_t j = lo; j < hi; j++)
-      if (j != i) F1(H_BW, linm_fnv_lower(words[j].s, words[j].len));
-#undef F1
-#undef F2
+    classify(h, e, words, tags, n, i, score);
     unsigned best = 0;
     for (unsigned k = 1; k < e->count; k++)
       if (score[k] > score[best]) best = k;
-    int strict = e->count > 1;
+    double second = -INFINITY;
     for (unsigned k = 0; k < e->count; k++)
-      if (k != best && !(score[best] > score[k])) strict = 0;
-    if (strict) {
+      if (k != best && score[k] > second) second = score[k];
+    if (score[best] - second > h->margin) {
       pick = e->first + best;
       how = HOMOGRAPH_CLASSIFIER;
-      decided = 1;
     }
   }
-  if (!decided && e->rule[upos] != NO_RULE) {
-    pick = e->rule[upos];
+  if (how == HOMOGRAPH_MOST_FREQUENT && rule != NO_RULE) {
+    pick = rule & ~STRONG_RULE;
     how = HOMOGRAPH_POS_RULE;
   }
   out->phones = h->phones[pick];

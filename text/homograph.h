@@ -6,9 +6,11 @@
  * more readings. For the words of the Wikipedia Homograph Data it has a
  * per-word classifier over the tagged sentence; for every other CMUdict
  * word whose variants differ by part of speech, a rule on the word's UPOS.
- * The order of decision: the classifier (when its best reading scores
- * strictly above the rest), then the POS rule, then the most frequent
- * reading (CMUdict's first variant for rule-only words).
+ * The order of decision: a strong POS rule (one reading on >= 99% of at
+ * least 10 training rows with that UPOS), then the classifier when its
+ * best reading leads the next by more than the model's margin, then the
+ * POS rule, then the most frequent reading (CMUdict's first variant for
+ * rule-only words).
  *
  * The chooser needs the tags of the same tagger model it was trained with
  * (its checksum is in the file; homograph_open refuses another). Choosing

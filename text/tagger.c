@@ -5,7 +5,8 @@
  * the values (normalised word, suffixes, first letter, shape) are hashed
  * once into a five-word window, so a feature costs a multiply and a table
  * probe. The table probes that do not depend on the previous tags are
- * prefetched before scoring. */
+ * prefetched before scoring. Words of the tag dictionary (frequent and
+ * unambiguous in training) take their tag from one probe, unscored. */
 #include "text/tagger.h"
 
 #include <stdarg.h>
@@ -43,6 +44,7 @@ struct tagger {
   uint64_t upos_hash[TAGGER_MAX_TAGS], xpos_hash[TAGGER_MAX_TAGS];
   uint64_t tmpl[T_COUNT];
   uint64_t bias;                /* the whole hash of the bias feature */
+  uint64_t td;                  /* template of the tag dictionary */
   uint64_t start[2];            /* "-START-", "-START2-" */
   parts pad_start[2], pad_end[2]; /* [0] nearer the sentence */
 };
@@ -93,6 +95,7 @@ static int setup(tagger *t, char *err, size_t errlen) {
   }
   for (int k = 0; k < T_COUNT; k++) t->tmpl[k] = linm_fnv_str(tmpl_names[k]);
   t->bias = linm_mix(t->tmpl[T_B]);
+  t->td = linm_fnv_str("td");
   t->start[0] = linm_fnv_str("-START-");
   t->start[1] = linm_fnv_str("-START2-");
   pad_parts(&t->pad_start[0], "-START-");
@@ -221,6 +224,13 @@ void tagger_tag(const tagger *t, const tagger_word *words, size_t n, uint8_t *ta
   for (size_t i = 0; i < n; i++) {
     const parts *c = &win[2], *m1 = &win[1], *m2 = &win[0], *n1 = &win[3], *n2 = &win[4];
     uint64_t w = c->v[P_NORM];
+    unsigned best = 0;
+    const linm_pair *dict;
+    /* frequent unambiguous words: the tag dictionary, no scoring */
+    if (linm_find(&t->m, f1(t->td, linm_fnv(words[i].s, words[i].len)), &dict) == 1) {
+      best = dict[0].cls;
+      goto tagged;
+    }
     uint64_t h[T_COUNT];
     h[T_B] = t->bias;
     h[T_W] = f1(T[T_W], w);
@@ -251,9 +261,9 @@ void tagger_tag(const tagger *t, const tagger_word *words, size_t n, uint8_t *ta
       uint32_t cnt = linm_find(&t->m, h[k], &pw);
       for (uint32_t j = 0; j < cnt; j++) score[pw[j].cls] += pw[j].w;
     }
-    unsigned best = 0;
     for (unsigned k = 1; k < t->n; k++)
       if (score[k] > score[best]) best = k;
+  tagged:
     tags[i] = (uint8_t)best;
     p2 = p1;
     p1 = t->name_hash[best];

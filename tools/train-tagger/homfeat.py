@@ -112,6 +112,11 @@ class LinmTagger:
         p1, p2 = tagfeat.START
         out = []
         for i in range(len(words)):
+            d = self.table.get(self._hash((tagfeat.TAGDICT, words[i])))
+            if d:
+                out.append(d[0][0])
+                p2, p1 = p1, self.names[d[0][0]]
+                continue
             sc = [0.0] * self.n
             for f in tagfeat.features(parts, i, p1, p2):
                 d = self.table.get(self._hash(f))

@@ -5,6 +5,8 @@ folding is ASCII only (bytes.lower()), so C and Python agree on every input.
 """
 
 START = (b'-START-', b'-START2-')
+# the tag dictionary's feature: (TAGDICT, word as written) -> its one tag
+TAGDICT = b'td'
 END = (b'-END-', b'-END2-')
 
 

@@ -12,12 +12,20 @@ Two parts in one file:
    homfeat.py (POS of the word and its neighbours from our tagger,
    neighbouring words, suffixes, capitalisation, a bag of nearby words);
    a POS rule learnt from the same rows (majority reading per UPOS of the
-   word, at least 2 rows); the most frequent reading.
+   word, at least 2 rows; where there is none, the readings' names: the
+   _vrb reading for VERB, the _nou/_adj one for NOUN and ADJ); the most
+   frequent reading. Order: a strong POS
+   rule (>= 10 rows, >= 99% one reading) first; then the classifier when
+   its best reading leads the next by more than the margin (2.0); then the
+   POS rule; then the most frequent reading. (Margin and strength were
+   chosen on the dev split.)
 2. Every other CMUdict word whose variants differ the way English marks
    part of speech (derive_pos_table): stress shift (noun REcord / verb
    reCORD), -ate (AH0 T / EY2 T), -ment (AH0 N T / EH2 N T), final S / Z
-   (use, close). The POS rule picks the noun or verb reading; otherwise the
-   first CMUdict variant.
+   (use, close), kept when UD English EWT train uses the word's lemma both
+   as a verb and as a noun (or adjective, for -ate and S/Z). The POS rule
+   picks the noun reading for NOUN (and ADJ for -ate, S/Z), the verb
+   reading for VERB; otherwise the first CMUdict variant.
 
 Dev split: for each homograph, its rows ordered by FNV-1a 64 of the row id;
 the first round(15%) are dev, never trained on. Accuracy: a row is right
@@ -28,6 +36,7 @@ import argparse
 import csv
 import json
 import os
+import pickle
 import re
 import struct
 import sys
@@ -39,6 +48,7 @@ import linmodel  # noqa: E402
 UPOS = ['ADJ', 'ADP', 'ADV', 'AUX', 'CCONJ', 'DET', 'INTJ', 'NOUN', 'NUM', 'PART',
         'PRON', 'PROPN', 'PUNCT', 'SCONJ', 'SYM', 'VERB', 'X']
 NO_RULE = 0xFFFF
+STRONG_RULE = 0x8000
 FLAG_CLASSIFIER = 1
 DEV_FRACTION = 0.15
 
@@ -105,10 +115,39 @@ def pos_pair(a, b):
     return None
 
 
-def derive_pos_table(cmu, skip):
+def ewt_lemma_pos(path):
+    """{lemma: set of UPOS} from a CoNLL-U file (lower-cased lemmas)."""
+    out = {}
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            cols = line.rstrip('\n').split('\t')
+            if len(cols) == 10 and cols[0].isdigit():
+                out.setdefault(cols[2].lower(), set()).add(cols[3])
+    return out
+
+
+def lemma_candidates(w):
+    out = [w]
+    for suf, rep in (('ies', 'y'), ('es', ''), ('s', ''), ('ed', ''), ('ed', 'e'),
+                     ('d', ''), ('ing', ''), ('ing', 'e')):
+        if w.endswith(suf) and len(w) > len(suf) + 2:
+            out.append(w[:-len(suf)] + rep)
+    return out
+
+
+# Variant pairs that pos_pair() matches but that are not a noun/verb
+# distinction: CMUdict's IY1 F EH0 K T for "effect" is another way to say
+# the same word (and wrong for the noun in US English).
+EXCLUDE = {'effect', 'effects', 'effected', 'effecting'}
+
+
+def derive_pos_table(cmu, skip, lemma_pos):
+    """Words (not in skip) with a noun/verb variant pair by pos_pair() whose
+    lemma UD English EWT attests both as VERB and as NOUN (or ADJ, for -ate
+    and S/Z pairs): {word: (noun, verb, rule, first variant)}."""
     table = {}
     for w, vs in cmu.items():
-        if w in skip or len(vs) < 2 or not re.fullmatch(r"[a-z]+", w):
+        if w in skip or w in EXCLUDE or len(vs) < 2 or not re.fullmatch(r"[a-z]+", w):
             continue
         for i in range(len(vs)):
             found = None
@@ -117,7 +156,11 @@ def derive_pos_table(cmu, skip):
                 if found:
                     break
             if found:
-                table[w] = (found[0], found[1], found[2], vs[0])
+                nominal = {'NOUN', 'ADJ'} if found[2] in ('ate', 'sz') else {'NOUN'}
+                ok = any('VERB' in lemma_pos.get(c, ()) and nominal & lemma_pos.get(c, set())
+                         for c in lemma_candidates(w))
+                if ok:
+                    table[w] = (found[0], found[1], found[2], vs[0])
                 break
     return table
 
@@ -131,12 +174,24 @@ def main():
     ap.add_argument('--tagger', default='models/en-ewt-tagger.linm')
     ap.add_argument('--data', default='../shared/data/homographs')
     ap.add_argument('--cmudict', default='data/cmu-pronouncing-dictionary/index.js')
+    ap.add_argument('--ewt', default='../shared/data/ud-english-ewt',
+                    help='UD English EWT: which lemmas are used both as verb and noun')
     ap.add_argument('--iters', type=int, default=10)
     ap.add_argument('--prune', type=float, default=0.0)
+    ap.add_argument('--tune', action='store_true',
+                    help='first score dev after 1..20 iterations')
     ap.add_argument('--out')
+    ap.add_argument('--margin', type=float, default=2.0,
+                    help='the classifier decides when its best reading leads by more')
+    ap.add_argument('--strong-rows', type=int, default=10)
+    ap.add_argument('--strong-share', type=float, default=0.99,
+                    help='a POS rule seen on at least strong-rows rows, right on this share '
+                    'of them, decides before the classifier')
+    ap.add_argument('--cache', help='keep the tagged rows here between runs')
     ap.add_argument('--dump-dev', help='write the tagged dev rows (for C cross-checks)')
     ap.add_argument('--table-tsv', help='write the derived POS table as TSV')
     a = ap.parse_args()
+    a.margin = struct.unpack('<f', struct.pack('<f', a.margin))[0]  # as C reads it
 
     _, wrows = read_tsv(os.path.join(a.data, 'wordid_arpabet.tsv'))
     phones = {r[0]: r[1] for r in wrows}
@@ -182,8 +237,24 @@ def main():
                     upos=[tagger.upos[t] for t in tags], xpos=[tagger.xpos[t] for t in tags],
                     id=r[0])
 
-    train_x = [prepare(r) for r in train]
-    dev_x = [prepare(r) for r in dev]
+    cache = None
+    if a.cache:
+        key = (tagger.data_crc, len(train), len(dev))
+        try:
+            with open(a.cache, 'rb') as f:
+                got = pickle.load(f)
+            if got[0] == key:
+                cache = got[1]
+        except (OSError, EOFError, pickle.UnpicklingError):
+            pass
+    if cache:
+        train_x, dev_x = cache
+    else:
+        train_x = [prepare(r) for r in train]
+        dev_x = [prepare(r) for r in dev]
+        if a.cache:
+            with open(a.cache, 'wb') as f:
+                pickle.dump(((tagger.data_crc, len(train), len(dev)), (train_x, dev_x)), f)
     missing = sum(1 for x in train_x + dev_x if x['i'] is None)
     print('tagged; %d rows without a target token' % missing)
 
@@ -217,35 +288,80 @@ def main():
     def feats(x):
         return homfeat.features(x['word'].encode(), x['toks'], x['upos'], x['xpos'], x['i'])
 
-    model = linmodel.AveragedPerceptron(len(classes))
     usable = [x for x in train_x if x['i'] is not None]
-    for it in range(a.iters):
-        ok = 0
-        for x in linmodel.shuffled(usable, 1000 + it):
-            w = x['word']
-            allowed = range(first[w], first[w] + len(readings[w]))
-            f = feats(x)
-            g = model.predict(f, allowed)
-            t = cid[x['label']]
-            model.update(t, g, f)
-            ok += g == t
-        print('iter %d: train %.2f%%' % (it + 1, 100.0 * ok / len(usable)), flush=True)
-    model.average()
-    model.prune(a.prune)
+    for x in train_x + dev_x:
+        if x['i'] is not None:
+            x['f'] = feats(x)
+
+    def train_model(iters, verbose):
+        model = linmodel.AveragedPerceptron(len(classes))
+        for it in range(iters):
+            ok = 0
+            for x in linmodel.shuffled(usable, 1000 + it):
+                w = x['word']
+                allowed = range(first[w], first[w] + len(readings[w]))
+                g = model.predict(x['f'], allowed)
+                t = cid[x['label']]
+                model.update(t, g, x['f'])
+                ok += g == t
+            if verbose:
+                print('iter %d: train %.2f%%' % (it + 1, 100.0 * ok / len(usable)), flush=True)
+        model.average()
+        model.prune(a.prune)
+        return model
+
+    if a.tune:
+        for iters in (1, 2, 3, 5, 8, 12, 20):
+            model = train_model(iters, False)
+            ok = 0
+            for x in dev_x:
+                w = x['word']
+                if x['i'] is None:
+                    ok += right(default[w], x['label'])
+                    continue
+                lo, n = first[w], len(readings[w])
+                sc = model.scores(x['f'])
+                best = max(range(lo, lo + n), key=lambda c: (sc[c], -c))
+                ok += right(classes[best], x['label'])
+            print('tune: %2d iterations: dev %.2f%% (classifier alone)' %
+                  (iters, 100.0 * ok / len(dev_x)), flush=True)
+    model = train_model(a.iters, True)
+
+    def name_rule(w, u):
+        """Where the data has no rule: the readings' own names, when exactly
+        one is a verb (_vrb) and one a noun or adjective (_nou, _adj)."""
+        rs = readings[w]
+        v = [r for r in rs if r != w and 'vrb' in r.split('_', 1)[1]]
+        nv = [r for r in rs if r not in v]
+        if len(v) != 1 or len(nv) != 1 or not ('_nou' in nv[0] or '_adj' in nv[0]):
+            return None
+        return v[0] if u == 'VERB' else nv[0] if u in ('NOUN', 'ADJ') else None
+
+    def rule_of(w, u):
+        """(reading, strong) of the POS rule, or None"""
+        r = pos_rule.get((w, u))
+        if not r:
+            r = name_rule(w, u)
+            return (r, False) if r else None
+        d = posc[(w, u)]
+        n = sum(d.values())
+        return r, n >= a.strong_rows and d[r] >= a.strong_share * n
 
     def choose(x):
         w = x['word']
         if x['i'] is None:
             return default[w], 'most-frequent'
+        r = rule_of(w, x['upos'][x['i']].decode())
+        if r and r[1]:
+            return r[0], 'pos-rule'
         lo, n = first[w], len(readings[w])
-        sc = model.scores(feats(x))
+        sc = model.scores(x['f'])
         best = max(range(lo, lo + n), key=lambda c: (sc[c], -c))
         second = max((sc[c] for c in range(lo, lo + n) if c != best), default=None)
-        if second is not None and sc[best] > second:
+        if second is not None and sc[best] - second > a.margin:
             return classes[best], 'classifier'
-        r = pos_rule.get((w, x['upos'][x['i']].decode()))
         if r:
-            return r, 'pos-rule'
+            return r[0], 'pos-rule'
         return default[w], 'most-frequent'
 
     cmu = read_cmudict(a.cmudict)
@@ -268,7 +384,8 @@ def main():
     print('dev decisions:', how)
 
     # the CMUdict part-of-speech table (other words)
-    table = derive_pos_table(cmu, set(words))
+    table = derive_pos_table(cmu, set(words),
+                             ewt_lemma_pos(os.path.join(a.ewt, 'en_ewt-ud-train.conllu')))
     rules = {}
     for w, (nn, vv, rule, v0) in table.items():
         rules[rule] = rules.get(rule, 0) + 1
@@ -284,9 +401,9 @@ def main():
     for w in words:
         rule = [NO_RULE] * len(UPOS)
         for k, u in enumerate(UPOS):
-            r = pos_rule.get((w, u))
+            r = rule_of(w, u)
             if r:
-                rule[k] = cid[r]
+                rule[k] = cid[r[0]] | (STRONG_RULE if r[1] else 0)
         entries.append((w, first[w], len(readings[w]), cid[default[w]], FLAG_CLASSIFIER, rule))
     cls_phones = [phones[c] for c in classes]
     for w in sorted(table):
@@ -301,8 +418,9 @@ def main():
         else:
             d = lo if v0 == nn else lo + 1
         rule = [NO_RULE] * len(UPOS)
-        for u in ('NOUN', 'PROPN', 'ADJ'):
-            rule[UPOS.index(u)] = lo
+        rule[UPOS.index('NOUN')] = lo
+        if rule_name in ('ate', 'sz'):
+            rule[UPOS.index('ADJ')] = lo
         rule[UPOS.index('VERB')] = lo + 1
         entries.append((w, lo, len(classes) - lo, d, 0, rule))
     entries.sort(key=lambda e: e[0].encode())
@@ -324,7 +442,7 @@ def main():
             strings.extend(s.encode() + b'\0')
             return off
         n_upos = len(UPOS)
-        hdr_bytes = 32
+        hdr_bytes = 40
         readings_off = hdr_bytes
         words_off = readings_off + 4 * len(classes)
         words_off += (-words_off) % 8
@@ -338,9 +456,9 @@ def main():
             wd += struct.pack('<IHHHH', put(w), lo, cnt, d, flags)
             wd += struct.pack('<%dH' % n_upos, *rule)
             wd += struct.pack('<H', 0)
-        extra = bytearray(struct.pack('<IIIIIIII', len(entries), len(classes), words_off,
+        extra = bytearray(struct.pack('<IIIIIIIIfI', len(entries), len(classes), words_off,
                                       readings_off, strings_off, len(strings), n_upos,
-                                      tagger.data_crc))
+                                      tagger.data_crc, a.margin, 0))
         extra += rd
         extra += bytes(words_off - len(extra))
         extra += wd
