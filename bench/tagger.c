@@ -86,7 +86,11 @@ int main(int argc, char **argv) {
   snprintf(hp, sizeof hp, "%s/en-homographs.linm", models);
   tagger *t;
   homograph *h;
-  if (tagger_open(&t, mp, err, sizeof err) || homograph_open(&h, hp, t, err, sizeof err)) {
+  if (tagger_open(&t, mp, err, sizeof err)) {
+    fprintf(stderr, "bench/tagger: %s\n", err);
+    return 1;
+  }
+  if (homograph_open(&h, hp, t, err, sizeof err)) {
     fprintf(stderr, "bench/tagger: %s\n", err);
     return 1;
   }

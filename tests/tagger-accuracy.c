@@ -20,7 +20,7 @@
 
 #define UPOS_TEST_FLOOR 92.0
 #define XPOS_TEST_FLOOR 91.0
-#define HOMOGRAPH_DEV_FLOOR 90.0
+#define HOMOGRAPH_DEV_FLOOR 92.0
 
 typedef struct counts {
   const tagger *t;

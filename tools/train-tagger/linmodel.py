@@ -160,11 +160,22 @@ def _pad(buf, align):
         buf.append(0)
 
 
-def write_model(path, kind, class_names, weights, extra=b'', max_load=0.5):
+def write_model(path, kind, class_names, weights, extra=b'', max_load=0.7):
     """weights: {feature tuple: {class: float}}. class_names: list of bytes.
     extra: kind-specific section (bytes)."""
+    hashed = {}
+    for key, d in weights.items():
+        h = feature_hash(key)
+        if h in hashed:
+            raise SystemExit('feature hash collision: %r' % (key,))
+        hashed[h] = d
+    return write_hashed(path, kind, class_names, hashed, extra, max_load)
+
+
+def write_hashed(path, kind, class_names, hashed, extra=b'', max_load=0.7):
+    """The same with features given by their hashes: {hash: {class: float}}."""
     n_classes = len(class_names)
-    feats = sorted(weights.items(), key=lambda kv: feature_hash(kv[0]))
+    feats = sorted(hashed.items())
     n_feat = len(feats)
     n_slots = 1
     while n_slots < max(2, int(n_feat / max_load) + 1):
@@ -173,14 +184,9 @@ def write_model(path, kind, class_names, weights, extra=b'', max_load=0.5):
     pairs = bytearray()
     n_pairs = 0
     max_probe = 0
-    seen = set()
-    for key, d in feats:
-        h = feature_hash(key)
-        if h in seen:
-            raise SystemExit('feature hash collision: %r' % (key,))
-        seen.add(h)
+    for h, d in feats:
         if h == 0:
-            raise SystemExit('feature hash is 0 (reserved): %r' % (key,))
+            raise SystemExit('a feature hashes to 0 (reserved for empty slots)')
         items = sorted(d.items())
         if len(items) > 0xFFFF:
             raise SystemExit('too many classes on one feature')
