@@ -78,8 +78,10 @@ int main(int argc, char **argv) {
   const char *models = "models", *shared = NULL;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--wall")) clock_id = CLOCK_MONOTONIC;
-    if (i + 1 < argc && !strcmp(argv[i], "--models")) models = argv[++i];
-    else if (i + 1 < argc && !strcmp(argv[i], "--shared")) shared = argv[++i];
+    if (i + 1 < argc && !strcmp(argv[i], "--models"))
+      models = argv[++i];
+    else if (i + 1 < argc && !strcmp(argv[i], "--shared"))
+      shared = argv[++i];
   }
   char mp[4096], hp[4096], cp[4096], err[512];
   snprintf(mp, sizeof mp, "%s/en-ewt-tagger.linm", models);
@@ -180,14 +182,16 @@ int main(int argc, char **argv) {
         rows = 0;
         for (size_t l = 0; l < nl; l++) {
           homograph_choice ch;
-          if (li[l] < ln[l]) rows += (size_t)homograph_choose(h, lw[l], lt[l], ln[l], li[l], &ch);
+          if (li[l] < ln[l])
+            rows += (size_t)homograph_choose(h, lw[l], lt[l], ln[l], li[l], &ch);
         }
         best[r] = now() - t0;
       }
       double m = median(best, RUNS);
-      printf("homograph data: %zu sentences, %zu tokens: %.0f ns per homograph chosen "
-             "(classifier features and scoring)\n",
-             rows, ntok, 1e9 * m / (rows ? rows : 1));
+      printf(
+          "homograph data: %zu sentences, %zu tokens: %.0f ns per homograph chosen "
+          "(classifier features and scoring)\n",
+          rows, ntok, 1e9 * m / (rows ? rows : 1));
       (void)tg;
     }
   }

@@ -143,7 +143,8 @@ static int homograph_dev(const tagger *t, const homograph *h, double *acc) {
       size_t nw = tu_tokenize(x->sentence, len, w, 512);
       size_t at = tu_cp_to_byte(x->sentence, len, x->start), ti = nw;
       for (size_t k = 0; k < nw; k++)
-        if ((size_t)(w[k].s - x->sentence) <= at && at < (size_t)(w[k].s - x->sentence) + w[k].len)
+        if ((size_t)(w[k].s - x->sentence) <= at &&
+            at < (size_t)(w[k].s - x->sentence) + w[k].len)
           ti = k;
       if (ti == nw) continue; /* the trainer leaves such rows out too */
       uint8_t tags[512];

@@ -30,8 +30,10 @@ static const example examples[] = {
     {"The old pipes were made of lead .", "lead", "lead_nou", NULL},
     {"She will lead the team to victory .", "lead", "lead_nou-vrb", NULL},
     {"We took an alternate route home .", "alternate", "alternate_adj-nou", NULL},
-    {"The lights alternate between red and green .", "alternate", "alternate_vrb", TAGGER " (ADJ)"},
-    {"He looked after his aged parents for years .", "aged", "aged_adj", RARE " (4 of 91 rows)"},
+    {"The lights alternate between red and green .", "alternate", "alternate_vrb",
+     TAGGER " (ADJ)"},
+    {"He looked after his aged parents for years .", "aged", "aged_adj",
+     RARE " (4 of 91 rows)"},
     {"Children aged ten to twelve can join the club .", "aged", "aged", NULL},
     {"Many lives were lost in the war .", "lives", "lives_nou", NULL},
     {"She lives in Paris with her sister .", "lives", "lives_vrb", NULL},
@@ -60,16 +62,17 @@ static const example examples[] = {
      RARE " (2 of 90 rows)"},
     {"She is an articulate speaker .", "articulate", "articulate_adj", NULL},
     {"He could not articulate his ideas .", "articulate", "articulate_vrb", NULL},
-    {"He is an associate professor at the university .", "associate", "associate_adj-nou", NULL},
+    {"He is an associate professor at the university .", "associate", "associate_adj-nou",
+     NULL},
     {"People associate the color red with danger .", "associate", "associate_vrb", NULL},
     {"Patience is a useful attribute .", "attribute", "attribute_nou", NULL},
     {"They attribute their success to hard work .", "attribute", "attribute_vrb", NULL},
     {"The graph plots the data on two axes , with time on the horizontal axis .", "axes",
      "axes_nou", NULL},
-    {"The woodcutters sharpened their axes before felling the trees .", "axes",
-     "axes_nou-vrb", "tools and plot axes share their contexts in the data"},
-    {"The University of Bologna is the oldest university in Italy .", "Bologna",
-     "bologna_geo", NULL},
+    {"The woodcutters sharpened their axes before felling the trees .", "axes", "axes_nou-vrb",
+     "tools and plot axes share their contexts in the data"},
+    {"The University of Bologna is the oldest university in Italy .", "Bologna", "bologna_geo",
+     NULL},
     {"He ate a bologna sandwich with cheese for lunch .", "bologna", "bologna",
      RARE " (1 of 90 rows)"},
     /* rule-only words (not in the homograph data): noun / verb by POS */
@@ -159,8 +162,8 @@ int main(void) {
     printf("FAIL: READ alone not chosen\n");
     failed++;
   }
-  printf("%zu examples: %zu read right, %d known misses, %d failed; %zu words in the table\n", n,
-         n - (size_t)misses - (size_t)failed, misses, failed, homograph_n_words(h));
+  printf("%zu examples: %zu read right, %d known misses, %d failed; %zu words in the table\n",
+         n, n - (size_t)misses - (size_t)failed, misses, failed, homograph_n_words(h));
   homograph_close(h);
   tagger_close(t);
   return failed ? 1 : 0;

@@ -22,14 +22,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                    \
-  do {                                      \
-    if (!(cond)) {                          \
+#define CHECK(cond, ...)                          \
+  do {                                            \
+    if (!(cond)) {                                \
       printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__);                  \
-      printf("\n");                         \
-      failures++;                           \
-    }                                       \
+      printf(__VA_ARGS__);                        \
+      printf("\n");                               \
+      failures++;                                 \
+    }                                             \
   } while (0)
 
 /* ---- a tiny writer ------------------------------------------------------ */
@@ -101,7 +101,8 @@ static void build(model *m, uint32_t kind, const char *const *names, int nc, con
   uint32_t next = 0, max_probe = 1;
   for (int i = 0; i < nf; i++) {
     uint32_t idx = (uint32_t)f[i].h & (slots - 1), probe = 1;
-    while (get32(m->b + m->slots_off + 16 * idx) || get32(m->b + m->slots_off + 16 * idx + 4)) {
+    while (get32(m->b + m->slots_off + 16 * idx) ||
+           get32(m->b + m->slots_off + 16 * idx + 4)) {
       idx = (idx + 1) & (slots - 1);
       probe++;
     }
@@ -222,14 +223,14 @@ static void tagger_tests(void) {
     expect_refused(&c, "data flip", "data checksum mismatch");
     free(c.b);
   }
-#define FORGE(label, needle, ...)           \
-  do {                                      \
-    model c = m;                            \
-    c.b = dup_aligned(m.b, m.n);            \
-    __VA_ARGS__;                                   \
-    reseal(&c);                             \
-    expect_refused(&c, label, needle);      \
-    free(c.b);                              \
+#define FORGE(label, needle, ...)      \
+  do {                                 \
+    model c = m;                       \
+    c.b = dup_aligned(m.b, m.n);       \
+    __VA_ARGS__;                       \
+    reseal(&c);                        \
+    expect_refused(&c, label, needle); \
+    free(c.b);                         \
   } while (0)
   {
     model c = m;
@@ -282,7 +283,8 @@ static void tagger_tests(void) {
   FORGE("duplicate hash", "twice", {
     /* an occupied slot followed by an empty one: copy it there */
     for (uint32_t i = 0; i < c.n_slots; i++) {
-      uint8_t *a = c.b + c.slots_off + 16 * i, *b = c.b + c.slots_off + 16 * ((i + 1) % c.n_slots);
+      uint8_t *a = c.b + c.slots_off + 16 * i,
+              *b = c.b + c.slots_off + 16 * ((i + 1) % c.n_slots);
       if ((get32(a) || get32(a + 4)) && !get32(b) && !get32(b + 4)) {
         memcpy(b, a, 16);
         break;
@@ -430,18 +432,18 @@ static void homograph_tests(void) {
     err[0] = 0;
     CHECK(open_hom(&(model){.b = m.b, .n = n}, t, err, sizeof err) != 0, "cut %zu", n);
   }
-#define HFORGE(label, needle, ...)                                         \
-  do {                                                                     \
-    model c = m;                                                           \
-    c.b = dup_aligned(m.b, m.n);                                           \
-    uint8_t *X = c.b + c.extra_off;                                        \
-    (void)X;                                                               \
-    __VA_ARGS__;                                                                  \
-    reseal(&c);                                                            \
-    err[0] = 0;                                                            \
-    CHECK(open_hom(&c, t, err, sizeof err) != 0, "%s: accepted", label);   \
+#define HFORGE(label, needle, ...)                                                     \
+  do {                                                                                 \
+    model c = m;                                                                       \
+    c.b = dup_aligned(m.b, m.n);                                                       \
+    uint8_t *X = c.b + c.extra_off;                                                    \
+    (void)X;                                                                           \
+    __VA_ARGS__;                                                                       \
+    reseal(&c);                                                                        \
+    err[0] = 0;                                                                        \
+    CHECK(open_hom(&c, t, err, sizeof err) != 0, "%s: accepted", label);               \
     CHECK(strstr(err, needle) != NULL, "%s: \"%s\" lacks \"%s\"", label, err, needle); \
-    free(c.b);                                                             \
+    free(c.b);                                                                         \
   } while (0)
   HFORGE("kind", "kind 1, expected 2", put32(c.b + 24, LINM_KIND_TAGGER));
   HFORGE("other tagger", "another tagger", put32(X + 28, 0x12345678));
@@ -504,7 +506,9 @@ static void homograph_tests(void) {
 int main(void) {
   tagger_tests();
   homograph_tests();
-  if (failures) printf("%d failures\n", failures);
-  else printf("all hostile-file checks passed\n");
+  if (failures)
+    printf("%d failures\n", failures);
+  else
+    printf("all hostile-file checks passed\n");
   return failures ? 1 : 0;
 }

@@ -130,13 +130,13 @@ static int lower_eq(const uint8_t *s, size_t n, const char *w) {
 size_t tu_tokenize(const char *str, size_t n, tagger_word *out, size_t max) {
   const uint8_t *s = (const uint8_t *)str;
   size_t cnt = 0, i = 0, l, l2;
-#define EMIT(a, b)                                   \
-  do {                                               \
-    if (cnt < max) {                                 \
-      out[cnt].s = str + (a);                        \
-      out[cnt].len = (b) - (a);                      \
-    }                                                \
-    cnt++;                                           \
+#define EMIT(a, b)              \
+  do {                          \
+    if (cnt < max) {            \
+      out[cnt].s = str + (a);   \
+      out[cnt].len = (b) - (a); \
+    }                           \
+    cnt++;                      \
   } while (0)
   while (i < n) {
     uint32_t c = cp_at(s, n, i, &l);

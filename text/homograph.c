@@ -14,12 +14,12 @@
  * The classifier's features are tools/train-tagger/homfeat.py's. */
 #include "text/homograph.h"
 
-#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/errbuf.h"
 #include "text/tagger_format.h"
 
 #define EXTRA_HDR 40u
@@ -52,23 +52,31 @@ struct homograph {
 };
 
 enum {
-  H_B, H_U, H_X, H_UM1, H_UP1, H_XM1, H_XP1, H_UM2, H_UP2, H_UT, H_WM1, H_WP1, H_WM2, H_WP2,
-  H_WW, H_SM1, H_SP1, H_F, H_C, H_BW, H_COUNT
+  H_B,
+  H_U,
+  H_X,
+  H_UM1,
+  H_UP1,
+  H_XM1,
+  H_XP1,
+  H_UM2,
+  H_UP2,
+  H_UT,
+  H_WM1,
+  H_WP1,
+  H_WM2,
+  H_WP2,
+  H_WW,
+  H_SM1,
+  H_SP1,
+  H_F,
+  H_C,
+  H_BW,
+  H_COUNT
 };
 static const char *const tmpl_names[H_COUNT] = {
     "hb",   "hu",   "hx",   "hu-1", "hu+1", "hx-1", "hx+1", "hu-2", "hu+2", "hut",
     "hw-1", "hw+1", "hw-2", "hw+2", "hww",  "hs-1", "hs+1", "hf",   "hc",   "hbw"};
-
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
-                                                       const char *fmt, ...) {
-  if (err && errlen) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-  }
-  return LINM_EFORMAT;
-}
 
 static uint32_t rd32(const uint8_t *p) {
   uint32_t v;
@@ -89,47 +97,50 @@ static int setup(homograph *h, char *err, size_t errlen) {
   const linm *m = &h->m;
   const uint8_t *x = m->extra;
   if (m->extra_bytes < EXTRA_HDR)
-    return fail(err, errlen, "homograph section: %u bytes, header needs %u", m->extra_bytes,
-                EXTRA_HDR);
+    return err_set(err, errlen, LINM_EFORMAT, "homograph section: %u bytes, header needs %u",
+                   m->extra_bytes, EXTRA_HDR);
   uint32_t n_words = rd32(x), n_read = rd32(x + 4), words_off = rd32(x + 8),
            read_off = rd32(x + 12), str_off = rd32(x + 16), str_bytes = rd32(x + 20),
            n_upos = rd32(x + 24), tcrc = rd32(x + 28);
   float margin;
   memcpy(&margin, x + 32, 4);
   if (!isfinite(margin) || margin < 0)
-    return fail(err, errlen, "homograph section: margin not a finite number >= 0");
-  if (rd32(x + 36) != 0) return fail(err, errlen, "homograph section: reserved field not 0");
+    return err_set(err, errlen, LINM_EFORMAT,
+                   "homograph section: margin not a finite number >= 0");
+  if (rd32(x + 36) != 0)
+    return err_set(err, errlen, LINM_EFORMAT, "homograph section: reserved field not 0");
   h->margin = margin;
   if (n_upos != UPOS_COUNT)
-    return fail(err, errlen, "homograph section: %u POS classes, expected %u", n_upos,
-                UPOS_COUNT);
+    return err_set(err, errlen, LINM_EFORMAT, "homograph section: %u POS classes, expected %u",
+                   n_upos, UPOS_COUNT);
   if (n_read != m->n_classes)
-    return fail(err, errlen, "homograph section: %u readings but %u classes", n_read,
-                m->n_classes);
+    return err_set(err, errlen, LINM_EFORMAT, "homograph section: %u readings but %u classes",
+                   n_read, m->n_classes);
   if (n_words < 1 || n_words > (1u << 20))
-    return fail(err, errlen, "homograph section: n_words %u outside 1..%u", n_words, 1u << 20);
+    return err_set(err, errlen, LINM_EFORMAT, "homograph section: n_words %u outside 1..%u",
+                   n_words, 1u << 20);
   if (tcrc != tagger_checksum(h->t))
-    return fail(err, errlen,
-                "trained with another tagger (tagger checksum %08x, this tagger %08x)", tcrc,
-                tagger_checksum(h->t));
+    return err_set(err, errlen, LINM_EFORMAT,
+                   "trained with another tagger (tagger checksum %08x, this tagger %08x)",
+                   tcrc, tagger_checksum(h->t));
   uint64_t total = m->extra_bytes;
   if (!range_ok(read_off, 4ull * n_read, total) || read_off < EXTRA_HDR || read_off % 4)
-    return fail(err, errlen, "homograph section: readings at %u (x%u) out of range", read_off,
-                n_read);
+    return err_set(err, errlen, LINM_EFORMAT,
+                   "homograph section: readings at %u (x%u) out of range", read_off, n_read);
   if (!range_ok(words_off, (uint64_t)ENTRY_BYTES * n_words, total) || words_off < EXTRA_HDR ||
       words_off % 4)
-    return fail(err, errlen, "homograph section: words at %u (x%u) out of range", words_off,
-                n_words);
+    return err_set(err, errlen, LINM_EFORMAT,
+                   "homograph section: words at %u (x%u) out of range", words_off, n_words);
   if (!range_ok(str_off, str_bytes, total) || str_bytes < 1 || str_off < EXTRA_HDR)
-    return fail(err, errlen, "homograph section: strings at %u (+%u) out of range", str_off,
-                str_bytes);
+    return err_set(err, errlen, LINM_EFORMAT,
+                   "homograph section: strings at %u (+%u) out of range", str_off, str_bytes);
   uint64_t r0 = read_off, r1 = r0 + 4ull * n_read, w0 = words_off,
            w1 = w0 + (uint64_t)ENTRY_BYTES * n_words, s0 = str_off, s1 = s0 + str_bytes;
   if ((r0 < w1 && w0 < r1) || (r0 < s1 && s0 < r1) || (w0 < s1 && s0 < w1))
-    return fail(err, errlen, "homograph section: tables overlap");
+    return err_set(err, errlen, LINM_EFORMAT, "homograph section: tables overlap");
   const char *str = (const char *)x + str_off;
   if (str[str_bytes - 1] != 0)
-    return fail(err, errlen, "homograph section: strings not NUL-terminated");
+    return err_set(err, errlen, LINM_EFORMAT, "homograph section: strings not NUL-terminated");
 
   h->phones = calloc(n_read, sizeof *h->phones);
   h->names = calloc(n_read, sizeof *h->names);
@@ -142,12 +153,14 @@ static int setup(homograph *h, char *err, size_t errlen) {
   for (uint32_t i = 0; i < n_read; i++) {
     uint32_t po = rd32(x + read_off + 4 * i);
     if (po >= str_bytes)
-      return fail(err, errlen, "reading %u: phonemes offset %u outside the strings", i, po);
+      return err_set(err, errlen, LINM_EFORMAT,
+                     "reading %u: phonemes offset %u outside the strings", i, po);
     const char *p = str + po;
-    if (!*p) return fail(err, errlen, "reading %u: no phonemes", i);
+    if (!*p) return err_set(err, errlen, LINM_EFORMAT, "reading %u: no phonemes", i);
     for (const char *q = p; *q; q++)
       if (!((*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '2') || *q == ' '))
-        return fail(err, errlen, "reading %u: phonemes hold byte 0x%02x", i, (uint8_t)*q);
+        return err_set(err, errlen, LINM_EFORMAT, "reading %u: phonemes hold byte 0x%02x", i,
+                       (uint8_t)*q);
     h->phones[i] = p;
     memcpy(a, m->class_name[i], m->class_len[i]);
     a[m->class_len[i]] = 0;
@@ -160,15 +173,16 @@ static int setup(homograph *h, char *err, size_t errlen) {
     entry *w = &h->words[i];
     uint32_t wo = rd32(e);
     if (wo >= str_bytes)
-      return fail(err, errlen, "word %u: offset %u outside the strings", i, wo);
+      return err_set(err, errlen, LINM_EFORMAT, "word %u: offset %u outside the strings", i,
+                     wo);
     w->word = str + wo;
     w->len = strlen(w->word);
-    if (w->len == 0) return fail(err, errlen, "word %u: empty", i);
+    if (w->len == 0) return err_set(err, errlen, LINM_EFORMAT, "word %u: empty", i);
     for (size_t k = 0; k < w->len; k++)
       if (w->word[k] >= 'A' && w->word[k] <= 'Z')
-        return fail(err, errlen, "word %u: not lower case", i);
+        return err_set(err, errlen, LINM_EFORMAT, "word %u: not lower case", i);
     if (prev && strcmp(prev, w->word) >= 0)
-      return fail(err, errlen, "word %u: table not in ascending order", i);
+      return err_set(err, errlen, LINM_EFORMAT, "word %u: table not in ascending order", i);
     prev = w->word;
     w->hash = linm_fnv(w->word, w->len);
     w->first = rd16(e + 4);
@@ -177,18 +191,22 @@ static int setup(homograph *h, char *err, size_t errlen) {
     w->flags = rd16(e + 10);
     if (w->count < 1 || w->count > HOMOGRAPH_MAX_READINGS || w->first >= n_read ||
         w->count > n_read - w->first)
-      return fail(err, errlen, "word %u: readings [first, +%u) out of range", i, w->count);
+      return err_set(err, errlen, LINM_EFORMAT, "word %u: readings [first, +%u) out of range",
+                     i, w->count);
     if (w->dflt < w->first || w->dflt >= w->first + w->count)
-      return fail(err, errlen, "word %u: default reading %u not its own", i, w->dflt);
+      return err_set(err, errlen, LINM_EFORMAT, "word %u: default reading %u not its own", i,
+                     w->dflt);
     if (w->flags & ~FLAG_CLASSIFIER)
-      return fail(err, errlen, "word %u: unknown flags 0x%x", i, w->flags);
+      return err_set(err, errlen, LINM_EFORMAT, "word %u: unknown flags 0x%x", i, w->flags);
     for (unsigned u = 0; u < UPOS_COUNT; u++) {
       w->rule[u] = rd16(e + 12 + 2 * u);
       unsigned r = w->rule[u] & ~STRONG_RULE;
       if (w->rule[u] != NO_RULE && (r < w->first || r >= (unsigned)w->first + w->count))
-        return fail(err, errlen, "word %u: POS rule reading %u not its own", i, r);
+        return err_set(err, errlen, LINM_EFORMAT, "word %u: POS rule reading %u not its own",
+                       i, r);
     }
-    if (rd16(e + 46) != 0) return fail(err, errlen, "word %u: padding not 0", i);
+    if (rd16(e + 46) != 0)
+      return err_set(err, errlen, LINM_EFORMAT, "word %u: padding not 0", i);
   }
   h->n_words = n_words;
   for (int k = 0; k < H_COUNT; k++) h->tmpl[k] = linm_fnv_str(tmpl_names[k]);
@@ -244,8 +262,7 @@ int homograph_open_buffer(homograph **out, const void *buf, size_t n, const tagg
   homograph *h = calloc(1, sizeof *h);
   if (!h) return LINM_ENOMEM;
   h->t = t;
-  return finish_open(out, h,
-                     linm_open_buffer(&h->m, buf, n, LINM_KIND_HOMOGRAPH, err, errlen),
+  return finish_open(out, h, linm_open_buffer(&h->m, buf, n, LINM_KIND_HOMOGRAPH, err, errlen),
                      NULL, err, errlen);
 }
 
@@ -291,8 +308,10 @@ static int capclass(const tagger_word *w, int first) {
   const uint8_t *s = (const uint8_t *)w->s;
   size_t letters = 0, upper = 0;
   for (size_t i = 0; i < w->len; i++) {
-    if (s[i] >= 'A' && s[i] <= 'Z') letters++, upper++;
-    else if (s[i] >= 'a' && s[i] <= 'z') letters++;
+    if (s[i] >= 'A' && s[i] <= 'Z')
+      letters++, upper++;
+    else if (s[i] >= 'a' && s[i] <= 'z')
+      letters++;
   }
   int k;
   if (letters > 1 && upper == letters)

@@ -26,10 +26,10 @@
 #define HOMOGRAPH_MAX_READINGS 16u
 
 enum homograph_how {
-  HOMOGRAPH_NONE = 0,      /* not a homograph of the table */
-  HOMOGRAPH_CLASSIFIER,    /* the word's classifier decided */
-  HOMOGRAPH_POS_RULE,      /* the POS of the word decided */
-  HOMOGRAPH_MOST_FREQUENT  /* nothing in context decided */
+  HOMOGRAPH_NONE = 0,     /* not a homograph of the table */
+  HOMOGRAPH_CLASSIFIER,   /* the word's classifier decided */
+  HOMOGRAPH_POS_RULE,     /* the POS of the word decided */
+  HOMOGRAPH_MOST_FREQUENT /* nothing in context decided */
 };
 
 typedef struct homograph_choice {

@@ -9,25 +9,44 @@
  * unambiguous in training) take their tag from one probe, unscored. */
 #include "text/tagger.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/errbuf.h"
 #include "text/tagger_format.h"
 
 static const char *const upos_names[UPOS_COUNT] = {
-    "ADJ",  "ADP",   "ADV",  "AUX",   "CCONJ", "DET",  "INTJ", "NOUN", "NUM",
-    "PART", "PRON",  "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X"};
+    "ADJ",  "ADP",  "ADV",   "AUX",   "CCONJ", "DET", "INTJ", "NOUN", "NUM",
+    "PART", "PRON", "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X"};
 
 /* templates, in tagfeat.features() order */
 enum {
-  T_B, T_W, T_S1, T_S2, T_S3, T_P1, T_SH, T_T1, T_T2, T_T1W, T_WM1, T_SM1, T_WM2,
-  T_WP1, T_SP1, T_WP2, T_WWM1, T_WWP1, T_SHM1, T_SHP1, T_COUNT
+  T_B,
+  T_W,
+  T_S1,
+  T_S2,
+  T_S3,
+  T_P1,
+  T_SH,
+  T_T1,
+  T_T2,
+  T_T1W,
+  T_WM1,
+  T_SM1,
+  T_WM2,
+  T_WP1,
+  T_SP1,
+  T_WP2,
+  T_WWM1,
+  T_WWP1,
+  T_SHM1,
+  T_SHP1,
+  T_COUNT
 };
 static const char *const tmpl_names[T_COUNT] = {
-    "b", "w", "s1", "s2", "s3", "p1", "sh", "t1", "t2", "t1w", "w-1", "s-1", "w-2",
-    "w+1", "s+1", "w+2", "ww-1", "ww+1", "sh-1", "sh+1"};
+    "b",   "w",   "s1",  "s2",  "s3",  "p1",  "sh",   "t1",   "t2",   "t1w",
+    "w-1", "s-1", "w-2", "w+1", "s+1", "w+2", "ww-1", "ww+1", "sh-1", "sh+1"};
 
 enum { P_NORM, P_S1, P_S2, P_S3, P_P1, P_SHAPE, P_COUNT };
 
@@ -43,22 +62,11 @@ struct tagger {
   uint64_t name_hash[TAGGER_MAX_TAGS];
   uint64_t upos_hash[TAGGER_MAX_TAGS], xpos_hash[TAGGER_MAX_TAGS];
   uint64_t tmpl[T_COUNT];
-  uint64_t bias;                /* the whole hash of the bias feature */
-  uint64_t td;                  /* template of the tag dictionary */
-  uint64_t start[2];            /* "-START-", "-START2-" */
+  uint64_t bias;                  /* the whole hash of the bias feature */
+  uint64_t td;                    /* template of the tag dictionary */
+  uint64_t start[2];              /* "-START-", "-START2-" */
   parts pad_start[2], pad_end[2]; /* [0] nearer the sentence */
 };
-
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
-                                                       const char *fmt, ...) {
-  if (err && errlen) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-  }
-  return LINM_EFORMAT;
-}
 
 static void pad_parts(parts *p, const char *s) {
   uint64_t h = linm_fnv_str(s);
@@ -85,9 +93,11 @@ static int setup(tagger *t, char *err, size_t errlen) {
     int u = -1;
     for (int k = 0; k < UPOS_COUNT; k++)
       if (strcmp(name, upos_names[k]) == 0) u = k;
-    if (u < 0) return fail(err, errlen, "tagger model: tag \"%s\" has no known UPOS", name);
+    if (u < 0)
+      return err_set(err, errlen, LINM_EFORMAT, "tagger model: tag \"%s\" has no known UPOS",
+                     name);
     if (strlen(x) >= sizeof t->xpos[0] || strchr(x, '|'))
-      return fail(err, errlen, "tagger model: bad Penn tag \"%s\"", x);
+      return err_set(err, errlen, LINM_EFORMAT, "tagger model: bad Penn tag \"%s\"", x);
     t->upos[i] = (uint8_t)u;
     strcpy(t->xpos[i], x);
     t->upos_hash[i] = linm_fnv_str(upos_names[u]);
@@ -147,7 +157,9 @@ void tagger_close(tagger *t) {
 
 unsigned tagger_n_tags(const tagger *t) { return t->n; }
 int tagger_upos(const tagger *t, unsigned tag) { return tag < t->n ? t->upos[tag] : UPOS_X; }
-const char *tagger_xpos(const tagger *t, unsigned tag) { return tag < t->n ? t->xpos[tag] : ""; }
+const char *tagger_xpos(const tagger *t, unsigned tag) {
+  return tag < t->n ? t->xpos[tag] : "";
+}
 const char *tagger_upos_name(int upos) {
   return upos >= 0 && upos < UPOS_COUNT ? upos_names[upos] : "X";
 }
@@ -200,9 +212,7 @@ static void word_parts(parts *p, const tagger_word *w) {
   p->v[P_SHAPE] = linm_fnv(sh, k);
 }
 
-static inline uint64_t f1(uint64_t tmpl, uint64_t a) {
-  return linm_mix(linm_add(tmpl, a));
-}
+static inline uint64_t f1(uint64_t tmpl, uint64_t a) { return linm_mix(linm_add(tmpl, a)); }
 static inline uint64_t f2(uint64_t tmpl, uint64_t a, uint64_t b) {
   return linm_mix(linm_add(linm_add(tmpl, a), b));
 }
