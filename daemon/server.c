@@ -5,9 +5,11 @@
  * answers on is a live daemon and is never displaced; a socket nobody
  * answers on (ECONNREFUSED) is a stale leftover and is replaced; anything
  * that is not a socket is refused. The file is created with mode 0600
- * (umask around bind) and only then opened up to --socket-mode, so it is
- * never briefly more open than asked. On exit we remove the file only if it
- * is still the one we made. */
+ * (umask around bind) in a private directory, given its group and
+ * --socket-mode there and then linked into place, so it is never briefly
+ * more open than asked and no chmod follows a symlink swapped in by
+ * somebody else. On exit we remove the file only if it is still the one we
+ * made. */
 #include "daemon/server.h"
 
 #include <errno.h>
@@ -191,66 +193,128 @@ static int clear_path(const char *path, const struct sockaddr_un *sa, char *err,
   return 0;
 }
 
-/* Creates the socket's directory (one level) when it is missing. */
-static void make_parent(const char *path) {
-  char dir[sizeof ((struct sockaddr_un *)0)->sun_path];
+/* Creates the socket's directory (one level) when it is missing and checks
+ * that nobody else can swap names in it: a directory others may write to
+ * is refused unless it is sticky (then only we may rename or remove our
+ * socket). dir gets the directory's path ("." for a bare name). */
+static int check_parent(const char *path, char *dir, size_t dircap, char *err,
+                        size_t errlen) {
   const char *slash = strrchr(path, '/');
-  if (!slash || slash == path || (size_t)(slash - path) >= sizeof dir) return;
-  memcpy(dir, path, (size_t)(slash - path));
-  dir[slash - path] = '\0';
+  size_t n = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+  if (n >= dircap) {
+    snprintf(err, errlen, "socket path \"%s\" is too long", path);
+    return -1;
+  }
+  if (!slash) memcpy(dir, ".", 1);
+  else if (slash == path) memcpy(dir, "/", 1);
+  else memcpy(dir, path, n);
+  dir[n] = '\0';
   if (mkdir(dir, 0755) == 0) log_info("created directory %s", dir);
+  struct stat st;
+  if (stat(dir, &st) != 0) {
+    snprintf(err, errlen, "socket directory %s: %s", dir, strerror(errno));
+    return -1;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "socket directory %s is not a directory", dir);
+    return -1;
+  }
+  if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX)) {
+    snprintf(err, errlen,
+             "socket directory %s is writable by others and not sticky "
+             "(mode %04o); refusing", dir, (unsigned)(st.st_mode & 07777));
+    return -1;
+  }
+  return 0;
 }
 
+/* The socket is made in a private directory (mode 0700, inside the target
+ * directory so the last step is a link on one file system) where nobody
+ * else can replace it by a symlink, given its group and mode there, and
+ * only then linked to its final name. link() never follows a symlink and
+ * never replaces what is at the target, so no chmod or chown lands on a
+ * file somebody else put in our way. */
 static int bind_path(server *s, char *err, size_t errlen) {
   const daemon_config *cfg = s->cfg;
   const char *path = cfg->socket_path;
-  struct sockaddr_un sa;
+  struct sockaddr_un sa, tmp_sa;
+  char dir[sizeof sa.sun_path], priv[sizeof sa.sun_path];
+  char tmp_path[sizeof sa.sun_path];
   if (!path) {
     snprintf(err, errlen, "no socket passed by systemd and no socket path");
     return -1;
   }
   if (fill_addr(&sa, path, err, errlen) != 0) return -1;
-  make_parent(path);
+  if (check_parent(path, dir, sizeof dir, err, errlen) != 0) return -1;
   if (clear_path(path, &sa, err, errlen) != 0) return -1;
+  int np = snprintf(priv, sizeof priv, "%s/.rnninferd-XXXXXX", dir);
+  if (np < 0 || (size_t)np + 3 > sizeof sa.sun_path) {
+    snprintf(err, errlen,
+             "socket path \"%s\": its directory name is too long (at most "
+             "%zu bytes, room is needed for a private directory inside it)",
+             path, sizeof sa.sun_path - 22);
+    return -1;
+  }
+  if (!mkdtemp(priv)) {
+    snprintf(err, errlen, "private directory in %s: %s", dir, strerror(errno));
+    return -1;
+  }
+  memcpy(tmp_path, priv, (size_t)np);
+  memcpy(tmp_path + np, "/s", 3); /* room checked above */
+  if (fill_addr(&tmp_sa, tmp_path, err, errlen) != 0) {
+    rmdir(priv);
+    return -1;
+  }
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     snprintf(err, errlen, "socket: %s", strerror(errno));
+    rmdir(priv);
     return -1;
   }
   mode_t old = umask(0177);
-  int rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+  int rc = bind(fd, (struct sockaddr *)&tmp_sa, sizeof tmp_sa);
   int e = errno;
   umask(old);
-  if (rc != 0) {
-    snprintf(err, errlen, "bind %s: %s", path, strerror(e));
-    close(fd);
-    return -1;
-  }
   struct stat st;
-  if (stat(path, &st) == 0) {
-    s->sock_dev = st.st_dev;
-    s->sock_ino = st.st_ino;
-    s->owns_path = 1;
+  if (rc != 0) {
+    snprintf(err, errlen, "bind %s: %s", tmp_path, strerror(e));
+    goto fail;
   }
-  if (cfg->has_socket_group && chown(path, (uid_t)-1, cfg->socket_group) != 0) {
+  if (cfg->has_socket_group &&
+      chown(tmp_path, (uid_t)-1, cfg->socket_group) != 0) {
     snprintf(err, errlen, "chown %s to group %u: %s", path,
              (unsigned)cfg->socket_group, strerror(errno));
     goto fail;
   }
-  if (chmod(path, (mode_t)cfg->socket_mode) != 0) {
+  if (chmod(tmp_path, (mode_t)cfg->socket_mode) != 0) {
     snprintf(err, errlen, "chmod %s: %s", path, strerror(errno));
+    goto fail;
+  }
+  if (stat(tmp_path, &st) != 0) {
+    snprintf(err, errlen, "stat %s: %s", tmp_path, strerror(errno));
     goto fail;
   }
   if (listen(fd, SOMAXCONN) != 0) {
     snprintf(err, errlen, "listen %s: %s", path, strerror(errno));
     goto fail;
   }
+  if (link(tmp_path, path) != 0) {
+    e = errno;
+    snprintf(err, errlen, "%s: %s%s", path, strerror(e),
+             e == EEXIST ? " (it appeared while binding; not replaced)" : "");
+    goto fail;
+  }
+  unlink(tmp_path);
+  rmdir(priv);
+  s->sock_dev = st.st_dev;
+  s->sock_ino = st.st_ino;
+  s->owns_path = 1;
   s->listen_fd = fd;
   return 0;
 fail:
   close(fd);
-  unlink(path);
-  s->owns_path = 0;
+  unlink(tmp_path);
+  rmdir(priv);
   return -1;
 }
 

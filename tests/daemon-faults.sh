@@ -89,4 +89,37 @@ wait_stat "$dir/r.sock" reloads.ok 1 || fail "reload after the FIFO lost"
 stop
 echo "ok: a FIFO on reload is logged and counted; later reloads and SIGTERM work"
 
+# ---- the socket's directory and mode ----------------------------------------
+mkdir "$dir/pub" "$dir/sticky" "$dir/own"
+chmod 0777 "$dir/pub"; chmod 1777 "$dir/sticky"; chmod 0755 "$dir/own"
+timeout 10 "$d" -s "$dir/pub/n.sock" -l "$lex" --no-model 2>"$dir/log"
+st=$?
+[ "$st" -eq 1 ] || fail "world-writable socket directory: exit status $st (want 1)"
+grep -q "writable by others and not sticky" "$dir/log" || fail "world-writable: no message"
+[ -e "$dir/pub/n.sock" ] && fail "world-writable: a socket was made"
+echo "ok: a socket directory others can write (not sticky) is refused"
+
+# a symlink already at the socket path is neither followed nor replaced
+echo secret >"$dir/own/target"; chmod 0600 "$dir/own/target"
+ln -s "$dir/own/target" "$dir/own/l.sock"
+timeout 10 "$d" -s "$dir/own/l.sock" -l "$lex" --no-model --socket-mode 0666 2>"$dir/log"
+st=$?
+[ "$st" -eq 1 ] || fail "symlink at the socket path: exit status $st (want 1)"
+[ -L "$dir/own/l.sock" ] || fail "symlink at the socket path was replaced"
+[ "$(stat -c %a "$dir/own/target")" = 600 ] || fail "symlink target's mode changed"
+echo "ok: a symlink at the socket path is refused and its target untouched"
+
+# mode as asked, in a sticky directory too; no private directory left behind
+for sub in own sticky; do
+  "$d" -s "$dir/$sub/m.sock" -l "$lex" --no-model --socket-mode 0640 2>"$dir/log" &
+  pid=$!
+  wait_sock "$dir/$sub/m.sock" || fail "daemon did not start in $sub"
+  [ "$(stat -c %a "$dir/$sub/m.sock")" = 640 ] ||
+    fail "$sub: socket mode $(stat -c %a "$dir/$sub/m.sock") (want 640)"
+  ls -a "$dir/$sub" | grep -q '^\.rnninferd-' && fail "$sub: private directory left behind"
+  stop
+  [ -e "$dir/$sub/m.sock" ] && fail "$sub: socket not removed at exit"
+done
+echo "ok: --socket-mode applied; sticky shared directories accepted"
+
 echo "daemon-faults: all passed"
