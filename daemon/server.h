@@ -10,6 +10,7 @@
 #ifndef RNNINFERD_DAEMON_SERVER_H
 #define RNNINFERD_DAEMON_SERVER_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -64,7 +65,9 @@ typedef struct server {
   uv_timer_t drain_timer;
   uv_timer_t watchdog_timer;
   int watchdog_on;
-  uv_work_t reload_req;
+  pthread_t reload_thread;   /* opens the new engine (live while joinable) */
+  int reload_thread_live;
+  uv_async_t reload_done;    /* the reload thread's "finished" */
   int reload_busy, reload_again;
   engine_ref *reload_result;
   unsigned reload_n_workers;

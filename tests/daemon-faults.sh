@@ -122,4 +122,30 @@ for sub in own sticky; do
 done
 echo "ok: --socket-mode applied; sticky shared directories accepted"
 
+# ---- SIGHUP under a thread limit --------------------------------------------
+# An unused uid so that no other process counts against RLIMIT_NPROC. With
+# 1 process allowed no thread starts (the reload runs on the loop); with 3,
+# one does (libuv's pool would want 4 and abort).
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && command -v prlimit >/dev/null; then
+  u=$((61000 + $$ % 4000))
+  mkdir "$dir/nproc"; chown "$u" "$dir/nproc"
+  cp "$lex" "$dir/nproc/l.lex"; chmod 0644 "$dir/nproc/l.lex"
+  for n in 1 3; do
+    setpriv --reuid="$u" --regid="$u" --clear-groups prlimit --nproc=$n -- \
+      "$d" -s "$dir/nproc/n.sock" -l "$dir/nproc/l.lex" --no-model 2>"$dir/log" &
+    pid=$!
+    wait_sock "$dir/nproc/n.sock" || fail "nproc $n: daemon did not start"
+    kill -HUP "$pid"
+    wait_stat "$dir/nproc/n.sock" reloads.ok 1 || fail "nproc $n: reload not done"
+    kill -HUP "$pid"
+    wait_stat "$dir/nproc/n.sock" reloads.ok 2 || fail "nproc $n: second reload not done"
+    [ "$("$c" -s "$dir/nproc/n.sock" aardvark)" = "AA1 R D V AA2 R K" ] ||
+      fail "nproc $n: not serving after reloads"
+    stop
+  done
+  echo "ok: SIGHUP reloads under RLIMIT_NPROC 1 and 3"
+else
+  echo "skipped: SIGHUP under a thread limit (needs root, setpriv, prlimit)"
+fi
+
 echo "daemon-faults: all passed"
