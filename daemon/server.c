@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -62,6 +63,39 @@ static void on_slow_sweep(uv_timer_t *t) {
   }
 }
 
+/* Descriptors held besides the connections: stdio, the loop's epoll,
+ * eventfd, timerfd and signal pipes, the listening socket, the spare, the
+ * files a reload opens, the systemd notify socket (13 measured with two
+ * workers), plus each worker's wake-up descriptors. */
+#define FD_RESERVE 24u
+
+/* Fits the connection slots to RLIMIT_NOFILE: raises the soft limit as far
+ * as the hard one allows, and when that is not enough uses fewer slots and
+ * says so, so that every client beyond them is answered busy instead of
+ * waiting unanswered in the backlog. 0 when not even one slot fits. */
+static uint32_t fit_slots_to_fd_limit(uint32_t want, unsigned n_workers) {
+  uint64_t reserve = FD_RESERVE + 2u * (uint64_t)n_workers;
+  uint64_t need = want + reserve;
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return want;
+  if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need) return want;
+  rlim_t was = rl.rlim_cur;
+  rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need
+                    ? (rlim_t)need : rl.rlim_max;
+  if (rl.rlim_cur > was && setrlimit(RLIMIT_NOFILE, &rl) == 0)
+    log_info("open-file limit raised from %llu to %llu",
+             (unsigned long long)was, (unsigned long long)rl.rlim_cur);
+  else
+    rl.rlim_cur = was;
+  if (rl.rlim_cur >= need) return want;
+  uint32_t fit = rl.rlim_cur > reserve ? (uint32_t)(rl.rlim_cur - reserve) : 0;
+  log_warn("open-file limit %llu (hard %llu) leaves room for %u connections, "
+           "not %u: using %u slots (raise the limit with ulimit -n or "
+           "LimitNOFILE= for more)", (unsigned long long)rl.rlim_cur,
+           (unsigned long long)rl.rlim_max, fit, want, fit);
+  return fit;
+}
+
 int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
                 const g2p_engine_config *ecfg, engine_ref *engine, char *err,
                 size_t errlen) {
@@ -71,14 +105,20 @@ int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
   s->ecfg = *ecfg;
   s->engine = engine;
   s->listen_fd = -1;
+  s->spare_fd = -1;
   stats_init(&s->stats, uv_hrtime());
-  s->stats.conn_max = cfg->max_connections;
+  s->n_slots = fit_slots_to_fd_limit(cfg->max_connections,
+                                     cfg->model_path ? cfg->workers : 0);
+  if (s->n_slots == 0) {
+    snprintf(err, errlen, "the open-file limit leaves no room for a connection");
+    return -1;
+  }
+  s->stats.conn_max = s->n_slots;
   stats_watch_loop_thread(&s->stats);
   if (dispatcher_init(&s->disp, cfg, &s->stats, &s->engine) != 0) {
     snprintf(err, errlen, "out of memory (dispatcher)");
     return -1;
   }
-  s->n_slots = cfg->max_connections;
   s->conns = calloc(s->n_slots, sizeof *s->conns);
   s->free_slots = calloc(s->n_slots, sizeof *s->free_slots);
   if (!s->conns || !s->free_slots) {
@@ -113,12 +153,17 @@ int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
   }
   s->n_workers = cfg->model_path ? cfg->workers : 0;
   if (s->n_workers > 0) {
-    size_t cap = (size_t)cfg->max_connections * cfg->lim.max_words;
+    size_t cap = (size_t)s->n_slots * cfg->lim.max_words;
     if (workers_start(&s->workers, loop, s->n_workers, cfg->cpus,
                       (unsigned)cfg->n_cpus, cap, cfg->spin_us, on_word_done,
                       s, err, errlen) != 0)
       return -1;
     s->disp.workers = &s->workers;
+  }
+  s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (s->spare_fd < 0) {
+    snprintf(err, errlen, "/dev/null: %s", strerror(errno));
+    return -1;
   }
   return 0;
 }
@@ -320,12 +365,11 @@ fail:
 
 /* ---- accepting --------------------------------------------------------------- */
 
-static void refuse_busy(server *s, int fd) {
+static void refuse_busy(server *s, int fd, const char *why) {
   char mem[256];
   proto_buf b;
   proto_buf_init(&b, mem, sizeof mem);
-  if (proto_encode_error(&b, 0, PROTO_E_BUSY,
-                         "connection limit reached (--max-connections)") == 0) {
+  if (proto_encode_error(&b, 0, PROTO_E_BUSY, why) == 0) {
     ssize_t w = send(fd, b.data, b.len, MSG_DONTWAIT | MSG_NOSIGNAL);
     (void)w;
   }
@@ -352,7 +396,7 @@ static void admit(server *s, int fd) {
   if (s->n_free == 0) {
     log_warn("refused connection from pid %ld uid %u: all %u slots in use",
              (long)cr.pid, (unsigned)cr.uid, s->n_slots);
-    refuse_busy(s, fd);
+    refuse_busy(s, fd, "connection limit reached (--max-connections)");
     close(fd);
     return;
   }
@@ -394,6 +438,23 @@ static void on_listen(uv_poll_t *h, int status, int events) {
     }
     if (errno == EAGAIN || errno == EWOULDBLOCK) return;
     if (errno == EINTR || errno == ECONNABORTED) continue;
+    if ((errno == EMFILE || errno == ENFILE) && s->spare_fd >= 0) {
+      /* out of descriptors: the spare one lets us answer this client busy
+       * rather than leave it waiting in the backlog */
+      close(s->spare_fd);
+      fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+      int e = errno;
+      if (fd >= 0) {
+        refuse_busy(s, fd, "out of file descriptors");
+        close(fd);
+      }
+      s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+      errno = e;
+      if (fd >= 0) {
+        log_warn("accept: out of file descriptors; a client was answered busy");
+        continue;
+      }
+    }
     if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
         errno == ENOMEM) {
       log_warn("accept: %s; pausing accepts for %d ms", strerror(errno),
@@ -475,6 +536,8 @@ void server_destroy(server *s) {
     for (uint32_t i = 0; i < s->n_slots; i++) conn_slot_destroy(&s->conns[i]);
   free(s->conns);
   free(s->free_slots);
+  if (s->spare_fd >= 0) close(s->spare_fd);
+  s->spare_fd = -1;
   dispatcher_destroy(&s->disp);
   engine_ref_release(s->engine);
   s->engine = NULL;

@@ -36,7 +36,8 @@ typedef struct server {
   dispatcher disp;
 
   /* listener */
-  int listen_fd;            /* -1 when closed */
+  int listen_fd;
+  int spare_fd;     /* /dev/null, given up to answer busy when out of fds */            /* -1 when closed */
   int activated;            /* fd came from systemd */
   int owns_path;            /* we bound cfg->socket_path: unlink at exit */
   dev_t sock_dev;           /* identity of the socket file we made */

@@ -148,4 +148,30 @@ else
   echo "skipped: SIGHUP under a thread limit (needs root, setpriv, prlimit)"
 fi
 
+# ---- the open-file limit against --max-connections ---------------------------
+ask=$b/tests/it-ask
+if command -v prlimit >/dev/null; then
+  prlimit --nofile=64 "$d" -s "$dir/own/f.sock" -l "$lex" --no-model 2>"$dir/log" &
+  pid=$!
+  wait_sock "$dir/own/f.sock" || fail "nofile 64: daemon did not start"
+  grep -q "open-file limit 64 (hard 64) leaves room for 40 connections, not 128" "$dir/log" ||
+    fail "nofile 64: no warning about the slots"
+  [ "$(stat_of "$dir/own/f.sock" connections.max)" = 40 ] || fail "nofile 64: connections.max"
+  out=$("$ask" --hold "$dir/own/f.sock" 100 5)
+  echo "nofile 64, 100 clients: $out"
+  [ "$out" = "answered 40 busy 60 silent 0 other 0" ] || fail "nofile 64: $out"
+  stop
+  # a soft limit below what is needed is raised when the hard one allows
+  prlimit --nofile=64:4096 "$d" -s "$dir/own/f.sock" -l "$lex" --no-model 2>"$dir/log" &
+  pid=$!
+  wait_sock "$dir/own/f.sock" || fail "nofile 64:4096: daemon did not start"
+  grep -q "open-file limit raised from 64 to 152" "$dir/log" || fail "nofile 64:4096: not raised"
+  out=$("$ask" --hold "$dir/own/f.sock" 100 5)
+  [ "$out" = "answered 100 busy 0 silent 0 other 0" ] || fail "nofile 64:4096: $out"
+  stop
+  echo "ok: the slots fit the open-file limit; clients beyond them are answered busy"
+else
+  echo "skipped: open-file limit (needs prlimit)"
+fi
+
 echo "daemon-faults: all passed"

@@ -8,9 +8,14 @@
  *                                every notification received, one per line
  *                                (newlines inside become spaces), until
  *                                STOPPING=1 arrives or SECONDS pass
+ *   it-ask --hold SOCKET N SECONDS opens N connections at once, pings on
+ *                                each, and prints "answered A busy B
+ *                                silent S": replies (pong / busy) within
+ *                                SECONDS, and connections that got none
  *
  * Deliberately independent of libg2pclient: it speaks the protocol with
  * proto/ directly, so the daemon's tests do not depend on the client's. */
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,9 +60,64 @@ static int notify_listen(const char *path, int seconds) {
   return 0;
 }
 
+#define HOLD_MAX 1000
+
+static int hold(const char *path, int n, int seconds) {
+  static int fds[HOLD_MAX];
+  static struct pollfd pf[HOLD_MAX];
+  char mem[64];
+  proto_buf b;
+  int answered = 0, busy = 0, silent = 0, other = 0;
+  if (n < 1 || n > HOLD_MAX) return 2;
+  proto_buf_init(&b, mem, sizeof mem);
+  if (proto_encode_request(&b, 7, PROTO_OP_PING, NULL, 0, 0, 0, 0) != 0) return 2;
+  for (int i = 0; i < n; i++) {
+    fds[i] = it_connect(path);
+    if (fds[i] < 0) {
+      fprintf(stderr, "it-ask: connect %d: %s\n", i, strerror(errno));
+      return 2;
+    }
+  }
+  for (int i = 0; i < n; i++) {
+    ssize_t w = send(fds[i], b.data, b.len, MSG_NOSIGNAL);
+    (void)w; /* a refused connection may be closed already: read anyway */
+    pf[i].fd = fds[i];
+    pf[i].events = POLLIN;
+  }
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int left = n;
+  while (left > 0) {
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    long ms = seconds * 1000L - ((t.tv_sec - t0.tv_sec) * 1000L +
+                                 (t.tv_nsec - t0.tv_nsec) / 1000000L);
+    if (ms <= 0 || poll(pf, (nfds_t)n, (int)ms) <= 0) break;
+    for (int i = 0; i < n; i++) {
+      if (pf[i].fd < 0 || !pf[i].revents) continue;
+      proto_reply rep;
+      if (it_recv_reply(fds[i], &rep) == 0) {
+        if (rep.ok) answered++;
+        else if (rep.error_code == PROTO_E_BUSY) busy++;
+        else other++;
+        proto_reply_free(&rep);
+      } else {
+        other++;
+      }
+      pf[i].fd = -1;
+      left--;
+    }
+  }
+  silent = left;
+  printf("answered %d busy %d silent %d other %d\n", answered, busy, silent, other);
+  for (int i = 0; i < n; i++) close(fds[i]);
+  return silent || other ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "--notify") == 0)
     return notify_listen(argv[2], atoi(argv[3]));
+  if (argc == 5 && strcmp(argv[1], "--hold") == 0)
+    return hold(argv[2], atoi(argv[3]), atoi(argv[4]));
   if (argc < 3) {
     fprintf(stderr, "usage: it-ask SOCKET WORD... | it-ask --notify PATH SECONDS\n");
     return 2;
