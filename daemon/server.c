@@ -96,6 +96,20 @@ static uint32_t fit_slots_to_fd_limit(uint32_t want, unsigned n_workers) {
   return fit;
 }
 
+/* Runs after each loop iteration (no wake-ups of its own: while words are
+ * out, completions keep the loop turning). At most every VANISH_CHECK_MS,
+ * asks the connections waiting for workers whether their client is still
+ * there, so that nobody's words are computed for nobody. */
+#define VANISH_CHECK_MS 5
+static void on_vanish_check(uv_check_t *h) {
+  server *s = h->data;
+  if (s->n_workers == 0 || s->workers.outstanding == 0) return;
+  uint64_t now = uv_now(s->loop);
+  if (now - s->vanish_checked_ms < VANISH_CHECK_MS) return;
+  s->vanish_checked_ms = now;
+  for (uint32_t i = 0; i < s->n_slots; i++) conn_check_vanished(&s->conns[i]);
+}
+
 int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
                 const g2p_engine_config *ecfg, engine_ref *engine, char *err,
                 size_t errlen) {
@@ -159,6 +173,10 @@ int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
                       s, err, errlen) != 0)
       return -1;
     s->disp.workers = &s->workers;
+    uv_check_init(loop, &s->vanish_check);
+    s->vanish_check.data = s;
+    uv_check_start(&s->vanish_check, on_vanish_check);
+    uv_unref((uv_handle_t *)&s->vanish_check);
   }
   s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (s->spare_fd < 0) {
@@ -172,6 +190,11 @@ void server_stop_threads(server *s) {
   uv_handle_t *h = (uv_handle_t *)&s->slow_sweep;
   if (h->type == UV_TIMER && !uv_is_closing(h)) {
     uv_timer_stop(&s->slow_sweep);
+    uv_close(h, NULL);
+  }
+  h = (uv_handle_t *)&s->vanish_check;
+  if (h->type == UV_CHECK && !uv_is_closing(h)) {
+    uv_check_stop(&s->vanish_check);
     uv_close(h, NULL);
   }
   if (s->n_workers > 0) {

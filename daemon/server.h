@@ -61,6 +61,10 @@ typedef struct server {
   /* clients that stopped reading their replies */
   uv_timer_t slow_sweep;
 
+  /* clients gone while their words are with the workers */
+  uv_check_t vanish_check;
+  uint64_t vanish_checked_ms;
+
   /* lifecycle (control.c) */
   uv_signal_t sig_term, sig_int, sig_hup;
   uv_timer_t drain_timer;

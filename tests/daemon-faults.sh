@@ -208,4 +208,35 @@ elif [ -r "$model" ]; then
   echo "ok: under RLIMIT_AS:$summary"
 fi
 
+# ---- clients that vanish with words queued -----------------------------------
+# 10 clients send 256 words each for the network and close at once. Their
+# words must be cancelled, not computed: counted on the work done (the
+# workers' words and cancelled counters), not on time.
+if [ -r "${top_srcdir:-.}/models/cmudict-bigru.g2pm" ]; then
+  "$d" -s "$dir/own/v.sock" -l "$lex" -m "${top_srcdir:-.}/models/cmudict-bigru.g2pm" \
+    --workers 1 2>"$dir/log" &
+  pid=$!
+  wait_sock "$dir/own/v.sock" || fail "vanish: daemon did not start"
+  "$ask" --vanish "$dir/own/v.sock" 10 256 || fail "vanish: clients failed"
+  i=0
+  while :; do
+    done_w=$(stat_of "$dir/own/v.sock" workers.words)
+    gone_w=$(stat_of "$dir/own/v.sock" workers.cancelled)
+    [ -n "$done_w" ] && [ -n "$gone_w" ] && [ $((done_w + gone_w)) -ge 2560 ] && break
+    i=$((i + 1)); [ $i -gt 600 ] && fail "vanish: words $done_w cancelled '$gone_w' (want 2560 in all)"
+    sleep 0.1
+  done
+  echo "vanish: 2560 words of 10 vanished clients: $done_w computed, $gone_w cancelled"
+  [ "$gone_w" -ge 1280 ] || fail "vanish: only $gone_w of 2560 words cancelled"
+  [ "$(stat_of "$dir/own/v.sock" connections.vanished)" = 10 ] || fail "vanish: connections.vanished"
+  [ "$(stat_of "$dir/own/v.sock" connections.current)" = 1 ] || fail "vanish: slots still taken"
+  out=$("$c" -s "$dir/own/v.sock" -m hp) || fail "vanish: next client: $out"
+  # a client that only shuts down its sending side still gets its answers
+  out=$("$ask" --half "$dir/own/v.sock" qzxkebab qzxlomot 2>&1) || fail "half-close: $out"
+  [ "$(printf '%s\n' "$out" | grep -c '^qzx[a-z]*	[A-Z]')" = 2 ] || fail "half-close: $out"
+  [ "$(stat_of "$dir/own/v.sock" connections.vanished)" = 10 ] || fail "half-close counted as vanished"
+  stop
+  echo "ok: the words of vanished clients are cancelled, their slots freed"
+fi
+
 echo "daemon-faults: all passed"

@@ -12,6 +12,12 @@
  *                                each, and prints "answered A busy B
  *                                silent S": replies (pong / busy) within
  *                                SECONDS, and connections that got none
+ *   it-ask --half SOCKET WORD...  as the first form, with the model only,
+ *                                and shuts down its sending side before
+ *                                reading (a half-close still gets replies)
+ *   it-ask --vanish SOCKET N WORDS  N clients in turn each send one request
+ *                                of WORDS made-up words (no dictionary has
+ *                                them) and close without reading
  *
  * Deliberately independent of libg2pclient: it speaks the protocol with
  * proto/ directly, so the daemon's tests do not depend on the client's. */
@@ -113,11 +119,46 @@ static int hold(const char *path, int n, int seconds) {
   return silent || other ? 1 : 0;
 }
 
+static int vanish(const char *path, int n, int n_words) {
+  static char text[PROTO_DEFAULT_MAX_WORDS][16];
+  static proto_slice w[PROTO_DEFAULT_MAX_WORDS];
+  static char mem[PROTO_DEFAULT_MAX_FRAME];
+  if (n < 1 || n_words < 1 || n_words > (int)PROTO_DEFAULT_MAX_WORDS) return 2;
+  for (int c = 0; c < n; c++) {
+    for (int i = 0; i < n_words; i++) {
+      unsigned v = (unsigned)(c * n_words + i);
+      snprintf(text[i], sizeof text[i], "qzx%c%c%c%cvek", 'a' + v % 26,
+               'a' + v / 26 % 26, 'a' + v / 676 % 26, 'a' + v / 17576 % 26);
+      w[i].ptr = text[i];
+      w[i].len = (uint32_t)strlen(text[i]);
+    }
+    proto_buf b;
+    proto_buf_init(&b, mem, sizeof mem);
+    if (proto_encode_request(&b, 1, PROTO_OP_WORDS, w, (uint32_t)n_words, 0,
+                             1, 0) != 0)
+      return 2;
+    int fd = it_connect(path);
+    if (fd < 0 || it_send_all(fd, b.data, b.len) != 0) {
+      fprintf(stderr, "it-ask: client %d: %s\n", c, strerror(errno));
+      return 1;
+    }
+    close(fd);
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "--notify") == 0)
     return notify_listen(argv[2], atoi(argv[3]));
+  if (argc == 5 && strcmp(argv[1], "--vanish") == 0)
+    return vanish(argv[2], atoi(argv[3]), atoi(argv[4]));
   if (argc == 5 && strcmp(argv[1], "--hold") == 0)
     return hold(argv[2], atoi(argv[3]), atoi(argv[4]));
+  int half = argc >= 3 && strcmp(argv[1], "--half") == 0;
+  if (half) {
+    argv++;
+    argc--;
+  }
   if (argc < 3) {
     fprintf(stderr, "usage: it-ask SOCKET WORD... | it-ask --notify PATH SECONDS\n");
     return 2;
@@ -129,7 +170,22 @@ int main(int argc, char **argv) {
   }
   proto_reply rep;
   uint32_t n = (uint32_t)(argc - 2);
-  if (it_words(fd, 1, (const char *const *)argv + 2, n, &rep) != 0) {
+  int sent = 0;
+  if (half) {
+    static char mem[PROTO_DEFAULT_MAX_FRAME];
+    static proto_slice w[PROTO_DEFAULT_MAX_WORDS];
+    proto_buf b;
+    if (n > PROTO_DEFAULT_MAX_WORDS) return 2;
+    for (uint32_t i = 0; i < n; i++) {
+      w[i].ptr = argv[2 + i];
+      w[i].len = (uint32_t)strlen(argv[2 + i]);
+    }
+    proto_buf_init(&b, mem, sizeof mem);
+    sent = proto_encode_request(&b, 1, PROTO_OP_WORDS, w, n, 0, 1, 0) == 0 &&
+           it_send_all(fd, b.data, b.len) == 0 && shutdown(fd, SHUT_WR) == 0 &&
+           it_recv_reply(fd, &rep) == 0;
+  }
+  if (half ? !sent : it_words(fd, 1, (const char *const *)argv + 2, n, &rep) != 0) {
     fprintf(stderr, "it-ask: no reply\n");
     return 1;
   }
