@@ -61,6 +61,7 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf) {
   conn *c = st->data;
   (void)buf;
   if (nread > 0) {
+    c->active_ms = uv_now(c->env->loop);
     c->rlen += (size_t)nread;
     c->env->stats->bytes_in += (uint64_t)nread;
     conn_process(c);
@@ -314,6 +315,7 @@ int conn_start(conn *c, int fd, uint64_t serial) {
   c->draining = c->zombie = 0;
   c->ar.active = 0;
   c->ar.pending = 0;
+  c->active_ms = uv_now(env->loop);
   int rc = uv_pipe_init(env->loop, &c->pipe, 0);
   if (rc != 0) {
     close(fd);

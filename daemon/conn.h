@@ -56,6 +56,8 @@ typedef struct conn {
   size_t send_len;      /* bytes of the write in flight */
   uv_write_t wreq;
   uint64_t blocked_since; /* uv_now() when the last write started waiting */
+  uint64_t active_ms;     /* uv_now() of the last bytes read, or of the last
+                           * sweep that found work under way (--idle-timeout) */
   async_req ar;         /* a words request waiting for the workers */
   int frame_err;        /* framing error reply still to send (code) */
   uint32_t frame_err_len;

@@ -47,18 +47,32 @@ static void on_word_done(void *ctx, const word_done *d) {
 }
 
 /* Drops connections whose replies have waited for the client longer than
- * --output-timeout: a client that never reads cannot pin its slot. */
+ * --output-timeout (a client that never reads cannot pin its slot), and
+ * with --idle-timeout those that have sent nothing for that long while
+ * nothing was being done for them: idle ones and, above all, ones holding
+ * half a request, so that silent clients cannot fill every slot. */
 static void on_slow_sweep(uv_timer_t *t) {
   server *s = t->data;
   uint64_t now = uv_now(s->loop);
+  uint32_t out_ms = s->cfg->output_timeout_ms, idle_ms = s->cfg->idle_timeout_ms;
   for (uint32_t i = 0; i < s->n_slots; i++) {
     conn *c = &s->conns[i];
-    if (!c->in_use || c->closing || !c->writing) continue;
-    if (now - c->blocked_since < s->cfg->output_timeout_ms) continue;
-    s->stats.conn_dropped_slow++;
-    log_warn("conn %llu (pid %ld uid %u): replies unread for %u ms; "
-             "disconnecting", (unsigned long long)c->serial, (long)c->pid,
-             (unsigned)c->uid, s->cfg->output_timeout_ms);
+    if (!c->in_use || c->closing) continue;
+    if (c->writing || c->ar.active || c->draining) {
+      c->active_ms = now; /* busy for the client: not idle */
+      if (!c->writing || out_ms == 0 || now - c->blocked_since < out_ms) continue;
+      s->stats.conn_dropped_slow++;
+      log_warn("conn %llu (pid %ld uid %u): replies unread for %u ms; "
+               "disconnecting", (unsigned long long)c->serial, (long)c->pid,
+               (unsigned)c->uid, out_ms);
+      conn_close(c);
+      continue;
+    }
+    if (idle_ms == 0 || now - c->active_ms < idle_ms) continue;
+    s->stats.conn_idle_closed++;
+    log_info("conn %llu (pid %ld uid %u): idle for %u ms with %zu bytes of a "
+             "request held; closing", (unsigned long long)c->serial,
+             (long)c->pid, (unsigned)c->uid, idle_ms, c->rlen - c->roff);
     conn_close(c);
   }
 }
@@ -160,8 +174,11 @@ int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
   s->accept_pause.data = s;
   uv_timer_init(loop, &s->slow_sweep);
   s->slow_sweep.data = s;
-  if (cfg->output_timeout_ms > 0) {
-    uint64_t every = cfg->output_timeout_ms / 4 ? cfg->output_timeout_ms / 4 : 1;
+  if (cfg->output_timeout_ms > 0 || cfg->idle_timeout_ms > 0) {
+    uint32_t shortest = cfg->output_timeout_ms;
+    if (shortest == 0 || (cfg->idle_timeout_ms > 0 && cfg->idle_timeout_ms < shortest))
+      shortest = cfg->idle_timeout_ms;
+    uint64_t every = shortest / 4 ? shortest / 4 : 1;
     if (every > 1000) every = 1000;
     uv_timer_start(&s->slow_sweep, on_slow_sweep, every, every);
   }

@@ -148,6 +148,7 @@ size_t stats_collect(const daemon_stats *st, uint64_t now_ns,
   PUT("connections.truncated", st->conn_closed_truncated);
   PUT("connections.dropped_slow", st->conn_dropped_slow);
   PUT("connections.vanished", st->conn_vanished);
+  PUT("connections.idle_timeout", st->conn_idle_closed);
   for (int op = 0; op < STATS_N_OPS; op++) {
     PUT(st->name_requests[op], st->requests[op]);
     total += st->requests[op];

@@ -40,6 +40,7 @@ typedef struct daemon_stats {
   uint64_t bytes_in, bytes_out;
   lat_hist lat[STATS_N_OPS];
   uint64_t conn_dropped_slow;    /* did not read replies for --output-timeout */
+  uint64_t conn_idle_closed;     /* idle or mid-frame for --idle-timeout */
   uint64_t conn_vanished;        /* closed with words queued: words cancelled */
 
   /* allocation counter of the loop thread (jemalloc thread.allocatedp) */

@@ -208,6 +208,25 @@ elif [ -r "$model" ]; then
   echo "ok: under RLIMIT_AS:$summary"
 fi
 
+# ---- --idle-timeout -----------------------------------------------------------
+for t in 0.3 0; do
+  "$d" -s "$dir/own/i.sock" -l "$lex" --no-model --idle-timeout $t 2>"$dir/log" &
+  pid=$!
+  wait_sock "$dir/own/i.sock" || fail "idle $t: daemon did not start"
+  out=$("$ask" --idle "$dir/own/i.sock" 300)
+  echo "--idle-timeout $t: $out"
+  n=$(stat_of "$dir/own/i.sock" connections.idle_timeout)
+  if [ $t = 0 ]; then
+    [ "$out" = "partial open idle open active 24/24" ] || fail "idle $t: $out"
+    [ "$n" = 0 ] || fail "idle $t: connections.idle_timeout $n"
+  else
+    [ "$out" = "partial closed idle closed active 24/24" ] || fail "idle $t: $out"
+    [ "$n" = 2 ] || fail "idle $t: connections.idle_timeout $n (want 2)"
+  fi
+  stop
+done
+echo "ok: --idle-timeout closes idle and half-sent connections and counts them"
+
 # ---- clients that vanish with words queued -----------------------------------
 # 10 clients send 256 words each for the network and close at once. Their
 # words must be cancelled, not computed: counted on the work done (the

@@ -15,6 +15,10 @@
  *   it-ask --half SOCKET WORD...  as the first form, with the model only,
  *                                and shuts down its sending side before
  *                                reading (a half-close still gets replies)
+ *   it-ask --idle SOCKET MS       three clients for 3*MS and more: one sends half a
+ *                                frame, one nothing, one a ping every MS/8;
+ *                                prints "partial closed|open idle
+ *                                closed|open active A/N" (pings answered)
  *   it-ask --vanish SOCKET N WORDS  N clients in turn each send one request
  *                                of WORDS made-up words (no dictionary has
  *                                them) and close without reading
@@ -147,9 +151,41 @@ static int vanish(const char *path, int n, int n_words) {
   return 0;
 }
 
+static int idle(const char *path, int ms) {
+  int part = it_connect(path), quiet = it_connect(path), busy = it_connect(path);
+  if (part < 0 || quiet < 0 || busy < 0) return 2;
+  /* a frame announcing 100 bytes, of which 10 come */
+  static const char half[14] = { 0, 0, 0, 100, (char)0x82, (char)0xa2, 'i', 'd' };
+  if (it_send_all(part, half, sizeof half) != 0) return 2;
+  char mem[64];
+  proto_buf b;
+  int asked = 0, answered = 0;
+  for (int t = 0; t < 24; t++) {
+    proto_buf_init(&b, mem, sizeof mem);
+    if (proto_encode_request(&b, (uint64_t)t, PROTO_OP_PING, NULL, 0, 0, 0, 0) != 0)
+      return 2;
+    asked++;
+    proto_reply rep;
+    if (it_send_all(busy, b.data, b.len) == 0 && it_recv_reply(busy, &rep) == 0) {
+      answered += rep.ok;
+      proto_reply_free(&rep);
+    }
+    usleep((useconds_t)ms * 125u);
+  }
+  printf("partial %s idle %s active %d/%d\n",
+         it_wait_eof(part, 0) == 1 ? "closed" : "open",
+         it_wait_eof(quiet, 0) == 1 ? "closed" : "open", answered, asked);
+  close(part);
+  close(quiet);
+  close(busy);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "--notify") == 0)
     return notify_listen(argv[2], atoi(argv[3]));
+  if (argc == 4 && strcmp(argv[1], "--idle") == 0)
+    return idle(argv[2], atoi(argv[3]));
   if (argc == 5 && strcmp(argv[1], "--vanish") == 0)
     return vanish(argv[2], atoi(argv[3]), atoi(argv[4]));
   if (argc == 5 && strcmp(argv[1], "--hold") == 0)
