@@ -14,7 +14,8 @@
 #include <string.h>
 
 #include "g2p/decode.h"
-#include "g2p/engine.h"
+#include "g2p/decode_batch.h"
+#include "g2p/g2p_limits.h"
 #include "g2p/model.h"
 #include "g2p/model_format.h"
 
@@ -26,7 +27,7 @@ static const char *const words[] = { "aardvark", "x", "caf\xc3\xa9", "'",
 
 static void decode_some(const g2p_model *m) {
   char out[G2P_TEXT_MAX];
-  size_t n = g2p_model_scratch_bytes(m, 3);
+  size_t n = g2p_model_scratch_bytes(m);
   void *s = aligned_alloc(64, (n + 63) / 64 * 64);
   if (!s) return;
   for (size_t i = 0; i < N_WORDS; i++)
