@@ -242,6 +242,13 @@ int control_start(server *s) {
     s->watchdog_on = 1;
     log_info("systemd watchdog: pinging every %llu ms", (unsigned long long)ms);
   }
+  /* server_listen() held these back until the handlers above existed */
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGHUP);
+  pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
   notify_ready(s);
   return 0;
 }

@@ -13,6 +13,7 @@
 #include "daemon/server.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -509,6 +510,15 @@ static void on_listen(uv_poll_t *h, int status, int events) {
 }
 
 int server_listen(server *s, char *err, size_t errlen) {
+  /* Clients (and their tests) may signal the daemon as soon as the socket
+   * answers, before the loop's handlers exist: the stop and reload signals
+   * wait, blocked, until control_start() has installed them. */
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &stop, NULL);
   int fd = -1;
   int act = sysd_listen_fd(&fd, err, errlen);
   if (act < 0) return -1;
