@@ -66,7 +66,7 @@ static int exit_for(int err) {
 /* A word's own failure (exit 1) rather than the daemon's (exit 4). */
 static int is_word_error(int err) {
   return err == G2PC_ENOTFOUND || err == G2PC_EWORDTOOLONG || err == G2PC_EBADUTF8 ||
-         err == G2PC_EEMPTYWORD;
+         err == G2PC_EEMPTYWORD || err == G2PC_ENOPRONUNCIATION;
 }
 
 /* JSON string: escapes quotes, backslashes and control characters; bytes

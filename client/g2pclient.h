@@ -59,7 +59,8 @@ enum g2pc_error {
   G2PC_ENOTFOUND = -110,     /* per word: not in the dictionary, no model */
   G2PC_EBUSY = -111,
   G2PC_ESHUTTINGDOWN = -112,
-  G2PC_EINTERNAL = -113
+  G2PC_EINTERNAL = -113,
+  G2PC_ENOPRONUNCIATION = -114 /* per word: the network gave no answer */
 };
 #define G2PC_ESERVER_CODE(code) (-(100 + (code)))
 

@@ -9,6 +9,7 @@
 #include "daemon/conn.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -60,6 +61,7 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf) {
   conn *c = st->data;
   (void)buf;
   if (nread > 0) {
+    c->active_ms = uv_now(c->env->loop);
     c->rlen += (size_t)nread;
     c->env->stats->bytes_in += (uint64_t)nread;
     conn_process(c);
@@ -313,6 +315,7 @@ int conn_start(conn *c, int fd, uint64_t serial) {
   c->draining = c->zombie = 0;
   c->ar.active = 0;
   c->ar.pending = 0;
+  c->active_ms = uv_now(env->loop);
   int rc = uv_pipe_init(env->loop, &c->pipe, 0);
   if (rc != 0) {
     close(fd);
@@ -363,6 +366,20 @@ void conn_word_done(conn *c, uint32_t gen) {
     return;
   }
   if (!c->closing && !c->blocked) conn_process(c);
+}
+
+int conn_check_vanished(conn *c) {
+  if (!c->in_use || c->closing || !c->ar.active || c->ar.pending == 0) return 0;
+  uv_os_fd_t fd;
+  if (uv_fileno((const uv_handle_t *)&c->pipe, &fd) != 0) return 0;
+  struct pollfd p = { .fd = fd, .events = 0 };
+  if (poll(&p, 1, 0) != 1 || !(p.revents & (POLLHUP | POLLERR))) return 0;
+  __atomic_store_n(&c->ar.cancelled, 1, __ATOMIC_RELEASE);
+  c->env->stats->conn_vanished++;
+  log_debug("conn %llu: client gone with %u words queued; cancelled",
+            (unsigned long long)c->serial, (unsigned)c->ar.pending);
+  conn_close(c);
+  return 1;
 }
 
 void conn_close(conn *c) {

@@ -56,6 +56,8 @@ typedef struct conn {
   size_t send_len;      /* bytes of the write in flight */
   uv_write_t wreq;
   uint64_t blocked_since; /* uv_now() when the last write started waiting */
+  uint64_t active_ms;     /* uv_now() of the last bytes read, or of the last
+                           * sweep that found work under way (--idle-timeout) */
   async_req ar;         /* a words request waiting for the workers */
   int frame_err;        /* framing error reply still to send (code) */
   uint32_t frame_err_len;
@@ -86,6 +88,12 @@ int conn_start(conn *c, int fd, uint64_t serial);
 void conn_drain(conn *c);
 /* Closes now; pending output is dropped. */
 void conn_close(conn *c);
+/* A connection whose words are with the workers is not read meanwhile, so
+ * a client that closes is not noticed by reading. This asks the kernel
+ * (POLLHUP: the peer closed both ways, unlike a half-close, which still
+ * wants its replies); when the client is gone, its queued words are
+ * cancelled and the connection closed. Returns 1 then, else 0. */
+int conn_check_vanished(conn *c);
 /* A worker finished one word of this slot's request generation gen. */
 void conn_word_done(conn *c, uint32_t gen);
 

@@ -4,11 +4,15 @@
  * SIGTERM/SIGINT: stop accepting, answer what clients already sent, flush,
  * close, exit 0; connections still open when --drain-timeout expires are
  * closed. A second signal during the drain closes everything at once.
- * SIGHUP: a new engine is opened on a libuv pool thread (the loop keeps
+ * SIGHUP: a new engine is opened on a thread of our own (the loop keeps
  * serving meanwhile) and swapped in on the loop thread between two
- * requests; a failure keeps the old engine and is logged. */
+ * requests; a failure keeps the old engine and is logged. Not libuv's
+ * threadpool: it aborts the process when it cannot start a thread (a
+ * RLIMIT_NPROC or pids limit); when ours cannot start, the engine is opened
+ * on the loop thread instead, which only pauses serving. */
 #include "daemon/control.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -37,6 +41,14 @@ static void control_finish(server *s) {
   close_if_open((uv_handle_t *)&s->sig_term);
   close_if_open((uv_handle_t *)&s->sig_int);
   close_if_open((uv_handle_t *)&s->sig_hup);
+  if (s->reload_thread_live) { /* a reload still loading: wait, drop it */
+    pthread_join(s->reload_thread, NULL);
+    s->reload_thread_live = 0;
+    engine_ref_release(s->reload_result);
+    s->reload_result = NULL;
+    s->reload_busy = 0;
+  }
+  close_if_open((uv_handle_t *)&s->reload_done);
   server_stop_threads(s);
   uint64_t requests = 0;
   for (int op = 0; op < STATS_N_OPS; op++) requests += s->stats.requests[op];
@@ -84,8 +96,7 @@ void control_drain(server *s) {
 
 /* ---- reload ---------------------------------------------------------------- */
 
-static void reload_work(uv_work_t *req) {
-  server *s = req->data;
+static void reload_work(server *s) {
   s->reload_err[0] = '\0';
   s->reload_result = engine_ref_open(&s->ecfg, s->reload_n_workers,
                                      s->reload_err, sizeof s->reload_err);
@@ -103,15 +114,17 @@ static void notify_ready(server *s) {
   sysd_notify(state);
 }
 
-static void reload_after(uv_work_t *req, int status) {
-  server *s = req->data;
+static void *reload_thread_main(void *arg) {
+  server *s = arg;
+  reload_work(s);
+  uv_async_send(&s->reload_done);
+  return NULL;
+}
+
+static void reload_apply(server *s) {
   engine_ref *fresh = s->reload_result;
   s->reload_result = NULL;
   s->reload_busy = 0;
-  if (status == UV_ECANCELED) {
-    engine_ref_release(fresh);
-    return;
-  }
   if (fresh) {
     fresh->generation = s->engine->generation + 1;
     engine_ref *old = s->engine;
@@ -154,14 +167,29 @@ void control_reload(server *s) {
            s->ecfg.model_path ? s->ecfg.model_path : "(none)");
   s->reload_busy = 1;
   s->reload_n_workers = s->n_workers;
-  s->reload_req.data = s;
-  int rc = uv_queue_work(s->loop, &s->reload_req, reload_work, reload_after);
-  if (rc != 0) {
-    s->reload_busy = 0;
-    s->stats.reloads_failed++;
-    log_error("reload: %s", uv_strerror(rc));
-    notify_ready(s);
+  /* the thread takes no signals: they stay with the loop thread */
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  int rc = pthread_create(&s->reload_thread, NULL, reload_thread_main, s);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (rc == 0) {
+    s->reload_thread_live = 1;
+    return;
   }
+  log_warn("reload: cannot start a thread (%s); loading on the event loop",
+           strerror(rc));
+  reload_work(s);
+  reload_apply(s);
+}
+
+/* The reload thread has finished: join it and swap on the loop thread. */
+static void on_reload_done(uv_async_t *a) {
+  server *s = a->data;
+  if (!s->reload_thread_live) return;
+  pthread_join(s->reload_thread, NULL);
+  s->reload_thread_live = 0;
+  reload_apply(s);
 }
 
 /* ---- signals and watchdog --------------------------------------------------- */
@@ -196,6 +224,12 @@ int control_start(server *s) {
       return -1;
     }
   }
+  int rc = uv_async_init(s->loop, &s->reload_done, on_reload_done);
+  if (rc != 0) {
+    log_error("reload notifier: %s", uv_strerror(rc));
+    return -1;
+  }
+  s->reload_done.data = s;
   uv_timer_init(s->loop, &s->drain_timer);
   s->drain_timer.data = s;
   uint64_t usec = sysd_watchdog_usec();
@@ -208,6 +242,13 @@ int control_start(server *s) {
     s->watchdog_on = 1;
     log_info("systemd watchdog: pinging every %llu ms", (unsigned long long)ms);
   }
+  /* server_listen() held these back until the handlers above existed */
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGHUP);
+  pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
   notify_ready(s);
   return 0;
 }

@@ -153,6 +153,9 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
   unsigned flags = lookup_flags(req);
   uint32_t queued = 0;
   ar->gen++;
+  /* no job of an earlier request is left (a new one starts only when none
+   * is pending), so nobody reads the flag meanwhile */
+  __atomic_store_n(&ar->cancelled, 0, __ATOMIC_RELAXED);
   for (uint32_t i = 0; i < req->n_words; i++) {
     const proto_slice *s = &req->words[i];
     word_slot *ws = &ar->slots[i];
@@ -173,8 +176,8 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
       }
     }
     ws->needs_model = 1;
-    word_job job = { eng, s->ptr, s->len, flags, req->opt_beam, ws, slot,
-                     ar->gen };
+    word_job job = { eng, s->ptr, s->len, flags, req->opt_beam, ws,
+                     &ar->cancelled, slot, ar->gen };
     if (workers_submit(d->workers, &job) != 0) {
       ws->needs_model = 0; /* cannot happen: the rings hold every slot's words */
       ws->code = PROTO_E_BUSY;

@@ -31,6 +31,8 @@ typedef struct async_req {
   int active;                 /* a request is in progress */
   uint32_t pending;           /* words still with the workers */
   uint32_t gen;               /* tells completions of old requests apart */
+  int cancelled;              /* atomic: the client has gone; workers skip
+                               * this request's words and only complete them */
   uint64_t id;
   uint32_t n_words;
   int variants;

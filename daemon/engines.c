@@ -1,7 +1,7 @@
 /* engines.c -- refcounted engine holder (see engines.h).
  *
  * Only the loop thread touches refs, so the count is a plain integer; the
- * one thing done elsewhere (a libuv pool thread during reload) is
+ * one thing done elsewhere (the reload thread) is
  * engine_ref_open(), which touches nothing shared. */
 #include "daemon/engines.h"
 

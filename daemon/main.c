@@ -72,6 +72,8 @@ static void usage(FILE *f) {
     "                            (default 131072); the largest possible reply\n"
     "      --output-timeout SEC  drop a client that leaves replies unread this\n"
     "                            long (default 30; 0 = never)\n"
+    "      --idle-timeout SEC    close a connection idle (or holding part of a\n"
+    "                            request) this long (default 0 = never)\n"
     "\n"
     "Running:\n"
     "      --drain-timeout SEC   on SIGTERM, time allowed to finish (default 10)\n"
@@ -89,7 +91,8 @@ enum {
   OPT_NO_MODEL = 256, OPT_BEAM, OPT_KERNEL, OPT_MAX_FRAME, OPT_MAX_WORDS,
   OPT_MAX_WORD_BYTES, OPT_MAX_CONNECTIONS, OPT_MAX_OUTPUT, OPT_SOCKET_MODE,
   OPT_SOCKET_GROUP, OPT_ALLOW_UID, OPT_ALLOW_GID, OPT_DRAIN_TIMEOUT,
-  OPT_LOG_LEVEL, OPT_WORKERS, OPT_CPUS, OPT_OUTPUT_TIMEOUT, OPT_SPIN_US
+  OPT_LOG_LEVEL, OPT_WORKERS, OPT_CPUS, OPT_OUTPUT_TIMEOUT, OPT_SPIN_US,
+  OPT_IDLE_TIMEOUT
 };
 
 static const struct option long_opts[] = {
@@ -114,6 +117,7 @@ static const struct option long_opts[] = {
   { "cpus", required_argument, NULL, OPT_CPUS },
   { "spin-us", required_argument, NULL, OPT_SPIN_US },
   { "output-timeout", required_argument, NULL, OPT_OUTPUT_TIMEOUT },
+  { "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
   { "help", no_argument, NULL, 'h' },
   { "version", no_argument, NULL, 'V' },
   { NULL, 0, NULL, 0 }
@@ -262,6 +266,10 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
       break;
     case OPT_OUTPUT_TIMEOUT:
       if (parse_seconds("output-timeout", optarg, &cfg->output_timeout_ms))
+        return 2;
+      break;
+    case OPT_IDLE_TIMEOUT:
+      if (parse_seconds("idle-timeout", optarg, &cfg->idle_timeout_ms))
         return 2;
       break;
     case OPT_SPIN_US:

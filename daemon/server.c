@@ -5,16 +5,20 @@
  * answers on is a live daemon and is never displaced; a socket nobody
  * answers on (ECONNREFUSED) is a stale leftover and is replaced; anything
  * that is not a socket is refused. The file is created with mode 0600
- * (umask around bind) and only then opened up to --socket-mode, so it is
- * never briefly more open than asked. On exit we remove the file only if it
- * is still the one we made. */
+ * (umask around bind) in a private directory, given its group and
+ * --socket-mode there and then linked into place, so it is never briefly
+ * more open than asked and no chmod follows a symlink swapped in by
+ * somebody else. On exit we remove the file only if it is still the one we
+ * made. */
 #include "daemon/server.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -44,20 +48,81 @@ static void on_word_done(void *ctx, const word_done *d) {
 }
 
 /* Drops connections whose replies have waited for the client longer than
- * --output-timeout: a client that never reads cannot pin its slot. */
+ * --output-timeout (a client that never reads cannot pin its slot), and
+ * with --idle-timeout those that have sent nothing for that long while
+ * nothing was being done for them: idle ones and, above all, ones holding
+ * half a request, so that silent clients cannot fill every slot. */
 static void on_slow_sweep(uv_timer_t *t) {
   server *s = t->data;
   uint64_t now = uv_now(s->loop);
+  uint32_t out_ms = s->cfg->output_timeout_ms, idle_ms = s->cfg->idle_timeout_ms;
   for (uint32_t i = 0; i < s->n_slots; i++) {
     conn *c = &s->conns[i];
-    if (!c->in_use || c->closing || !c->writing) continue;
-    if (now - c->blocked_since < s->cfg->output_timeout_ms) continue;
-    s->stats.conn_dropped_slow++;
-    log_warn("conn %llu (pid %ld uid %u): replies unread for %u ms; "
-             "disconnecting", (unsigned long long)c->serial, (long)c->pid,
-             (unsigned)c->uid, s->cfg->output_timeout_ms);
+    if (!c->in_use || c->closing) continue;
+    if (c->writing || c->ar.active || c->draining) {
+      c->active_ms = now; /* busy for the client: not idle */
+      if (!c->writing || out_ms == 0 || now - c->blocked_since < out_ms) continue;
+      s->stats.conn_dropped_slow++;
+      log_warn("conn %llu (pid %ld uid %u): replies unread for %u ms; "
+               "disconnecting", (unsigned long long)c->serial, (long)c->pid,
+               (unsigned)c->uid, out_ms);
+      conn_close(c);
+      continue;
+    }
+    if (idle_ms == 0 || now - c->active_ms < idle_ms) continue;
+    s->stats.conn_idle_closed++;
+    log_info("conn %llu (pid %ld uid %u): idle for %u ms with %zu bytes of a "
+             "request held; closing", (unsigned long long)c->serial,
+             (long)c->pid, (unsigned)c->uid, idle_ms, c->rlen - c->roff);
     conn_close(c);
   }
+}
+
+/* Descriptors held besides the connections: stdio, the loop's epoll,
+ * eventfd, timerfd and signal pipes, the listening socket, the spare, the
+ * files a reload opens, the systemd notify socket (13 measured with two
+ * workers), plus each worker's wake-up descriptors. */
+#define FD_RESERVE 24u
+
+/* Fits the connection slots to RLIMIT_NOFILE: raises the soft limit as far
+ * as the hard one allows, and when that is not enough uses fewer slots and
+ * says so, so that every client beyond them is answered busy instead of
+ * waiting unanswered in the backlog. 0 when not even one slot fits. */
+static uint32_t fit_slots_to_fd_limit(uint32_t want, unsigned n_workers) {
+  uint64_t reserve = FD_RESERVE + 2u * (uint64_t)n_workers;
+  uint64_t need = want + reserve;
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return want;
+  if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need) return want;
+  rlim_t was = rl.rlim_cur;
+  rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need
+                    ? (rlim_t)need : rl.rlim_max;
+  if (rl.rlim_cur > was && setrlimit(RLIMIT_NOFILE, &rl) == 0)
+    log_info("open-file limit raised from %llu to %llu",
+             (unsigned long long)was, (unsigned long long)rl.rlim_cur);
+  else
+    rl.rlim_cur = was;
+  if (rl.rlim_cur >= need) return want;
+  uint32_t fit = rl.rlim_cur > reserve ? (uint32_t)(rl.rlim_cur - reserve) : 0;
+  log_warn("open-file limit %llu (hard %llu) leaves room for %u connections, "
+           "not %u: using %u slots (raise the limit with ulimit -n or "
+           "LimitNOFILE= for more)", (unsigned long long)rl.rlim_cur,
+           (unsigned long long)rl.rlim_max, fit, want, fit);
+  return fit;
+}
+
+/* Runs after each loop iteration (no wake-ups of its own: while words are
+ * out, completions keep the loop turning). At most every VANISH_CHECK_MS,
+ * asks the connections waiting for workers whether their client is still
+ * there, so that nobody's words are computed for nobody. */
+#define VANISH_CHECK_MS 5
+static void on_vanish_check(uv_check_t *h) {
+  server *s = h->data;
+  if (s->n_workers == 0 || s->workers.outstanding == 0) return;
+  uint64_t now = uv_now(s->loop);
+  if (now - s->vanish_checked_ms < VANISH_CHECK_MS) return;
+  s->vanish_checked_ms = now;
+  for (uint32_t i = 0; i < s->n_slots; i++) conn_check_vanished(&s->conns[i]);
 }
 
 int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
@@ -69,14 +134,20 @@ int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
   s->ecfg = *ecfg;
   s->engine = engine;
   s->listen_fd = -1;
+  s->spare_fd = -1;
   stats_init(&s->stats, uv_hrtime());
-  s->stats.conn_max = cfg->max_connections;
+  s->n_slots = fit_slots_to_fd_limit(cfg->max_connections,
+                                     cfg->model_path ? cfg->workers : 0);
+  if (s->n_slots == 0) {
+    snprintf(err, errlen, "the open-file limit leaves no room for a connection");
+    return -1;
+  }
+  s->stats.conn_max = s->n_slots;
   stats_watch_loop_thread(&s->stats);
   if (dispatcher_init(&s->disp, cfg, &s->stats, &s->engine) != 0) {
     snprintf(err, errlen, "out of memory (dispatcher)");
     return -1;
   }
-  s->n_slots = cfg->max_connections;
   s->conns = calloc(s->n_slots, sizeof *s->conns);
   s->free_slots = calloc(s->n_slots, sizeof *s->free_slots);
   if (!s->conns || !s->free_slots) {
@@ -104,19 +175,31 @@ int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
   s->accept_pause.data = s;
   uv_timer_init(loop, &s->slow_sweep);
   s->slow_sweep.data = s;
-  if (cfg->output_timeout_ms > 0) {
-    uint64_t every = cfg->output_timeout_ms / 4 ? cfg->output_timeout_ms / 4 : 1;
+  if (cfg->output_timeout_ms > 0 || cfg->idle_timeout_ms > 0) {
+    uint32_t shortest = cfg->output_timeout_ms;
+    if (shortest == 0 || (cfg->idle_timeout_ms > 0 && cfg->idle_timeout_ms < shortest))
+      shortest = cfg->idle_timeout_ms;
+    uint64_t every = shortest / 4 ? shortest / 4 : 1;
     if (every > 1000) every = 1000;
     uv_timer_start(&s->slow_sweep, on_slow_sweep, every, every);
   }
   s->n_workers = cfg->model_path ? cfg->workers : 0;
   if (s->n_workers > 0) {
-    size_t cap = (size_t)cfg->max_connections * cfg->lim.max_words;
+    size_t cap = (size_t)s->n_slots * cfg->lim.max_words;
     if (workers_start(&s->workers, loop, s->n_workers, cfg->cpus,
                       (unsigned)cfg->n_cpus, cap, cfg->spin_us, on_word_done,
                       s, err, errlen) != 0)
       return -1;
     s->disp.workers = &s->workers;
+    uv_check_init(loop, &s->vanish_check);
+    s->vanish_check.data = s;
+    uv_check_start(&s->vanish_check, on_vanish_check);
+    uv_unref((uv_handle_t *)&s->vanish_check);
+  }
+  s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (s->spare_fd < 0) {
+    snprintf(err, errlen, "/dev/null: %s", strerror(errno));
+    return -1;
   }
   return 0;
 }
@@ -125,6 +208,11 @@ void server_stop_threads(server *s) {
   uv_handle_t *h = (uv_handle_t *)&s->slow_sweep;
   if (h->type == UV_TIMER && !uv_is_closing(h)) {
     uv_timer_stop(&s->slow_sweep);
+    uv_close(h, NULL);
+  }
+  h = (uv_handle_t *)&s->vanish_check;
+  if (h->type == UV_CHECK && !uv_is_closing(h)) {
+    uv_check_stop(&s->vanish_check);
     uv_close(h, NULL);
   }
   if (s->n_workers > 0) {
@@ -191,77 +279,138 @@ static int clear_path(const char *path, const struct sockaddr_un *sa, char *err,
   return 0;
 }
 
-/* Creates the socket's directory (one level) when it is missing. */
-static void make_parent(const char *path) {
-  char dir[sizeof ((struct sockaddr_un *)0)->sun_path];
+/* Creates the socket's directory (one level) when it is missing and checks
+ * that nobody else can swap names in it: a directory others may write to
+ * is refused unless it is sticky (then only we may rename or remove our
+ * socket). dir gets the directory's path ("." for a bare name). */
+static int check_parent(const char *path, char *dir, size_t dircap, char *err,
+                        size_t errlen) {
   const char *slash = strrchr(path, '/');
-  if (!slash || slash == path || (size_t)(slash - path) >= sizeof dir) return;
-  memcpy(dir, path, (size_t)(slash - path));
-  dir[slash - path] = '\0';
+  size_t n = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+  if (n >= dircap) {
+    snprintf(err, errlen, "socket path \"%s\" is too long", path);
+    return -1;
+  }
+  if (!slash) memcpy(dir, ".", 1);
+  else if (slash == path) memcpy(dir, "/", 1);
+  else memcpy(dir, path, n);
+  dir[n] = '\0';
   if (mkdir(dir, 0755) == 0) log_info("created directory %s", dir);
+  struct stat st;
+  if (stat(dir, &st) != 0) {
+    snprintf(err, errlen, "socket directory %s: %s", dir, strerror(errno));
+    return -1;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "socket directory %s is not a directory", dir);
+    return -1;
+  }
+  if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX)) {
+    snprintf(err, errlen,
+             "socket directory %s is writable by others and not sticky "
+             "(mode %04o); refusing", dir, (unsigned)(st.st_mode & 07777));
+    return -1;
+  }
+  return 0;
 }
 
+/* The socket is made in a private directory (mode 0700, inside the target
+ * directory so the last step is a link on one file system) where nobody
+ * else can replace it by a symlink, given its group and mode there, and
+ * only then linked to its final name. link() never follows a symlink and
+ * never replaces what is at the target, so no chmod or chown lands on a
+ * file somebody else put in our way. */
 static int bind_path(server *s, char *err, size_t errlen) {
   const daemon_config *cfg = s->cfg;
   const char *path = cfg->socket_path;
-  struct sockaddr_un sa;
+  struct sockaddr_un sa, tmp_sa;
+  char dir[sizeof sa.sun_path], priv[sizeof sa.sun_path];
+  char tmp_path[sizeof sa.sun_path];
   if (!path) {
     snprintf(err, errlen, "no socket passed by systemd and no socket path");
     return -1;
   }
   if (fill_addr(&sa, path, err, errlen) != 0) return -1;
-  make_parent(path);
+  if (check_parent(path, dir, sizeof dir, err, errlen) != 0) return -1;
   if (clear_path(path, &sa, err, errlen) != 0) return -1;
+  int np = snprintf(priv, sizeof priv, "%s/.rnninferd-XXXXXX", dir);
+  if (np < 0 || (size_t)np + 3 > sizeof sa.sun_path) {
+    snprintf(err, errlen,
+             "socket path \"%s\": its directory name is too long (at most "
+             "%zu bytes, room is needed for a private directory inside it)",
+             path, sizeof sa.sun_path - 22);
+    return -1;
+  }
+  if (!mkdtemp(priv)) {
+    snprintf(err, errlen, "private directory in %s: %s", dir, strerror(errno));
+    return -1;
+  }
+  memcpy(tmp_path, priv, (size_t)np);
+  memcpy(tmp_path + np, "/s", 3); /* room checked above */
+  if (fill_addr(&tmp_sa, tmp_path, err, errlen) != 0) {
+    rmdir(priv);
+    return -1;
+  }
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     snprintf(err, errlen, "socket: %s", strerror(errno));
+    rmdir(priv);
     return -1;
   }
   mode_t old = umask(0177);
-  int rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+  int rc = bind(fd, (struct sockaddr *)&tmp_sa, sizeof tmp_sa);
   int e = errno;
   umask(old);
-  if (rc != 0) {
-    snprintf(err, errlen, "bind %s: %s", path, strerror(e));
-    close(fd);
-    return -1;
-  }
   struct stat st;
-  if (stat(path, &st) == 0) {
-    s->sock_dev = st.st_dev;
-    s->sock_ino = st.st_ino;
-    s->owns_path = 1;
+  if (rc != 0) {
+    snprintf(err, errlen, "bind %s: %s", tmp_path, strerror(e));
+    goto fail;
   }
-  if (cfg->has_socket_group && chown(path, (uid_t)-1, cfg->socket_group) != 0) {
+  if (cfg->has_socket_group &&
+      chown(tmp_path, (uid_t)-1, cfg->socket_group) != 0) {
     snprintf(err, errlen, "chown %s to group %u: %s", path,
              (unsigned)cfg->socket_group, strerror(errno));
     goto fail;
   }
-  if (chmod(path, (mode_t)cfg->socket_mode) != 0) {
+  if (chmod(tmp_path, (mode_t)cfg->socket_mode) != 0) {
     snprintf(err, errlen, "chmod %s: %s", path, strerror(errno));
+    goto fail;
+  }
+  if (stat(tmp_path, &st) != 0) {
+    snprintf(err, errlen, "stat %s: %s", tmp_path, strerror(errno));
     goto fail;
   }
   if (listen(fd, SOMAXCONN) != 0) {
     snprintf(err, errlen, "listen %s: %s", path, strerror(errno));
     goto fail;
   }
+  if (link(tmp_path, path) != 0) {
+    e = errno;
+    snprintf(err, errlen, "%s: %s%s", path, strerror(e),
+             e == EEXIST ? " (it appeared while binding; not replaced)" : "");
+    goto fail;
+  }
+  unlink(tmp_path);
+  rmdir(priv);
+  s->sock_dev = st.st_dev;
+  s->sock_ino = st.st_ino;
+  s->owns_path = 1;
   s->listen_fd = fd;
   return 0;
 fail:
   close(fd);
-  unlink(path);
-  s->owns_path = 0;
+  unlink(tmp_path);
+  rmdir(priv);
   return -1;
 }
 
 /* ---- accepting --------------------------------------------------------------- */
 
-static void refuse_busy(server *s, int fd) {
+static void refuse_busy(server *s, int fd, const char *why) {
   char mem[256];
   proto_buf b;
   proto_buf_init(&b, mem, sizeof mem);
-  if (proto_encode_error(&b, 0, PROTO_E_BUSY,
-                         "connection limit reached (--max-connections)") == 0) {
+  if (proto_encode_error(&b, 0, PROTO_E_BUSY, why) == 0) {
     ssize_t w = send(fd, b.data, b.len, MSG_DONTWAIT | MSG_NOSIGNAL);
     (void)w;
   }
@@ -288,7 +437,7 @@ static void admit(server *s, int fd) {
   if (s->n_free == 0) {
     log_warn("refused connection from pid %ld uid %u: all %u slots in use",
              (long)cr.pid, (unsigned)cr.uid, s->n_slots);
-    refuse_busy(s, fd);
+    refuse_busy(s, fd, "connection limit reached (--max-connections)");
     close(fd);
     return;
   }
@@ -330,6 +479,23 @@ static void on_listen(uv_poll_t *h, int status, int events) {
     }
     if (errno == EAGAIN || errno == EWOULDBLOCK) return;
     if (errno == EINTR || errno == ECONNABORTED) continue;
+    if ((errno == EMFILE || errno == ENFILE) && s->spare_fd >= 0) {
+      /* out of descriptors: the spare one lets us answer this client busy
+       * rather than leave it waiting in the backlog */
+      close(s->spare_fd);
+      fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+      int e = errno;
+      if (fd >= 0) {
+        refuse_busy(s, fd, "out of file descriptors");
+        close(fd);
+      }
+      s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+      errno = e;
+      if (fd >= 0) {
+        log_warn("accept: out of file descriptors; a client was answered busy");
+        continue;
+      }
+    }
     if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
         errno == ENOMEM) {
       log_warn("accept: %s; pausing accepts for %d ms", strerror(errno),
@@ -344,6 +510,15 @@ static void on_listen(uv_poll_t *h, int status, int events) {
 }
 
 int server_listen(server *s, char *err, size_t errlen) {
+  /* Clients (and their tests) may signal the daemon as soon as the socket
+   * answers, before the loop's handlers exist: the stop and reload signals
+   * wait, blocked, until control_start() has installed them. */
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &stop, NULL);
   int fd = -1;
   int act = sysd_listen_fd(&fd, err, errlen);
   if (act < 0) return -1;
@@ -411,6 +586,8 @@ void server_destroy(server *s) {
     for (uint32_t i = 0; i < s->n_slots; i++) conn_slot_destroy(&s->conns[i]);
   free(s->conns);
   free(s->free_slots);
+  if (s->spare_fd >= 0) close(s->spare_fd);
+  s->spare_fd = -1;
   dispatcher_destroy(&s->disp);
   engine_ref_release(s->engine);
   s->engine = NULL;

@@ -10,6 +10,7 @@
 #ifndef RNNINFERD_DAEMON_SERVER_H
 #define RNNINFERD_DAEMON_SERVER_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -35,7 +36,8 @@ typedef struct server {
   dispatcher disp;
 
   /* listener */
-  int listen_fd;            /* -1 when closed */
+  int listen_fd;
+  int spare_fd;     /* /dev/null, given up to answer busy when out of fds */            /* -1 when closed */
   int activated;            /* fd came from systemd */
   int owns_path;            /* we bound cfg->socket_path: unlink at exit */
   dev_t sock_dev;           /* identity of the socket file we made */
@@ -59,12 +61,18 @@ typedef struct server {
   /* clients that stopped reading their replies */
   uv_timer_t slow_sweep;
 
+  /* clients gone while their words are with the workers */
+  uv_check_t vanish_check;
+  uint64_t vanish_checked_ms;
+
   /* lifecycle (control.c) */
   uv_signal_t sig_term, sig_int, sig_hup;
   uv_timer_t drain_timer;
   uv_timer_t watchdog_timer;
   int watchdog_on;
-  uv_work_t reload_req;
+  pthread_t reload_thread;   /* opens the new engine (live while joinable) */
+  int reload_thread_live;
+  uv_async_t reload_done;    /* the reload thread's "finished" */
   int reload_busy, reload_again;
   engine_ref *reload_result;
   unsigned reload_n_workers;

@@ -36,6 +36,7 @@ typedef struct daemon_config {
   gid_t socket_group;
   uint32_t drain_ms;        /* SIGTERM: give in-flight work this long */
   uint32_t output_timeout_ms; /* a client not reading its replies this long is dropped */
+  uint32_t idle_timeout_ms;   /* a connection idle (or mid-frame) this long is closed; 0 = never */
   uint32_t workers;         /* kernel worker threads; 0 = network on the loop */
   uint32_t spin_us;         /* polling window around wake-ups (workers.h) */
   size_t n_cpus;            /* --cpus: workers pinned in turn */

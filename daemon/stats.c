@@ -147,6 +147,8 @@ size_t stats_collect(const daemon_stats *st, uint64_t now_ns,
   PUT("connections.refused_peer", st->conn_refused_peer);
   PUT("connections.truncated", st->conn_closed_truncated);
   PUT("connections.dropped_slow", st->conn_dropped_slow);
+  PUT("connections.vanished", st->conn_vanished);
+  PUT("connections.idle_timeout", st->conn_idle_closed);
   for (int op = 0; op < STATS_N_OPS; op++) {
     PUT(st->name_requests[op], st->requests[op]);
     total += st->requests[op];
@@ -172,6 +174,7 @@ size_t stats_collect(const daemon_stats *st, uint64_t now_ns,
   PUT("workers.count", wt->count);
   PUT("workers.alloc_counters", wt->alloc_counters);
   PUT("workers.words", wt->words);
+  PUT("workers.cancelled", wt->cancelled);
   PUT("reloads.ok", st->reloads_ok);
   PUT("reloads.failed", st->reloads_failed);
   PUT("bytes.in", st->bytes_in);

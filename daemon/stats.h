@@ -40,6 +40,8 @@ typedef struct daemon_stats {
   uint64_t bytes_in, bytes_out;
   lat_hist lat[STATS_N_OPS];
   uint64_t conn_dropped_slow;    /* did not read replies for --output-timeout */
+  uint64_t conn_idle_closed;     /* idle or mid-frame for --idle-timeout */
+  uint64_t conn_vanished;        /* closed with words queued: words cancelled */
 
   /* allocation counter of the loop thread (jemalloc thread.allocatedp) */
   uint64_t *loop_allocatedp;
@@ -58,6 +60,7 @@ typedef struct stats_workers {
   unsigned count;             /* worker threads */
   unsigned alloc_counters;    /* of them, with a jemalloc counter found */
   uint64_t words;             /* words run */
+  uint64_t cancelled;         /* words skipped: their client had gone */
   uint64_t allocated_bytes;   /* allocated by all of them so far */
 } stats_workers;
 

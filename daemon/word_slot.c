@@ -13,6 +13,7 @@ static int word_error_code(int g2p_rc) {
   case G2P_EEMPTY: return PROTO_E_EMPTY_WORD;
   case G2P_ETOOLONG: return PROTO_E_WORD_TOO_LONG;
   case G2P_EUTF8: return PROTO_E_BAD_UTF8;
+  case G2P_ENOPRON: return PROTO_E_NO_PRONUNCIATION;
   default: return PROTO_E_INTERNAL;
   }
 }

@@ -39,6 +39,27 @@
 #include "daemon/log.h"
 #include "g2p/engine.h"
 
+/* A full fence, for the Dekker pairs below (a store, then a load of what
+ * the other side stores). ThreadSanitizer does not model standalone
+ * fences, so under it the same ordering comes from a seq_cst
+ * read-modify-write of one shared word, which both sides of every pair go
+ * through (the later one acquires what the earlier one released). */
+#if defined(__SANITIZE_THREAD__)
+#define WORKERS_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define WORKERS_TSAN 1
+#endif
+#endif
+#ifdef WORKERS_TSAN
+static int fence_word;
+static inline void full_fence(void) {
+  __atomic_fetch_add(&fence_word, 0, __ATOMIC_SEQ_CST);
+}
+#else
+static inline void full_fence(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+#endif
+
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
@@ -55,6 +76,22 @@ static size_t take_jobs(worker *w, word_job *jobs, size_t max) {
 /* Can b run in one engine call with a? */
 static int same_batch(const word_job *a, const word_job *b) {
   return a->eng == b->eng && a->flags == b->flags && a->beam == b->beam;
+}
+
+/* Pushes the completions of n jobs and wakes the loop. */
+static void publish_done(worker *w, const word_job *jobs, size_t n) {
+  workers *ws = w->pool;
+  for (size_t i = 0; i < n; i++) {
+    word_done d = { jobs[i].slot, jobs[i].gen };
+    while (ring_push(&w->done, &d) != 0) sched_yield(); /* sized not to */
+  }
+  /* A polling loop collects the completion rings itself, so the eventfd
+   * write (and the loop's read of it) would only add latency. The fence
+   * orders the pushes before the load; spin_stop() clears spin_active and
+   * then drains, so a completion is either seen there or signalled here. */
+  full_fence();
+  if (!__atomic_load_n(&ws->spin_active, __ATOMIC_SEQ_CST))
+    uv_async_send(&ws->async);
 }
 
 /* Runs n jobs of one engine, flags and beam (one lookup, or one batched
@@ -90,17 +127,24 @@ static void run_jobs(worker *w, const word_job *jobs, size_t n) {
   }
   for (size_t i = 0; i < n; i++) word_slot_set(jobs[i].out, rc[i], &g[i], 1);
   __atomic_store_n(&w->words, w->words + n, __ATOMIC_RELAXED);
+  publish_done(w, jobs, n);
+}
+
+/* Completes the jobs of clients that have gone without running them (the
+ * loop still needs the completions to free their slots); moves the others
+ * to the front. Returns how many are left to run. */
+static size_t skip_cancelled(worker *w, word_job *jobs, size_t n) {
+  word_job gone[G2P_BATCH_MAX];
+  size_t keep = 0, k = 0;
   for (size_t i = 0; i < n; i++) {
-    word_done d = { jobs[i].slot, jobs[i].gen };
-    while (ring_push(&w->done, &d) != 0) sched_yield(); /* sized not to */
+    if (__atomic_load_n(jobs[i].cancelled, __ATOMIC_ACQUIRE)) gone[k++] = jobs[i];
+    else jobs[keep++] = jobs[i];
   }
-  /* A polling loop collects the completion rings itself, so the eventfd
-   * write (and the loop's read of it) would only add latency. The fence
-   * orders the pushes before the load; spin_stop() clears spin_active and
-   * then drains, so a completion is either seen there or signalled here. */
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);
-  if (!__atomic_load_n(&ws->spin_active, __ATOMIC_SEQ_CST))
-    uv_async_send(&ws->async);
+  if (k > 0) {
+    __atomic_store_n(&w->cancelled, w->cancelled + k, __ATOMIC_RELAXED);
+    publish_done(w, gone, k);
+  }
+  return keep;
 }
 
 static void *worker_main(void *arg) {
@@ -123,7 +167,7 @@ static void *worker_main(void *arg) {
              !__atomic_load_n(&ws->stop, __ATOMIC_ACQUIRE) && uv_hrtime() < end)
         cpu_relax();
       __atomic_store_n(&w->spinning, 0, __ATOMIC_SEQ_CST);
-      __atomic_thread_fence(__ATOMIC_SEQ_CST);
+      full_fence();
       if (!got) got = ring_count(&w->jobs) > 0;
     }
     if (!got)
@@ -132,13 +176,15 @@ static void *worker_main(void *arg) {
     if (__atomic_load_n(&ws->stop, __ATOMIC_ACQUIRE)) break;
     word_job jobs[G2P_BATCH_MAX];
     size_t n;
-    while ((n = take_jobs(w, jobs, ws->batch_max)) > 0)
+    while ((n = take_jobs(w, jobs, ws->batch_max)) > 0) {
+      n = skip_cancelled(w, jobs, n);
       for (size_t at = 0; at < n;) {
         size_t k = 1;
         while (at + k < n && same_batch(&jobs[at], &jobs[at + k])) k++;
         run_jobs(w, jobs + at, k);
         at += k;
       }
+    }
   }
   return NULL;
 }
@@ -258,7 +304,7 @@ int workers_submit(workers *ws, const word_job *job) {
 }
 
 void workers_kick(workers *ws) {
-  __atomic_thread_fence(__ATOMIC_SEQ_CST); /* jobs pushed before the check */
+  full_fence(); /* jobs pushed before the check */
   for (unsigned i = 0; i < ws->n; i++)
     if (ws->w[i].kick) {
       ws->w[i].kick = 0;
@@ -378,6 +424,7 @@ void workers_totals(const workers *ws, stats_workers *t) {
       t->alloc_counters++;
     }
     t->words += __atomic_load_n(&ws->w[i].words, __ATOMIC_RELAXED);
+    t->cancelled += __atomic_load_n(&ws->w[i].cancelled, __ATOMIC_RELAXED);
   }
   t->count = ws ? ws->n : 0;
 }

@@ -34,6 +34,7 @@ typedef struct word_job {
   unsigned flags;
   int beam;
   word_slot *out;
+  const int *cancelled; /* atomic: set when nobody waits for the answer */
   uint32_t slot, gen;   /* the connection and its request */
 } word_job;
 
@@ -54,6 +55,7 @@ typedef struct worker {
   ring jobs, done;
   uint64_t *allocatedp;  /* jemalloc's per-thread counter, set by the thread */
   uint64_t words;        /* words run (written by the worker) */
+  uint64_t cancelled;    /* words skipped: their client had gone (ditto) */
   int spinning;          /* polling its ring instead of sleeping (atomic) */
 } worker;
 

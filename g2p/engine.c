@@ -76,6 +76,7 @@ const char *g2p_strerror(int err) {
   case G2P_ENOMEM: return "out of memory";
   case G2P_EIO: return "file could not be read";
   case G2P_EFORMAT: return "file is damaged or not of the expected format";
+  case G2P_ENOPRON: return "the network gave no pronunciation for this word";
   default: return "unknown error";
   }
 }
@@ -240,10 +241,11 @@ static int dict_answer(const g2p_engine *engine, const char *w, size_t len,
 }
 
 /* Fills res from a predictor's result: n bytes of text, or n < 0 an error
- * (0 or more than G2P_TEXT_MAX: not found). Returns res->error. */
+ * (0 or more than G2P_TEXT_MAX: no pronunciation; "not found" is only for
+ * a word no model could be asked about). Returns res->error. */
 static int model_answer(g2p_word_result *res, const char *text, int n) {
   if (n < 0) return finish(res, n);
-  if (n == 0 || n > G2P_TEXT_MAX) return finish(res, G2P_ENOTFOUND);
+  if (n == 0 || n > G2P_TEXT_MAX) return finish(res, G2P_ENOPRON);
   res->phones = text;
   res->phones_len = (uint16_t)n;
   res->variant[0] = text;
@@ -252,6 +254,17 @@ static int model_answer(g2p_word_result *res, const char *text, int n) {
   res->source = G2P_SOURCE_MODEL;
   res->error = G2P_OK;
   return G2P_OK;
+}
+
+/* The network's answer at beam_width. A beam whose best hypothesis is empty
+ * (the end symbol scored first) falls back to greedy, which can still
+ * answer; an empty greedy answer becomes G2P_ENOPRON in model_answer. */
+static int model_text(const g2p_engine *engine, void *mem, const char *w,
+                      size_t len, int beam_width, char *out, size_t cap) {
+  int n = g2p_model_predict(engine->model, mem, w, len, beam_width, out, cap);
+  if (n == 0 && beam_width > 1)
+    n = g2p_model_predict(engine->model, mem, w, len, 1, out, cap);
+  return n;
 }
 
 int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
@@ -267,8 +280,8 @@ int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
   if (rc != G2P_OK) return finish(res, rc);
   if (dict_answer(engine, w, len, flags, res)) return G2P_OK;
   if (!engine->model) return finish(res, G2P_ENOTFOUND);
-  int n = g2p_model_predict(engine->model, scratch->model_mem, w, len,
-                            beam_width, scratch->out, sizeof scratch->out);
+  int n = model_text(engine, scratch->model_mem, w, len, beam_width,
+                     scratch->out, sizeof scratch->out);
   return model_answer(res, scratch->out, n);
 }
 
@@ -314,8 +327,8 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
     /* one at a time, answers filled from the last out[] row down (the
      * batch fills them from the first up; together at most n <= 16) */
     char *o = b->out[G2P_BATCH_MAX - 1 - nf++];
-    model_answer(r, o, g2p_model_predict(engine->model, scratch->model_mem, w,
-                                         len, beam_width, o, G2P_TEXT_MAX));
+    model_answer(r, o, model_text(engine, scratch->model_mem, w, len,
+                                  beam_width, o, G2P_TEXT_MAX));
   }
   if (nb == 0) return G2P_OK;
   int rc = g2p_model_predict_batch(engine->model, b->mem, bw, bl, nb,

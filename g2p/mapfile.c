@@ -23,7 +23,9 @@ int mapfile_open(mapfile *mf, const char *path, uint64_t min_size,
                  uint64_t max_size, char *why, size_t whylen) {
   mf->base = NULL;
   mf->size = 0;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then
+   * refuses it. It changes nothing for the regular file mapped below. */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) return eio(why, whylen, path, NULL, errno);
   struct stat st;
   if (fstat(fd, &st) != 0) {

@@ -45,9 +45,10 @@ enum proto_error {
   PROTO_E_NOT_FOUND = 10,      /* per word: no dictionary entry and no model */
   PROTO_E_BUSY = 11,           /* limits reached (connections, in-flight) */
   PROTO_E_SHUTTING_DOWN = 12,
-  PROTO_E_INTERNAL = 13
+  PROTO_E_INTERNAL = 13,
+  PROTO_E_NO_PRONUNCIATION = 14 /* per word: the network answered nothing */
 };
-#define PROTO_E_MAX 13
+#define PROTO_E_MAX 14
 
 /* "frame_too_large", ... ; "unknown" for codes outside the table. */
 const char *proto_error_name(int code);

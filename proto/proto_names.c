@@ -22,6 +22,7 @@ static const struct {
   [PROTO_E_BUSY] = {"busy", "server busy, retry later"},
   [PROTO_E_SHUTTING_DOWN] = {"shutting_down", "server is shutting down"},
   [PROTO_E_INTERNAL] = {"internal", "internal server error"},
+  [PROTO_E_NO_PRONUNCIATION] = {"no_pronunciation", "not in the dictionary, and the network gave no pronunciation"},
 };
 
 const char *proto_error_name(int code) {

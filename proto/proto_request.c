@@ -5,8 +5,10 @@
  * that the whole payload is still checked for well-formedness: a payload
  * that is not exactly one msgpack object is bad_msgpack whatever else is
  * wrong with it, and the id is picked up wherever it sits in the map so the
- * error reply can echo it. Word slices point into the payload; nothing is
- * copied or allocated. */
+ * error reply can echo it. Every problem is noted while the whole map is
+ * read, and section 5's precedence then picks the one reported, so the
+ * answer never depends on the order of the keys. Word slices point into the
+ * payload; nothing is copied or allocated. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,17 +18,29 @@
 typedef struct decode_state {
   char *err;
   size_t errlen;
-  int code;          /* first general semantic error */
-  int words_code;    /* first error about "words" (applies to op words) */
+  int code;          /* general semantic error of highest precedence */
+  int words_code;    /* same for "words"/"opts" (applies to op words) */
   char words_msg[96];
   int seen_id, seen_op, seen_words, seen_opts;
 } decode_state;
+
+/* Section 5's precedence: a mistyped or repeated field (bad_request) beats
+ * unknown_op, and among the words checks bad_request beats
+ * too_many_words. Lower rank wins; equal rank keeps the first seen. */
+static int precedence_rank(int code) {
+  switch (code) {
+    case PROTO_E_BAD_REQUEST: return 1;
+    case PROTO_E_UNKNOWN_OP: return 2;
+    case PROTO_E_TOO_MANY_WORDS: return 3;
+    default: return 4;
+  }
+}
 
 static void fail(decode_state *st, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void fail(decode_state *st, int code, const char *fmt, ...) {
   va_list ap;
-  if (st->code) return;
+  if (st->code && precedence_rank(st->code) <= precedence_rank(code)) return;
   st->code = code;
   if (st->err && st->errlen) {
     va_start(ap, fmt);
@@ -40,7 +54,9 @@ static void fail_words(decode_state *st, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void fail_words(decode_state *st, int code, const char *fmt, ...) {
   va_list ap;
-  if (st->words_code) return;
+  if (st->words_code &&
+      precedence_rank(st->words_code) <= precedence_rank(code))
+    return;
   st->words_code = code;
   va_start(ap, fmt);
   vsnprintf(st->words_msg, sizeof st->words_msg, fmt, ap);
@@ -63,17 +79,27 @@ static int opt_bool(decode_state *st, const mp_item *v, const char *name, int *o
   return 0;
 }
 
+/* Notes a second sighting of the option `name`. */
+static void opt_seen(decode_state *st, int *seen, const char *name) {
+  if ((*seen)++)
+    fail_words(st, PROTO_E_BAD_REQUEST, "duplicate key \"opts.%s\"", name);
+}
+
 static int decode_opts(mp_reader *r, const mp_item *m, proto_request *req,
                        decode_state *st) {
+  int seen_variants = 0, seen_model_only = 0, seen_beam = 0;
   for (uint32_t i = 0; i < m->n; i++) {
     mp_item k, v;
     if (mp_read(r, &k) || mp_skip_contents(r, &k, 3)) return -1;
     if (mp_read(r, &v)) return -1;
     if (mp_str_eq(&k, "variants")) {
+      opt_seen(st, &seen_variants, "variants");
       opt_bool(st, &v, "variants", &req->opt_variants);
     } else if (mp_str_eq(&k, "model_only")) {
+      opt_seen(st, &seen_model_only, "model_only");
       opt_bool(st, &v, "model_only", &req->opt_model_only);
     } else if (mp_str_eq(&k, "beam")) {
+      opt_seen(st, &seen_beam, "beam");
       if (v.type == MP_UINT && v.u >= 1 && v.u <= PROTO_MAX_BEAM)
         req->opt_beam = (int)v.u;
       else if (v.type != MP_NIL)

@@ -8,9 +8,24 @@
  *                                every notification received, one per line
  *                                (newlines inside become spaces), until
  *                                STOPPING=1 arrives or SECONDS pass
+ *   it-ask --hold SOCKET N SECONDS opens N connections at once, pings on
+ *                                each, and prints "answered A busy B
+ *                                silent S": replies (pong / busy) within
+ *                                SECONDS, and connections that got none
+ *   it-ask --half SOCKET WORD...  as the first form, with the model only,
+ *                                and shuts down its sending side before
+ *                                reading (a half-close still gets replies)
+ *   it-ask --idle SOCKET MS       three clients for 3*MS and more: one sends half a
+ *                                frame, one nothing, one a ping every MS/8;
+ *                                prints "partial closed|open idle
+ *                                closed|open active A/N" (pings answered)
+ *   it-ask --vanish SOCKET N WORDS  N clients in turn each send one request
+ *                                of WORDS made-up words (no dictionary has
+ *                                them) and close without reading
  *
  * Deliberately independent of libg2pclient: it speaks the protocol with
  * proto/ directly, so the daemon's tests do not depend on the client's. */
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,9 +70,131 @@ static int notify_listen(const char *path, int seconds) {
   return 0;
 }
 
+#define HOLD_MAX 1000
+
+static int hold(const char *path, int n, int seconds) {
+  static int fds[HOLD_MAX];
+  static struct pollfd pf[HOLD_MAX];
+  char mem[64];
+  proto_buf b;
+  int answered = 0, busy = 0, silent = 0, other = 0;
+  if (n < 1 || n > HOLD_MAX) return 2;
+  proto_buf_init(&b, mem, sizeof mem);
+  if (proto_encode_request(&b, 7, PROTO_OP_PING, NULL, 0, 0, 0, 0) != 0) return 2;
+  for (int i = 0; i < n; i++) {
+    fds[i] = it_connect(path);
+    if (fds[i] < 0) {
+      fprintf(stderr, "it-ask: connect %d: %s\n", i, strerror(errno));
+      return 2;
+    }
+  }
+  for (int i = 0; i < n; i++) {
+    ssize_t w = send(fds[i], b.data, b.len, MSG_NOSIGNAL);
+    (void)w; /* a refused connection may be closed already: read anyway */
+    pf[i].fd = fds[i];
+    pf[i].events = POLLIN;
+  }
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int left = n;
+  while (left > 0) {
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    long ms = seconds * 1000L - ((t.tv_sec - t0.tv_sec) * 1000L +
+                                 (t.tv_nsec - t0.tv_nsec) / 1000000L);
+    if (ms <= 0 || poll(pf, (nfds_t)n, (int)ms) <= 0) break;
+    for (int i = 0; i < n; i++) {
+      if (pf[i].fd < 0 || !pf[i].revents) continue;
+      proto_reply rep;
+      if (it_recv_reply(fds[i], &rep) == 0) {
+        if (rep.ok) answered++;
+        else if (rep.error_code == PROTO_E_BUSY) busy++;
+        else other++;
+        proto_reply_free(&rep);
+      } else {
+        other++;
+      }
+      pf[i].fd = -1;
+      left--;
+    }
+  }
+  silent = left;
+  printf("answered %d busy %d silent %d other %d\n", answered, busy, silent, other);
+  for (int i = 0; i < n; i++) close(fds[i]);
+  return silent || other ? 1 : 0;
+}
+
+static int vanish(const char *path, int n, int n_words) {
+  static char text[PROTO_DEFAULT_MAX_WORDS][16];
+  static proto_slice w[PROTO_DEFAULT_MAX_WORDS];
+  static char mem[PROTO_DEFAULT_MAX_FRAME];
+  if (n < 1 || n_words < 1 || n_words > (int)PROTO_DEFAULT_MAX_WORDS) return 2;
+  for (int c = 0; c < n; c++) {
+    for (int i = 0; i < n_words; i++) {
+      unsigned v = (unsigned)(c * n_words + i);
+      snprintf(text[i], sizeof text[i], "qzx%c%c%c%cvek", 'a' + v % 26,
+               'a' + v / 26 % 26, 'a' + v / 676 % 26, 'a' + v / 17576 % 26);
+      w[i].ptr = text[i];
+      w[i].len = (uint32_t)strlen(text[i]);
+    }
+    proto_buf b;
+    proto_buf_init(&b, mem, sizeof mem);
+    if (proto_encode_request(&b, 1, PROTO_OP_WORDS, w, (uint32_t)n_words, 0,
+                             1, 0) != 0)
+      return 2;
+    int fd = it_connect(path);
+    if (fd < 0 || it_send_all(fd, b.data, b.len) != 0) {
+      fprintf(stderr, "it-ask: client %d: %s\n", c, strerror(errno));
+      return 1;
+    }
+    close(fd);
+  }
+  return 0;
+}
+
+static int idle(const char *path, int ms) {
+  int part = it_connect(path), quiet = it_connect(path), busy = it_connect(path);
+  if (part < 0 || quiet < 0 || busy < 0) return 2;
+  /* a frame announcing 100 bytes, of which 10 come */
+  static const char half[14] = { 0, 0, 0, 100, (char)0x82, (char)0xa2, 'i', 'd' };
+  if (it_send_all(part, half, sizeof half) != 0) return 2;
+  char mem[64];
+  proto_buf b;
+  int asked = 0, answered = 0;
+  for (int t = 0; t < 24; t++) {
+    proto_buf_init(&b, mem, sizeof mem);
+    if (proto_encode_request(&b, (uint64_t)t, PROTO_OP_PING, NULL, 0, 0, 0, 0) != 0)
+      return 2;
+    asked++;
+    proto_reply rep;
+    if (it_send_all(busy, b.data, b.len) == 0 && it_recv_reply(busy, &rep) == 0) {
+      answered += rep.ok;
+      proto_reply_free(&rep);
+    }
+    usleep((useconds_t)ms * 125u);
+  }
+  printf("partial %s idle %s active %d/%d\n",
+         it_wait_eof(part, 0) == 1 ? "closed" : "open",
+         it_wait_eof(quiet, 0) == 1 ? "closed" : "open", answered, asked);
+  close(part);
+  close(quiet);
+  close(busy);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "--notify") == 0)
     return notify_listen(argv[2], atoi(argv[3]));
+  if (argc == 4 && strcmp(argv[1], "--idle") == 0)
+    return idle(argv[2], atoi(argv[3]));
+  if (argc == 5 && strcmp(argv[1], "--vanish") == 0)
+    return vanish(argv[2], atoi(argv[3]), atoi(argv[4]));
+  if (argc == 5 && strcmp(argv[1], "--hold") == 0)
+    return hold(argv[2], atoi(argv[3]), atoi(argv[4]));
+  int half = argc >= 3 && strcmp(argv[1], "--half") == 0;
+  if (half) {
+    argv++;
+    argc--;
+  }
   if (argc < 3) {
     fprintf(stderr, "usage: it-ask SOCKET WORD... | it-ask --notify PATH SECONDS\n");
     return 2;
@@ -69,7 +206,22 @@ int main(int argc, char **argv) {
   }
   proto_reply rep;
   uint32_t n = (uint32_t)(argc - 2);
-  if (it_words(fd, 1, (const char *const *)argv + 2, n, &rep) != 0) {
+  int sent = 0;
+  if (half) {
+    static char mem[PROTO_DEFAULT_MAX_FRAME];
+    static proto_slice w[PROTO_DEFAULT_MAX_WORDS];
+    proto_buf b;
+    if (n > PROTO_DEFAULT_MAX_WORDS) return 2;
+    for (uint32_t i = 0; i < n; i++) {
+      w[i].ptr = argv[2 + i];
+      w[i].len = (uint32_t)strlen(argv[2 + i]);
+    }
+    proto_buf_init(&b, mem, sizeof mem);
+    sent = proto_encode_request(&b, 1, PROTO_OP_WORDS, w, n, 0, 1, 0) == 0 &&
+           it_send_all(fd, b.data, b.len) == 0 && shutdown(fd, SHUT_WR) == 0 &&
+           it_recv_reply(fd, &rep) == 0;
+  }
+  if (half ? !sent : it_words(fd, 1, (const char *const *)argv + 2, n, &rep) != 0) {
     fprintf(stderr, "it-ask: no reply\n");
     return 1;
   }

@@ -157,7 +157,9 @@ int it_connect(const char *path) {
     close(fd);
     return -1;
   }
-  struct timeval tv = { 10, 0 };
+  /* IT_IO_TIMEOUT_S stretches it for slow builds (ThreadSanitizer) */
+  const char *io = getenv("IT_IO_TIMEOUT_S");
+  struct timeval tv = { io && atoi(io) > 0 ? atoi(io) : 10, 0 };
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   return fd;

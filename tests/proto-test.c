@@ -319,6 +319,57 @@ START_TEST(malformed_unknown_op_and_duplicates) {
 }
 END_TEST
 
+/* Section 5's precedence holds whatever order the keys come in. */
+START_TEST(malformed_precedence_any_key_order) {
+  bytes b = {.n = 0};
+  /* {"op":"fly","id":-1} and {"id":-1,"op":"fly"}: a mistyped id wins */
+  b_byte(&b, 0x82); b_str(&b, "op"); b_str(&b, "fly"); b_str(&b, "id"); b_byte(&b, 0xff);
+  ck_assert_int_eq(decode(b.d, b.n), PROTO_E_BAD_REQUEST);
+  ck_assert(strstr(err, "id") != NULL);
+  b.n = 0;
+  b_byte(&b, 0x82); b_str(&b, "id"); b_byte(&b, 0xff); b_str(&b, "op"); b_str(&b, "fly");
+  ck_assert_int_eq(decode(b.d, b.n), PROTO_E_BAD_REQUEST);
+  /* a repeated key after an unknown op is still bad_request */
+  b.n = 0;
+  b_byte(&b, 0x83); b_str(&b, "op"); b_str(&b, "fly"); b_str(&b, "id"); b_byte(&b, 1);
+  b_str(&b, "id"); b_byte(&b, 2);
+  ck_assert_int_eq(decode(b.d, b.n), PROTO_E_BAD_REQUEST);
+  /* 257 words and opts {beam: 0}, either order: bad_request */
+  static char words[2048];
+  size_t wn = 0;
+  words[wn++] = (char)0xdc; words[wn++] = 0x01; words[wn++] = 0x01; /* array16 of 257 */
+  for (int i = 0; i < 257; i++) { words[wn++] = (char)0xa1; words[wn++] = 'a'; }
+  const char beam0[] = "\x81\xa4" "beam\x00";
+  ck_assert_int_eq(decode_with(words, wn, beam0, 7), PROTO_E_BAD_REQUEST);
+  ck_assert(strstr(err, "beam") != NULL);
+  b.n = 0;
+  b_byte(&b, 0x84); b_str(&b, "id"); b_byte(&b, 3); b_str(&b, "op"); b_str(&b, "words");
+  b_str(&b, "opts"); b_put(&b, beam0, 7); b_str(&b, "words"); b_put(&b, words, wn);
+  ck_assert_int_eq(decode(b.d, b.n), PROTO_E_BAD_REQUEST);
+  ck_assert(strstr(err, "beam") != NULL);
+  /* 257 words alone stay too_many_words */
+  ck_assert_int_eq(decode_with(words, wn, NULL, 0), PROTO_E_TOO_MANY_WORDS);
+}
+END_TEST
+
+/* A known option twice is bad_request, as a known top-level key twice is. */
+START_TEST(malformed_duplicate_option) {
+  const char one_word[] = "\x91\xa1" "a";
+  ck_assert_int_eq(decode_with(one_word, 3, "\x82\xa4" "beam\x01\xa4" "beam\x02", 13),
+                   PROTO_E_BAD_REQUEST);
+  ck_assert(strstr(err, "beam") != NULL);
+  ck_assert_uint_eq(req.n_words, 0);
+  ck_assert_int_eq(decode_with(one_word, 3, "\x82\xa8variants\xc3\xa8variants\xc2", 21),
+                   PROTO_E_BAD_REQUEST);
+  ck_assert_int_eq(decode_with(one_word, 3, "\x82\xaamodel_only\xc0\xaamodel_only\xc3", 25),
+                   PROTO_E_BAD_REQUEST);
+  /* distinct options and unknown repeated keys are fine */
+  ck_assert_int_eq(decode_with(one_word, 3, "\x83\xa4" "beam\x02\xa1q\x01\xa1q\x02", 13),
+                   PROTO_OK);
+  ck_assert_int_eq(req.opt_beam, 2);
+}
+END_TEST
+
 START_TEST(malformed_huge_lengths) {
   /* Declared sizes far beyond the payload: rejected without reading past it. */
   static const char *heads[] = {
@@ -700,6 +751,8 @@ static Suite *proto_suite(void) {
   tcase_add_test(t, malformed_missing_fields);
   tcase_add_test(t, malformed_wrong_types);
   tcase_add_test(t, malformed_unknown_op_and_duplicates);
+  tcase_add_test(t, malformed_precedence_any_key_order);
+  tcase_add_test(t, malformed_duplicate_option);
   tcase_add_test(t, malformed_huge_lengths);
   tcase_add_test(t, malformed_depth_bombs);
   tcase_add_test(t, malformed_random_mutations);

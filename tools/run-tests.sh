@@ -6,8 +6,10 @@
 # tests/systemd-nspawn.sh (`make check-systemd`: the installed daemon and the
 # quick start in a booted Debian 12 container; it says SKIP where
 # systemd-nspawn cannot run), then `make distcheck`, then the unit and
-# integration tests again under ASan+UBSan in _build-asan/. Any failure stops
-# the run with a non-zero exit status and prints the failing tests' logs.
+# integration tests again under ASan+UBSan in _build-asan/, then the threaded
+# tests under ThreadSanitizer in _build-tsan/ and bounded libFuzzer runs of
+# the proto, lexicon and model harnesses. Any failure stops the run with a
+# non-zero exit status and prints the failing tests' logs.
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -59,5 +61,31 @@ make -j"$jobs" >/dev/null
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   make -j"$jobs" check || { show_logs .; exit 1; }
+
+# ---- ThreadSanitizer and bounded fuzzing ------------------------------------
+# TSan: the tests that run threads against each other (rings, spinning
+# workers, the reload thread, cancellation, the daemon under faults), with
+# timeouts stretched for its 5-15x slowdown.
+echo "== ThreadSanitizer build and the threaded tests (_build-tsan)"
+cd "$top"
+rm -rf _build-tsan && mkdir _build-tsan && cd _build-tsan
+../configure -q --enable-tsan
+make -j"$jobs" >/dev/null
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+CK_TIMEOUT_MULTIPLIER=4 IT_IO_TIMEOUT_S=60 \
+  make -j"$jobs" check TESTS="tests/daemon-unit tests/it-workers \
+    tests/it-drain-reload tests/it-malformed tests/daemon-faults.sh \
+    tests/daemon-nopron.sh" ||
+  { show_logs .; exit 1; }
+
+# Fuzzing: a fixed number of inputs each (FUZZ_RUNS, default 20000) from
+# the seed corpus in tests/corpus/<harness>/, with a fixed seed.
+echo "== bounded fuzz runs (clang + libFuzzer, ASan+UBSan)"
+cd "$top/_build"
+for h in proto lexicon model; do
+  make fuzz-$h FUZZ_RUNS="${FUZZ_RUNS:-20000}" FUZZ_SECONDS=300 \
+    >fuzz-$h.log 2>&1 || { tail -n 60 fuzz-$h.log; exit 1; }
+  echo "fuzz-$h: $(grep '^Done' fuzz-$h.log)"
+done
 
 echo "run-tests: all passed"

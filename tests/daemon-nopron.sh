@@ -1,0 +1,62 @@
+#!/bin/sh
+# daemon-nopron.sh -- a word the network gives an empty pronunciation.
+#
+# With models/cmudict-bigru-h256.g2pm, "'", "''" and "xédry" decode to
+# nothing at once, and "'ox" and "hp" do at beam 4 only. A beam whose best
+# is empty falls back to greedy; an empty greedy answer is the word error
+# no_pronunciation, never not_found ("no model loaded") while a model is
+# loaded. Checked through g2pc with the workers and on the loop thread.
+# Skips (77) without the lexicon or the model.
+set -u
+b=${top_builddir:-.}
+s=${top_srcdir:-.}
+lex=$b/data/cmudict.lex
+model=$s/models/cmudict-bigru-h256.g2pm
+d=$b/daemon/rnninferd
+c=$b/client/g2pc
+[ -r "$lex" ] || { echo "$lex missing; skipped"; exit 77; }
+[ -r "$model" ] || { echo "$model missing; skipped"; exit 77; }
+
+dir=$(mktemp -d -p "${TMPDIR:-/tmp}")
+pid=
+cleanup() {
+  [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*"
+  echo "---- daemon log"; cat "$dir/log" 2>/dev/null
+  exit 1
+}
+
+for workers in 1 0; do
+  sock=$dir/w$workers.sock
+  "$d" -s "$sock" -l "$lex" -m "$model" --workers $workers 2>"$dir/log" &
+  pid=$!
+  i=0
+  until "$c" -s "$sock" -t 1000 --ping >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -gt 200 ] && fail "daemon did not start"; sleep 0.05
+  done
+  for beam in 1 4 16; do
+    "$c" -s "$sock" -m -b $beam "'" "''" "xédry" >"$dir/out" 2>"$dir/err"
+    st=$?
+    [ $st -eq 1 ] || fail "workers $workers beam $beam: exit $st (want 1)"
+    [ "$(grep -c '^!no_pronunciation$' "$dir/out")" -eq 3 ] ||
+      fail "workers $workers beam $beam: $(tr '\n' ' ' <"$dir/out")"
+    grep -q "network gave no pronunciation" "$dir/err" ||
+      fail "workers $workers beam $beam: no message on stderr"
+    # beam 4's best is empty for these two: greedy's answer is given
+    "$c" -s "$sock" -m -b $beam "'ox" hp >"$dir/out" 2>"$dir/err" ||
+      fail "workers $workers beam $beam: 'ox/hp: $(tr '\n' ' ' <"$dir/out")"
+    grep -q '^[A-Z]' "$dir/out" || fail "'ox/hp: empty lines"
+  done
+  nf=$("$c" -s "$sock" --stats | awk '$1 == "errors.not_found" { print $2 }')
+  np=$("$c" -s "$sock" --stats | awk '$1 == "errors.no_pronunciation" { print $2 }')
+  [ "$nf" = 0 ] || fail "errors.not_found is $nf with a model loaded"
+  [ "$np" = 9 ] || fail "errors.no_pronunciation is '$np' (want 9)"
+  kill -TERM "$pid"; wait "$pid"; st=$?; pid=
+  [ $st -eq 0 ] || fail "exit status $st"
+  echo "ok: workers $workers: no_pronunciation for ' '' xédry, greedy's answer for 'ox hp"
+done
+echo "daemon-nopron: all passed"
