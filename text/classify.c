@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <utf8proc.h>
 
 #include "text/text_impl.h"
 #include "text/tables.h"
@@ -555,9 +556,10 @@ static int month_word(const text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i);
   if (!isup((unsigned char)s[0])) return 0;
-  if (n > 3 && s[n - 1] == '.') n--;
-  else if (n <= 4 && !(n == 3 && strncmp(s, "May", 3) == 0)) return 0; /* "Jan" alone: no */
-  return text_month_find(s, n);
+  int m;
+  if (n > 3 && s[n - 1] == '.') return text_month_find(s, n - 1);
+  if ((m = text_month_find(s, n)) && strlen(text_month_name(m)) == n) return m;
+  return 0; /* "Jan" without its period: not a month */
 }
 
 /* Jan. 5, 2021; January 5; 5 January 2021 */
@@ -857,9 +859,10 @@ static uint32_t try_measure(text_ctx *c, uint32_t i) {
   } else if (j < c->n_raw && !P(c, j)) {
     const char *t = S(c, j);
     size_t tn = L(c, j);
-    if (tn > 1 && t[tn - 1] == '.') tn--; /* "lbs." */
+    int dot = tn > 1 && t[tn - 1] == '.';
+    if (dot) tn--; /* "lbs.", "in." */
     u = text_unit_find(t, tn);
-    if (!u || u->fused_only) return 0;
+    if (!u || (u->fused_only && !(dot && tn == 2 && !strncmp(t, "in", 2)))) return 0;
     j++;
   } else {
     return 0;
@@ -1086,8 +1089,9 @@ static int try_abbreviation(text_ctx *c, uint32_t i) {
   const char *r = a->reading;
   switch (a->when) {
   case TEXT_ABBR_CONTEXT: {
-    int place = prev_num || (i > 0 && cap_word(c, i - 1) && !sentence_initial(c, i - 1));
     int title = cap_word(c, i + 1);
+    int place = prev_num || (i > 0 && cap_word(c, i - 1) &&
+                             (!sentence_initial(c, i - 1) || !title));
     if (!strcmp(a->key, "ft")) {
       if (prev_num) r = prev_one ? "foot" : "feet";
       else r = "fort";
@@ -1120,6 +1124,19 @@ static int try_abbreviation(text_ctx *c, uint32_t i) {
 
 /* --- URLs, e-mail, symbols ---------------------------------------------------- */
 
+/* labels with a customary reading: 1 said as a word, 2 spelled, 0 no rule */
+static int url_label_said(const char *key, int kn) {
+  static const char *const word[] = {"com", "org", "net", "gov", "info", "biz", NULL};
+  static const char *const letters[] = {"www", "edu", "co", "uk", "io", "us", "tv",
+                                        "ai", "eu", "de", "fr", "ca", "au", NULL};
+  if (kn <= 0) return 2;
+  for (size_t k = 0; word[k]; k++)
+    if (!strcmp(key, word[k])) return 1;
+  for (size_t k = 0; letters[k]; k++)
+    if (!strcmp(key, letters[k])) return 2;
+  return 0;
+}
+
 static void say_url_part(text_ctx *c, const char *s, size_t n) {
   /* letters: a word when it looks like one, else spelled; digits one by one */
   size_t i = 0;
@@ -1129,12 +1146,12 @@ static void say_url_part(text_ctx *c, const char *s, size_t n) {
       while (j < n && isalp((unsigned char)s[j])) j++;
       char key[TEXT_KEY_MAX + 1];
       int kn = key_of(s + i, j - i, key, sizeof key);
-      if (kn > 0 && (in_dict(c, key, (size_t)kn) ? (kn >= 2 || !strcmp(key, "a"))
-                                                 : (kn >= 4 && has_vowel(key, (size_t)kn))) &&
-          strcmp(key, "www"))
-        text_say_n(c, key, (size_t)kn);
-      else
-        text_say_letters(c, s + i, j - i);
+      int said_as = url_label_said(key, kn);
+      if (said_as == 0 && kn >= 2 &&
+          (in_dict(c, key, (size_t)kn) || (kn >= 3 && has_vowel(key, (size_t)kn))))
+        said_as = 1;
+      if (said_as == 1) text_say_n(c, key, (size_t)kn);
+      else text_say_letters(c, s + i, j - i);
     } else if (isdig((unsigned char)s[i])) {
       while (j < n && isdig((unsigned char)s[j])) j++;
       say_digits(c, s + i, j - i);
@@ -1245,13 +1262,24 @@ static void add_hyphenated(text_ctx *c, const char *key, size_t n) {
 static void word(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i);
-  int alpha = 0, digit = 0, other = 0;
-  for (size_t k = 0; k < n; k++) {
+  int alpha = 0, digit = 0, other = 0, upper = 1;
+  for (size_t k = 0; k < n;) {
     unsigned char ch = (unsigned char)s[k];
-    if (isalp(ch)) alpha = 1;
+    if (ch >= 0x80) { /* other scripts: a letter by its category */
+      utf8proc_int32_t cp;
+      utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)s + k,
+                                              (utf8proc_ssize_t)(n - k), &cp);
+      if (len <= 0) break;
+      utf8proc_category_t cat = utf8proc_category(cp);
+      if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) alpha = 1;
+      else other = 1;
+      k += (size_t)len;
+      continue;
+    }
+    if (isalp(ch)) alpha = 1, upper &= isup(ch);
     else if (isdig(ch)) digit = 1;
-    else if (ch >= 0x80) alpha = 1; /* other scripts: the key decides */
     else if (ch != '\'' && ch != '-' && ch != '.') other = 1;
+    k++;
   }
   if (!alpha && !digit) {
     symbols(c, i);
@@ -1259,10 +1287,8 @@ static void word(text_ctx *c, uint32_t i) {
   }
   begin(c, TEXT_KIND_WORD, i, i + 1);
   if (digit || other) {
-    set_kind(c, digit ? TEXT_KIND_DIGITS : TEXT_KIND_WORD);
-    if (!digit && all_upper(s, 1)) {
-      /* AT&T, R&D, Q&A: spelled round the symbol */
-    }
+    /* AT&T, R&D: letters round a symbol */
+    set_kind(c, digit ? TEXT_KIND_DIGITS : upper ? TEXT_KIND_INITIALISM : TEXT_KIND_WORD);
     say_alnum(c, s, n);
     return;
   }

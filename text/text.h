@@ -78,6 +78,10 @@ typedef struct text_word {
   const char *phones;  /* TEXT_SAY_LETTER: ARPAbet; else NULL */
 } text_word;
 
+/* Tokens: every character of the input that is not a space (Unicode
+ * separators Z* and control characters) lies in exactly one token; tokens
+ * are in input order and never overlap. A token may span spaces when it
+ * joins several pieces ("5 km", "Jan. 5, 2021"). */
 typedef struct text_token {
   uint32_t start, end;           /* code points into the input, end excl. */
   uint32_t byte_start, byte_end; /* the same span in bytes */

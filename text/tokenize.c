@@ -136,6 +136,7 @@ static int add_core(text_ctx *ctx, uint32_t a, uint32_t b, int space_before) {
   int urlish = (wn < sizeof w - 1) &&
                (strstr(w, "://") || strncasecmp(w, "www.", 4) == 0 ||
                 strchr(w, '@'));
+  int dotted_host = memchr(w, '.', wn) != NULL; /* example.com/about */
   int has_digit = 0;
   for (uint32_t i = a; i < b; i++) has_digit |= is_digit(ctx->fc[i]);
   uint32_t start = a;
@@ -158,7 +159,7 @@ static int add_core(text_ctx *ctx, uint32_t a, uint32_t b, int space_before) {
       len = 1;
     } else if (c == '"' && !(i + 1 == b && i > a && is_digit(ctx->fc[i - 1]))) {
       len = 1;
-    } else if (c == '/' && !urlish && !has_digit && i > a && i + 1 < b &&
+    } else if (c == '/' && !urlish && !dotted_host && !has_digit && i > a && i + 1 < b &&
                is_alpha(ctx->fc[i - 1]) && is_alpha(ctx->fc[i + 1])) {
       char u[16];
       size_t un = ascii_of(ctx, a, b, u, sizeof u);
@@ -191,7 +192,7 @@ static int clipped_word(const text_ctx *ctx, uint32_t a, uint32_t b) {
 
 static int add_chunk(text_ctx *ctx, uint32_t a, uint32_t b, int next_digit) {
   int space_before = 1;
-  int peeled_quote = 0;
+  int peeled_quote = 0, peeled_dq = 0;
   int clipped = clipped_word(ctx, a, b);
   /* leading punctuation */
   while (a < b) {
@@ -205,6 +206,7 @@ static int add_chunk(text_ctx *ctx, uint32_t a, uint32_t b, int next_digit) {
       len++;
     if (!boundary(ctx, a + len)) break;
     if (c == '\'') peeled_quote = 1;
+    if (c == '"') peeled_dq = 1;
     int rc = add_raw(ctx, a, a + len, 1, space_before);
     if (rc) return rc;
     space_before = 0;
@@ -234,10 +236,9 @@ static int add_chunk(text_ctx *ctx, uint32_t a, uint32_t b, int next_digit) {
         if (all) break;
       }
     }
-    if (c == '"' && b - a >= 3 && is_digit(ctx->fc[b - 2])) { /* 6'2" */
-      int feet = 0;
-      for (uint32_t i = a; i + 1 < b; i++) feet |= ctx->fc[i] == '\'';
-      if (feet) break;
+    if (c == '"' && b - a >= 2 && is_digit(ctx->fc[b - 2]) && !peeled_dq) {
+      /* 6'2", 12" (inches) unless a quote opened the chunk */
+      break;
     }
     if (!boundary(ctx, b - len)) break;
     tail_a[nt] = b - len;
