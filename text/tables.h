@@ -24,6 +24,5 @@ typedef struct text_abbr {
 } text_abbr;
 
 const text_abbr *text_abbr_find(const char *s, size_t n);
-const char *text_letter_phones_z(int c);
 
 #endif

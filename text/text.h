@@ -135,5 +135,7 @@ const char *text_kind_name(unsigned kind);
 const char *text_strerror(int err);
 /* ARPAbet of a letter's name ('a'..'z', either case), NULL otherwise. */
 const char *text_letter_phones(int c);
+/* ARPAbet of a letter's name made plural or possessive (CDs, FBI's). */
+const char *text_letter_phones_z(int c);
 
 #endif

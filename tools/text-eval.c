@@ -5,7 +5,7 @@
  * Sentence set format (one per line, '#' comments): the sentence, a TAB,
  * then one or more accepted readings separated by TABs. A reading is the
  * spoken words in lower case; a letter said by its name is written as the
- * letter and a period ("f. b. i."). Each reading is turned into phonemes
+ * letter and a period ("f. b. i."), its plural as "d's." (CDs: "c. d's."). Each reading is turned into phonemes
  * with the same dictionary and network (letters by their names), stress
  * digits are dropped on both sides, and a sentence is right when the front
  * end's phonemes equal those of any accepted reading. This checks the
@@ -74,6 +74,8 @@ static void reading_phones(const char *r, size_t n, char *out, size_t cap) {
       const char *src;
       if (j - i == 2 && r[i + 1] == '.' && text_letter_phones(r[i]))
         word_phones(r + i, 1, 1, text_letter_phones(r[i]), out, cap, &src);
+      else if (j - i == 4 && !memcmp(r + i + 1, "'s.", 3) && text_letter_phones(r[i]))
+        word_phones(r + i, 1, 1, text_letter_phones_z(r[i]), out, cap, &src);
       else
         word_phones(r + i, j - i, 0, NULL, out, cap, &src);
     }
