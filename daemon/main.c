@@ -68,6 +68,9 @@ static void usage(FILE *f) {
     "      --max-frame BYTES     largest request payload (default 65536)\n"
     "      --max-words N         words in one request (default 256)\n"
     "      --max-word-bytes N    UTF-8 bytes in one word, 1..256 (default 64)\n"
+    "      --max-text-bytes N    UTF-8 bytes in one text of the text op\n"
+    "                            (default 8192)\n"
+    "      --max-tokens N        tokens in one text (default 2048)\n"
     "      --max-output BYTES    each of a connection's two reply buffers\n"
     "                            (default 131072); the largest possible reply\n"
     "      --output-timeout SEC  drop a client that leaves replies unread this\n"
@@ -89,7 +92,8 @@ enum {
   OPT_NO_MODEL = 256, OPT_BEAM, OPT_KERNEL, OPT_MAX_FRAME, OPT_MAX_WORDS,
   OPT_MAX_WORD_BYTES, OPT_MAX_CONNECTIONS, OPT_MAX_OUTPUT, OPT_SOCKET_MODE,
   OPT_SOCKET_GROUP, OPT_ALLOW_UID, OPT_ALLOW_GID, OPT_DRAIN_TIMEOUT,
-  OPT_LOG_LEVEL, OPT_WORKERS, OPT_CPUS, OPT_OUTPUT_TIMEOUT, OPT_SPIN_US
+  OPT_LOG_LEVEL, OPT_WORKERS, OPT_CPUS, OPT_OUTPUT_TIMEOUT, OPT_SPIN_US,
+  OPT_MAX_TEXT_BYTES, OPT_MAX_TOKENS
 };
 
 static const struct option long_opts[] = {
@@ -102,6 +106,8 @@ static const struct option long_opts[] = {
   { "max-frame", required_argument, NULL, OPT_MAX_FRAME },
   { "max-words", required_argument, NULL, OPT_MAX_WORDS },
   { "max-word-bytes", required_argument, NULL, OPT_MAX_WORD_BYTES },
+  { "max-text-bytes", required_argument, NULL, OPT_MAX_TEXT_BYTES },
+  { "max-tokens", required_argument, NULL, OPT_MAX_TOKENS },
   { "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
   { "max-output", required_argument, NULL, OPT_MAX_OUTPUT },
   { "socket-mode", required_argument, NULL, OPT_SOCKET_MODE },
@@ -225,6 +231,14 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
     case OPT_MAX_WORD_BYTES:
       if (parse_u32("max-word-bytes", optarg, 1, G2P_WORD_MAX, 10,
                     &cfg->lim.max_word_bytes))
+        return 2;
+      break;
+    case OPT_MAX_TEXT_BYTES:
+      if (parse_u32("max-text-bytes", optarg, 1, 1u << 20, 10, &cfg->lim.max_text_bytes))
+        return 2;
+      break;
+    case OPT_MAX_TOKENS:
+      if (parse_u32("max-tokens", optarg, 1, 65536, 10, &cfg->lim.max_tokens))
         return 2;
       break;
     case OPT_MAX_CONNECTIONS:

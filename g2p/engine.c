@@ -84,9 +84,16 @@ const char *g2p_source_name(enum g2p_source source) {
   switch (source) {
   case G2P_SOURCE_DICT: return "dict";
   case G2P_SOURCE_MODEL: return "model";
+  case G2P_SOURCE_LETTERS: return "letters";
   case G2P_SOURCE_NONE: break;
   }
   return "none";
+}
+
+int g2p_engine_has_word(const g2p_engine *engine, const char *key, size_t len) {
+  uint32_t first;
+  if (!engine || !engine->lex || !key || len == 0 || len > G2P_WORD_MAX) return 0;
+  return lexicon_lookup(engine->lex, key, len, &first) > 0;
 }
 
 int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,

@@ -25,7 +25,8 @@
 enum g2p_source {
   G2P_SOURCE_NONE = 0,  /* nobody answered (see error) */
   G2P_SOURCE_DICT = 1,  /* the pronunciation dictionary */
-  G2P_SOURCE_MODEL = 2  /* the neural network */
+  G2P_SOURCE_MODEL = 2, /* the neural network */
+  G2P_SOURCE_LETTERS = 3 /* text front end: a letter said by its name */
 };
 
 /* Per-call options (bit flags). */
@@ -96,6 +97,10 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
                             const char *const *words, const size_t *lens,
                             size_t n, unsigned flags, int beam_width,
                             g2p_word_result *res);
+
+/* Is key (len bytes, already lower case) a headword of the dictionary?
+ * Never runs the network, never allocates. 0 without a dictionary. */
+int g2p_engine_has_word(const g2p_engine *engine, const char *key, size_t len);
 
 const char *g2p_strerror(int err);
 const char *g2p_source_name(enum g2p_source source);
