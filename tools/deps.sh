@@ -12,7 +12,7 @@
 set -eu
 PKGS="build-essential autoconf automake libtool pkg-config \
       libuv1-dev libmsgpack-dev libjemalloc-dev libutf8proc-dev check libsystemd-dev \
-      systemd python3"
+      systemd python3 libespeak-ng-dev espeak-ng-data"
 TEST_PKGS="mmdebstrap systemd-container procps util-linux"
 case ${1:-} in
   --list) echo $PKGS; exit 0 ;;
