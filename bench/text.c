@@ -4,7 +4,7 @@
  *
  *   bench/text --lexicon LEX [--model M] [--socket PATH] SENTENCES
  *
- * Rows: the front end alone (text_analyze: folding, tokenizer,
+ * Rows: the front end alone (g2p_engine_text_analyze: folding, tokenizer,
  * verbalizers); the front end with every spoken word answered from the
  * dictionary or the network (the work of the text op without the socket);
  * espeak_TextToPhonemes (libespeak-ng, when built with it); and with
@@ -18,8 +18,7 @@
 
 #include "config.h"
 #include "client/g2pclient.h"
-#include "g2p/engine_text.h"
-#include "text/text.h"
+#include "g2p/engine.h"
 
 #ifdef HAVE_ESPEAK
 #include <espeak-ng/speak_lib.h>
@@ -48,21 +47,28 @@ static double median(double *v, size_t n) {
 
 static const g2p_engine *eng;
 static g2p_scratch *scr;
-static text_ctx *ctx;
+static g2p_text_ctx *ctx;
 static volatile size_t sink;
 
 static void run_front(const char *s) {
-  text_result r;
-  text_analyze(ctx, s, strlen(s), g2p_text_has_word, (void *)eng, &r, NULL, 0);
-  sink += r.n_words;
+  uint32_t n;
+  g2p_engine_text_analyze(eng, ctx, s, strlen(s), &n, NULL, 0);
+  sink += n;
 }
 
 static void run_full(const char *s) {
-  text_result r;
-  if (text_analyze(ctx, s, strlen(s), g2p_text_has_word, (void *)eng, &r, NULL, 0)) return;
-  for (uint32_t i = 0; i < r.n_words; i++) {
-    g2p_word_result g;
-    if (g2p_engine_text_word(eng, scr, &r.words[i], 0, 0, &g) == 0) sink += g.phones_len;
+  uint32_t n;
+  if (g2p_engine_text_analyze(eng, ctx, s, strlen(s), &n, NULL, 0)) return;
+  for (uint32_t t = 0; t < n; t++) {
+    g2p_text_token tk;
+    g2p_text_token_get(ctx, t, &tk);
+    for (uint32_t k = 0; k < tk.n_words; k++) {
+      const char *w;
+      uint16_t wl;
+      g2p_word_result g;
+      if (g2p_engine_text_word(eng, scr, ctx, t, k, 0, 0, &w, &wl, &g) == 0)
+        sink += g.phones_len;
+    }
   }
 }
 
@@ -132,7 +138,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   eng = e;
-  if (text_ctx_create(&ctx, NULL)) return 1;
+  if (g2p_text_ctx_create(&ctx, 8192, 4096, 8192)) return 1;
   printf("bench/text: %zu sentences, %.1f whitespace words each on average\n", n_sent,
          (double)words / (double)(n_sent ? n_sent : 1));
   for (size_t i = 0; i < n_sent; i++) run_full(sent[i]); /* warm-up */
@@ -182,7 +188,7 @@ int main(int argc, char **argv) {
     printf("%-44s %10.2f\n", "text op p50 - ping p50", tp - pp);
     g2pc_client_close(c);
   }
-  text_ctx_destroy(ctx);
+  g2p_text_ctx_destroy(ctx);
   g2p_scratch_destroy(scr);
   g2p_engine_close(e);
   for (size_t i = 0; i < n_sent; i++) free(sent[i]);

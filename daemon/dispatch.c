@@ -17,7 +17,6 @@
 #include <uv.h>
 
 #include "daemon/workers.h"
-#include "g2p/engine_text.h"
 
 /* Where the wire meets the engine their limits must agree: a beam the
  * protocol accepts is one the engine runs, and every variant the engine
@@ -35,11 +34,10 @@ int dispatcher_init(dispatcher *d, const daemon_config *cfg,
   d->words = calloc(cfg->lim.max_words ? cfg->lim.max_words : 1,
                     sizeof *d->words);
   d->stat_table = calloc(STATS_MAX_ENTRIES, sizeof *d->stat_table);
-  text_limits tl = {
-      .max_bytes = cfg->lim.max_text_bytes ? cfg->lim.max_text_bytes : 1,
-      .max_tokens = cfg->lim.max_tokens ? cfg->lim.max_tokens : 1,
-      .max_words = (cfg->lim.max_tokens ? cfg->lim.max_tokens : 1) * 4};
-  if (text_ctx_create(&d->text, &tl) != TEXT_OK) d->text = NULL;
+  uint32_t max_tokens = cfg->lim.max_tokens ? cfg->lim.max_tokens : 1;
+  if (g2p_text_ctx_create(&d->text, cfg->lim.max_text_bytes ? cfg->lim.max_text_bytes : 1,
+                          max_tokens, max_tokens * 4) != G2P_OK)
+    d->text = NULL;
   if (!d->words || !d->stat_table || !d->text) {
     dispatcher_destroy(d);
     return -1;
@@ -50,7 +48,7 @@ int dispatcher_init(dispatcher *d, const daemon_config *cfg,
 void dispatcher_destroy(dispatcher *d) {
   free(d->words);
   free(d->stat_table);
-  text_ctx_destroy(d->text);
+  g2p_text_ctx_destroy(d->text);
   d->words = NULL;
   d->stat_table = NULL;
   d->text = NULL;
@@ -127,7 +125,7 @@ static int prepare_word(dispatcher *d, const engine_ref *eng,
     plain = (c >= 'a' && c <= 'z') || w[i] == '\'';
   }
   if (plain) return 0;
-  int k = text_fold_key(w, n, keybuf, keycap);
+  int k = g2p_fold_word(w, n, keybuf, keycap);
   if (k > 0) {
     *key = keybuf;
     *klen = (size_t)k;
@@ -146,7 +144,7 @@ static int prepare_word(dispatcher *d, const engine_ref *eng,
     ws->phones_len = (uint16_t)rc;
     return 1;
   }
-  ws->code = word_error_code(rc);
+  ws->code = word_slot_error_code(rc);
   ws->source = PROTO_SOURCE_NONE;
   ws->phones = NULL;
   ws->phones_len = 0;
@@ -255,10 +253,10 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
   return DISPATCH_ASYNC;
 }
 
-static int token_error_code(unsigned e) {
+static int token_error_code(int e) {
   switch (e) {
-  case TEXT_TOKEN_OK: return PROTO_OK;
-  case TEXT_TOKEN_TOOLONG: return PROTO_E_WORD_TOO_LONG;
+  case G2P_TOKEN_OK: return PROTO_OK;
+  case G2P_TOKEN_TOOLONG: return PROTO_E_WORD_TOO_LONG;
   default: return PROTO_E_UNREADABLE;
   }
 }
@@ -270,38 +268,40 @@ static int token_error_code(unsigned e) {
 static int answer_text(dispatcher *d, const engine_ref *eng,
                        const proto_request *req, proto_buf *out, char *err,
                        size_t errlen) {
-  text_result tr;
+  uint32_t n_tokens;
   char why[160];
-  int rc = text_analyze(d->text, req->text.ptr, req->text.len,
-                        g2p_text_has_word, eng->engine, &tr, why, sizeof why);
-  if (rc != TEXT_OK) {
-    snprintf(err, errlen, "%s", why[0] ? why : text_strerror(rc));
+  why[0] = '\0';
+  int rc = g2p_engine_text_analyze(eng->engine, d->text, req->text.ptr, req->text.len,
+                                   &n_tokens, why, sizeof why);
+  if (rc != G2P_OK) {
+    snprintf(err, errlen, "%s", why[0] ? why : g2p_strerror(rc));
     switch (rc) {
-    case TEXT_EUTF8: case TEXT_ENUL: return PROTO_E_BAD_UTF8;
-    case TEXT_ETOOLONG: return PROTO_E_TEXT_TOO_LONG;
-    case TEXT_ETOKENS: case TEXT_EWORDS: return PROTO_E_TOO_MANY_TOKENS;
+    case G2P_EUTF8: return PROTO_E_BAD_UTF8;
+    case G2P_ETOOLONG: return PROTO_E_TEXT_TOO_LONG;
+    case G2P_ETOKENS: return PROTO_E_TOO_MANY_TOKENS;
     default: return PROTO_E_INTERNAL;
     }
   }
   unsigned flags = req->opt_model_only ? G2P_FLAG_MODEL_ONLY : 0;
   proto_text_writer w;
-  proto_encode_text_begin(&w, out, req->id, tr.n_tokens);
-  for (uint32_t t = 0; t < tr.n_tokens; t++) {
-    const text_token *tk = &tr.tokens[t];
-    proto_encode_token(&w, req->text.ptr + tk->byte_start, tk->byte_end - tk->byte_start,
-                       tk->start, tk->end, text_kind_name(tk->kind),
-                       token_error_code(tk->error), tk->n_words);
-    for (uint32_t k = 0; k < tk->n_words; k++) {
-      const text_word *tw = &tr.words[tk->first_word + k];
+  proto_encode_text_begin(&w, out, req->id, n_tokens);
+  for (uint32_t t = 0; t < n_tokens; t++) {
+    g2p_text_token tk;
+    g2p_text_token_get(d->text, t, &tk);
+    proto_encode_token(&w, req->text.ptr + tk.byte_start, tk.byte_end - tk.byte_start,
+                       tk.start, tk.end, tk.kind, token_error_code(tk.error), tk.n_words);
+    for (uint32_t k = 0; k < tk.n_words; k++) {
+      const char *word = "";
+      uint16_t wlen = 0;
       g2p_word_result g;
-      int lrc = g2p_engine_text_word(eng->engine, eng->scratch, tw, flags,
-                                     req->opt_beam, &g);
+      int lrc = g2p_engine_text_word(eng->engine, eng->scratch, d->text, t, k, flags,
+                                     req->opt_beam, &word, &wlen, &g);
       if (lrc == 0 && g.source != G2P_SOURCE_NONE)
-        proto_encode_token_word(&w, tw->text, tw->len, g.phones, g.phones_len,
+        proto_encode_token_word(&w, word, wlen, g.phones, g.phones_len,
                                 (enum proto_source)g.source, 0);
       else
-        proto_encode_token_word(&w, tw->text, tw->len, NULL, 0, PROTO_SOURCE_NONE,
-                                word_error_code(lrc ? lrc : G2P_ENOTFOUND));
+        proto_encode_token_word(&w, word, wlen, NULL, 0, PROTO_SOURCE_NONE,
+                                word_slot_error_code(lrc ? lrc : G2P_ENOTFOUND));
     }
   }
   return proto_encode_text_end(&w);

@@ -26,6 +26,9 @@ typedef struct word_slot {
   char key[72];               /* a folded word (naïve -> naive) for a worker */
 } word_slot;
 
+/* The wire's per-word code for an engine error (internal for the rest). */
+int word_slot_error_code(int g2p_rc);
+
 /* Fills a word slot from an engine answer; copy_text copies the phonemes
  * into slot->text (needed for answers that live in a scratch). */
 void word_slot_set(word_slot *s, int rc, const g2p_word_result *g,

@@ -31,7 +31,8 @@ enum g2p_error {
   G2P_EINVAL = -5,    /* bad argument (programming error) */
   G2P_ENOMEM = -6,    /* allocation failed (open/scratch only) */
   G2P_EIO = -7,       /* file could not be read or mapped */
-  G2P_EFORMAT = -8    /* file is damaged or not of our format */
+  G2P_EFORMAT = -8,   /* file is damaged or not of our format */
+  G2P_ETOKENS = -9    /* text: more tokens or spoken words than the limit */
 };
 
 #endif

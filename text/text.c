@@ -86,6 +86,7 @@ int text_analyze(text_ctx *ctx, const char *s, size_t n,
   if (rc) return rc;
   rc = text_tokenize(ctx);
   if (rc == TEXT_ETOKENS) {
+    ctx->n_raw = 0;
     if (err) snprintf(err, errlen, "text has more than %u tokens", ctx->lim.max_tokens);
     return rc;
   }
@@ -95,6 +96,8 @@ int text_analyze(text_ctx *ctx, const char *s, size_t n,
   }
   text_classify(ctx);
   if (ctx->overflow) {
+    ctx->n_tokens = 0;
+    ctx->n_words = 0;
     if (err) snprintf(err, errlen, "text needs more than %u spoken words",
                       ctx->lim.max_words);
     return ctx->overflow;
@@ -104,4 +107,11 @@ int text_analyze(text_ctx *ctx, const char *s, size_t n,
   out->words = ctx->words;
   out->n_words = ctx->n_words;
   return TEXT_OK;
+}
+
+void text_last_result(const text_ctx *ctx, text_result *out) {
+  out->tokens = ctx->tokens;
+  out->n_tokens = ctx->n_tokens;
+  out->words = ctx->words;
+  out->n_words = ctx->n_words;
 }

@@ -125,6 +125,10 @@ int text_analyze(text_ctx *ctx, const char *s, size_t n,
                  text_lexicon_has_fn has, void *opaque, text_result *out,
                  char *err, size_t errlen);
 
+/* The result of the last text_analyze() that succeeded with ctx (empty
+ * after a failed one). */
+void text_last_result(const text_ctx *ctx, text_result *out);
+
 /* Folds one word for dictionary lookup: NFKC, case folding, accents
  * stripped, curly apostrophes to '\''. Writes a NUL-terminated key of at
  * most cap-1 bytes. Returns its length, or -1 when the word does not fold
