@@ -169,7 +169,7 @@ int main(int argc, char **argv) {
       return 1;
     }
     static const char s15[] =
-        "The quick brown fox jumps over the lazy dog and then it runs back home again";
+        "The quick brown fox jumps over the lazy dog and then it runs back home";
     static char buf[1 << 16];
     static double t1[2000], t2[2000];
     g2pc_text_result r;

@@ -36,7 +36,7 @@ int dispatcher_init(dispatcher *d, const daemon_config *cfg,
   d->stat_table = calloc(STATS_MAX_ENTRIES, sizeof *d->stat_table);
   uint32_t max_tokens = cfg->lim.max_tokens ? cfg->lim.max_tokens : 1;
   if (g2p_text_ctx_create(&d->text, cfg->lim.max_text_bytes ? cfg->lim.max_text_bytes : 1,
-                          max_tokens, max_tokens * 4) != G2P_OK)
+                          max_tokens, max_tokens * 8) != G2P_OK)
     d->text = NULL;
   if (!d->words || !d->stat_table || !d->text) {
     dispatcher_destroy(d);

@@ -72,7 +72,8 @@ static void usage(FILE *f) {
     "                            (default 8192)\n"
     "      --max-tokens N        tokens in one text (default 2048)\n"
     "      --max-output BYTES    each of a connection's two reply buffers\n"
-    "                            (default 131072); the largest possible reply\n"
+    "                            (default 131072, or 64 x --max-text-bytes when\n"
+    "                            larger: 524288); the largest possible reply\n"
     "      --output-timeout SEC  drop a client that leaves replies unread this\n"
     "                            long (default 30; 0 = never)\n"
     "\n"
@@ -193,7 +194,7 @@ static const char *pick_socket_path(void) {
 /* 0 = run, 1 = exit 0 (help/version), 2 = usage error. */
 static int parse_options(int argc, char **argv, daemon_config *cfg,
                          int *log_level) {
-  int model_set = 0, no_model = 0;
+  int model_set = 0, no_model = 0, output_set = 0;
   char err[256];
   uint32_t v;
   memset(cfg, 0, sizeof *cfg);
@@ -249,6 +250,7 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
     case OPT_MAX_OUTPUT:
       if (parse_u32("max-output", optarg, 4096, 64u << 20, 10, &cfg->max_output))
         return 2;
+      output_set = 1;
       break;
     case OPT_SOCKET_MODE:
       if (parse_u32("socket-mode", optarg, 0, 0777, 8, &v)) return 2;
@@ -314,6 +316,13 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
     fprintf(stderr, "rnninferd: unexpected argument \"%s\"\n", argv[optind]);
     return 2;
   }
+  /* A text's reply can be ~50 times the text (a token map and a word map
+   * for every few bytes: 8 KiB of "$1.25 " took 400 KB); unless told, make
+   * room for the largest text the daemon takes. */
+  if (!output_set && (uint64_t)cfg->lim.max_text_bytes * 64 > cfg->max_output)
+    cfg->max_output = (uint64_t)cfg->lim.max_text_bytes * 64 > (64u << 20)
+                          ? (64u << 20)
+                          : cfg->lim.max_text_bytes * 64;
   if (no_model && model_set) {
     fputs("rnninferd: --model and --no-model contradict each other\n", stderr);
     return 2;

@@ -81,6 +81,8 @@ static const text_case dates[] = {
     {"Aug. 6", "august sixth", DT},
     {"June 21st, 2022", "june twenty first twenty twenty two", DT},
     {"10/10/10", "october tenth ten", DT},
+    {"Jan 5", "january fifth", DT},
+    {"Dec 25 2020", "december twenty fifth twenty twenty", DT},
 };
 
 #define MS TEXT_KIND_MEASURE

@@ -67,6 +67,16 @@ n=$(wc -l <"$dir/out.txt")
 check "one line per text" 20000 "$n"
 check "line 43" 'AY1 | HH AE1 V | F AO1 R T IY0 | T UW1 | AE1 P AH0 L Z' "$(sed -n 43p "$dir/out.txt")"
 
+# texts up to the default 8 KiB limit are answered in full with the default
+# buffers, even digit-heavy ones whose reply is ~50 times the text
+python3 -c '
+print(("The committee will meet again next Tuesday, at 3:30 pm, to discuss the $1.2 billion budget. " * 100)[:8190])
+print(("$1.25 " * 2000)[:8190])' >"$dir/big.txt"
+"$g2pc" --socket "$sock" --text <"$dir/big.txt" >"$dir/big.out" 2>"$dir/err"; st=$?
+[ $st -eq 0 ] && ok "two 8 KiB texts answered" || fail "8 KiB texts: exit $st: $(cat "$dir/err")"
+n=$(sed -n 2p "$dir/big.out" | grep -o ' | ' | wc -l)
+[ "$n" -ge 6000 ] && ok "8 KiB of money: $n word separators" || fail "8 KiB of money: $n separators"
+
 # an unreadable token: message, exit 1, the rest still read
 out=$("$g2pc" --socket "$sock" --text '中文 ok' 2>"$dir/err"); st=$?
 check 'unreadable token' 'OW1 K EY1' "$out"

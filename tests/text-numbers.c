@@ -85,6 +85,7 @@ static const text_case years[] = {
     {"1980's", "nineteen eighties", Y},
     {"In 2019, sales rose.", "in twenty nineteen sales rose", TEXT_KIND_WORD},
     {"1500 people", "one thousand five hundred people", C},
+    {"the year 1066", "the year ten sixty six", TEXT_KIND_WORD},
 };
 
 #define F TEXT_KIND_FRACTION
@@ -209,6 +210,9 @@ static const text_case idents[] = {
     {"Gate 12", "gate twelve", TEXT_KIND_WORD},
     {"Channel 4", "channel four", TEXT_KIND_WORD},
     {"PS5", "p. s. five", D},
+    {"1st-grade", "first grade", D},
+    {"4s", "fours", D},
+    {"size 10s", "size tens", TEXT_KIND_WORD},
 };
 
 START_TEST(t_cardinals) { RUN(cardinals); }

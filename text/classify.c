@@ -337,6 +337,24 @@ static void say_alnum(text_ctx *c, const char *s, size_t n) {
     size_t j = i;
     if (isdig((unsigned char)s[i])) {
       while (j < n && isdig((unsigned char)s[j])) j++;
+      size_t rest = j < n ? (size_t)(strcspn(s + j, "-/.") < n - j ? strcspn(s + j, "-/.") : n - j) : 0;
+      if (rest == 2 && j - i <= 15 &&
+          (!strncasecmp(s + j, "st", 2) || !strncasecmp(s + j, "nd", 2) ||
+           !strncasecmp(s + j, "rd", 2) || !strncasecmp(s + j, "th", 2))) {
+        char b[NB]; /* 1st-grade: first grade */
+        text_num_ordinal(digits_value(s + i, j - i), b, sizeof b);
+        text_say(c, b);
+        i = j + 2;
+        continue;
+      }
+      if (rest == 1 && (s[j] == 's' || s[j] == 'S') && j - i <= 15 && s[i] != '0') {
+        char b[NB]; /* 2 x 4s: fours */
+        text_num_cardinal(digits_value(s + i, j - i), b, sizeof b);
+        text_num_plural(b, sizeof b);
+        text_say(c, b);
+        i = j + 1;
+        continue;
+      }
       say_ident_digits(c, s + i, j - i);
       if (j + 1 < n && s[j] == '.' && isdig((unsigned char)s[j + 1])) {
         text_say(c, "point");
@@ -567,6 +585,9 @@ static uint32_t try_date_words(text_ctx *c, uint32_t i) {
   int m = month_word(c, i);
   unsigned day;
   uint64_t y = 0;
+  if (!m && !P(c, i) && (L(c, i) == 3 || L(c, i) == 4) && isup((unsigned char)S(c, i)[0]) &&
+      c->raw[i + 1 < c->n_raw ? i + 1 : i].space_before && day_num(c, i + 1, &day))
+    m = text_month_find(S(c, i), L(c, i)); /* Jan 5: before a day, no period needed */
   if (m && day_num(c, i + 1, &day)) {
     uint32_t j = i + 2;
     int has_year = 0;
@@ -955,7 +976,9 @@ static int try_number(text_ctx *c, uint32_t i) {
     return 1;
   }
   int year_shape = !v.frac && !v.commas && !v.sign && !v.lead_zero &&
-                   v.int_digits == 4 && v.ip >= 1100 && v.ip <= 2099;
+                   v.int_digits == 4 && v.ip <= 2099 &&
+                   (v.ip >= 1100 || (v.ip >= 1000 && (word_before_is(c, i, year_words) ||
+                                                      month_word(c, i - 1))));
   if (year_shape) {
     int prev_month = i > 0 && (month_word(c, i - 1) ||
                                (i > 1 && raw_is(c, i - 1, ",") && c->n_tokens &&

@@ -79,7 +79,6 @@ static const text_unit units[] = {
     {"ms", "millisecond", "milliseconds", 0},
     {"sec", "second", "seconds", 0},
     {"secs", "seconds", "seconds", 0},
-    {"s", "second", "seconds", 1},
     {"min", "minute", "minutes", 0},
     {"mins", "minutes", "minutes", 0},
     {"hr", "hour", "hours", 0},
