@@ -197,6 +197,8 @@ static const text_case romans[] = {
     {"Ramesses II ruled", "ramesses the second ruled", TEXT_KIND_WORD},
     {"Phase II", "phase two", TEXT_KIND_WORD},
     {"Episode VI", "episode six", TEXT_KIND_WORD},
+    {"Chapter MCMXCIV", "chapter one thousand nine hundred ninety four", TEXT_KIND_WORD},
+    {"Part IIII", "part i. i. i. i.", TEXT_KIND_WORD},
 };
 
 #define W TEXT_KIND_WORD

@@ -999,19 +999,39 @@ static int try_number(text_ctx *c, uint32_t i) {
 
 /* --- Roman numerals ------------------------------------------------------ */
 
+static int roman_digit(char ch) {
+  switch (ch) {
+  case 'I': return 1;
+  case 'V': return 5;
+  case 'X': return 10;
+  case 'L': return 50;
+  case 'C': return 100;
+  case 'D': return 500;
+  case 'M': return 1000;
+  default: return 0;
+  }
+}
+
+/* value of a canonical Roman numeral (MCMXCIV), else 0 */
 static int roman_value(const char *s, size_t n) {
   static const char *const th[] = {"", "M", "MM", "MMM"};
   static const char *const hu[] = {"", "C", "CC", "CCC", "CD", "D", "DC", "DCC", "DCCC", "CM"};
   static const char *const te[] = {"", "X", "XX", "XXX", "XL", "L", "LX", "LXX", "LXXX", "XC"};
   static const char *const on[] = {"", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"};
   if (n == 0 || n > 15) return 0;
-  for (int v = 1; v < 4000; v++) {
-    char b[20];
-    int k = snprintf(b, sizeof b, "%s%s%s%s", th[v / 1000], hu[v / 100 % 10],
-                     te[v / 10 % 10], on[v % 10]);
-    if ((size_t)k == n && memcmp(b, s, n) == 0) return v;
+  int v = 0;
+  for (size_t i = 0; i < n; i++) {
+    int d = roman_digit(s[i]);
+    if (!d) return 0;
+    int next = i + 1 < n ? roman_digit(s[i + 1]) : 0;
+    v += d < next ? -d : d;
   }
-  return 0;
+  if (v <= 0 || v >= 4000) return 0;
+  /* only the canonical spelling counts (IIII, VX, IC are not numerals) */
+  char b[20];
+  int k = snprintf(b, sizeof b, "%s%s%s%s", th[v / 1000], hu[v / 100 % 10],
+                   te[v / 10 % 10], on[v % 10]);
+  return (size_t)k == n && memcmp(b, s, n) == 0 ? v : 0;
 }
 
 static const char *const roman_cardinal_words[] = {
