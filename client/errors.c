@@ -20,6 +20,7 @@ static const struct {
   {G2PC_EIO, "io", "socket read or write error"},
   {G2PC_EPROTO, "protocol", "malformed or unexpected reply from rnninferd"},
   {G2PC_EBROKEN, "broken", "connection unusable after an earlier error"},
+  {G2PC_ENOSPACE, "no_space", "the result does not fit the caller's buffer"},
   {G2PC_ESERVER, "server", "rnninferd reported an unknown error"},
 };
 

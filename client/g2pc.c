@@ -29,7 +29,7 @@ enum {
 typedef struct options {
   const char *socket;
   int json, variants, model_only, beam, timeout_ms;
-  int info, stats, ping;
+  int info, stats, ping, text;
 } options;
 
 static void usage(FILE *f) {
@@ -45,6 +45,9 @@ static void usage(FILE *f) {
           "  -v, --variants      every dictionary pronunciation (tab-separated)\n"
           "  -m, --model-only    ask the neural network, skip the dictionary\n"
           "  -b, --beam N        beam width for the model, 1..16\n"
+          "  -T, --text          each argument (or line of stdin) is running text:\n"
+          "                      print its spoken words' phonemes separated by ' | '\n"
+          "                      (with --json: its tokens, offsets and words)\n"
           "  -t, --timeout MS    give up after MS milliseconds without progress\n"
           "                      (default 5000; 0 waits forever)\n"
           "      --info          print the daemon's version, dictionary, model, limits\n"
@@ -58,6 +61,8 @@ static void usage(FILE *f) {
           "Exit status: 0 all words answered, 1 some word failed, 2 usage error,\n"
           "3 cannot connect or timed out, 4 protocol or server error.\n");
 }
+
+static int worse(int a, int b);
 
 static int exit_for(int err) {
   return err == G2PC_ECONNECT || err == G2PC_ETIMEDOUT ? EXIT_CONNECT : EXIT_SERVER;
@@ -101,7 +106,106 @@ static void json_str(FILE *f, const char *s) {
 }
 
 static const char *source_name(int s) {
-  return s == G2PC_SOURCE_DICT ? "dict" : s == G2PC_SOURCE_MODEL ? "model" : "none";
+  return s == G2PC_SOURCE_DICT      ? "dict"
+         : s == G2PC_SOURCE_MODEL   ? "model"
+         : s == G2PC_SOURCE_LETTERS ? "letters"
+                                    : "none";
+}
+
+typedef struct text_run {
+  const options *o;
+  const char *const *texts;
+  int status;
+} text_run;
+
+/* Prints one text's line (g2pc_text_many callback). */
+static int print_text(void *opaque, size_t i, int rc, const g2pc_text_result *r) {
+  text_run *tr = opaque;
+  const char *text = tr->texts[i];
+  if (rc) {
+    if (tr->o->json) {
+      fputs("{\"text\": ", stdout);
+      json_str(stdout, text);
+      fputs(", \"error\": ", stdout);
+      json_str(stdout, g2pc_error_name(rc));
+      fputs(", \"message\": ", stdout);
+      json_str(stdout, g2pc_strerror(rc));
+      fputs("}\n", stdout);
+    } else {
+      printf("!%s\n", g2pc_error_name(rc));
+    }
+    fprintf(stderr, "g2pc: text %zu: error: %s\n", i + 1, g2pc_strerror(rc));
+    tr->status = worse(tr->status, rc == G2PC_EBADUTF8 || rc == G2PC_ETEXTTOOLONG ||
+                                           rc == G2PC_ETOOMANYTOKENS
+                                       ? EXIT_WORD_FAILED
+                                       : exit_for(rc));
+    return 0;
+  }
+  int failed = 0, first = 1;
+  if (tr->o->json) {
+    fputs("{\"text\": ", stdout);
+    json_str(stdout, text);
+    fputs(", \"tokens\": [", stdout);
+  }
+  for (size_t t = 0; t < r->n_tokens; t++) {
+    const g2pc_token *tk = &r->tokens[t];
+    if (tk->error) {
+      failed = 1;
+      fprintf(stderr, "g2pc: \"%s\": error: %s\n", tk->text, g2pc_strerror(tk->error));
+    }
+    if (tr->o->json) {
+      if (t) fputs(", ", stdout);
+      fputs("{\"text\": ", stdout);
+      json_str(stdout, tk->text);
+      printf(", \"start\": %u, \"end\": %u, \"kind\": ", tk->start, tk->end);
+      json_str(stdout, tk->kind);
+      if (tk->error) {
+        fputs(", \"error\": ", stdout);
+        json_str(stdout, g2pc_error_name(tk->error));
+      }
+      fputs(", \"words\": [", stdout);
+    }
+    for (size_t k = 0; k < tk->n_words; k++) {
+      const g2pc_text_word *w = &tk->words[k];
+      if (w->error) failed = 1;
+      if (tr->o->json) {
+        if (k) fputs(", ", stdout);
+        fputs("{\"word\": ", stdout);
+        json_str(stdout, w->word);
+        fputs(", \"phones\": ", stdout);
+        if (w->phones) json_str(stdout, w->phones);
+        else fputs("null", stdout);
+        printf(", \"source\": \"%s\"", source_name(w->source));
+        if (w->error) {
+          fputs(", \"error\": ", stdout);
+          json_str(stdout, g2pc_error_name(w->error));
+        }
+        putc('}', stdout);
+      } else {
+        if (!first) fputs(" | ", stdout);
+        first = 0;
+        if (w->phones) fputs(w->phones, stdout);
+        else printf("!%s", g2pc_error_name(w->error));
+      }
+    }
+    if (tr->o->json) fputs("]}", stdout);
+  }
+  if (tr->o->json) fputs("]}", stdout);
+  putc('\n', stdout);
+  if (failed) tr->status = worse(tr->status, EXIT_WORD_FAILED);
+  return 0;
+}
+
+/* Reads n texts, pipelined, and prints one line each; returns the status. */
+static int text_print(g2pc_client *c, const options *o, const char *const *t, size_t n) {
+  text_run tr = {o, t, 0};
+  int flags = (o->model_only ? G2PC_MODEL_ONLY : 0) | G2PC_BEAM(o->beam);
+  int rc = g2pc_text_many(c, t, n, flags, print_text, &tr);
+  if (rc) {
+    fprintf(stderr, "g2pc: %s: %s\n", g2pc_strerror(rc), g2pc_client_last_error(c));
+    tr.status = worse(tr.status, exit_for(rc));
+  }
+  return tr.status;
 }
 
 /* Prints one word's line; returns the exit status it implies. */
@@ -200,10 +304,18 @@ static int lookup_stdin(g2pc_client *c, const options *o) {
         eof = 1;
         break;
       }
-      words[n] = trim(lines[n]);
+      if (o->text) {
+        size_t len = strlen(lines[n]);
+        while (len > 0 && (lines[n][len - 1] == '\n' || lines[n][len - 1] == '\r'))
+          lines[n][--len] = '\0';
+        words[n] = lines[n];
+      } else {
+        words[n] = trim(lines[n]);
+      }
       n++;
     }
-    if (n > 0) status = worse(status, lookup_print(c, o, words, n));
+    if (n > 0)
+      status = worse(status, o->text ? text_print(c, o, words, n) : lookup_print(c, o, words, n));
     for (size_t i = 0; i < n; i++) free(lines[i]);
     if (fflush(stdout) != 0) {
       fprintf(stderr, "g2pc: write error: %s\n", strerror(errno));
@@ -351,6 +463,7 @@ int main(int argc, char **argv) {
       {"model-only", no_argument, NULL, 'm'},
       {"beam", required_argument, NULL, 'b'},
       {"timeout", required_argument, NULL, 't'},
+      {"text", no_argument, NULL, 'T'},
       {"info", no_argument, NULL, 'I'},
       {"stats", no_argument, NULL, 'S'},
       {"ping", no_argument, NULL, 'P'},
@@ -359,7 +472,7 @@ int main(int argc, char **argv) {
       {NULL, 0, NULL, 0}};
   options o = {.timeout_ms = G2PC_DEFAULT_TIMEOUT_MS};
   int ch;
-  while ((ch = getopt_long(argc, argv, "s:jvmb:t:hV", longopts, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, "s:jvmb:t:ThV", longopts, NULL)) != -1) {
     switch (ch) {
     case 's': o.socket = optarg; break;
     case 'j': o.json = 1; break;
@@ -378,6 +491,7 @@ int main(int argc, char **argv) {
       }
       if (o.timeout_ms == 0) o.timeout_ms = -1;
       break;
+    case 'T': o.text = 1; break;
     case 'I': o.info = 1; break;
     case 'S': o.stats = 1; break;
     case 'P': o.ping = 1; break;
@@ -406,6 +520,8 @@ int main(int argc, char **argv) {
   if (o.info) status = do_info(c, &o);
   else if (o.stats) status = do_stats(c, &o);
   else if (o.ping) status = do_ping(c);
+  else if (optind < argc && o.text)
+    status = text_print(c, &o, (const char *const *)argv + optind, (size_t)(argc - optind));
   else if (optind < argc)
     status = lookup_print(c, &o, (const char *const *)argv + optind, (size_t)(argc - optind));
   else status = lookup_stdin(c, &o);

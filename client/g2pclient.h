@@ -46,6 +46,7 @@ enum g2pc_error {
   G2PC_EIO = -6,             /* read or write error on the socket */
   G2PC_EPROTO = -7,          /* malformed or unexpected reply */
   G2PC_EBROKEN = -8,         /* an earlier error left the connection unusable */
+  G2PC_ENOSPACE = -9,        /* g2pc_text: the caller's buffer is too small */
   G2PC_ESERVER = -100,       /* daemon error with a code this library does not know */
   G2PC_EFRAMETOOLARGE = -101,
   G2PC_EBADFRAME = -102,
@@ -60,7 +61,10 @@ enum g2pc_error {
   G2PC_EBUSY = -111,
   G2PC_ESHUTTINGDOWN = -112,
   G2PC_EINTERNAL = -113,
-  G2PC_ENOPRONUNCIATION = -114 /* per word: the network gave no answer */
+  G2PC_ENOPRONUNCIATION = -114, /* per word: the network gave no answer */
+  G2PC_ETEXTTOOLONG = -115,  /* text over the daemon's max_text_bytes */
+  G2PC_ETOOMANYTOKENS = -116,/* text makes more than max_tokens tokens */
+  G2PC_EUNREADABLE = -117    /* per token: the front end cannot read it */
 };
 #define G2PC_ESERVER_CODE(code) (-(100 + (code)))
 
@@ -75,7 +79,8 @@ enum g2pc_flags {
 enum g2pc_source {
   G2PC_SOURCE_NONE = 0,      /* no answer (see error) */
   G2PC_SOURCE_DICT = 1,      /* pronunciation dictionary */
-  G2PC_SOURCE_MODEL = 2      /* neural network */
+  G2PC_SOURCE_MODEL = 2,     /* neural network */
+  G2PC_SOURCE_LETTERS = 3    /* text: a letter said by its name */
 };
 
 typedef struct g2pc_client g2pc_client;
@@ -152,6 +157,50 @@ G2PC_API void g2pc_info_free(g2pc_server_info *info);
 /* Counters: *stats gets an array of *n entries; release with g2pc_stats_free. */
 G2PC_API int g2pc_stats(g2pc_client *c, g2pc_stat **stats, size_t *n);
 G2PC_API void g2pc_stats_free(g2pc_stat *stats, size_t n);
+
+/* Running text (the daemon's `text` op, protocol 1.1). A text is split
+ * into tokens in order; each has its text, its span in Unicode code points
+ * of the request text (end exclusive), a kind ("word", "punctuation",
+ * "money", ... see doc/protocol.md) and the spoken words it stands for,
+ * each with phonemes and source. Punctuation has no words. */
+typedef struct g2pc_text_word {
+  const char *word;        /* the spoken word, e.g. "three" */
+  const char *phones;      /* NULL when error != 0 */
+  int source;              /* enum g2pc_source */
+  int error;               /* 0 or a negative G2PC_E* code */
+} g2pc_text_word;
+
+typedef struct g2pc_token {
+  const char *text;        /* as written in the request, e.g. "$3.50" */
+  uint32_t start, end;     /* code points */
+  const char *kind;
+  int error;               /* 0, or G2PC_EUNREADABLE / G2PC_EWORDTOOLONG */
+  size_t n_words;
+  const g2pc_text_word *words;
+} g2pc_token;
+
+typedef struct g2pc_text_result {
+  const g2pc_token *tokens;
+  size_t n_tokens;
+} g2pc_text_result;
+
+/* Reads one text (len bytes of UTF-8). Everything the result points at is
+ * laid out in the caller's buf[0..cap): nothing to free. When cap is too
+ * small, returns G2PC_ENOSPACE and *needed (if not NULL) says how many
+ * bytes would do. flags: G2PC_MODEL_ONLY, G2PC_BEAM(n). Returns 0 or a
+ * negative G2PC_E* code. */
+G2PC_API int g2pc_text(g2pc_client *c, const char *text, size_t len, int flags,
+                       g2pc_text_result *out, void *buf, size_t cap,
+                       size_t *needed);
+
+/* Reads n NUL-terminated texts pipelined (up to the handle's window in
+ * flight) and calls fn(opaque, i, rc, result) for each, in order; result
+ * is valid during the call only (NULL when rc != 0). fn returning non-zero
+ * stops the run (returned as is). Returns 0, or the connection's error. */
+typedef int (*g2pc_text_fn)(void *opaque, size_t index, int rc,
+                            const g2pc_text_result *result);
+G2PC_API int g2pc_text_many(g2pc_client *c, const char *const *texts,
+                            size_t n, int flags, g2pc_text_fn fn, void *opaque);
 
 /* "daemon closed the connection", ...; never NULL. */
 G2PC_API const char *g2pc_strerror(int err);

@@ -34,7 +34,11 @@ int dispatcher_init(dispatcher *d, const daemon_config *cfg,
   d->words = calloc(cfg->lim.max_words ? cfg->lim.max_words : 1,
                     sizeof *d->words);
   d->stat_table = calloc(STATS_MAX_ENTRIES, sizeof *d->stat_table);
-  if (!d->words || !d->stat_table) {
+  uint32_t max_tokens = cfg->lim.max_tokens ? cfg->lim.max_tokens : 1;
+  if (g2p_text_ctx_create(&d->text, cfg->lim.max_text_bytes ? cfg->lim.max_text_bytes : 1,
+                          max_tokens, max_tokens * 8) != G2P_OK)
+    d->text = NULL;
+  if (!d->words || !d->stat_table || !d->text) {
     dispatcher_destroy(d);
     return -1;
   }
@@ -44,8 +48,10 @@ int dispatcher_init(dispatcher *d, const daemon_config *cfg,
 void dispatcher_destroy(dispatcher *d) {
   free(d->words);
   free(d->stat_table);
+  g2p_text_ctx_destroy(d->text);
   d->words = NULL;
   d->stat_table = NULL;
+  d->text = NULL;
 }
 
 int dispatch_error(dispatcher *d, proto_buf *out, uint64_t id, int code,
@@ -101,6 +107,50 @@ static unsigned lookup_flags(const proto_request *req) {
   return flags;
 }
 
+/* The words op reads what the text op reads: a word of ASCII letters and
+ * apostrophes is looked up as it is; one that folds to them (naïve, John’s)
+ * is looked up folded (key into keybuf); any other written form (42, Dr.,
+ * $3.50, x-ray) is read by the text front end, its spoken words' phonemes
+ * joined into ws->text. Returns 1 when ws was answered here, 0
+ * when *key (of *klen bytes) is to be looked up as usual. */
+static int prepare_word(dispatcher *d, const engine_ref *eng,
+                        const proto_request *req, const char *w, size_t n,
+                        char *keybuf, size_t keycap, const char **key,
+                        size_t *klen, word_slot *ws) {
+  *key = w;
+  *klen = n;
+  int plain = 1;
+  for (size_t i = 0; i < n && plain; i++) {
+    char c = (char)(w[i] | 0x20);
+    plain = (c >= 'a' && c <= 'z') || w[i] == '\'';
+  }
+  if (plain) return 0;
+  int k = g2p_fold_word(w, n, keybuf, keycap);
+  if (k > 0) {
+    *key = keybuf;
+    *klen = (size_t)k;
+    return 0;
+  }
+  enum g2p_source src = G2P_SOURCE_NONE;
+  int rc = g2p_engine_text_reading(eng->engine, eng->scratch, d->text, w, n,
+                                   req->opt_model_only ? G2P_FLAG_MODEL_ONLY : 0,
+                                   req->opt_beam, ws->text, sizeof ws->text, &src);
+  ws->needs_model = 0;
+  ws->n_variants = 0;
+  if (rc > 0) {
+    ws->code = PROTO_OK;
+    ws->source = (enum proto_source)src;
+    ws->phones = ws->text;
+    ws->phones_len = (uint16_t)rc;
+    return 1;
+  }
+  ws->code = word_slot_error_code(rc);
+  ws->source = PROTO_SOURCE_NONE;
+  ws->phones = NULL;
+  ws->phones_len = 0;
+  return 1;
+}
+
 /* All words on the loop thread, each packed right after its lookup (the
  * answer may live in the scratch the next lookup reuses). */
 static int answer_words_inline(dispatcher *d, const engine_ref *eng,
@@ -114,12 +164,15 @@ static int answer_words_inline(dispatcher *d, const engine_ref *eng,
     const proto_slice *s = &req->words[i];
     word_slot slot;
     int code = proto_word_check(s->ptr, s->len, lim);
-    if (code == PROTO_OK) {
+    const char *key;
+    size_t klen;
+    if (code == PROTO_OK && !prepare_word(d, eng, req, s->ptr, s->len, slot.key,
+                                          sizeof slot.key, &key, &klen, &slot)) {
       g2p_word_result g;
-      int rc = g2p_engine_lookup(eng->engine, eng->scratch, s->ptr, s->len,
+      int rc = g2p_engine_lookup(eng->engine, eng->scratch, key, klen,
                                  flags, req->opt_beam, &g);
       word_slot_set(&slot, rc, &g, 0);
-    } else {
+    } else if (code != PROTO_OK) {
       slot.code = code;
       slot.source = PROTO_SOURCE_NONE;
     }
@@ -166,9 +219,14 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
       ws->needs_model = 0;
       continue;
     }
+    const char *key;
+    size_t klen;
+    if (prepare_word(d, eng, req, s->ptr, s->len, ws->key, sizeof ws->key, &key,
+                     &klen, ws))
+      continue;
     if (!(flags & G2P_FLAG_MODEL_ONLY)) {
       g2p_word_result g;
-      int rc = g2p_engine_lookup(eng->dict, eng->dict_scratch, s->ptr, s->len,
+      int rc = g2p_engine_lookup(eng->dict, eng->dict_scratch, key, klen,
                                  flags, req->opt_beam, &g);
       if (rc != G2P_ENOTFOUND) { /* answered, or an error the model shares */
         word_slot_set(ws, rc, &g, 0);
@@ -176,7 +234,7 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
       }
     }
     ws->needs_model = 1;
-    word_job job = { eng, s->ptr, s->len, flags, req->opt_beam, ws,
+    word_job job = { eng, key, (uint32_t)klen, flags, req->opt_beam, ws,
                      &ar->cancelled, slot, ar->gen };
     if (workers_submit(d->workers, &job) != 0) {
       ws->needs_model = 0; /* cannot happen: the rings hold every slot's words */
@@ -196,6 +254,60 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
   workers_note_submitted(d->workers, queued);
   workers_kick(d->workers);
   return DISPATCH_ASYNC;
+}
+
+static int token_error_code(int e) {
+  switch (e) {
+  case G2P_TOKEN_OK: return PROTO_OK;
+  case G2P_TOKEN_TOOLONG: return PROTO_E_WORD_TOO_LONG;
+  default: return PROTO_E_UNREADABLE;
+  }
+}
+
+/* The text op, all on the loop thread: the front end, then every spoken
+ * word from its letter name, the dictionary or the network (inline, with
+ * the loop's scratch), each packed right after its lookup. Returns 0, -1
+ * when the reply does not fit, or a request-level PROTO_E_* with err. */
+static int answer_text(dispatcher *d, const engine_ref *eng,
+                       const proto_request *req, proto_buf *out, char *err,
+                       size_t errlen) {
+  uint32_t n_tokens;
+  char why[160];
+  why[0] = '\0';
+  int rc = g2p_engine_text_analyze(eng->engine, d->text, req->text.ptr, req->text.len,
+                                   &n_tokens, why, sizeof why);
+  if (rc != G2P_OK) {
+    snprintf(err, errlen, "%s", why[0] ? why : g2p_strerror(rc));
+    switch (rc) {
+    case G2P_EUTF8: return PROTO_E_BAD_UTF8;
+    case G2P_ETOOLONG: return PROTO_E_TEXT_TOO_LONG;
+    case G2P_ETOKENS: return PROTO_E_TOO_MANY_TOKENS;
+    default: return PROTO_E_INTERNAL;
+    }
+  }
+  unsigned flags = req->opt_model_only ? G2P_FLAG_MODEL_ONLY : 0;
+  proto_text_writer w;
+  proto_encode_text_begin(&w, out, req->id, n_tokens);
+  for (uint32_t t = 0; t < n_tokens; t++) {
+    g2p_text_token tk;
+    g2p_text_token_get(d->text, t, &tk);
+    proto_encode_token(&w, req->text.ptr + tk.byte_start, tk.byte_end - tk.byte_start,
+                       tk.start, tk.end, tk.kind, token_error_code(tk.error), tk.n_words);
+    for (uint32_t k = 0; k < tk.n_words; k++) {
+      const char *word = "";
+      uint16_t wlen = 0;
+      g2p_word_result g;
+      int lrc = g2p_engine_text_word(eng->engine, eng->scratch, d->text, t, k, flags,
+                                     req->opt_beam, &word, &wlen, &g);
+      if (lrc == 0 && g.source != G2P_SOURCE_NONE)
+        proto_encode_token_word(&w, word, wlen, g.phones, g.phones_len,
+                                (enum proto_source)g.source, 0);
+      else
+        proto_encode_token_word(&w, word, wlen, NULL, 0, PROTO_SOURCE_NONE,
+                                word_slot_error_code(lrc ? lrc : G2P_ENOTFOUND));
+    }
+  }
+  return proto_encode_text_end(&w);
 }
 
 static int answer_info(dispatcher *d, const engine_ref *eng, uint64_t id,
@@ -272,6 +384,12 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
     case PROTO_OP_INFO:
       w = answer_info(d, eng, id, out);
       break;
+    case PROTO_OP_TEXT: {
+      int trc = answer_text(d, eng, &req, out, err, sizeof err);
+      if (trc > 0) code = trc;
+      else w = trc;
+      break;
+    }
     default:
       code = PROTO_E_UNKNOWN_OP;
       snprintf(err, sizeof err, "unknown op");

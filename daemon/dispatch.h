@@ -48,6 +48,7 @@ typedef struct dispatcher {
   daemon_stats *stats;
   engine_ref **current;    /* the server's current engine (swapped on reload) */
   struct workers *workers; /* NULL: everything inline on the loop thread */
+  g2p_text_ctx *text;      /* the text front end's buffers (op text) */
   proto_slice *words;      /* cfg->lim.max_words slices */
   proto_stat *stat_table;  /* STATS_MAX_ENTRIES */
 } dispatcher;

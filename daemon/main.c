@@ -68,8 +68,12 @@ static void usage(FILE *f) {
     "      --max-frame BYTES     largest request payload (default 65536)\n"
     "      --max-words N         words in one request (default 256)\n"
     "      --max-word-bytes N    UTF-8 bytes in one word, 1..256 (default 64)\n"
+    "      --max-text-bytes N    UTF-8 bytes in one text of the text op\n"
+    "                            (default 8192)\n"
+    "      --max-tokens N        tokens in one text (default 2048)\n"
     "      --max-output BYTES    each of a connection's two reply buffers\n"
-    "                            (default 131072); the largest possible reply\n"
+    "                            (default 131072, or 64 x --max-text-bytes when\n"
+    "                            larger: 524288); the largest possible reply\n"
     "      --output-timeout SEC  drop a client that leaves replies unread this\n"
     "                            long (default 30; 0 = never)\n"
     "      --idle-timeout SEC    close a connection idle (or holding part of a\n"
@@ -92,7 +96,7 @@ enum {
   OPT_MAX_WORD_BYTES, OPT_MAX_CONNECTIONS, OPT_MAX_OUTPUT, OPT_SOCKET_MODE,
   OPT_SOCKET_GROUP, OPT_ALLOW_UID, OPT_ALLOW_GID, OPT_DRAIN_TIMEOUT,
   OPT_LOG_LEVEL, OPT_WORKERS, OPT_CPUS, OPT_OUTPUT_TIMEOUT, OPT_SPIN_US,
-  OPT_IDLE_TIMEOUT
+  OPT_IDLE_TIMEOUT, OPT_MAX_TEXT_BYTES, OPT_MAX_TOKENS
 };
 
 static const struct option long_opts[] = {
@@ -105,6 +109,8 @@ static const struct option long_opts[] = {
   { "max-frame", required_argument, NULL, OPT_MAX_FRAME },
   { "max-words", required_argument, NULL, OPT_MAX_WORDS },
   { "max-word-bytes", required_argument, NULL, OPT_MAX_WORD_BYTES },
+  { "max-text-bytes", required_argument, NULL, OPT_MAX_TEXT_BYTES },
+  { "max-tokens", required_argument, NULL, OPT_MAX_TOKENS },
   { "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
   { "max-output", required_argument, NULL, OPT_MAX_OUTPUT },
   { "socket-mode", required_argument, NULL, OPT_SOCKET_MODE },
@@ -191,7 +197,7 @@ static const char *pick_socket_path(void) {
 /* 0 = run, 1 = exit 0 (help/version), 2 = usage error. */
 static int parse_options(int argc, char **argv, daemon_config *cfg,
                          int *log_level) {
-  int model_set = 0, no_model = 0;
+  int model_set = 0, no_model = 0, output_set = 0;
   char err[256];
   uint32_t v;
   memset(cfg, 0, sizeof *cfg);
@@ -231,6 +237,14 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
                     &cfg->lim.max_word_bytes))
         return 2;
       break;
+    case OPT_MAX_TEXT_BYTES:
+      if (parse_u32("max-text-bytes", optarg, 1, 1u << 20, 10, &cfg->lim.max_text_bytes))
+        return 2;
+      break;
+    case OPT_MAX_TOKENS:
+      if (parse_u32("max-tokens", optarg, 1, 65536, 10, &cfg->lim.max_tokens))
+        return 2;
+      break;
     case OPT_MAX_CONNECTIONS:
       if (parse_u32("max-connections", optarg, 1, 65536, 10,
                     &cfg->max_connections))
@@ -239,6 +253,7 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
     case OPT_MAX_OUTPUT:
       if (parse_u32("max-output", optarg, 4096, 64u << 20, 10, &cfg->max_output))
         return 2;
+      output_set = 1;
       break;
     case OPT_SOCKET_MODE:
       if (parse_u32("socket-mode", optarg, 0, 0777, 8, &v)) return 2;
@@ -308,6 +323,13 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
     fprintf(stderr, "rnninferd: unexpected argument \"%s\"\n", argv[optind]);
     return 2;
   }
+  /* A text's reply can be ~50 times the text (a token map and a word map
+   * for every few bytes: 8 KiB of "$1.25 " took 400 KB); unless told, make
+   * room for the largest text the daemon takes. */
+  if (!output_set && (uint64_t)cfg->lim.max_text_bytes * 64 > cfg->max_output)
+    cfg->max_output = (uint64_t)cfg->lim.max_text_bytes * 64 > (64u << 20)
+                          ? (64u << 20)
+                          : cfg->lim.max_text_bytes * 64;
   if (no_model && model_set) {
     fputs("rnninferd: --model and --no-model contradict each other\n", stderr);
     return 2;

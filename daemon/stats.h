@@ -14,7 +14,7 @@
 #include "g2p/engine.h"
 #include "proto/proto.h"
 
-#define STATS_N_OPS     5   /* index = enum proto_op; 0 = request not decoded */
+#define STATS_N_OPS     6   /* index = enum proto_op; 0 = request not decoded */
 #define STATS_N_SOURCES 3   /* enum g2p_source */
 #define LAT_SUB_BITS    3
 #define LAT_BUCKETS     (16 + 44 * 8) /* up to 2^48 ns */

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-static int word_error_code(int g2p_rc) {
+int word_slot_error_code(int g2p_rc) {
   switch (g2p_rc) {
   case G2P_ENOTFOUND: return PROTO_E_NOT_FOUND;
   case G2P_EEMPTY: return PROTO_E_EMPTY_WORD;
@@ -24,6 +24,7 @@ static int wire_source(enum g2p_source src) {
   switch (src) {
   case G2P_SOURCE_DICT: return PROTO_SOURCE_DICT;
   case G2P_SOURCE_MODEL: return PROTO_SOURCE_MODEL;
+  case G2P_SOURCE_LETTERS: return PROTO_SOURCE_LETTERS;
   case G2P_SOURCE_NONE: break;
   }
   return -1;
@@ -35,7 +36,7 @@ void word_slot_set(word_slot *s, int rc, const g2p_word_result *g,
   s->n_variants = 0;
   int src = rc == 0 ? wire_source(g->source) : -1;
   if (src < 0) {
-    s->code = rc != 0 ? word_error_code(rc)
+    s->code = rc != 0 ? word_slot_error_code(rc)
               : g->source == G2P_SOURCE_NONE ? PROTO_E_NOT_FOUND
                                              : PROTO_E_INTERNAL;
     s->source = PROTO_SOURCE_NONE;

@@ -23,7 +23,11 @@ typedef struct word_slot {
   const char *variant[G2P_VARIANTS_MAX];
   uint16_t variant_len[G2P_VARIANTS_MAX];
   char text[G2P_TEXT_MAX];    /* a network answer, written by a worker */
+  char key[72];               /* a folded word (naïve -> naive) for a worker */
 } word_slot;
+
+/* The wire's per-word code for an engine error (internal for the rest). */
+int word_slot_error_code(int g2p_rc);
 
 /* Fills a word slot from an engine answer; copy_text copies the phonemes
  * into slot->text (needed for answers that live in a scratch). */

@@ -18,6 +18,7 @@
 #include "common/errbuf.h"
 #include "common/utf8.h"
 #include "g2p/lexicon.h"
+#include "text/text.h"
 #include "g2p/lexicon_format.h"
 #include "g2p/decode.h"
 #include "g2p/decode_batch.h"
@@ -85,9 +86,16 @@ const char *g2p_source_name(enum g2p_source source) {
   switch (source) {
   case G2P_SOURCE_DICT: return "dict";
   case G2P_SOURCE_MODEL: return "model";
+  case G2P_SOURCE_LETTERS: return "letters";
   case G2P_SOURCE_NONE: break;
   }
   return "none";
+}
+
+int g2p_engine_has_word(const g2p_engine *engine, const char *key, size_t len) {
+  uint32_t first;
+  if (!engine || !engine->lex || !key || len == 0 || len > G2P_WORD_MAX) return 0;
+  return lexicon_lookup(engine->lex, key, len, &first) > 0;
 }
 
 int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
@@ -336,4 +344,112 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
   for (int j = 0; j < nb; j++)
     model_answer(&res[bi[j]], b->out[j], rc < 0 ? rc : blen[j]);
   return G2P_OK;
+}
+
+/* --- running text -------------------------------------------------------- */
+
+static int text_has_word(void *engine, const char *key, size_t len) {
+  return g2p_engine_has_word((const g2p_engine *)engine, key, len);
+}
+
+int g2p_text_ctx_create(g2p_text_ctx **out, uint32_t max_bytes,
+                        uint32_t max_tokens, uint32_t max_words) {
+  text_limits lim = {max_bytes, max_tokens, max_words};
+  int rc = text_ctx_create(out, &lim);
+  return rc == TEXT_OK ? G2P_OK : rc == TEXT_ENOMEM ? G2P_ENOMEM : G2P_EINVAL;
+}
+
+void g2p_text_ctx_destroy(g2p_text_ctx *ctx) { text_ctx_destroy(ctx); }
+
+int g2p_engine_text_analyze(const g2p_engine *engine, g2p_text_ctx *ctx,
+                            const char *s, size_t n, uint32_t *n_tokens,
+                            char *err, size_t errlen) {
+  text_result tr;
+  *n_tokens = 0;
+  int rc = text_analyze(ctx, s, n, text_has_word, (void *)engine, &tr, err, errlen);
+  switch (rc) {
+  case TEXT_OK: *n_tokens = tr.n_tokens; return G2P_OK;
+  case TEXT_EUTF8: case TEXT_ENUL: return G2P_EUTF8;
+  case TEXT_ETOOLONG: return G2P_ETOOLONG;
+  case TEXT_ETOKENS: case TEXT_EWORDS: return G2P_ETOKENS;
+  default: return G2P_EINVAL;
+  }
+}
+
+void g2p_text_token_get(const g2p_text_ctx *ctx, uint32_t i, g2p_text_token *out) {
+  text_result tr;
+  text_last_result(ctx, &tr);
+  memset(out, 0, sizeof *out);
+  if (i >= tr.n_tokens) return;
+  const text_token *t = &tr.tokens[i];
+  out->start = t->start;
+  out->end = t->end;
+  out->byte_start = t->byte_start;
+  out->byte_end = t->byte_end;
+  out->kind = text_kind_name(t->kind);
+  out->error = t->error == TEXT_TOKEN_OK ? G2P_TOKEN_OK
+               : t->error == TEXT_TOKEN_TOOLONG ? G2P_TOKEN_TOOLONG : G2P_TOKEN_UNREADABLE;
+  out->n_words = t->n_words;
+}
+
+static int answer_text_word(const g2p_engine *engine, g2p_scratch *scratch,
+                            const text_word *w, unsigned flags, int beam_width,
+                            g2p_word_result *res) {
+  if (w->say == TEXT_SAY_LETTER && w->phones) {
+    memset(res, 0, sizeof *res);
+    res->source = G2P_SOURCE_LETTERS;
+    res->phones = w->phones;
+    res->phones_len = (uint16_t)strlen(w->phones);
+    res->n_variants = 1;
+    res->variant[0] = res->phones;
+    res->variant_len[0] = res->phones_len;
+    return 0;
+  }
+  return g2p_engine_lookup(engine, scratch, w->text, w->len, flags, beam_width, res);
+}
+
+int g2p_engine_text_word(const g2p_engine *engine, g2p_scratch *scratch,
+                         const g2p_text_ctx *ctx, uint32_t i, uint32_t k,
+                         unsigned flags, int beam_width, const char **word,
+                         uint16_t *word_len, g2p_word_result *res) {
+  text_result tr;
+  text_last_result(ctx, &tr);
+  if (i >= tr.n_tokens || k >= tr.tokens[i].n_words || !res) return G2P_EINVAL;
+  const text_word *w = &tr.words[tr.tokens[i].first_word + k];
+  *word = w->text;
+  *word_len = w->len;
+  return answer_text_word(engine, scratch, w, flags, beam_width, res);
+}
+
+int g2p_engine_text_reading(const g2p_engine *engine, g2p_scratch *scratch,
+                            g2p_text_ctx *ctx, const char *s, size_t n,
+                            unsigned flags, int beam_width, char *out,
+                            size_t cap, enum g2p_source *source) {
+  text_result tr;
+  if (!out || cap == 0) return G2P_EINVAL;
+  out[0] = '\0';
+  int rc = text_analyze(ctx, s, n, text_has_word, (void *)engine, &tr, NULL, 0);
+  if (rc == TEXT_EUTF8 || rc == TEXT_ENUL) return G2P_EUTF8;
+  if (rc) return G2P_ETOOLONG;
+  size_t o = 0;
+  enum g2p_source src = G2P_SOURCE_DICT;
+  for (uint32_t i = 0; i < tr.n_words; i++) {
+    g2p_word_result r;
+    rc = answer_text_word(engine, scratch, &tr.words[i], flags & ~G2P_FLAG_VARIANTS,
+                          beam_width, &r);
+    if (rc) return rc;
+    if (r.source == G2P_SOURCE_MODEL) src = G2P_SOURCE_MODEL;
+    if (o + (o ? 1 : 0) + r.phones_len + 1 > cap) return G2P_ETOOLONG;
+    if (o) out[o++] = ' ';
+    memcpy(out + o, r.phones, r.phones_len);
+    o += r.phones_len;
+    out[o] = '\0';
+  }
+  if (o == 0) return G2P_ENOTFOUND;
+  if (source) *source = src;
+  return (int)o;
+}
+
+int g2p_fold_word(const char *s, size_t n, char *key, size_t cap) {
+  return text_fold_key(s, n, key, cap);
 }

@@ -25,7 +25,8 @@
 enum g2p_source {
   G2P_SOURCE_NONE = 0,  /* nobody answered (see error) */
   G2P_SOURCE_DICT = 1,  /* the pronunciation dictionary */
-  G2P_SOURCE_MODEL = 2  /* the neural network */
+  G2P_SOURCE_MODEL = 2, /* the neural network */
+  G2P_SOURCE_LETTERS = 3 /* text front end: a letter said by its name */
 };
 
 /* Per-call options (bit flags). */
@@ -96,6 +97,69 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
                             const char *const *words, const size_t *lens,
                             size_t n, unsigned flags, int beam_width,
                             g2p_word_result *res);
+
+/* Is key (len bytes, already lower case) a headword of the dictionary?
+ * Never runs the network, never allocates. 0 without a dictionary. */
+int g2p_engine_has_word(const g2p_engine *engine, const char *key, size_t len);
+
+/* --- running text (the text op) --------------------------------------------
+ * The text front end (text/) composed with the dictionary and the network.
+ * A g2p_text_ctx holds the front end's buffers, sized once; one per thread.
+ * g2p_engine_text_analyze() reads a text into it; then each token and each
+ * of its spoken words is answered on demand, so a caller can pack replies
+ * as it goes. Nothing here allocates after g2p_text_ctx_create(). */
+typedef struct text_ctx g2p_text_ctx;
+
+int g2p_text_ctx_create(g2p_text_ctx **out, uint32_t max_bytes,
+                        uint32_t max_tokens, uint32_t max_words);
+void g2p_text_ctx_destroy(g2p_text_ctx *ctx);
+
+/* Reads s[0..n) into ctx. Returns 0 with *n_tokens, or G2P_EUTF8 (not
+ * UTF-8, or a NUL), G2P_ETOOLONG (over max_bytes), G2P_ETOKENS (over
+ * max_tokens or max_words), with a reason in err. */
+int g2p_engine_text_analyze(const g2p_engine *engine, g2p_text_ctx *ctx,
+                            const char *s, size_t n, uint32_t *n_tokens,
+                            char *err, size_t errlen);
+
+enum g2p_token_error {
+  G2P_TOKEN_OK = 0,
+  G2P_TOKEN_UNREADABLE = 1, /* script or symbol the front end cannot read */
+  G2P_TOKEN_TOOLONG = 2     /* a word longer than the front end's limit */
+};
+
+typedef struct g2p_text_token {
+  uint32_t start, end;           /* code points of the text, end exclusive */
+  uint32_t byte_start, byte_end;
+  const char *kind;              /* "word", "punctuation", "money", ... */
+  int error;                     /* enum g2p_token_error */
+  uint32_t n_words;              /* spoken words */
+} g2p_text_token;
+
+/* Token i (< *n_tokens) of the last analysis. */
+void g2p_text_token_get(const g2p_text_ctx *ctx, uint32_t i, g2p_text_token *out);
+
+/* Answers spoken word k of token i: its text (lower case, into ctx) in
+ * *word (of *word_len bytes), its phonemes in res: letters by their names (source
+ * G2P_SOURCE_LETTERS), the rest as g2p_engine_lookup would. */
+int g2p_engine_text_word(const g2p_engine *engine, g2p_scratch *scratch,
+                         const g2p_text_ctx *ctx, uint32_t i, uint32_t k,
+                         unsigned flags, int beam_width, const char **word,
+                         uint16_t *word_len, g2p_word_result *res);
+
+/* A written form read as one pronunciation (the words op's answer for
+ * "42", "Dr." or "FBI"): the phonemes of its spoken words joined by spaces
+ * into out. Returns the length, or G2P_ENOTFOUND when it says nothing,
+ * G2P_ETOOLONG when out is too small, G2P_EUTF8. *source: model if any
+ * word came from the network, else dict. */
+int g2p_engine_text_reading(const g2p_engine *engine, g2p_scratch *scratch,
+                            g2p_text_ctx *ctx, const char *s, size_t n,
+                            unsigned flags, int beam_width, char *out,
+                            size_t cap, enum g2p_source *source);
+
+/* Folds a word for lookup as the text front end does (NFKC, case folded,
+ * accents stripped, curly apostrophes): the key in key[0..cap), its length,
+ * or -1 when the word does not fold to letters and apostrophes. */
+int g2p_fold_word(const char *s, size_t n, char *key, size_t cap);
 
 const char *g2p_strerror(int err);
 const char *g2p_source_name(enum g2p_source source);

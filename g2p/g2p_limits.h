@@ -32,8 +32,9 @@ enum g2p_error {
   G2P_ENOMEM = -6,    /* allocation failed (open/scratch only) */
   G2P_EIO = -7,       /* file could not be read or mapped */
   G2P_EFORMAT = -8,   /* file is damaged or not of our format */
-  G2P_ENOPRON = -9    /* the network gave an empty pronunciation, at the
+  G2P_ENOPRON = -9,   /* the network gave an empty pronunciation, at the
                          asked beam width and greedy alike */
+  G2P_ETOKENS = -10   /* text: more tokens or spoken words than the limit */
 };
 
 #endif

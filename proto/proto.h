@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #define PROTO_VERSION 1
+#define PROTO_VERSION_MINOR 1 /* 1: the text op */
 #define PROTO_HEADER_BYTES 4
 
 /* Defaults for the limits (all overridable by daemon flags). */
@@ -29,6 +30,8 @@
 #define PROTO_DEFAULT_MAX_WORDS      256u
 #define PROTO_DEFAULT_MAX_WORD_BYTES 64u
 #define PROTO_MAX_BEAM               16
+#define PROTO_DEFAULT_MAX_TEXT_BYTES 8192u
+#define PROTO_DEFAULT_MAX_TOKENS     2048u
 
 /* Stable error codes on the wire (the "code" of an error map). */
 enum proto_error {
@@ -46,9 +49,12 @@ enum proto_error {
   PROTO_E_BUSY = 11,           /* limits reached (connections, in-flight) */
   PROTO_E_SHUTTING_DOWN = 12,
   PROTO_E_INTERNAL = 13,
-  PROTO_E_NO_PRONUNCIATION = 14 /* per word: the network answered nothing */
+  PROTO_E_NO_PRONUNCIATION = 14, /* per word: the network answered nothing */
+  PROTO_E_TEXT_TOO_LONG = 15,  /* text over max_text_bytes */
+  PROTO_E_TOO_MANY_TOKENS = 16,/* text makes more than max_tokens tokens */
+  PROTO_E_UNREADABLE = 17      /* per token: script or symbol not read */
 };
-#define PROTO_E_MAX 14
+#define PROTO_E_MAX 17
 
 /* "frame_too_large", ... ; "unknown" for codes outside the table. */
 const char *proto_error_name(int code);
@@ -60,7 +66,8 @@ enum proto_op {
   PROTO_OP_WORDS = 1,
   PROTO_OP_PING = 2,
   PROTO_OP_STATS = 3,
-  PROTO_OP_INFO = 4
+  PROTO_OP_INFO = 4,
+  PROTO_OP_TEXT = 5
 };
 const char *proto_op_name(enum proto_op op); /* "words", ... */
 
@@ -68,6 +75,8 @@ typedef struct proto_limits {
   uint32_t max_frame;      /* payload bytes */
   uint32_t max_words;      /* words in one request */
   uint32_t max_word_bytes; /* UTF-8 bytes in one word */
+  uint32_t max_text_bytes; /* UTF-8 bytes in one text (op text) */
+  uint32_t max_tokens;     /* tokens in one text */
 } proto_limits;
 void proto_limits_default(proto_limits *lim);
 
@@ -112,6 +121,9 @@ typedef struct proto_request {
   proto_slice *words;      /* caller-provided array */
   uint32_t words_cap;      /* its capacity (>= lim->max_words) */
   uint32_t n_words;
+  /* text op: the text, a slice into the payload (validated by the daemon) */
+  proto_slice text;
+  int has_text;
   /* "opts" */
   int opt_variants;        /* bool */
   int opt_model_only;      /* bool */
@@ -139,13 +151,18 @@ int proto_encode_request(proto_buf *b, uint64_t id, enum proto_op op,
                          const proto_slice *words, uint32_t n_words,
                          int opt_variants, int opt_model_only, int opt_beam);
 
+/* Client side: a text request frame {"id", "op": "text", "text", "opts"}. */
+int proto_encode_text_request(proto_buf *b, uint64_t id, const char *text,
+                              uint32_t len, int opt_model_only, int opt_beam);
+
 /* ---- replies ------------------------------------------------------------ */
 
 /* Source of a word's answer, as on the wire: "dict", "model", "none". */
 enum proto_source {
   PROTO_SOURCE_NONE = 0,
   PROTO_SOURCE_DICT = 1,
-  PROTO_SOURCE_MODEL = 2
+  PROTO_SOURCE_MODEL = 2,
+  PROTO_SOURCE_LETTERS = 3  /* text op: a letter said by its name */
 };
 const char *proto_source_name(enum proto_source s);
 
@@ -180,6 +197,29 @@ void proto_encode_words_begin(proto_words_writer *w, proto_buf *b,
 void proto_encode_word(proto_words_writer *w, const proto_word_result *r);
 int proto_encode_words_end(proto_words_writer *w);
 
+/* A text reply, written incrementally like a words reply: begin (n tokens
+ * follow), then per token token() and exactly its n_words word() calls,
+ * then end (0, or -1 on overflow or miscount: b rolled back). */
+typedef struct proto_text_writer {
+  proto_buf *b;
+  size_t mark;
+  uint32_t n, written;        /* tokens announced / written */
+  uint32_t words_due;         /* words the current token still owes */
+  int bad;
+} proto_text_writer;
+void proto_encode_text_begin(proto_text_writer *w, proto_buf *b, uint64_t id,
+                             uint32_t n_tokens);
+/* error: 0 or a per-token code (PROTO_E_UNREADABLE, PROTO_E_WORD_TOO_LONG) */
+void proto_encode_token(proto_text_writer *w, const char *text, uint32_t len,
+                        uint32_t start, uint32_t end, const char *kind,
+                        int error, uint32_t n_words);
+/* phones NULL with error != 0 for a word that could not be answered */
+void proto_encode_token_word(proto_text_writer *w, const char *word,
+                             uint32_t word_len, const char *phones,
+                             uint32_t phones_len, enum proto_source source,
+                             int error);
+int proto_encode_text_end(proto_text_writer *w);
+
 /* stats: a flat map of counters, name -> uint64 (names are dotted paths,
  * e.g. "requests.words", "errors.bad_msgpack", "latency_us.words.p99"). */
 typedef struct proto_stat {
@@ -212,6 +252,22 @@ typedef struct proto_reply_word {
   char **variants;
 } proto_reply_word;
 
+typedef struct proto_reply_tword {
+  char *word;
+  char *phones;         /* NULL when error */
+  enum proto_source source;
+  int error;
+} proto_reply_tword;
+
+typedef struct proto_reply_token {
+  char *text;
+  uint32_t start, end;  /* code points */
+  char *kind;
+  int error;            /* 0 or per-token code */
+  uint32_t n_words;
+  proto_reply_tword *words;
+} proto_reply_token;
+
 typedef struct proto_reply {
   uint64_t id;
   int ok;
@@ -226,6 +282,9 @@ typedef struct proto_reply {
   uint64_t *stat_values;
   proto_info info;      /* when op == PROTO_OP_INFO (strings owned) */
   uint32_t protocol;    /* info: the server's protocol version */
+  uint32_t protocol_minor; /* info: 0 from servers before the text op */
+  uint32_t n_tokens;    /* op text */
+  proto_reply_token *tokens;
 } proto_reply;
 
 /* Decodes one reply payload. Returns PROTO_OK or PROTO_E_BAD_MSGPACK /

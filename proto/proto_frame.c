@@ -46,4 +46,6 @@ void proto_limits_default(proto_limits *lim) {
   lim->max_frame = PROTO_DEFAULT_MAX_FRAME;
   lim->max_words = PROTO_DEFAULT_MAX_WORDS;
   lim->max_word_bytes = PROTO_DEFAULT_MAX_WORD_BYTES;
+  lim->max_text_bytes = PROTO_DEFAULT_MAX_TEXT_BYTES;
+  lim->max_tokens = PROTO_DEFAULT_MAX_TOKENS;
 }

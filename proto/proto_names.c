@@ -23,6 +23,9 @@ static const struct {
   [PROTO_E_SHUTTING_DOWN] = {"shutting_down", "server is shutting down"},
   [PROTO_E_INTERNAL] = {"internal", "internal server error"},
   [PROTO_E_NO_PRONUNCIATION] = {"no_pronunciation", "not in the dictionary, and the network gave no pronunciation"},
+  [PROTO_E_TEXT_TOO_LONG] = {"text_too_long", "text longer than the server's max_text_bytes"},
+  [PROTO_E_TOO_MANY_TOKENS] = {"too_many_tokens", "text makes more tokens than the server's max_tokens"},
+  [PROTO_E_UNREADABLE] = {"unreadable", "the text front end cannot read this token"},
 };
 
 const char *proto_error_name(int code) {
@@ -41,6 +44,7 @@ const char *proto_op_name(enum proto_op op) {
   case PROTO_OP_PING: return "ping";
   case PROTO_OP_STATS: return "stats";
   case PROTO_OP_INFO: return "info";
+  case PROTO_OP_TEXT: return "text";
   case PROTO_OP_NONE: break;
   }
   return "none";
@@ -50,6 +54,7 @@ const char *proto_source_name(enum proto_source s) {
   switch (s) {
   case PROTO_SOURCE_DICT: return "dict";
   case PROTO_SOURCE_MODEL: return "model";
+  case PROTO_SOURCE_LETTERS: return "letters";
   case PROTO_SOURCE_NONE: break;
   }
   return "none";

@@ -135,6 +135,77 @@ static int decode_results(reply_ctx *c, const msgpack_object *a, proto_reply *re
   return 0;
 }
 
+static int decode_source(reply_ctx *c, const msgpack_object *src,
+                         enum proto_source *out) {
+  if (!src || src->type != MSGPACK_OBJECT_STR)
+    return bad(c, PROTO_E_BAD_REQUEST, "source is missing");
+  if (key_is(src, "dict")) *out = PROTO_SOURCE_DICT;
+  else if (key_is(src, "model")) *out = PROTO_SOURCE_MODEL;
+  else if (key_is(src, "letters")) *out = PROTO_SOURCE_LETTERS;
+  else if (key_is(src, "none")) *out = PROTO_SOURCE_NONE;
+  else return bad(c, PROTO_E_BAD_REQUEST, "source is unknown");
+  return 0;
+}
+
+static int decode_tword(reply_ctx *c, const msgpack_object *o, proto_reply_tword *w) {
+  if (o->type != MSGPACK_OBJECT_MAP)
+    return bad(c, PROTO_E_BAD_REQUEST, "token word is not a map");
+  if (!(w->word = dup_str(c, map_get(o, "word"), "token.words[].word"))) return -1;
+  if (decode_source(c, map_get(o, "source"), &w->source)) return -1;
+  const msgpack_object *er = map_get(o, "error");
+  if (er && er->type != MSGPACK_OBJECT_NIL) {
+    if (decode_error_map(c, er, &w->error, NULL, NULL)) return -1;
+    if (w->error == 0) return bad(c, PROTO_E_BAD_REQUEST, "word error has code 0");
+  }
+  const msgpack_object *ph = map_get(o, "phones");
+  if (!ph) return bad(c, PROTO_E_BAD_REQUEST, "token word without phones");
+  if (ph->type == MSGPACK_OBJECT_NIL) {
+    if (!w->error) return bad(c, PROTO_E_BAD_REQUEST, "token word without phones or error");
+  } else if (!(w->phones = dup_str(c, ph, "token.words[].phones"))) {
+    return -1;
+  }
+  return 0;
+}
+
+static int decode_token(reply_ctx *c, const msgpack_object *o, proto_reply_token *t) {
+  uint64_t v = 0;
+  if (o->type != MSGPACK_OBJECT_MAP)
+    return bad(c, PROTO_E_BAD_REQUEST, "token is not a map");
+  if (!(t->text = dup_str(c, map_get(o, "text"), "token.text"))) return -1;
+  if (!(t->kind = dup_str(c, map_get(o, "kind"), "token.kind"))) return -1;
+  if (get_uint(c, o, "start", UINT32_MAX, &v)) return -1;
+  t->start = (uint32_t)v;
+  if (get_uint(c, o, "end", UINT32_MAX, &v)) return -1;
+  t->end = (uint32_t)v;
+  if (t->end < t->start) return bad(c, PROTO_E_BAD_REQUEST, "token ends before it starts");
+  const msgpack_object *er = map_get(o, "error");
+  if (er && er->type != MSGPACK_OBJECT_NIL) {
+    if (decode_error_map(c, er, &t->error, NULL, NULL)) return -1;
+  }
+  const msgpack_object *ws = map_get(o, "words");
+  if (!ws || ws->type != MSGPACK_OBJECT_ARRAY)
+    return bad(c, PROTO_E_BAD_REQUEST, "token.words is not an array");
+  t->words = calloc(ws->via.array.size ? ws->via.array.size : 1, sizeof *t->words);
+  if (!t->words) return bad(c, PROTO_E_INTERNAL, "out of memory");
+  for (uint32_t i = 0; i < ws->via.array.size; i++) {
+    t->n_words = i + 1;
+    if (decode_tword(c, &ws->via.array.ptr[i], &t->words[i])) return -1;
+  }
+  return 0;
+}
+
+static int decode_tokens(reply_ctx *c, const msgpack_object *a, proto_reply *rep) {
+  if (a->type != MSGPACK_OBJECT_ARRAY)
+    return bad(c, PROTO_E_BAD_REQUEST, "tokens is not an array");
+  rep->tokens = calloc(a->via.array.size ? a->via.array.size : 1, sizeof *rep->tokens);
+  if (!rep->tokens) return bad(c, PROTO_E_INTERNAL, "out of memory");
+  for (uint32_t i = 0; i < a->via.array.size; i++) {
+    rep->n_tokens = i + 1;
+    if (decode_token(c, &a->via.array.ptr[i], &rep->tokens[i])) return -1;
+  }
+  return 0;
+}
+
 static int decode_stats(reply_ctx *c, const msgpack_object *m, proto_reply *rep) {
   if (m->type != MSGPACK_OBJECT_MAP)
     return bad(c, PROTO_E_BAD_REQUEST, "stats is not a map");
@@ -162,6 +233,10 @@ static int decode_info(reply_ctx *c, const msgpack_object *m, proto_reply *rep) 
   if (!(in->version = dup_str(c, map_get(m, "version"), "info.version"))) return -1;
   if (get_uint(c, m, "protocol", UINT32_MAX, &v)) return -1;
   rep->protocol = (uint32_t)v;
+  if (map_get(m, "protocol_minor")) {
+    if (get_uint(c, m, "protocol_minor", UINT32_MAX, &v)) return -1;
+    rep->protocol_minor = (uint32_t)v;
+  }
   if (get_uint(c, m, "lexicon_words", UINT32_MAX, &v)) return -1;
   in->lexicon_words = (uint32_t)v;
   if (get_uint(c, m, "lexicon_prons", UINT32_MAX, &v)) return -1;
@@ -187,6 +262,15 @@ static int decode_info(reply_ctx *c, const msgpack_object *m, proto_reply *rep) 
   in->limits.max_words = (uint32_t)v;
   if (get_uint(c, li, "max_word_bytes", UINT32_MAX, &v)) return -1;
   in->limits.max_word_bytes = (uint32_t)v;
+  /* limits of the text op: absent from servers before it */
+  if (map_get(li, "max_text_bytes")) {
+    if (get_uint(c, li, "max_text_bytes", UINT32_MAX, &v)) return -1;
+    in->limits.max_text_bytes = (uint32_t)v;
+  }
+  if (map_get(li, "max_tokens")) {
+    if (get_uint(c, li, "max_tokens", UINT32_MAX, &v)) return -1;
+    in->limits.max_tokens = (uint32_t)v;
+  }
   return 0;
 }
 
@@ -208,6 +292,10 @@ static int decode_top(reply_ctx *c, const msgpack_object *o, proto_reply *rep) {
     rep->op = PROTO_OP_WORDS;
     return decode_results(c, v, rep);
   }
+  if ((v = map_get(o, "tokens"))) {
+    rep->op = PROTO_OP_TEXT;
+    return decode_tokens(c, v, rep);
+  }
   if ((v = map_get(o, "pong"))) {
     rep->op = PROTO_OP_PING;
     return 0;
@@ -220,7 +308,7 @@ static int decode_top(reply_ctx *c, const msgpack_object *o, proto_reply *rep) {
     rep->op = PROTO_OP_INFO;
     return decode_info(c, v, rep);
   }
-  return bad(c, PROTO_E_BAD_REQUEST, "reply has none of results, pong, stats, info");
+  return bad(c, PROTO_E_BAD_REQUEST, "reply has none of results, tokens, pong, stats, info");
 }
 
 int proto_reply_decode(const void *payload, size_t len, proto_reply *rep,
@@ -268,6 +356,17 @@ void proto_reply_free(proto_reply *rep) {
     free(w->variants);
   }
   free(rep->words);
+  for (uint32_t i = 0; i < rep->n_tokens; i++) {
+    proto_reply_token *t = &rep->tokens[i];
+    free(t->text);
+    free(t->kind);
+    for (uint32_t k = 0; k < t->n_words; k++) {
+      free(t->words[k].word);
+      free(t->words[k].phones);
+    }
+    free(t->words);
+  }
+  free(rep->tokens);
   for (size_t i = 0; i < rep->n_stats; i++) free(rep->stat_names[i]);
   free(rep->stat_names);
   free(rep->stat_values);

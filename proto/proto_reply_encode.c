@@ -117,9 +117,10 @@ int proto_encode_info(proto_buf *b, uint64_t id, const proto_info *info) {
   size_t mark = proto_frame_begin(b);
   put_head(b, id, 1, 1);
   mp_put_cstr(b, "info");
-  mp_put_map(b, 6);
+  mp_put_map(b, 7);
   put_kv_str(b, "version", info->version);
   put_kv_uint(b, "protocol", PROTO_VERSION);
+  put_kv_uint(b, "protocol_minor", PROTO_VERSION_MINOR);
   put_kv_uint(b, "lexicon_words", info->lexicon_words);
   put_kv_uint(b, "lexicon_prons", info->lexicon_prons);
   mp_put_cstr(b, "model");
@@ -133,9 +134,76 @@ int proto_encode_info(proto_buf *b, uint64_t id, const proto_info *info) {
     mp_put_nil(b);
   }
   mp_put_cstr(b, "limits");
-  mp_put_map(b, 3);
+  mp_put_map(b, 5);
   put_kv_uint(b, "max_frame", info->limits.max_frame);
   put_kv_uint(b, "max_words", info->limits.max_words);
   put_kv_uint(b, "max_word_bytes", info->limits.max_word_bytes);
+  put_kv_uint(b, "max_text_bytes", info->limits.max_text_bytes);
+  put_kv_uint(b, "max_tokens", info->limits.max_tokens);
   return proto_frame_end(b, mark);
+}
+
+void proto_encode_text_begin(proto_text_writer *w, proto_buf *b, uint64_t id,
+                             uint32_t n_tokens) {
+  w->b = b;
+  w->mark = proto_frame_begin(b);
+  w->n = n_tokens;
+  w->written = 0;
+  w->words_due = 0;
+  w->bad = 0;
+  put_head(b, id, 1, 1);
+  mp_put_cstr(b, "tokens");
+  mp_put_array(b, n_tokens);
+}
+
+void proto_encode_token(proto_text_writer *w, const char *text, uint32_t len,
+                        uint32_t start, uint32_t end, const char *kind,
+                        int error, uint32_t n_words) {
+  proto_buf *b = w->b;
+  if (w->words_due) w->bad = 1;
+  w->written++;
+  w->words_due = n_words;
+  mp_put_map(b, 5 + (error != 0));
+  mp_put_cstr(b, "text");
+  mp_put_str(b, text, len);
+  mp_put_cstr(b, "start");
+  mp_put_uint(b, start);
+  mp_put_cstr(b, "end");
+  mp_put_uint(b, end);
+  mp_put_cstr(b, "kind");
+  mp_put_cstr(b, kind);
+  if (error) {
+    mp_put_cstr(b, "error");
+    put_error_map(b, error, NULL);
+  }
+  mp_put_cstr(b, "words");
+  mp_put_array(b, n_words);
+}
+
+void proto_encode_token_word(proto_text_writer *w, const char *word,
+                             uint32_t word_len, const char *phones,
+                             uint32_t phones_len, enum proto_source source,
+                             int error) {
+  proto_buf *b = w->b;
+  int has_phones = !error && phones;
+  int code = has_phones ? 0 : error ? error : PROTO_E_INTERNAL;
+  if (!w->words_due) w->bad = 1;
+  else w->words_due--;
+  mp_put_map(b, 3 + (code != 0));
+  mp_put_cstr(b, "word");
+  mp_put_str(b, word, word_len);
+  mp_put_cstr(b, "phones");
+  if (has_phones) mp_put_str(b, phones, phones_len);
+  else mp_put_nil(b);
+  mp_put_cstr(b, "source");
+  mp_put_cstr(b, proto_source_name(has_phones ? source : PROTO_SOURCE_NONE));
+  if (code) {
+    mp_put_cstr(b, "error");
+    put_error_map(b, code, NULL);
+  }
+}
+
+int proto_encode_text_end(proto_text_writer *w) {
+  if (w->written != w->n || w->words_due || w->bad) w->b->overflow = 1;
+  return proto_frame_end(w->b, w->mark);
 }

@@ -21,7 +21,10 @@ typedef struct decode_state {
   int code;          /* general semantic error of highest precedence */
   int words_code;    /* same for "words"/"opts" (applies to op words) */
   char words_msg[96];
-  int seen_id, seen_op, seen_words, seen_opts;
+  int seen_id, seen_op, seen_words, seen_opts, seen_text;
+  int text_bad;      /* "text" is not a string */
+  int opts_code;     /* first error about "opts" (op words and op text) */
+  char opts_msg[96];
 } decode_state;
 
 /* Section 5's precedence: a mistyped or repeated field (bad_request) beats
@@ -34,6 +37,11 @@ static int precedence_rank(int code) {
     case PROTO_E_TOO_MANY_WORDS: return 3;
     default: return 4;
   }
+}
+
+static void fail_text(decode_state *st, const char *msg) {
+  (void)msg;
+  st->text_bad = 1;
 }
 
 static void fail(decode_state *st, int code, const char *fmt, ...)
@@ -160,6 +168,8 @@ static int decode_field(mp_reader *r, const mp_item *k, const proto_limits *lim,
       req->op = PROTO_OP_STATS;
     } else if (mp_str_eq(&v, "info")) {
       req->op = PROTO_OP_INFO;
+    } else if (mp_str_eq(&v, "text")) {
+      req->op = PROTO_OP_TEXT;
     } else {
       /* Echo the name as printable ASCII only: the message must stay
        * valid UTF-8 whatever the client sent. */
@@ -174,10 +184,36 @@ static int decode_field(mp_reader *r, const mp_item *k, const proto_limits *lim,
     if (st->seen_words++) fail(st, PROTO_E_BAD_REQUEST, "duplicate key \"words\"");
     if (v.type == MP_ARRAY) return decode_words(r, &v, lim, req, st);
     fail_words(st, PROTO_E_BAD_REQUEST, "words must be an array of strings");
+  } else if (mp_str_eq(k, "text")) {
+    if (st->seen_text++) fail(st, PROTO_E_BAD_REQUEST, "duplicate key \"text\"");
+    if (v.type == MP_STR) {
+      req->text.ptr = v.ptr;
+      req->text.len = v.len;
+      req->has_text = 1;
+    } else {
+      fail_text(st, "text must be a string");
+    }
   } else if (mp_str_eq(k, "opts")) {
     if (st->seen_opts++) fail(st, PROTO_E_BAD_REQUEST, "duplicate key \"opts\"");
-    if (v.type == MP_MAP) return decode_opts(r, &v, req, st);
-    if (v.type != MP_NIL) fail_words(st, PROTO_E_BAD_REQUEST, "opts must be a map");
+    /* opts errors apply to op text too: note them on their own, then fold
+     * them into the words errors by precedence */
+    int saved_code = st->words_code;
+    char saved_msg[sizeof st->words_msg];
+    memcpy(saved_msg, st->words_msg, sizeof saved_msg);
+    st->words_code = 0;
+    int rc = 0;
+    if (v.type == MP_MAP) rc = decode_opts(r, &v, req, st);
+    else if (v.type != MP_NIL) fail_words(st, PROTO_E_BAD_REQUEST, "opts must be a map");
+    if (st->words_code && !st->opts_code) {
+      st->opts_code = st->words_code;
+      memcpy(st->opts_msg, st->words_msg, sizeof st->opts_msg);
+    }
+    if (saved_code && (!st->words_code ||
+                       precedence_rank(saved_code) <= precedence_rank(st->words_code))) {
+      st->words_code = saved_code;
+      memcpy(st->words_msg, saved_msg, sizeof saved_msg);
+    }
+    if (v.type == MP_MAP) return rc;
   }
   return mp_skip_contents(r, &v, 2);
 }
@@ -199,6 +235,9 @@ int proto_request_decode(const void *payload, size_t len,
   req->opt_variants = 0;
   req->opt_model_only = 0;
   req->opt_beam = 0;
+  req->text.ptr = NULL;
+  req->text.len = 0;
+  req->has_text = 0;
 
   mp_reader_init(&r, payload, len);
   if (mp_read(&r, &top)) goto bad_msgpack;
@@ -243,6 +282,27 @@ int proto_request_decode(const void *payload, size_t len,
   } else {
     req->n_words = 0;
   }
+  if (req->op == PROTO_OP_TEXT) {
+    if (st.text_bad) {
+      set_err(&st, "text must be a string");
+      return PROTO_E_BAD_REQUEST;
+    }
+    if (st.opts_code) {
+      set_err(&st, st.opts_msg);
+      return st.opts_code;
+    }
+    if (!req->has_text) {
+      set_err(&st, "op text needs \"text\"");
+      return PROTO_E_BAD_REQUEST;
+    }
+    if (lim->max_text_bytes && req->text.len > lim->max_text_bytes) {
+      if (err && errlen)
+        snprintf(err, errlen, "text is %u bytes, the limit is %u",
+                 (unsigned)req->text.len, (unsigned)lim->max_text_bytes);
+      req->has_text = 0;
+      return PROTO_E_TEXT_TOO_LONG;
+    }
+  }
   return PROTO_OK;
 
 semantic:
@@ -278,6 +338,32 @@ int proto_encode_request(proto_buf *b, uint64_t id, enum proto_op op,
       mp_put_cstr(b, "variants");
       mp_put_bool(b, 1);
     }
+    if (opt_model_only) {
+      mp_put_cstr(b, "model_only");
+      mp_put_bool(b, 1);
+    }
+    if (opt_beam > 0) {
+      mp_put_cstr(b, "beam");
+      mp_put_uint(b, (uint64_t)opt_beam);
+    }
+  }
+  return proto_frame_end(b, mark);
+}
+
+int proto_encode_text_request(proto_buf *b, uint64_t id, const char *text,
+                              uint32_t len, int opt_model_only, int opt_beam) {
+  int has_opts = opt_model_only || opt_beam > 0;
+  size_t mark = proto_frame_begin(b);
+  mp_put_map(b, 3 + has_opts);
+  mp_put_cstr(b, "id");
+  mp_put_uint(b, id);
+  mp_put_cstr(b, "op");
+  mp_put_cstr(b, "text");
+  mp_put_cstr(b, "text");
+  mp_put_str(b, text, len);
+  if (has_opts) {
+    mp_put_cstr(b, "opts");
+    mp_put_map(b, (uint32_t)(!!opt_model_only + (opt_beam > 0)));
     if (opt_model_only) {
       mp_put_cstr(b, "model_only");
       mp_put_bool(b, 1);

@@ -137,6 +137,12 @@ out=$("$t/g2p-example" "$sock" "$WORD") || { cat "$t/daemon.log"; fail "g2p-exam
 echo "g2p-example $WORD -> $out"
 [ "$out" = "$EXPECT" ] || fail "expected '$EXPECT', got '$out'"
 
+# The text op through the installed library: "42" is read as forty two.
+tout=$("$t/g2p-example" "$sock" "$WORD" "I have 42.") || { cat "$t/daemon.log"; fail "g2p-example text failed: $tout"; }
+echo "g2p-example text -> $(printf '%s' "$tout" | tr '\n\t' '; ')"
+printf '%s\n' "$tout" | grep -q "^cardinal	42	F AO1 R T IY0 | T UW1$" ||
+  fail "the text op did not read 42: $tout"
+
 # The installed g2pc against the same daemon.
 g2pc_out=$("$D$bindir/g2pc" --socket "$sock" "$WORD") || fail "installed g2pc failed: $g2pc_out"
 echo "g2pc $WORD -> $g2pc_out"

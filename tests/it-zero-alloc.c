@@ -5,7 +5,8 @@
  * runs a warm-up round of every kind of traffic, reads the jemalloc
  * per-thread allocation counters of the loop thread and of the workers
  * through the stats op, runs 10,000 mixed requests (dictionary words,
- * network words, per-word and request-level errors, framing errors that
+ * network words, running text through the text op, written forms through
+ * the words op, per-word and request-level errors, framing errors that
  * close connections, new connections, pipelined bursts and lone requests),
  * and checks that neither counter moved. Skips (77) when jemalloc is not
  * the daemon's allocator (sanitizer builds). */
@@ -56,7 +57,7 @@ static int one_request(int fd, unsigned k, uint64_t id) {
   proto_slice sl[300];
   char w[4][32];
   proto_reply r;
-  switch (k % 10) {
+  switch (k % 12) {
   case 0: case 1: { /* dictionary words */
     static const char *dw[] = { "aardvark", "zebra", "Read", "the", "quick" };
     for (int i = 0; i < 5; i++) { sl[i].ptr = dw[i]; sl[i].len = (uint32_t)strlen(dw[i]); }
@@ -108,6 +109,27 @@ static int one_request(int fd, unsigned k, uint64_t id) {
     proto_encode_request(&b, id, id % 2 ? PROTO_OP_PING : PROTO_OP_INFO, NULL, 0,
                          0, 0, 0);
     break;
+  case 10: { /* running text: every class of the front end */
+    static const char *tx[] = {
+        "Dr. Smith paid $3.50 on Jan. 5, 2021 at 3:30 pm; the FBI and NASA met.",
+        "In 1984, 2008 and the '90s, 5% of 1,234 people ran 5 km (72\xc2\xb0" "F).",
+        "John\xe2\x80\x99s na\xc3\xafve caf\xc3\xa9: call 555-1234, e-mail user@example.org!",
+        "World War II, Henry VIII, Chapter IV, 1/2, 21st, COVID-19, A380 \xe4\xb8\xad."};
+    const char *t = tx[(id / 12) % 4];
+    proto_encode_text_request(&b, id, t, (uint32_t)strlen(t), 0, 0);
+    break;
+  }
+  case 11: { /* written forms through the words op, or a malformed text */
+    if ((id / 12) % 2) {
+      static const char *fw[] = { "42", "Dr.", "na\xc3\xafve", "$3.50", "FBI" };
+      for (int i = 0; i < 5; i++) { sl[i].ptr = fw[i]; sl[i].len = (uint32_t)strlen(fw[i]); }
+      proto_encode_request(&b, id, PROTO_OP_WORDS, sl, 5, 0, 0, 0);
+    } else {
+      static const char bad[] = "ok \xff,,,,";
+      proto_encode_text_request(&b, id, bad, (uint32_t)strlen(bad), 0, 0);
+    }
+    break;
+  }
   default: { /* a frame over the limit: error reply, then closed */
     static const unsigned char huge[] = { 0, 2, 0, 0 };
     memcpy(big, huge, 4);
@@ -117,9 +139,12 @@ static int one_request(int fd, unsigned k, uint64_t id) {
   }
   ck_assert_int_eq(it_send_all(fd, b.data, b.len), 0);
   ck_assert_int_eq(it_recv_reply(fd, &r), 0);
-  int closes = k % 10 == 9;
-  if (k % 10 <= 1 || k % 10 == 4 || k % 10 == 8) ck_assert(r.ok);
-  if (k % 10 <= 3 && with_model) {
+  int closes = k % 12 == 9;
+  if (k % 12 <= 1 || k % 12 == 4 || k % 12 == 8 || k % 12 == 10 ||
+      (k % 12 == 11 && (id / 12) % 2))
+    ck_assert(r.ok);
+  if (k % 12 == 10) ck_assert_uint_ge(r.n_tokens, 10);
+  if (k % 12 <= 3 && with_model) {
     for (uint32_t i = 0; i < r.n_words; i++) ck_assert_ptr_nonnull(r.words[i].phones);
   }
   proto_reply_free(&r);
@@ -137,7 +162,7 @@ static void traffic(unsigned n, uint64_t seed) {
   uint64_t id = seed;
   while (done < n) {
     int c = (int)(id % 4);
-    unsigned k = (unsigned)(id * 7919u % 10u);
+    unsigned k = (unsigned)(id * 7919u % 12u);
     if (id % 97 == 0) { /* a burst of 50 pipelined dictionary/network requests */
       proto_buf b;
       static char mem[1 << 16];

@@ -11,8 +11,8 @@
 #                     that tests/systemd-nspawn.sh boots is built with them)
 set -eu
 PKGS="build-essential autoconf automake libtool pkg-config \
-      libuv1-dev libmsgpack-dev libjemalloc-dev check libsystemd-dev \
-      systemd python3 clang"
+      libuv1-dev libmsgpack-dev libjemalloc-dev libutf8proc-dev check \
+      libsystemd-dev systemd python3 clang libespeak-ng-dev espeak-ng-data"
 TEST_PKGS="mmdebstrap systemd-container procps util-linux"
 case ${1:-} in
   --list) echo $PKGS; exit 0 ;;

@@ -1,0 +1,118 @@
+#!/bin/sh
+# text-it.sh -- the text op end to end: g2pc --text (plain, --json, stdin
+# pipelined), the words op reading written forms, and malformed texts over a
+# raw socket (invalid UTF-8, NUL, over-long, a flood of commas, a wrong type)
+# answered with an error while the connection keeps working. rnninferd runs
+# with the build's dictionary and no model (every word here is in CMUdict).
+set -u
+b=${top_builddir:?top_builddir is not set}
+s=${top_srcdir:?top_srcdir is not set}
+lex=$b/data/cmudict.lex
+g2pc=$b/client/g2pc
+daemon=$b/daemon/rnninferd
+for f in "$lex" "$g2pc" "$daemon"; do
+  [ -e "$f" ] || { echo "FAIL: $f is missing (run make first)"; exit 1; }
+done
+dir=$(mktemp -d "${TMPDIR:-/tmp}/text-it.XXXXXX")
+sock=$dir/rnninferd.sock
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"; }
+trap cleanup EXIT INT TERM
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+ok() { echo "ok: $*"; }
+
+"$daemon" --socket "$sock" --lexicon "$lex" --no-model 2>>"$dir/daemon.log" &
+pid=$!
+i=0
+while ! "$g2pc" --socket "$sock" --timeout 1000 --ping >/dev/null 2>&1; do
+  i=$((i + 1))
+  if [ $i -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
+    echo "FAIL: rnninferd did not come up"; cat "$dir/daemon.log"; exit 1
+  fi
+  sleep 0.1
+done
+
+check() { # check NAME WANT GOT
+  [ "$3" = "$2" ] && ok "$1" || fail "$1: got '$3', want '$2'"
+}
+
+check 'text "Hello,"' 'HH AH0 L OW1' "$("$g2pc" --socket "$sock" --text 'Hello,')"
+check 'text $3.50' 'TH R IY1 | D AA1 L ER0 Z | AH0 N D | F IH1 F T IY0 | S EH1 N T S' \
+  "$("$g2pc" --socket "$sock" --text '$3.50')"
+check 'text FBI' 'EH1 F B IY1 AY1' "$("$g2pc" --socket "$sock" --text 'FBI')"
+check 'text Dr. Smith' 'D AA1 K T ER0 | S M IH1 TH' "$("$g2pc" --socket "$sock" --text 'Dr. Smith')"
+
+# --json: exactly the documented shape, offsets in code points
+out=$("$g2pc" --socket "$sock" --text --json 'naïve $5.')
+want='{"text": "naïve $5.", "tokens": [{"text": "naïve", "start": 0, "end": 5, "kind": "word", "words": [{"word": "naive", "phones": "N AY2 IY1 V", "source": "dict"}]}, {"text": "$5", "start": 6, "end": 8, "kind": "money", "words": [{"word": "five", "phones": "F AY1 V", "source": "dict"}, {"word": "dollars", "phones": "D AA1 L ER0 Z", "source": "dict"}]}, {"text": ".", "start": 8, "end": 9, "kind": "punctuation", "words": []}]}'
+check 'text --json shape' "$want" "$out"
+out=$("$g2pc" --socket "$sock" --text --json 'CFO')
+case $out in *'"source": "letters"'*|*'"source": "dict"'*) ok "initialism source";; *) fail "CFO: $out";; esac
+
+# the words op reads written forms as the text op does
+check 'words 42' 'F AO1 R T IY0 T UW1' "$("$g2pc" --socket "$sock" 42)"
+check 'words naïve' 'N AY2 IY1 V' "$("$g2pc" --socket "$sock" naïve)"
+check "words John’s" 'JH AA1 N Z' "$("$g2pc" --socket "$sock" "John’s")"
+check 'words Dr.' 'D AA1 K T ER0' "$("$g2pc" --socket "$sock" Dr.)"
+
+# stdin: one line per text, in order, pipelined
+python3 -c '
+import sys
+for i in range(20000): print("I have %d apples." % (i % 1000))
+' >"$dir/in.txt"
+"$g2pc" --socket "$sock" --text <"$dir/in.txt" >"$dir/out.txt"; st=$?
+[ $st -eq 0 ] && ok "20000 texts from stdin" || fail "stdin texts: exit $st"
+n=$(wc -l <"$dir/out.txt")
+check "one line per text" 20000 "$n"
+check "line 43" 'AY1 | HH AE1 V | F AO1 R T IY0 | T UW1 | AE1 P AH0 L Z' "$(sed -n 43p "$dir/out.txt")"
+
+# texts up to the default 8 KiB limit are answered in full with the default
+# buffers, even digit-heavy ones whose reply is ~50 times the text
+python3 -c '
+print(("The committee will meet again next Tuesday, at 3:30 pm, to discuss the $1.2 billion budget. " * 100)[:8190])
+print(("$1.25 " * 2000)[:8190])' >"$dir/big.txt"
+"$g2pc" --socket "$sock" --text <"$dir/big.txt" >"$dir/big.out" 2>"$dir/err"; st=$?
+[ $st -eq 0 ] && ok "two 8 KiB texts answered" || fail "8 KiB texts: exit $st: $(cat "$dir/err")"
+n=$(sed -n 2p "$dir/big.out" | grep -o ' | ' | wc -l)
+[ "$n" -ge 6000 ] && ok "8 KiB of money: $n word separators" || fail "8 KiB of money: $n separators"
+
+# an unreadable token: message, exit 1, the rest still read
+out=$("$g2pc" --socket "$sock" --text '中文 ok' 2>"$dir/err"); st=$?
+check 'unreadable token' 'OW1 K EY1' "$out"
+[ $st -eq 1 ] && ok "exit 1 for an unreadable token" || fail "exit $st"
+
+# malformed texts over a raw socket
+python3 - "$sock" <<'PYEOF' || fails=$((fails + 1))
+import socket, struct, sys
+def s(x): b = x.encode(); return bytes([0xa0 | len(b)]) + b if len(b) < 32 else b'\xd9' + bytes([len(b)]) + b
+def raw(b):
+    if len(b) < 32: return bytes([0xa0 | len(b)]) + b
+    if len(b) < 256: return b'\xd9' + bytes([len(b)]) + b
+    if len(b) < 65536: return b'\xda' + struct.pack('>H', len(b)) + b
+    return b'\xdb' + struct.pack('>I', len(b)) + b
+def req(i, text):
+    return b'\x83' + s('id') + bytes([i]) + s('op') + s('text') + s('text') + text
+c = socket.socket(socket.AF_UNIX); c.connect(sys.argv[1])
+def call(payload):
+    c.sendall(struct.pack('>I', len(payload)) + payload)
+    n = struct.unpack('>I', c.recv(4, socket.MSG_WAITALL))[0]
+    return c.recv(n, socket.MSG_WAITALL)
+bad = 0
+for i, (name, text, want) in enumerate([
+        ('invalid utf-8', raw(b'ab\xff'), b'bad_utf8'),
+        ('NUL', raw(b'a\x00b'), b'bad_utf8'),
+        ('over long', raw(b'a' * 8193), b'text_too_long'),
+        ('commas', raw(b',' * 8000), b'too_many_tokens'),
+        ('not a string', b'\x05', b'bad_request'),
+        ('good', raw(b'ok'), b'tokens')], 1):
+    r = call(req(i, text))
+    ok = want in r and (want == b'tokens' or b'"ok"' not in r)
+    print(('ok: ' if want in r else 'FAIL: ') + name + ' -> ' + r[:60].decode('utf-8', 'replace'))
+    bad += want not in r
+sys.exit(1 if bad else 0)
+PYEOF
+
+kill "$pid"; wait "$pid" 2>/dev/null; pid=
+[ $fails -eq 0 ] && echo "all text-it checks passed"
+[ $fails -eq 0 ]

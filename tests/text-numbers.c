@@ -1,0 +1,252 @@
+/* text-numbers.c -- the number verbalizers, class by class: cardinals and
+ * decimals, ordinals, years and decades, fractions, percentages, ranges,
+ * telephone numbers and digits in identifiers. Readings are those of a
+ * careful US English reader, written from the rules (doc/text.md). */
+#include <stdlib.h>
+
+#include "tests/text-cases.h"
+
+#define C TEXT_KIND_CARDINAL
+static const text_case cardinals[] = {
+    {"0", "zero", C},
+    {"7", "seven", C},
+    {"13", "thirteen", C},
+    {"42", "forty two", C},
+    {"100", "one hundred", C},
+    {"101", "one hundred one", C},
+    {"999", "nine hundred ninety nine", C},
+    {"1,000", "one thousand", C},
+    {"1,234", "one thousand two hundred thirty four", C},
+    {"12,345", "twelve thousand three hundred forty five", C},
+    {"1,000,000", "one million", C},
+    {"2,500,001", "two million five hundred thousand one", C},
+    {"-5", "minus five", C},
+    {"+3", "plus three", C},
+    {"3.14", "three point one four", C},
+    {"0.5", "zero point five", C},
+    {".5", "point five", C},
+    {"-2.75", "minus two point seven five", C},
+    {"1.5 million", "one point five million", C},
+    {"3 billion", "three billion", C},
+    {"10,000,000,000", "ten billion", C},
+    {"I have 3 cats.", "i have three cats", TEXT_KIND_WORD},
+    {"#1", "number one", C},
+    {"1.50", "one point five zero", C},
+};
+
+#define O TEXT_KIND_ORDINAL
+static const text_case ordinals[] = {
+    {"1st", "first", O},
+    {"2nd", "second", O},
+    {"3rd", "third", O},
+    {"4th", "fourth", O},
+    {"5th", "fifth", O},
+    {"8th", "eighth", O},
+    {"9th", "ninth", O},
+    {"11th", "eleventh", O},
+    {"12th", "twelfth", O},
+    {"13th", "thirteenth", O},
+    {"20th", "twentieth", O},
+    {"21st", "twenty first", O},
+    {"22nd", "twenty second", O},
+    {"23rd", "twenty third", O},
+    {"30th", "thirtieth", O},
+    {"40th", "fortieth", O},
+    {"99th", "ninety ninth", O},
+    {"100th", "one hundredth", O},
+    {"101st", "one hundred first", O},
+    {"1,000th", "one thousandth", O},
+    {"the 21ST century", "the twenty first century", TEXT_KIND_WORD},
+    {"52nd", "fifty second", O},
+};
+
+#define Y TEXT_KIND_YEAR
+static const text_case years[] = {
+    {"1984", "nineteen eighty four", Y},
+    {"in 1999", "in nineteen ninety nine", TEXT_KIND_WORD},
+    {"2008", "two thousand eight", Y},
+    {"2000", "two thousand", Y},
+    {"2001", "two thousand one", Y},
+    {"2010", "twenty ten", Y},
+    {"2021", "twenty twenty one", Y},
+    {"1900", "nineteen hundred", Y},
+    {"1905", "nineteen oh five", Y},
+    {"1776", "seventeen seventy six", Y},
+    {"1066", "one thousand sixty six", C},
+    {"since 1492", "since fourteen ninety two", TEXT_KIND_WORD},
+    {"1900s", "nineteen hundreds", Y},
+    {"1990s", "nineteen nineties", Y},
+    {"1960s", "nineteen sixties", Y},
+    {"2000s", "two thousands", Y},
+    {"2010s", "twenty tens", Y},
+    {"'90s", "nineties", Y},
+    {"'60s", "sixties", Y},
+    {"80s", "eighties", Y},
+    {"1980's", "nineteen eighties", Y},
+    {"In 2019, sales rose.", "in twenty nineteen sales rose", TEXT_KIND_WORD},
+    {"1500 people", "one thousand five hundred people", C},
+    {"the year 1066", "the year ten sixty six", TEXT_KIND_WORD},
+};
+
+#define F TEXT_KIND_FRACTION
+static const text_case fractions[] = {
+    {"1/2", "one half", F},
+    {"1/3", "one third", F},
+    {"2/3", "two thirds", F},
+    {"1/4", "one quarter", F},
+    {"3/4", "three quarters", F},
+    {"1/5", "one fifth", F},
+    {"4/5", "four fifths", F},
+    {"1/8", "one eighth", F},
+    {"5/8", "five eighths", F},
+    {"7/16", "seven sixteenths", F},
+    {"1/10", "one tenth", F},
+    {"9/10", "nine tenths", F},
+    {"3/2", "three halves", F},
+    {"1/100", "one one hundredth", F},
+    {"1 1/2", "one and one half", F},
+    {"2 3/4", "two and three quarters", F},
+    {"\xc2\xbd", "one half", F},
+    {"\xc2\xbe", "three quarters", F},
+    {"\xe2\x85\x93", "one third", F},
+    {"1\xe2\x81\x84" "2", "one half", F},
+    {"add 1/2 cup", "add one half cup", TEXT_KIND_WORD},
+    {"1/12", "one twelfth", F},
+};
+
+#define PC TEXT_KIND_PERCENT
+static const text_case percents[] = {
+    {"5%", "five percent", PC},
+    {"50%", "fifty percent", PC},
+    {"100%", "one hundred percent", PC},
+    {"0%", "zero percent", PC},
+    {"3.5%", "three point five percent", PC},
+    {"0.1%", "zero point one percent", PC},
+    {"-2%", "minus two percent", PC},
+    {"12%,", "twelve percent", PC},
+    {"(7%)", "seven percent", PC},
+    {"99.9%", "ninety nine point nine percent", PC},
+    {"1,000%", "one thousand percent", PC},
+    {"10-20%", "ten to twenty percent", PC},
+    {"25 %", "twenty five percent", PC},
+    {"rose 4%.", "rose four percent", TEXT_KIND_WORD},
+    {"33%", "thirty three percent", PC},
+    {"1%", "one percent", PC},
+    {"75%", "seventy five percent", PC},
+    {"2.25%", "two point two five percent", PC},
+    {"a 6% rise", "a six percent rise", TEXT_KIND_WORD},
+    {"90%?", "ninety percent", PC},
+};
+
+#define R TEXT_KIND_RANGE
+static const text_case ranges[] = {
+    {"1990-1995", "nineteen ninety to nineteen ninety five", R},
+    {"2000-2010", "two thousand to twenty ten", R},
+    {"1939-1945", "nineteen thirty nine to nineteen forty five", R},
+    {"1990-95", "nineteen ninety to ninety five", R},
+    {"10-20", "ten to twenty", R},
+    {"pages 10-20", "pages ten to twenty", TEXT_KIND_WORD},
+    {"3-5", "three to five", R},
+    {"1-2", "one to two", R},
+    {"100-200", "one hundred to two hundred", R},
+    {"5-10", "five to ten", R},
+    {"1.5-2.5", "one point five to two point five", R},
+    {"20-30", "twenty to thirty", R},
+    {"1,000-2,000", "one thousand to two thousand", R},
+    {"9-5", "nine to five", R},
+    {"1914\xe2\x80\x93" "1918", "nineteen fourteen to nineteen eighteen", R},
+    {"10\xe2\x80\x93" "15", "ten to fifteen", R},
+    {"ages 3-7", "ages three to seven", TEXT_KIND_WORD},
+    {"2-1", "two to one", R},
+    {"40-50", "forty to fifty", R},
+    {"1800-1850", "eighteen hundred to eighteen fifty", R},
+};
+
+#define T TEXT_KIND_TELEPHONE
+static const text_case phones[] = {
+    {"555-1234", "five five five one two three four", T},
+    {"555-555-1234", "five five five five five five one two three four", T},
+    {"(555) 555-1234", "five five five five five five one two three four", T},
+    {"1-800-555-1234", "one eight hundred five five five one two three four", T},
+    {"1-888-555-0000", "one eight eight eight five five five zero zero zero zero", T},
+    {"212-555-0199", "two one two five five five zero one nine nine", T},
+    {"555.555.1234", "five five five five five five one two three four", T},
+    {"867-5309", "eight six seven five three zero nine", T},
+    {"call 555-0100", "call five five five zero one zero zero", TEXT_KIND_WORD},
+    {"(212) 555-0123", "two one two five five five zero one two three", T},
+    {"303-555-7788", "three zero three five five five seven seven eight eight", T},
+    {"1-212-555-0123", "one two one two five five five zero one two three", T},
+    {"999-9999", "nine nine nine nine nine nine nine", T},
+    {"415-555-2671", "four one five five five five two six seven one", T},
+    {"555-4321.", "five five five four three two one", T},
+    {"(800) 555-0000", "eight zero zero five five five zero zero zero zero", T},
+    {"617-555-1000", "six one seven five five five one zero zero zero", T},
+    {"123-4567", "one two three four five six seven", T},
+    {"202-555-0147", "two zero two five five five zero one four seven", T},
+    {"1-877-555-1212", "one eight seven seven five five five one two one two", T},
+};
+
+#define D TEXT_KIND_DIGITS
+static const text_case idents[] = {
+    {"Route 66", "route sixty six", TEXT_KIND_WORD},
+    {"Boeing 747", "boeing seven forty seven", TEXT_KIND_WORD},
+    {"Room 101", "room one oh one", TEXT_KIND_WORD},
+    {"Flight 370", "flight three seventy", TEXT_KIND_WORD},
+    {"Highway 1", "highway one", TEXT_KIND_WORD},
+    {"Interstate 95", "interstate ninety five", TEXT_KIND_WORD},
+    {"Room 1204", "room twelve oh four", TEXT_KIND_WORD},
+    {"Suite 300", "suite three hundred", TEXT_KIND_WORD},
+    {"A380", "a. three eighty", D},
+    {"MP3", "m. p. three", D},
+    {"F-16", "f. sixteen", D},
+    {"B2B", "b. two b.", D},
+    {"3D", "three d.", D},
+    {"4K", "four k.", D},
+    {"COVID-19", "covid nineteen", D},
+    {"R2-D2", "r. two d. two", D},
+    {"007", "zero zero seven", D},
+    {"G7", "g. seven", D},
+    {"Windows 10", "windows ten", TEXT_KIND_WORD},
+    {"Gate 12", "gate twelve", TEXT_KIND_WORD},
+    {"Channel 4", "channel four", TEXT_KIND_WORD},
+    {"PS5", "p. s. five", D},
+    {"1st-grade", "first grade", D},
+    {"4s", "fours", D},
+    {"size 10s", "size tens", TEXT_KIND_WORD},
+};
+
+START_TEST(t_cardinals) { RUN(cardinals); }
+END_TEST
+START_TEST(t_ordinals) { RUN(ordinals); }
+END_TEST
+START_TEST(t_years) { RUN(years); }
+END_TEST
+START_TEST(t_fractions) { RUN(fractions); }
+END_TEST
+START_TEST(t_percents) { RUN(percents); }
+END_TEST
+START_TEST(t_ranges) { RUN(ranges); }
+END_TEST
+START_TEST(t_phones) { RUN(phones); }
+END_TEST
+START_TEST(t_idents) { RUN(idents); }
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("text-numbers");
+  TCase *tc = tcase_create("numbers");
+  tcase_add_test(tc, t_cardinals);
+  tcase_add_test(tc, t_ordinals);
+  tcase_add_test(tc, t_years);
+  tcase_add_test(tc, t_fractions);
+  tcase_add_test(tc, t_percents);
+  tcase_add_test(tc, t_ranges);
+  tcase_add_test(tc, t_phones);
+  tcase_add_test(tc, t_idents);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

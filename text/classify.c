@@ -1,0 +1,1426 @@
+/* classify.c -- the verbalizers: decide what each raw piece (or a run of
+ * them: "Jan. 5, 2021", "$1.2 billion", "3:30 pm", "5 km") is, and say it
+ * in words the way a careful US English reader would. Context comes from
+ * the neighbouring pieces only (the word before and after, sentence start,
+ * whether the whole text is in capitals).
+ *
+ * Every piece ends up in exactly one token; a token that cannot be read
+ * gets a per-token error and no invented words. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+#include "text/text_impl.h"
+#include "text/tables.h"
+
+#define NB 160 /* scratch for the words of one number */
+
+/* --- views of raw pieces ------------------------------------------------- */
+
+static const char *S(const text_ctx *c, uint32_t i) { return c->rbuf + c->raw[i].s_off; }
+static size_t L(const text_ctx *c, uint32_t i) { return c->raw[i].s_len; }
+static int P(const text_ctx *c, uint32_t i) { return i < c->n_raw && c->raw[i].punct; }
+static int isdig(int ch) { return ch >= '0' && ch <= '9'; }
+static int isup(int ch) { return ch >= 'A' && ch <= 'Z'; }
+static int islow(int ch) { return ch >= 'a' && ch <= 'z'; }
+static int isalp(int ch) { return isup(ch) || islow(ch); }
+
+static int raw_is(const text_ctx *c, uint32_t i, const char *w) {
+  return i < c->n_raw && L(c, i) == strlen(w) && strncasecmp(S(c, i), w, L(c, i)) == 0;
+}
+
+static int all_digits(const char *s, size_t n) {
+  if (!n) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isdig((unsigned char)s[i])) return 0;
+  return 1;
+}
+
+static uint64_t digits_value(const char *s, size_t n) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < n && i < 18; i++) v = v * 10 + (uint64_t)(s[i] - '0');
+  return v;
+}
+
+static int all_alpha(const char *s, size_t n) {
+  if (!n) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isalp((unsigned char)s[i])) return 0;
+  return 1;
+}
+
+static int all_upper(const char *s, size_t n) {
+  if (!n) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isup((unsigned char)s[i])) return 0;
+  return 1;
+}
+
+static int has_vowel(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (strchr("aeiouyAEIOUY", s[i]) && s[i]) return 1;
+  return 0;
+}
+
+/* Capitalised word: "Smith", "Louis", "Mary's" (not all capitals) */
+static int cap_word(const text_ctx *c, uint32_t i) {
+  if (i >= c->n_raw || P(c, i)) return 0;
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  if (n < 2 || !isup((unsigned char)s[0])) return 0;
+  int lower = 0;
+  for (size_t k = 1; k < n; k++) {
+    if (islow((unsigned char)s[k])) lower = 1;
+    else if (!isup((unsigned char)s[k]) && s[k] != '\'' && s[k] != '-') return 0;
+  }
+  return lower;
+}
+
+static int sentence_initial(const text_ctx *c, uint32_t i) {
+  while (i > 0) {
+    i--;
+    if (!P(c, i)) return 0;
+    char ch = S(c, i)[L(c, i) - 1];
+    if (ch == '.' || ch == '!' || ch == '?' || ch == ':') return 1;
+    if (ch != '"' && ch != '\'' && ch != '(' && ch != '[' && ch != '*') return 0;
+  }
+  return 1;
+}
+
+/* the key of a word piece in lower case, or 0 when it is not a-z' */
+static int key_of(const char *s, size_t n, char *key, size_t cap) {
+  return text_fold_key(s, n, key, cap);
+}
+
+static int in_dict(const text_ctx *c, const char *key, size_t n) {
+  return c->has && n > 0 && c->has(c->opaque, key, n);
+}
+
+/* --- numbers ------------------------------------------------------------- */
+
+typedef struct num {
+  int sign;          /* -1 minus, +1 written plus, 0 none */
+  uint64_t ip;       /* integer part */
+  size_t int_digits; /* digits before the point (no commas) */
+  int commas;
+  int lead_zero;     /* "007": integer part has a leading zero */
+  const char *frac;  /* digits after the point, or NULL */
+  size_t frac_n;
+  const char *int_s; /* digits of the integer part as written (may have commas) */
+  size_t int_n;
+} num;
+
+/* Parses a number at s: [-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?; returns the
+ * bytes it used (0: none). */
+static size_t parse_num(const char *s, size_t n, num *v) {
+  size_t i = 0;
+  memset(v, 0, sizeof *v);
+  if (i < n && (s[i] == '-' || s[i] == '+')) {
+    v->sign = s[i] == '-' ? -1 : 1;
+    i++;
+  }
+  size_t a = i;
+  v->int_s = s + i;
+  while (i < n && isdig((unsigned char)s[i])) i++;
+  size_t first = i - a;
+  if (first > 0 && first <= 3) {
+    /* thousands groups */
+    size_t j = i;
+    int groups = 0;
+    while (j + 3 < n + 0 && j < n && s[j] == ',' && j + 3 < n + 1 &&
+           all_digits(s + j + 1, 3) && !(j + 4 < n && isdig((unsigned char)s[j + 4]))) {
+      j += 4;
+      groups++;
+    }
+    if (groups) {
+      i = j;
+      v->commas = groups;
+    }
+  }
+  v->int_n = (size_t)(s + i - v->int_s);
+  for (size_t k = 0; k < v->int_n; k++) {
+    if (v->int_s[k] == ',') continue;
+    if (v->int_digits == 0 && v->int_s[k] == '0' && v->int_n > 1) v->lead_zero = 1;
+    if (v->int_digits < 18) v->ip = v->ip * 10 + (uint64_t)(v->int_s[k] - '0');
+    v->int_digits++;
+  }
+  if (i + 1 < n + 0 && s[i] == '.' && i + 1 < n && isdig((unsigned char)s[i + 1])) {
+    size_t f = i + 1;
+    while (f < n && isdig((unsigned char)s[f])) f++;
+    v->frac = s + i + 1;
+    v->frac_n = f - i - 1;
+    i = f;
+  }
+  if (v->int_digits == 0 && !v->frac) return 0;
+  if (v->lead_zero && (v->frac || v->commas)) v->lead_zero = 0; /* 0.5 */
+  if (v->int_digits == 1 && v->ip == 0) v->lead_zero = 0;
+  return i;
+}
+
+static void say_digits(text_ctx *c, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (isdig((unsigned char)s[i])) text_say(c, text_digit_word(s[i] - '0'));
+}
+
+static void say_cardinal(text_ctx *c, uint64_t v) {
+  char b[NB];
+  text_num_cardinal(v, b, sizeof b);
+  text_say(c, b);
+}
+
+/* a parsed number as a cardinal or decimal: minus five, three point one four */
+static void say_num(text_ctx *c, const num *v) {
+  if (v->sign < 0) text_say(c, "minus");
+  if (v->sign > 0) text_say(c, "plus");
+  if (v->int_digits > 15) {
+    say_digits(c, v->int_s, v->int_n);
+  } else if (v->int_digits > 0) {
+    if (v->lead_zero) say_digits(c, v->int_s, v->int_n);
+    else say_cardinal(c, v->ip);
+  } else if (v->frac) {
+    /* ".5": point five */
+  }
+  if (v->frac) {
+    text_say(c, "point");
+    say_digits(c, v->frac, v->frac_n);
+  }
+}
+
+static int whole_num(const char *s, size_t n, num *v) {
+  return n > 0 && parse_num(s, n, v) == n;
+}
+
+static int raw_num(const text_ctx *c, uint32_t i, num *v) {
+  return i < c->n_raw && !P(c, i) && whole_num(S(c, i), L(c, i), v);
+}
+
+static int is_one(const num *v) {
+  return v->int_digits > 0 && v->ip == 1 && !v->frac && v->sign == 0;
+}
+
+/* --- tokens -------------------------------------------------------------- */
+
+/* Starts a token over raw pieces [i, j). */
+static void begin(text_ctx *c, unsigned kind, uint32_t i, uint32_t j) {
+  if (c->overflow) return;
+  if (c->n_tokens >= c->lim.max_tokens) {
+    c->overflow = TEXT_ETOKENS;
+    return;
+  }
+  text_token *t = &c->tokens[c->n_tokens++];
+  uint32_t fa = c->raw[i].fa, fb = c->raw[j - 1].fb;
+  t->start = c->fs[fa];
+  t->end = c->fe[fb - 1];
+  t->byte_start = c->obyte[t->start];
+  t->byte_end = c->obyte[t->end];
+  t->kind = (uint8_t)kind;
+  t->error = 0;
+  t->first_word = c->n_words;
+  t->n_words = 0;
+}
+
+static void set_kind(text_ctx *c, unsigned kind) {
+  if (c->n_tokens && !c->overflow) c->tokens[c->n_tokens - 1].kind = (uint8_t)kind;
+}
+
+static void set_error(text_ctx *c, unsigned e) {
+  if (c->n_tokens && !c->overflow) c->tokens[c->n_tokens - 1].error = (uint8_t)e;
+}
+
+/* --- letters and words ---------------------------------------------------- */
+
+/* spelled letters; a trailing "s" (CDs) or "'s" (FBI's) makes the last
+ * letter's name plural */
+static void spell(text_ctx *c, const char *s, size_t n) {
+  size_t m = n;
+  int plural = 0;
+  if (m >= 3 && s[m - 2] == '\'' && (s[m - 1] == 's' || s[m - 1] == 'S')) {
+    m -= 2;
+    plural = 1;
+  } else if (m >= 2 && s[m - 1] == 's' && all_upper(s, m - 1)) {
+    m -= 1;
+    plural = 1;
+  }
+  size_t last = m;
+  for (size_t i = 0; i < m; i++)
+    if (isalp((unsigned char)s[i])) last = i;
+  for (size_t i = 0; i < m; i++) {
+    if (!isalp((unsigned char)s[i])) continue;
+    if (plural && i == last) {
+      char w[4] = {(char)(s[i] | 0x20), '\'', 's', 0};
+      const char *ph = text_letter_phones_z(s[i]);
+      /* the plural letter name is one spoken word */
+      if (c->n_words < c->lim.max_words && c->wbuf_len + 4 <= c->wbuf_cap && !c->overflow) {
+        char *dst = c->wbuf + c->wbuf_len;
+        memcpy(dst, w, 4);
+        text_word *tw = &c->words[c->n_words++];
+        tw->text = dst;
+        tw->len = 3;
+        tw->say = TEXT_SAY_LETTER;
+        tw->phones = ph;
+        c->wbuf_len += 4;
+        c->tokens[c->n_tokens - 1].n_words++;
+      } else {
+        c->overflow = TEXT_EWORDS;
+      }
+    } else {
+      text_say_letter(c, s[i]);
+    }
+  }
+}
+
+/* One letters-only part of a word (no digits): a dictionary word, an
+ * initialism, or a word for the network. Returns the kind it reads as. */
+static unsigned say_alpha(text_ctx *c, const char *s, size_t n, int force_word) {
+  char key[TEXT_KEY_MAX + 1];
+  int kn = key_of(s, n, key, sizeof key);
+  if (kn < 0) {
+    set_error(c, n > TEXT_KEY_MAX ? TEXT_TOKEN_TOOLONG : TEXT_TOKEN_UNREADABLE);
+    return TEXT_KIND_WORD;
+  }
+  size_t core = n;
+  if (core >= 2 && s[core - 2] == '\'' && (s[core - 1] == 's' || s[core - 1] == 'S')) core -= 2;
+  else if (core >= 2 && s[core - 1] == 's' && all_upper(s, core - 1)) core -= 1;
+  int caps = core >= 2 && all_upper(s, core);
+  if (caps && !c->shouting && !force_word) {
+    if (core == 2 && strncmp(s, "US", 2) == 0) {
+      spell(c, s, n);
+      return TEXT_KIND_INITIALISM;
+    }
+    if (in_dict(c, key, (size_t)kn)) {
+      text_say_n(c, key, (size_t)kn);
+      return has_vowel(s, core) ? TEXT_KIND_ACRONYM : TEXT_KIND_INITIALISM;
+    }
+    if (core <= 4 || !has_vowel(s, core)) {
+      spell(c, s, n);
+      return TEXT_KIND_INITIALISM;
+    }
+    text_say_n(c, key, (size_t)kn);
+    return TEXT_KIND_ACRONYM;
+  }
+  if (in_dict(c, key, (size_t)kn) || force_word) {
+    text_say_n(c, key, (size_t)kn);
+    return TEXT_KIND_WORD;
+  }
+  /* no vowel and not in the dictionary: spelled (pwd, Dvd's) */
+  if (kn >= 2 && !has_vowel(key, (size_t)kn) && !strchr(key, '\'')) {
+    spell(c, s, n);
+    return TEXT_KIND_INITIALISM;
+  }
+  /* a clipped trailing apostrophe (nothin') is not part of the key */
+  if (kn >= 2 && key[kn - 1] == '\'' && key[kn - 2] != 's') kn--;
+  text_say_n(c, key, (size_t)kn);
+  return TEXT_KIND_WORD;
+}
+
+/* identifier digits: 66 sixty six, 747 seven forty seven, 1204 twelve oh
+ * four, longer runs digit by digit */
+static void say_ident_digits(text_ctx *c, const char *s, size_t n) {
+  char b[NB];
+  if (n >= 2 && s[0] == '0') {
+    say_digits(c, s, n);
+  } else if (n <= 2) {
+    say_cardinal(c, digits_value(s, n));
+  } else if (n <= 4) {
+    text_num_pairs(digits_value(s, n), n, b, sizeof b);
+    text_say(c, b);
+  } else {
+    say_digits(c, s, n);
+  }
+}
+
+/* letters and digits mixed: A380, MP3, COVID-19, 3D, F-16, B2B */
+static void say_alnum(text_ctx *c, const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    size_t j = i;
+    if (isdig((unsigned char)s[i])) {
+      while (j < n && isdig((unsigned char)s[j])) j++;
+      size_t rest = j < n ? (size_t)(strcspn(s + j, "-/.") < n - j ? strcspn(s + j, "-/.") : n - j) : 0;
+      if (rest == 2 && j - i <= 15 &&
+          (!strncasecmp(s + j, "st", 2) || !strncasecmp(s + j, "nd", 2) ||
+           !strncasecmp(s + j, "rd", 2) || !strncasecmp(s + j, "th", 2))) {
+        char b[NB]; /* 1st-grade: first grade */
+        text_num_ordinal(digits_value(s + i, j - i), b, sizeof b);
+        text_say(c, b);
+        i = j + 2;
+        continue;
+      }
+      if (rest == 1 && (s[j] == 's' || s[j] == 'S') && j - i <= 15 && s[i] != '0') {
+        char b[NB]; /* 2 x 4s: fours */
+        text_num_cardinal(digits_value(s + i, j - i), b, sizeof b);
+        text_num_plural(b, sizeof b);
+        text_say(c, b);
+        i = j + 1;
+        continue;
+      }
+      say_ident_digits(c, s + i, j - i);
+      if (j + 1 < n && s[j] == '.' && isdig((unsigned char)s[j + 1])) {
+        text_say(c, "point");
+        j++;
+      }
+    } else if (isalp((unsigned char)s[i])) {
+      while (j < n && (isalp((unsigned char)s[j]) || s[j] == '\'')) j++;
+      if (j - i == 1) text_say_letter(c, s[i]);
+      else say_alpha(c, s + i, j - i, 0);
+    } else {
+      const char *r = text_symbol_reading((unsigned char)s[i]);
+      if (r && s[i] != '#' && s[i] != '%') text_say(c, r);
+      else if (s[i] == '%') text_say(c, "percent");
+      j = i + 1;
+      while (j < n && (unsigned char)s[j] >= 0x80 && ((unsigned char)s[j] & 0xc0) == 0x80) j++;
+    }
+    i = j;
+  }
+}
+
+/* --- the classes ------------------------------------------------------------ */
+
+static int money_symbol(const char *s, size_t n, size_t *len, const char **one,
+                        const char **many, const char **sub1, const char **subn) {
+  static const struct {
+    const char *sym, *one, *many, *sub1, *subn;
+  } cur[] = {{"US$", "dollar", "dollars", "cent", "cents"},
+             {"$", "dollar", "dollars", "cent", "cents"},
+             {"\xc2\xa3", "pound", "pounds", "penny", "pence"},
+             {"\xe2\x82\xac", "euro", "euros", "cent", "cents"},
+             {"\xc2\xa5", "yen", "yen", NULL, NULL}};
+  for (size_t k = 0; k < sizeof cur / sizeof cur[0]; k++) {
+    size_t m = strlen(cur[k].sym);
+    if (n > m && memcmp(s, cur[k].sym, m) == 0) {
+      *len = m;
+      *one = cur[k].one;
+      *many = cur[k].many;
+      *sub1 = cur[k].sub1;
+      *subn = cur[k].subn;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static const char *scale_word(const char *s, size_t n) {
+  static const char *const w[] = {"thousand", "million", "billion", "trillion"};
+  for (size_t k = 0; k < 4; k++)
+    if (strlen(w[k]) == n && strncasecmp(w[k], s, n) == 0) return w[k];
+  return NULL;
+}
+
+/* $3.50, £20, €5, $1.2 billion, $5M. Returns pieces used, 0 if not money. */
+static uint32_t try_money(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i), *one, *many, *sub1, *subn;
+  size_t n = L(c, i), m;
+  num v;
+  if (n > 2 && memcmp(s + n - 2, "\xc2\xa2", 2) == 0 && whole_num(s, n - 2, &v) &&
+      !v.sign) { /* 5¢ */
+    begin(c, TEXT_KIND_MONEY, i, i + 1);
+    say_num(c, &v);
+    text_say(c, is_one(&v) ? "cent" : "cents");
+    return 1;
+  }
+  if (!money_symbol(s, n, &m, &one, &many, &sub1, &subn)) return 0;
+  size_t used = parse_num(s + m, n - m, &v);
+  if (!used || v.sign) return 0;
+  const char *scale = NULL;
+  size_t rest = n - m - used;
+  if (rest == 1) {
+    char k = s[m + used];
+    scale = (k == 'k' || k == 'K') ? "thousand" : k == 'M' ? "million"
+            : (k == 'B' || k == 'b') ? "billion" : NULL;
+    if (!scale) return 0;
+  } else if (rest == 2 && strncasecmp(s + m + used, "bn", 2) == 0) {
+    scale = "billion";
+  } else if (rest) {
+    return 0;
+  }
+  uint32_t j = i + 1;
+  if (!scale && j < c->n_raw && !P(c, j) && (scale = scale_word(S(c, j), L(c, j)))) j++;
+  begin(c, TEXT_KIND_MONEY, i, j);
+  if (scale) {
+    say_num(c, &v);
+    text_say(c, scale);
+    text_say(c, many);
+    return j - i;
+  }
+  uint64_t sub = 0;
+  int has_sub = 0;
+  if (v.frac && (v.frac_n == 2 || v.frac_n == 1) && sub1) {
+    sub = digits_value(v.frac, v.frac_n) * (v.frac_n == 1 ? 10 : 1);
+    has_sub = 1;
+  } else if (v.frac) {
+    say_num(c, &v);
+    text_say(c, many);
+    return j - i;
+  }
+  if (v.ip > 0 || !has_sub || sub == 0) {
+    say_num(c, &(num){.ip = v.ip, .int_digits = v.int_digits ? v.int_digits : 1,
+                      .int_s = v.int_s, .int_n = v.int_n});
+    text_say(c, (v.ip == 1) ? one : many);
+    if (has_sub && sub) text_say(c, "and");
+  }
+  if (has_sub && sub) {
+    say_cardinal(c, sub);
+    text_say(c, sub == 1 ? sub1 : subn);
+  }
+  return j - i;
+}
+
+static int ampm(const char *s, size_t n, char *which) {
+  if ((n == 2 || (n == 4 && s[1] == '.' && s[3] == '.')) &&
+      (s[0] == 'a' || s[0] == 'p' || s[0] == 'A' || s[0] == 'P') &&
+      (s[n == 2 ? 1 : 2] | 0x20) == 'm') {
+    *which = (char)(s[0] | 0x20);
+    return 1;
+  }
+  return 0;
+}
+
+static void say_clock(text_ctx *c, unsigned h, unsigned mnt, int has_min, char ap) {
+  say_cardinal(c, h);
+  if (has_min && mnt > 0) {
+    if (mnt < 10) text_say(c, "oh");
+    say_cardinal(c, mnt);
+  } else if (!ap) {
+    text_say(c, "o'clock");
+  }
+  if (ap) {
+    text_say_letter(c, ap);
+    text_say_letter(c, 'm');
+  }
+}
+
+/* 3:30, 10:05 pm, 7am, 3 p.m. */
+static uint32_t try_time(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i), k = 0;
+  while (k < n && k < 3 && isdig((unsigned char)s[k])) k++;
+  if (k == 0 || k > 2) return 0;
+  unsigned h = (unsigned)digits_value(s, k), mnt = 0;
+  int has_min = 0;
+  char ap = 0;
+  if (k + 3 <= n && s[k] == ':' && all_digits(s + k + 1, 2) &&
+      (k + 3 == n || !isdig((unsigned char)s[k + 3]))) {
+    mnt = (unsigned)digits_value(s + k + 1, 2);
+    has_min = 1;
+    k += 3;
+  }
+  if (k < n && !ampm(s + k, n - k, &ap)) return 0;
+  uint32_t j = i + 1;
+  if (!ap && j < c->n_raw && !P(c, j) && ampm(S(c, j), L(c, j), &ap)) j++;
+  if (!has_min && !ap) return 0;
+  if (h > 24 || mnt > 59 || (ap && (h == 0 || h > 12))) return 0;
+  begin(c, TEXT_KIND_TIME, i, j);
+  say_clock(c, h, mnt, has_min, ap);
+  return j - i;
+}
+
+static void say_date(text_ctx *c, int month, unsigned day, int has_year,
+                     uint64_t year, size_t year_digits, int day_first) {
+  char b[NB];
+  if (day_first) {
+    text_say(c, "the");
+    text_num_ordinal(day, b, sizeof b);
+    text_say(c, b);
+    text_say(c, "of");
+    text_say(c, text_month_name(month));
+  } else {
+    text_say(c, text_month_name(month));
+    if (day) {
+      text_num_ordinal(day, b, sizeof b);
+      text_say(c, b);
+    }
+  }
+  if (has_year) {
+    if (year_digits == 2) {
+      if (year < 10) text_say(c, "oh");
+      say_cardinal(c, year);
+    } else {
+      text_num_year(year, b, sizeof b);
+      text_say(c, b);
+    }
+  }
+}
+
+/* a day of the month: 5, 21st */
+static int day_num(const text_ctx *c, uint32_t i, unsigned *day) {
+  if (i >= c->n_raw || P(c, i)) return 0;
+  const char *s = S(c, i);
+  size_t n = L(c, i), k = 0;
+  while (k < n && isdig((unsigned char)s[k])) k++;
+  if (k == 0 || k > 2) return 0;
+  if (k != n) {
+    if (n - k != 2) return 0;
+    const char *suf = s + k;
+    if (strncasecmp(suf, "st", 2) && strncasecmp(suf, "nd", 2) &&
+        strncasecmp(suf, "rd", 2) && strncasecmp(suf, "th", 2))
+      return 0;
+  }
+  unsigned d = (unsigned)digits_value(s, k);
+  if (d < 1 || d > 31) return 0;
+  *day = d;
+  return 1;
+}
+
+static int year_num(const text_ctx *c, uint32_t i, uint64_t *y) {
+  if (i >= c->n_raw || P(c, i) || L(c, i) != 4 || !all_digits(S(c, i), 4)) return 0;
+  *y = digits_value(S(c, i), 4);
+  return *y >= 1000;
+}
+
+/* a month written as a word: January, Jan., Sept. (capitalised) */
+static int month_word(const text_ctx *c, uint32_t i) {
+  if (i >= c->n_raw || P(c, i)) return 0;
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  if (!isup((unsigned char)s[0])) return 0;
+  int m;
+  if (n > 3 && s[n - 1] == '.') return text_month_find(s, n - 1);
+  if ((m = text_month_find(s, n)) && strlen(text_month_name(m)) == n) return m;
+  return 0; /* "Jan" without its period: not a month */
+}
+
+/* Jan. 5, 2021; January 5; 5 January 2021 */
+static uint32_t try_date_words(text_ctx *c, uint32_t i) {
+  int m = month_word(c, i);
+  unsigned day;
+  uint64_t y = 0;
+  if (!m && !P(c, i) && (L(c, i) == 3 || L(c, i) == 4) && isup((unsigned char)S(c, i)[0]) &&
+      c->raw[i + 1 < c->n_raw ? i + 1 : i].space_before && day_num(c, i + 1, &day))
+    m = text_month_find(S(c, i), L(c, i)); /* Jan 5: before a day, no period needed */
+  if (m && day_num(c, i + 1, &day)) {
+    uint32_t j = i + 2;
+    int has_year = 0;
+    if (j + 1 < c->n_raw && raw_is(c, j, ",") && year_num(c, j + 1, &y)) {
+      has_year = 1;
+      j += 2;
+    } else if (year_num(c, j, &y)) {
+      has_year = 1;
+      j += 1;
+    }
+    begin(c, TEXT_KIND_DATE, i, j);
+    say_date(c, m, day, has_year, y, 4, 0);
+    return j - i;
+  }
+  if (day_num(c, i, &day) && (m = month_word(c, i + 1))) {
+    uint32_t j = i + 2;
+    int has_year = 0;
+    if (year_num(c, j, &y)) {
+      has_year = 1;
+      j++;
+    } else if (j + 1 < c->n_raw && raw_is(c, j, ",") && year_num(c, j + 1, &y)) {
+      has_year = 1;
+      j += 2;
+    }
+    begin(c, TEXT_KIND_DATE, i, j);
+    say_date(c, m, day, has_year, y, 4, 1);
+    return j - i;
+  }
+  return 0;
+}
+
+/* 12/25/2020, 2021-01-05 */
+static int try_date_numeric(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  unsigned part[3];
+  size_t len[3];
+  size_t k = 0;
+  int np = 0;
+  char sep = 0;
+  while (k < n && np < 3) {
+    size_t a = k;
+    while (k < n && isdig((unsigned char)s[k])) k++;
+    if (k == a || k - a > 4) return 0;
+    part[np] = (unsigned)digits_value(s + a, k - a);
+    len[np++] = k - a;
+    if (k == n) break;
+    if (sep && s[k] != sep) return 0;
+    sep = s[k];
+    if (sep != '/' && sep != '-' && sep != '.') return 0;
+    k++;
+  }
+  if (np != 3 || k != n) return 0;
+  if (len[0] == 4 && sep == '-' && len[1] == 2 && len[2] == 2) { /* ISO */
+    if (part[1] < 1 || part[1] > 12 || part[2] < 1 || part[2] > 31) return 0;
+    begin(c, TEXT_KIND_DATE, i, i + 1);
+    say_date(c, (int)part[1], part[2], 1, part[0], 4, 0);
+    return 1;
+  }
+  if (sep != '/' || len[0] > 2 || len[1] > 2 || (len[2] != 2 && len[2] != 4)) return 0;
+  if (part[0] < 1 || part[0] > 12 || part[1] < 1 || part[1] > 31) return 0;
+  begin(c, TEXT_KIND_DATE, i, i + 1);
+  say_date(c, (int)part[0], part[1], 1, part[2], len[2], 0);
+  return 1;
+}
+
+/* 555-1234, 555-555-1234, 1-800-555-1234, 555.555.1234, (555) 555-1234 */
+static int phone_groups(const char *s, size_t n, size_t *g, int *ng) {
+  size_t k = 0;
+  char sep = 0;
+  *ng = 0;
+  if (k < n && s[k] == '+') k++;
+  while (k < n && *ng < 5) {
+    size_t a = k;
+    while (k < n && isdig((unsigned char)s[k])) k++;
+    if (k == a) return 0;
+    g[(*ng)++] = k - a;
+    if (k == n) break;
+    if (sep && s[k] != sep) return 0;
+    sep = s[k];
+    if (sep != '-' && sep != '.') return 0;
+    k++;
+  }
+  if (k != n) return 0;
+  if (*ng == 2) return g[0] == 3 && g[1] == 4;
+  if (*ng == 3) return g[0] == 3 && g[1] == 3 && g[2] == 4;
+  if (*ng == 4) return g[0] == 1 && g[1] == 3 && g[2] == 3 && g[3] == 4;
+  return 0;
+}
+
+static void say_phone(text_ctx *c, const char *s, size_t n) {
+  /* toll-free prefixes are said as hundreds: 1-800 one eight hundred */
+  if (n >= 5 && s[0] == '1' && s[1] == '-' && isdig((unsigned char)s[2]) &&
+      s[3] == '0' && s[4] == '0' && (n == 5 || s[5] == '-')) {
+    text_say(c, "one");
+    text_say(c, text_digit_word(s[2] - '0'));
+    text_say(c, "hundred");
+    s += 5;
+    n -= 5;
+  }
+  for (size_t k = 0; k < n; k++) {
+    if (isdig((unsigned char)s[k])) text_say(c, text_digit_word(s[k] - '0'));
+    else if (s[k] == '+') text_say(c, "plus");
+  }
+}
+
+static uint32_t try_phone(text_ctx *c, uint32_t i) {
+  size_t g[5];
+  int ng;
+  if (raw_is(c, i, "(") && i + 3 < c->n_raw && L(c, i + 1) == 3 &&
+      all_digits(S(c, i + 1), 3) && raw_is(c, i + 2, ")") &&
+      phone_groups(S(c, i + 3), L(c, i + 3), g, &ng) && ng == 2) {
+    begin(c, TEXT_KIND_TELEPHONE, i, i + 4);
+    say_phone(c, S(c, i + 1), 3);
+    say_phone(c, S(c, i + 3), L(c, i + 3));
+    return 4;
+  }
+  if (P(c, i) || !phone_groups(S(c, i), L(c, i), g, &ng)) return 0;
+  begin(c, TEXT_KIND_TELEPHONE, i, i + 1);
+  say_phone(c, S(c, i), L(c, i));
+  return 1;
+}
+
+static void say_fraction(text_ctx *c, uint64_t a, uint64_t b) {
+  char w[NB];
+  say_cardinal(c, a);
+  if (b == 2) {
+    text_say(c, a == 1 ? "half" : "halves");
+  } else if (b == 4) {
+    text_say(c, a == 1 ? "quarter" : "quarters");
+  } else {
+    text_num_ordinal(b, w, sizeof w);
+    if (a != 1) text_num_plural(w, sizeof w);
+    text_say(c, w);
+  }
+}
+
+static int frac_parts(const char *s, size_t n, uint64_t *a, uint64_t *b) {
+  const char *sl = memchr(s, '/', n);
+  if (!sl) return 0;
+  size_t na = (size_t)(sl - s), nb = n - na - 1;
+  if (!all_digits(s, na) || !all_digits(sl + 1, nb) || na > 6 || nb > 6) return 0;
+  *a = digits_value(s, na);
+  *b = digits_value(sl + 1, nb);
+  return *b >= 2;
+}
+
+/* 1/2, 3/4, 1 1/2 */
+static uint32_t try_fraction(text_ctx *c, uint32_t i) {
+  uint64_t a, b;
+  num v;
+  if (raw_num(c, i, &v) && !v.frac && !v.sign && v.int_digits <= 6 &&
+      i + 1 < c->n_raw && !P(c, i + 1) && c->raw[i + 1].space_before &&
+      frac_parts(S(c, i + 1), L(c, i + 1), &a, &b) && a < b) {
+    begin(c, TEXT_KIND_FRACTION, i, i + 2);
+    say_cardinal(c, v.ip);
+    text_say(c, "and");
+    say_fraction(c, a, b);
+    return 2;
+  }
+  if (P(c, i) || !frac_parts(S(c, i), L(c, i), &a, &b)) return 0;
+  begin(c, TEXT_KIND_FRACTION, i, i + 1);
+  say_fraction(c, a, b);
+  return 1;
+}
+
+/* 1990s, '90s, 80s, 1990's */
+static int try_decade(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i), k = 0;
+  int apos = 0;
+  char b[NB];
+  if (n && s[0] == '\'') {
+    apos = 1;
+    k = 1;
+  }
+  size_t a = k;
+  while (k < n && isdig((unsigned char)s[k])) k++;
+  size_t nd = k - a;
+  if (!((k + 1 == n && s[k] == 's') || (k + 2 == n && s[k] == '\'' && s[k + 1] == 's')))
+    return 0;
+  if (!(nd == 4 || (nd == 2))) return 0;
+  uint64_t v = digits_value(s + a, nd);
+  if (v % 10 != 0) return 0;
+  if (nd == 4) {
+    if (v < 1000) return 0;
+    text_num_year(v, b, sizeof b);
+  } else {
+    if (!apos && v < 10) return 0;
+    if (v == 0) snprintf(b, sizeof b, "two thousand");
+    else text_num_cardinal(v, b, sizeof b);
+  }
+  text_num_plural(b, sizeof b);
+  begin(c, TEXT_KIND_YEAR, i, i + 1);
+  text_say(c, b);
+  return 1;
+}
+
+static int try_ordinal(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i), k = 0;
+  char b[NB];
+  while (k < n && (isdig((unsigned char)s[k]) || s[k] == ',')) k++;
+  if (k == 0 || n - k != 2 || !isdig((unsigned char)s[k - 1])) return 0;
+  const char *suf = s + k;
+  if (strncasecmp(suf, "st", 2) && strncasecmp(suf, "nd", 2) &&
+      strncasecmp(suf, "rd", 2) && strncasecmp(suf, "th", 2))
+    return 0;
+  num v;
+  if (parse_num(s, k, &v) != k || v.frac || v.int_digits > 15) return 0;
+  begin(c, TEXT_KIND_ORDINAL, i, i + 1);
+  text_num_ordinal(v.ip, b, sizeof b);
+  text_say(c, b);
+  return 1;
+}
+
+/* 50%, 3.5%, 10-20% (also "50 %") */
+static uint32_t try_percent(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  num v, w;
+  if (n >= 2 && s[n - 1] == '%') {
+    if (whole_num(s, n - 1, &v)) {
+      begin(c, TEXT_KIND_PERCENT, i, i + 1);
+      say_num(c, &v);
+      text_say(c, "percent");
+      return 1;
+    }
+    const char *d = memchr(s + 1, '-', n - 2);
+    if (d && whole_num(s, (size_t)(d - s), &v) &&
+        whole_num(d + 1, (size_t)(s + n - 1 - d - 1), &w) && !w.sign) {
+      begin(c, TEXT_KIND_PERCENT, i, i + 1);
+      say_num(c, &v);
+      text_say(c, "to");
+      say_num(c, &w);
+      text_say(c, "percent");
+      return 1;
+    }
+    return 0;
+  }
+  if (raw_num(c, i, &v) && raw_is(c, i + 1, "%")) {
+    begin(c, TEXT_KIND_PERCENT, i, i + 2);
+    say_num(c, &v);
+    text_say(c, "percent");
+    return 2;
+  }
+  return 0;
+}
+
+/* 5 km, 3kg, 72°F, 6'2", 5' */
+static uint32_t try_measure(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  num v;
+  size_t used = parse_num(s, n, &v);
+  if (!used) return 0;
+  if (used < n && s[used] == '\'') { /* feet and inches */
+    size_t k = used + 1;
+    size_t a = k;
+    while (k < n && isdig((unsigned char)s[k])) k++;
+    if (v.frac || v.sign) return 0;
+    if (k == n && a == k) {
+      begin(c, TEXT_KIND_MEASURE, i, i + 1);
+      say_num(c, &v);
+      text_say(c, v.ip == 1 ? "foot" : "feet");
+      return 1;
+    }
+    if (k - a <= 2 && (k == n || (k + 1 == n && s[k] == '"'))) {
+      uint64_t in = digits_value(s + a, k - a);
+      begin(c, TEXT_KIND_MEASURE, i, i + 1);
+      say_num(c, &v);
+      text_say(c, v.ip == 1 ? "foot" : "feet");
+      say_cardinal(c, in);
+      text_say(c, in == 1 ? "inch" : "inches");
+      return 1;
+    }
+    return 0;
+  }
+  if (used + 1 == n && s[used] == '"' && !v.sign) {
+    begin(c, TEXT_KIND_MEASURE, i, i + 1);
+    say_num(c, &v);
+    text_say(c, is_one(&v) ? "inch" : "inches");
+    return 1;
+  }
+  const text_unit *u = NULL;
+  uint32_t j = i + 1;
+  if (used < n) {
+    u = text_unit_find(s + used, n - used);
+    if (!u) return 0;
+  } else if (j < c->n_raw && !P(c, j)) {
+    const char *t = S(c, j);
+    size_t tn = L(c, j);
+    int dot = tn > 1 && t[tn - 1] == '.';
+    if (dot) tn--; /* "lbs.", "in." */
+    u = text_unit_find(t, tn);
+    if (!u || (u->fused_only && !(dot && tn == 2 && !strncmp(t, "in", 2)))) return 0;
+    j++;
+  } else {
+    return 0;
+  }
+  begin(c, TEXT_KIND_MEASURE, i, j);
+  say_num(c, &v);
+  text_say(c, is_one(&v) ? u->one : u->many);
+  return j - i;
+}
+
+/* 1990-1995, 10-20, 1990-95 */
+static int try_range(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  const char *d = n > 2 ? memchr(s + 1, '-', n - 2) : NULL;
+  num a, b;
+  char w[NB];
+  if (!d) return 0;
+  size_t na = (size_t)(d - s), nb = n - na - 1;
+  if (!whole_num(s, na, &a) || !whole_num(d + 1, nb, &b) || b.sign) return 0;
+  if (a.sign) return 0;
+  begin(c, TEXT_KIND_RANGE, i, i + 1);
+  int years = !a.frac && !b.frac && !a.commas && a.int_digits == 4 &&
+              a.ip >= 1100 && a.ip <= 2099 && (b.int_digits == 4 || b.int_digits == 2);
+  if (years) {
+    text_num_year(a.ip, w, sizeof w);
+    text_say(c, w);
+    text_say(c, "to");
+    if (b.int_digits == 4) text_num_year(b.ip, w, sizeof w);
+    else if (b.ip < 10) snprintf(w, sizeof w, "oh %s", text_digit_word((int)b.ip));
+    else text_num_cardinal(b.ip, w, sizeof w);
+    text_say(c, w);
+  } else {
+    say_num(c, &a);
+    text_say(c, "to");
+    say_num(c, &b);
+  }
+  return 1;
+}
+
+static int word_before_is(const text_ctx *c, uint32_t i, const char *const *list) {
+  if (i == 0 || P(c, i - 1)) return 0;
+  const char *s = S(c, i - 1);
+  size_t n = L(c, i - 1);
+  if (n > 1 && s[n - 1] == '.') n--;
+  for (size_t k = 0; list[k]; k++)
+    if (strlen(list[k]) == n && strncasecmp(list[k], s, n) == 0) return 1;
+  return 0;
+}
+
+static const char *const ident_words[] = {
+    "route", "highway", "interstate", "boeing", "airbus", "flight", "room",
+    "suite", "apartment", "apt", "gate", "platform", "channel", "bus",
+    "model", "track", "studio", "terminal", "locomotive", NULL};
+static const char *const year_words[] = {
+    "in", "since", "by", "from", "until", "till", "before", "after", "circa",
+    "c", "during", "year", "of", "around", "through", "between", "summer",
+    "winter", "spring", "fall", "autumn", "early", "late", "mid", "the", NULL};
+static const char *const count_words[] = {
+    "page", "pages", "number", "no", "nos", "#", "chapter", "section",
+    "verse", "exit", "about", "over", "under", "nearly", "almost", "than",
+    "only", "just", "some", "all", NULL};
+
+static int next_is_plural_word(const text_ctx *c, uint32_t j) {
+  static const char *const not_plural[] = {"was", "is", "has", "this", "his",
+                                           "as", "us", "yes", "its", "does", NULL};
+  if (j >= c->n_raw || P(c, j)) return 0;
+  const char *s = S(c, j);
+  size_t n = L(c, j);
+  if (!all_alpha(s, n) || n < 3) return 0;
+  static const char *const irregular[] = {"people", "men", "women", "children",
+                                          "feet", "mice", "geese", NULL};
+  for (size_t k = 0; irregular[k]; k++)
+    if (strlen(irregular[k]) == n && strncasecmp(irregular[k], s, n) == 0) return 1;
+  if ((s[n - 1] | 0x20) != 's') return 0;
+  for (size_t k = 0; not_plural[k]; k++)
+    if (strlen(not_plural[k]) == n && strncasecmp(not_plural[k], s, n) == 0) return 0;
+  return 1;
+}
+
+/* plain numbers: cardinals, decimals, years, identifiers */
+static int try_number(text_ctx *c, uint32_t i) {
+  num v;
+  char b[NB];
+  if (!raw_num(c, i, &v)) return 0;
+  if (!v.frac && !v.commas && !v.sign && !v.lead_zero &&
+      word_before_is(c, i, ident_words)) {
+    begin(c, TEXT_KIND_DIGITS, i, i + 1);
+    say_ident_digits(c, S(c, i), L(c, i));
+    return 1;
+  }
+  int year_shape = !v.frac && !v.commas && !v.sign && !v.lead_zero &&
+                   v.int_digits == 4 && v.ip <= 2099 &&
+                   (v.ip >= 1100 || (v.ip >= 1000 && (word_before_is(c, i, year_words) ||
+                                                      month_word(c, i - 1))));
+  if (year_shape) {
+    int prev_month = i > 0 && (month_word(c, i - 1) ||
+                               (i > 1 && raw_is(c, i - 1, ",") && c->n_tokens &&
+                                c->tokens[c->n_tokens - 1].kind == TEXT_KIND_DATE));
+    int year = prev_month || word_before_is(c, i, year_words) ||
+               (!word_before_is(c, i, count_words) && !next_is_plural_word(c, i + 1));
+    if (year) {
+      begin(c, TEXT_KIND_YEAR, i, i + 1);
+      text_num_year(v.ip, b, sizeof b);
+      text_say(c, b);
+      return 1;
+    }
+  }
+  begin(c, v.lead_zero ? TEXT_KIND_DIGITS : TEXT_KIND_CARDINAL, i, i + 1);
+  say_num(c, &v);
+  return 1;
+}
+
+/* --- Roman numerals ------------------------------------------------------ */
+
+static int roman_digit(char ch) {
+  switch (ch) {
+  case 'I': return 1;
+  case 'V': return 5;
+  case 'X': return 10;
+  case 'L': return 50;
+  case 'C': return 100;
+  case 'D': return 500;
+  case 'M': return 1000;
+  default: return 0;
+  }
+}
+
+/* value of a canonical Roman numeral (MCMXCIV), else 0 */
+static int roman_value(const char *s, size_t n) {
+  static const char *const th[] = {"", "M", "MM", "MMM"};
+  static const char *const hu[] = {"", "C", "CC", "CCC", "CD", "D", "DC", "DCC", "DCCC", "CM"};
+  static const char *const te[] = {"", "X", "XX", "XXX", "XL", "L", "LX", "LXX", "LXXX", "XC"};
+  static const char *const on[] = {"", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"};
+  if (n == 0 || n > 15) return 0;
+  int v = 0;
+  for (size_t i = 0; i < n; i++) {
+    int d = roman_digit(s[i]);
+    if (!d) return 0;
+    int next = i + 1 < n ? roman_digit(s[i + 1]) : 0;
+    v += d < next ? -d : d;
+  }
+  if (v <= 0 || v >= 4000) return 0;
+  /* only the canonical spelling counts (IIII, VX, IC are not numerals) */
+  char b[20];
+  int k = snprintf(b, sizeof b, "%s%s%s%s", th[v / 1000], hu[v / 100 % 10],
+                   te[v / 10 % 10], on[v % 10]);
+  return (size_t)k == n && memcmp(b, s, n) == 0 ? v : 0;
+}
+
+static const char *const roman_cardinal_words[] = {
+    "war", "chapter", "part", "book", "volume", "vol", "act", "scene", "phase",
+    "episode", "title", "article", "section", "grade", "class", "type",
+    "stage", "level", "bowl", "apollo", "rocky", "schedule", "appendix",
+    "figure", "table", "series", "round", "world", NULL};
+static const char *const not_names[] = {
+    "the", "a", "an", "in", "on", "at", "of", "and", "but", "or", "if", "my",
+    "we", "he", "she", "it", "they", "to", "for", "with", "as", "by", NULL};
+
+static int try_roman(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  char b[NB];
+  if (c->shouting || !all_upper(s, n)) return 0;
+  int v = roman_value(s, n);
+  if (!v) return 0;
+  if (word_before_is(c, i, roman_cardinal_words)) {
+    begin(c, TEXT_KIND_ROMAN, i, i + 1);
+    say_cardinal(c, (uint64_t)v);
+    return 1;
+  }
+  int ivx = 1;
+  for (size_t k = 0; k < n; k++) ivx &= s[k] == 'I' || s[k] == 'V' || s[k] == 'X';
+  if (ivx && v >= 2 && v <= 39 && !(n == 1 && s[0] == 'X') && i > 0 &&
+      cap_word(c, i - 1) && !word_before_is(c, i, not_names)) {
+    begin(c, TEXT_KIND_ROMAN, i, i + 1);
+    text_say(c, "the");
+    text_num_ordinal((uint64_t)v, b, sizeof b);
+    text_say(c, b);
+    return 1;
+  }
+  return 0;
+}
+
+/* --- abbreviations ---------------------------------------------------------- */
+
+static int dotted(const char *s, size_t n) {
+  size_t groups = 0, i = 0;
+  while (i < n) {
+    size_t j = i;
+    while (j < n && isalp((unsigned char)s[j])) j++;
+    if (j == i || j - i > 2) return 0;
+    groups++;
+    if (j == n) return 0; /* must end in a period */
+    if (s[j] != '.') return 0;
+    i = j + 1;
+  }
+  return groups >= 1;
+}
+
+static int next_starts_digit(const text_ctx *c, uint32_t j) {
+  if (j >= c->n_raw || P(c, j)) return 0;
+  char ch = S(c, j)[0];
+  return isdig((unsigned char)ch) || (ch == '#' && L(c, j) > 1);
+}
+
+static int try_abbreviation(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  const text_abbr *a = NULL;
+  int has_period = n >= 2 && s[n - 1] == '.';
+  if (has_period) {
+    a = text_abbr_find(s, n - 1);
+  } else if (n >= 2 && n <= 3 && isup((unsigned char)s[0]) && cap_word(c, i + 1)) {
+    /* British style without the period, before a name: Mr Smith, Dr Who */
+    a = text_abbr_find(s, n);
+    if (a && strcasecmp(a->key, "mr") && strcasecmp(a->key, "mrs") &&
+        strcasecmp(a->key, "ms") && strcasecmp(a->key, "dr") && strcasecmp(a->key, "st"))
+      a = NULL;
+  }
+  if (!a) {
+    if (has_period && dotted(s, n)) {
+      char k[16];
+      size_t kn = 0;
+      for (size_t q = 0; q < n && kn < sizeof k - 1; q++)
+        if (s[q] != '.') k[kn++] = (char)(s[q] | 0x20);
+      k[kn] = 0;
+      if (strcmp(k, "eg") == 0) {
+        begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
+        text_say(c, "for example");
+        return 1;
+      }
+      if (strcmp(k, "ie") == 0) {
+        begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
+        text_say(c, "that is");
+        return 1;
+      }
+      begin(c, TEXT_KIND_INITIALISM, i, i + 1);
+      text_say_letters(c, s, n);
+      return 1;
+    }
+    return 0;
+  }
+  int prev_num = i > 0 && !P(c, i - 1) && isdig((unsigned char)S(c, i - 1)[L(c, i - 1) - 1]);
+  int prev_one = prev_num && L(c, i - 1) == 1 && S(c, i - 1)[0] == '1';
+  const char *r = a->reading;
+  switch (a->when) {
+  case TEXT_ABBR_CONTEXT: {
+    int title = cap_word(c, i + 1);
+    int place = prev_num || (i > 0 && cap_word(c, i - 1) &&
+                             (!sentence_initial(c, i - 1) || !title));
+    if (!strcmp(a->key, "ft")) {
+      if (prev_num) r = prev_one ? "foot" : "feet";
+      else r = "fort";
+    } else if (place) {
+      r = a->other;
+    } else if (title) {
+      r = a->reading;
+    } else {
+      r = !strcmp(a->key, "st") ? a->other : a->reading;
+    }
+    break;
+  }
+  case TEXT_ABBR_AFTER_NUM:
+    if (!prev_num) return 0;
+    if (prev_one && a->other) r = a->other;
+    break;
+  case TEXT_ABBR_BEFORE_NUM:
+    if (!next_starts_digit(c, i + 1)) return 0;
+    break;
+  case TEXT_ABBR_CAP:
+    if (!isup((unsigned char)s[0])) return 0;
+    break;
+  default:
+    break;
+  }
+  begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
+  text_say(c, r);
+  return 1;
+}
+
+/* --- URLs, e-mail, symbols ---------------------------------------------------- */
+
+/* labels with a customary reading: 1 said as a word, 2 spelled, 0 no rule */
+static int url_label_said(const char *key, int kn) {
+  static const char *const word[] = {"com", "org", "net", "gov", "info", "biz", NULL};
+  static const char *const letters[] = {"www", "edu", "co", "uk", "io", "us", "tv",
+                                        "ai", "eu", "de", "fr", "ca", "au", NULL};
+  if (kn <= 0) return 2;
+  for (size_t k = 0; word[k]; k++)
+    if (!strcmp(key, word[k])) return 1;
+  for (size_t k = 0; letters[k]; k++)
+    if (!strcmp(key, letters[k])) return 2;
+  return 0;
+}
+
+static void say_url_part(text_ctx *c, const char *s, size_t n) {
+  /* letters: a word when it looks like one, else spelled; digits one by one */
+  size_t i = 0;
+  while (i < n) {
+    size_t j = i;
+    if (isalp((unsigned char)s[i])) {
+      while (j < n && isalp((unsigned char)s[j])) j++;
+      char key[TEXT_KEY_MAX + 1];
+      int kn = key_of(s + i, j - i, key, sizeof key);
+      int said_as = url_label_said(key, kn);
+      if (said_as == 0 && kn >= 2 &&
+          (in_dict(c, key, (size_t)kn) || (kn >= 3 && has_vowel(key, (size_t)kn))))
+        said_as = 1;
+      if (said_as == 1) text_say_n(c, key, (size_t)kn);
+      else text_say_letters(c, s + i, j - i);
+    } else if (isdig((unsigned char)s[i])) {
+      while (j < n && isdig((unsigned char)s[j])) j++;
+      say_digits(c, s + i, j - i);
+    } else {
+      switch (s[i]) {
+      case '.': text_say(c, "dot"); break;
+      case '/': text_say(c, "slash"); break;
+      case ':': text_say(c, "colon"); break;
+      case '-': text_say(c, "dash"); break;
+      case '_': text_say(c, "underscore"); break;
+      case '@': text_say(c, "at"); break;
+      case '~': text_say(c, "tilde"); break;
+      case '?': text_say(c, "question mark"); break;
+      case '=': text_say(c, "equals"); break;
+      case '&': text_say(c, "and"); break;
+      case '#': text_say(c, "hash"); break;
+      case '+': text_say(c, "plus"); break;
+      default: break;
+      }
+      j = i + 1;
+    }
+    i = j;
+  }
+}
+
+static int url_shape(const char *s, size_t n) {
+  if (n >= 4 && strncasecmp(s, "www.", 4) == 0) return 1;
+  const char *sc = NULL;
+  for (size_t k = 0; k + 3 <= n; k++)
+    if (s[k] == ':' && s[k + 1] == '/' && s[k + 2] == '/') sc = s + k;
+  if (sc) return 1;
+  /* host.tld[/path]: labels of letters, digits and hyphens */
+  size_t end = n;
+  const char *sl = memchr(s, '/', n);
+  if (sl) end = (size_t)(sl - s);
+  size_t labels = 0, last_a = 0, i = 0, longest = 0;
+  while (i < end) {
+    size_t a = i;
+    while (i < end && (isalp((unsigned char)s[i]) || isdig((unsigned char)s[i]) || s[i] == '-')) i++;
+    if (i == a) return 0;
+    labels++;
+    last_a = a;
+    if (i - a > longest) longest = i - a;
+    if (i == end) break;
+    if (s[i] != '.') return 0;
+    i++;
+    if (i == end) return 0;
+  }
+  return labels >= 2 && longest >= 2 && text_is_tld(s + last_a, end - last_a) &&
+         isalp((unsigned char)s[0]);
+}
+
+static int try_url_email(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  const char *at = memchr(s, '@', n);
+  if (at && at > s && memchr(at, '.', (size_t)(s + n - at)) && at + 1 < s + n &&
+      url_shape(at + 1, (size_t)(s + n - at - 1))) {
+    begin(c, TEXT_KIND_EMAIL, i, i + 1);
+    say_url_part(c, s, n);
+    return 1;
+  }
+  if (!at && url_shape(s, n)) {
+    begin(c, TEXT_KIND_URL, i, i + 1);
+    size_t k = 0;
+    if (n > 8 && strncasecmp(s, "https://", 8) == 0) k = 8;
+    else if (n > 7 && strncasecmp(s, "http://", 7) == 0) k = 7;
+    say_url_part(c, s + k, n - k - (s[n - 1] == '/' ? 1 : 0));
+    return 1;
+  }
+  return 0;
+}
+
+/* a piece of symbols and punctuation only */
+static void symbols(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  int said = 0, unknown = 0;
+  begin(c, TEXT_KIND_SYMBOL, i, i + 1);
+  for (size_t k = 0; k < n;) {
+    uint32_t cp = (unsigned char)s[k];
+    size_t len = 1;
+    if (cp >= 0x80) { /* decode the folded UTF-8 we wrote ourselves */
+      if ((cp & 0xe0) == 0xc0 && k + 1 < n) { cp = ((cp & 0x1f) << 6) | (s[k + 1] & 0x3f); len = 2; }
+      else if ((cp & 0xf0) == 0xe0 && k + 2 < n) { cp = ((cp & 0x0f) << 12) | ((s[k + 1] & 0x3f) << 6) | (s[k + 2] & 0x3f); len = 3; }
+      else if (k + 3 < n) { cp = ((cp & 0x07) << 18) | ((s[k + 1] & 0x3f) << 12) | ((s[k + 2] & 0x3f) << 6) | (s[k + 3] & 0x3f); len = 4; }
+    }
+    const char *r = text_symbol_reading(cp);
+    if (r) {
+      text_say(c, r);
+      said = 1;
+    } else if (cp >= 0x80 || !strchr("-/\\|^*_`'\".,:;!?()[]{}", (int)cp)) {
+      unknown = 1;
+    }
+    k += len;
+  }
+  if (!said && !unknown) set_kind(c, TEXT_KIND_PUNCT);
+  if (unknown && !said) set_error(c, TEXT_TOKEN_UNREADABLE);
+}
+
+/* --- words ----------------------------------------------------------------- */
+
+/* a dictionary headword with hyphens, as one spoken word */
+static void add_hyphenated(text_ctx *c, const char *key, size_t n) {
+  text_say_n(c, key, n);
+}
+
+static void word(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  int alpha = 0, digit = 0, other = 0, upper = 1;
+  for (size_t k = 0; k < n;) {
+    unsigned char ch = (unsigned char)s[k];
+    if (ch >= 0x80) { /* other scripts: a letter by its category */
+      utf8proc_int32_t cp;
+      utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)s + k,
+                                              (utf8proc_ssize_t)(n - k), &cp);
+      if (len <= 0) break;
+      utf8proc_category_t cat = utf8proc_category(cp);
+      if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) alpha = 1;
+      else other = 1;
+      k += (size_t)len;
+      continue;
+    }
+    if (isalp(ch)) alpha = 1, upper &= isup(ch);
+    else if (isdig(ch)) digit = 1;
+    else if (ch != '\'' && ch != '-' && ch != '.') other = 1;
+    k++;
+  }
+  if (!alpha && !digit) {
+    symbols(c, i);
+    return;
+  }
+  begin(c, TEXT_KIND_WORD, i, i + 1);
+  if (digit || other) {
+    /* AT&T, R&D: letters round a symbol */
+    set_kind(c, digit ? TEXT_KIND_DIGITS : upper ? TEXT_KIND_INITIALISM : TEXT_KIND_WORD);
+    say_alnum(c, s, n);
+    return;
+  }
+  /* clipped words: 'n' (rock 'n' roll) */
+  if (n >= 2 && s[0] == '\'' && s[n - 1] == '\'' && n == 3) {
+    char key[8];
+    int kn = key_of(s, n - 1, key, sizeof key);
+    if (kn > 0) text_say_n(c, key, (size_t)kn);
+    return;
+  }
+  if (memchr(s, '-', n) && n <= TEXT_KEY_MAX) {
+    char key[TEXT_KEY_MAX + 1];
+    for (size_t k = 0; k < n; k++) key[k] = (char)(isup((unsigned char)s[k]) ? s[k] | 0x20 : s[k]);
+    key[n] = '\0';
+    if (in_dict(c, key, n)) { /* x-ray, e-mail: the dictionary's own entry */
+      add_hyphenated(c, key, n);
+      return;
+    }
+  }
+  /* hyphenated compounds and dotted leftovers: part by part */
+  unsigned kind = TEXT_KIND_WORD;
+  size_t a = 0;
+  int parts = 0;
+  for (size_t k = 0; k <= n; k++) {
+    if (k < n && s[k] != '-' && s[k] != '.') continue;
+    if (k > a) {
+      size_t pn = k - a;
+      unsigned pk;
+      if (pn == 1 && isalp((unsigned char)s[a]) && (memchr(s, '-', n) != NULL) &&
+          !(s[a] == 'a' || s[a] == 'A' || s[a] == 'I')) {
+        text_say_letter(c, s[a]);
+        pk = TEXT_KIND_WORD;
+      } else {
+        pk = say_alpha(c, s + a, pn, 0);
+      }
+      if (!parts) kind = pk;
+      parts++;
+    }
+    a = k + 1;
+  }
+  if (parts == 1) set_kind(c, kind);
+}
+
+/* --- driver -------------------------------------------------------------- */
+
+static void set_shouting(text_ctx *c) {
+  uint32_t words = 0, caps = 0;
+  for (uint32_t i = 0; i < c->n_raw; i++) {
+    if (P(c, i)) continue;
+    const char *s = S(c, i);
+    size_t n = L(c, i);
+    if (n < 2 || !all_alpha(s, n)) continue;
+    words++;
+    caps += all_upper(s, n);
+  }
+  c->shouting = words >= 4 && caps * 10 >= words * 7;
+}
+
+void text_classify(text_ctx *c) {
+  set_shouting(c);
+  uint32_t i = 0;
+  while (i < c->n_raw && !c->overflow) {
+    uint32_t used;
+    if ((used = try_phone(c, i))) { i += used; continue; }
+    if (P(c, i)) {
+      begin(c, TEXT_KIND_PUNCT, i, i + 1);
+      i++;
+      continue;
+    }
+    const char *s = S(c, i);
+    if ((used = try_date_words(c, i)) || (used = try_money(c, i)) ||
+        (used = try_time(c, i)) || (used = try_date_numeric(c, i)) ||
+        (used = try_percent(c, i)) || (used = try_fraction(c, i)) ||
+        (used = try_decade(c, i)) || (used = try_ordinal(c, i)) ||
+        (used = try_range(c, i)) || (used = try_measure(c, i)) ||
+        (used = try_number(c, i)) || (used = try_url_email(c, i)) ||
+        (used = try_roman(c, i)) || (used = try_abbreviation(c, i))) {
+      i += used;
+      continue;
+    }
+    if (s[0] == '#' && L(c, i) > 1 && all_digits(s + 1, L(c, i) - 1)) {
+      begin(c, TEXT_KIND_CARDINAL, i, i + 1);
+      text_say(c, "number");
+      num v;
+      if (whole_num(s + 1, L(c, i) - 1, &v)) say_num(c, &v);
+      i++;
+      continue;
+    }
+    word(c, i);
+    i++;
+  }
+}

@@ -1,0 +1,287 @@
+/* tables.c -- the fixed word lists of the English front end: letter names,
+ * units, months, symbols, abbreviations, top-level domains, kind names.
+ * Data only; the rules that use them are in tokenize.c and classify.c. */
+#include <string.h>
+#include <strings.h>
+
+#include "text/text_impl.h"
+#include "text/tables.h"
+
+/* CMUdict's own letter names (the first variant of "a", "b", ... is not
+ * always the letter: "a" is AH0). */
+static const char *const letter_phones[26] = {
+    "EY1", "B IY1", "S IY1", "D IY1", "IY1", "EH1 F", "JH IY1", "EY1 CH",
+    "AY1", "JH EY1", "K EY1", "EH1 L", "EH1 M", "EH1 N", "OW1", "P IY1",
+    "K Y UW1", "AA1 R", "EH1 S", "T IY1", "Y UW1", "V IY1",
+    "D AH1 B AH0 L Y UW0", "EH1 K S", "W AY1", "Z IY1"};
+
+const char *text_letter_phones(int c) {
+  if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+  if (c < 'a' || c > 'z') return NULL;
+  return letter_phones[c - 'a'];
+}
+
+/* Plural letter names for spelled plurals and possessives (CDs, FBI's). */
+const char *text_letter_phones_z(int c) {
+  static const char *const z[26] = {
+      "EY1 Z", "B IY1 Z", "S IY1 Z", "D IY1 Z", "IY1 Z", "EH1 F S",
+      "JH IY1 Z", "EY1 CH IH0 Z", "AY1 Z", "JH EY1 Z", "K EY1 Z", "EH1 L Z",
+      "EH1 M Z", "EH1 N Z", "OW1 Z", "P IY1 Z", "K Y UW1 Z", "AA1 R Z",
+      "EH1 S IH0 Z", "T IY1 Z", "Y UW1 Z", "V IY1 Z",
+      "D AH1 B AH0 L Y UW0 Z", "EH1 K S IH0 Z", "W AY1 Z", "Z IY1 Z"};
+  if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+  if (c < 'a' || c > 'z') return NULL;
+  return z[c - 'a'];
+}
+
+static const text_unit units[] = {
+    {"km", "kilometer", "kilometers", 0},
+    {"cm", "centimeter", "centimeters", 0},
+    {"mm", "millimeter", "millimeters", 0},
+    {"m", "meter", "meters", 1},
+    {"kg", "kilogram", "kilograms", 0},
+    {"mg", "milligram", "milligrams", 0},
+    {"g", "gram", "grams", 1},
+    {"lb", "pound", "pounds", 0},
+    {"lbs", "pounds", "pounds", 0},
+    {"oz", "ounce", "ounces", 0},
+    {"mi", "mile", "miles", 0},
+    {"ft", "foot", "feet", 0},
+    {"yd", "yard", "yards", 0},
+    {"yds", "yards", "yards", 0},
+    {"in", "inch", "inches", 1},
+    {"mph", "mile per hour", "miles per hour", 0},
+    {"kph", "kilometer per hour", "kilometers per hour", 0},
+    {"km/h", "kilometer per hour", "kilometers per hour", 0},
+    {"l", "liter", "liters", 1},
+    {"L", "liter", "liters", 1},
+    {"ml", "milliliter", "milliliters", 0},
+    {"mL", "milliliter", "milliliters", 0},
+    {"gal", "gallon", "gallons", 0},
+    {"°F", "degree fahrenheit", "degrees fahrenheit", 0},
+    {"°C", "degree celsius", "degrees celsius", 0},
+    {"°", "degree", "degrees", 0},
+    {"F", "degree fahrenheit", "degrees fahrenheit", 1},
+    {"C", "degree celsius", "degrees celsius", 1},
+    {"KB", "kilobyte", "kilobytes", 0},
+    {"kB", "kilobyte", "kilobytes", 0},
+    {"MB", "megabyte", "megabytes", 0},
+    {"GB", "gigabyte", "gigabytes", 0},
+    {"TB", "terabyte", "terabytes", 0},
+    {"Hz", "hertz", "hertz", 0},
+    {"kHz", "kilohertz", "kilohertz", 0},
+    {"MHz", "megahertz", "megahertz", 0},
+    {"GHz", "gigahertz", "gigahertz", 0},
+    {"kW", "kilowatt", "kilowatts", 0},
+    {"kWh", "kilowatt hour", "kilowatt hours", 0},
+    {"W", "watt", "watts", 1},
+    {"V", "volt", "volts", 1},
+    {"ms", "millisecond", "milliseconds", 0},
+    {"sec", "second", "seconds", 0},
+    {"secs", "seconds", "seconds", 0},
+    {"min", "minute", "minutes", 0},
+    {"mins", "minutes", "minutes", 0},
+    {"hr", "hour", "hours", 0},
+    {"hrs", "hours", "hours", 0},
+    {"h", "hour", "hours", 1},
+    {"sq ft", "square foot", "square feet", 0},
+};
+
+const text_unit *text_unit_find(const char *s, size_t n) {
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+    if (strlen(units[i].abbr) == n && memcmp(units[i].abbr, s, n) == 0)
+      return &units[i];
+  /* lower-case forms of the unambiguous ones (KM, Kg) */
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+    if (!units[i].fused_only && strlen(units[i].abbr) == n &&
+        strncasecmp(units[i].abbr, s, n) == 0)
+      return &units[i];
+  return NULL;
+}
+
+static const char *const months[12] = {
+    "january", "february", "march", "april", "may", "june", "july",
+    "august", "september", "october", "november", "december"};
+
+const char *text_month_name(int m) {
+  return (m >= 1 && m <= 12) ? months[m - 1] : NULL;
+}
+
+/* Full names and the usual abbreviations (without their period). */
+int text_month_find(const char *s, size_t n) {
+  static const char *const abbr[] = {"jan", "feb", "mar", "apr", "may",
+                                     "jun", "jul", "aug", "sep", "oct",
+                                     "nov", "dec"};
+  for (int m = 0; m < 12; m++) {
+    if (strlen(months[m]) == n && strncasecmp(months[m], s, n) == 0) return m + 1;
+    if (n == 3 && strncasecmp(abbr[m], s, 3) == 0) return m + 1;
+  }
+  if (n == 4 && strncasecmp(s, "sept", 4) == 0) return 9;
+  return 0;
+}
+
+const char *text_symbol_reading(uint32_t c) {
+  switch (c) {
+  case '&': return "and";
+  case '+': return "plus";
+  case '=': return "equals";
+  case '@': return "at";
+  case '%': return "percent";
+  case '#': return "number";
+  case '<': return "less than";
+  case '>': return "greater than";
+  case '~': return "approximately";
+  case '$': return "dollars";
+  case 0x00a3: return "pounds";
+  case 0x20ac: return "euros";
+  case 0x00a5: return "yen";
+  case 0x00a2: return "cents";
+  case 0x00b0: return "degrees";
+  case 0x00d7: return "times";
+  case 0x00f7: return "divided by";
+  case 0x00b1: return "plus or minus";
+  case 0x00a7: return "section";
+  case 0x00b6: return "paragraph";
+  case 0x00a9: return "copyright";
+  case 0x00ae: return "registered";
+  case 0x2122: return "trademark";
+  default: return NULL;
+  }
+}
+
+int text_is_tld(const char *s, size_t n) {
+  static const char *const tlds[] = {
+      "com", "org", "net", "edu", "gov", "mil", "int", "io", "co", "uk",
+      "us", "de", "fr", "ca", "au", "jp", "info", "biz", "app", "dev",
+      "ai", "me", "tv", "ly", "eu", "ru", "cn", "in", "nl", "se", "ch",
+      "it", "es", "online", "site", "tech", "xyz"};
+  for (size_t i = 0; i < sizeof tlds / sizeof tlds[0]; i++)
+    if (strlen(tlds[i]) == n && strncasecmp(tlds[i], s, n) == 0) return 1;
+  return 0;
+}
+
+/* Abbreviations read with a trailing period (the key is without it). */
+static const text_abbr abbrs[] = {
+    {"dr", "doctor", "drive", TEXT_ABBR_CONTEXT},
+    {"st", "saint", "street", TEXT_ABBR_CONTEXT},
+    {"ft", "fort", "feet", TEXT_ABBR_CONTEXT},
+    {"mt", "mount", NULL, TEXT_ABBR_CAP},
+    {"mr", "mister", NULL, TEXT_ABBR_CAP},
+    {"mrs", "missus", NULL, TEXT_ABBR_CAP},
+    {"ms", "miz", NULL, TEXT_ABBR_CAP},
+    {"messrs", "messieurs", NULL, TEXT_ABBR_CAP},
+    {"jr", "junior", NULL, TEXT_ABBR_CAP},
+    {"sr", "senior", NULL, TEXT_ABBR_CAP},
+    {"prof", "professor", NULL, TEXT_ABBR_CAP},
+    {"gen", "general", NULL, TEXT_ABBR_CAP},
+    {"gov", "governor", NULL, TEXT_ABBR_CAP},
+    {"sen", "senator", NULL, TEXT_ABBR_CAP},
+    {"rep", "representative", NULL, TEXT_ABBR_CAP},
+    {"pres", "president", NULL, TEXT_ABBR_CAP},
+    {"sgt", "sergeant", NULL, TEXT_ABBR_CAP},
+    {"capt", "captain", NULL, TEXT_ABBR_CAP},
+    {"lt", "lieutenant", NULL, TEXT_ABBR_CAP},
+    {"col", "colonel", NULL, TEXT_ABBR_CAP},
+    {"cpl", "corporal", NULL, TEXT_ABBR_CAP},
+    {"adm", "admiral", NULL, TEXT_ABBR_CAP},
+    {"rev", "reverend", NULL, TEXT_ABBR_CAP},
+    {"hon", "honorable", NULL, TEXT_ABBR_CAP},
+    {"inc", "incorporated", NULL, TEXT_ABBR_CAP},
+    {"ltd", "limited", NULL, TEXT_ABBR_CAP},
+    {"corp", "corporation", NULL, TEXT_ABBR_CAP},
+    {"co", "company", NULL, TEXT_ABBR_CAP},
+    {"bros", "brothers", NULL, TEXT_ABBR_CAP},
+    {"assn", "association", NULL, 0},
+    {"dept", "department", NULL, 0},
+    {"univ", "university", NULL, 0},
+    {"ave", "avenue", NULL, TEXT_ABBR_CAP},
+    {"blvd", "boulevard", NULL, TEXT_ABBR_CAP},
+    {"rd", "road", NULL, TEXT_ABBR_CAP},
+    {"ln", "lane", NULL, TEXT_ABBR_CAP},
+    {"hwy", "highway", NULL, TEXT_ABBR_CAP},
+    {"pkwy", "parkway", NULL, TEXT_ABBR_CAP},
+    {"ct", "court", NULL, TEXT_ABBR_CAP},
+    {"sq", "square", NULL, TEXT_ABBR_CAP},
+    {"ste", "suite", NULL, TEXT_ABBR_CAP},
+    {"apt", "apartment", NULL, 0},
+    {"bldg", "building", NULL, 0},
+    {"fig", "figure", NULL, 0},
+    {"vol", "volume", NULL, 0},
+    {"ch", "chapter", NULL, TEXT_ABBR_BEFORE_NUM},
+    {"no", "number", NULL, TEXT_ABBR_BEFORE_NUM},
+    {"nos", "numbers", NULL, TEXT_ABBR_BEFORE_NUM},
+    {"pp", "pages", NULL, TEXT_ABBR_BEFORE_NUM},
+    {"p", "page", NULL, TEXT_ABBR_BEFORE_NUM},
+    {"vs", "versus", NULL, 0},
+    {"v", "versus", NULL, TEXT_ABBR_LOWER},
+    {"etc", "et cetera", NULL, 0},
+    {"cf", "compare", NULL, 0},
+    {"al", "al", NULL, TEXT_ABBR_AFTER_ET},
+    {"approx", "approximately", NULL, 0},
+    {"est", "established", NULL, TEXT_ABBR_CAP},
+    {"govt", "government", NULL, 0},
+    {"intl", "international", NULL, 0},
+    {"natl", "national", NULL, 0},
+    {"misc", "miscellaneous", NULL, 0},
+    {"min", "minutes", "minute", TEXT_ABBR_AFTER_NUM},
+    {"mins", "minutes", NULL, TEXT_ABBR_AFTER_NUM},
+    {"hr", "hours", "hour", TEXT_ABBR_AFTER_NUM},
+    {"hrs", "hours", NULL, TEXT_ABBR_AFTER_NUM},
+    {"sec", "seconds", "second", TEXT_ABBR_AFTER_NUM},
+    {"yr", "years", "year", TEXT_ABBR_AFTER_NUM},
+    {"yrs", "years", NULL, TEXT_ABBR_AFTER_NUM},
+    {"oz", "ounces", "ounce", TEXT_ABBR_AFTER_NUM},
+    {"lb", "pounds", "pound", TEXT_ABBR_AFTER_NUM},
+    {"lbs", "pounds", NULL, TEXT_ABBR_AFTER_NUM},
+    {"in", "inches", "inch", TEXT_ABBR_AFTER_NUM},
+    {"mi", "miles", "mile", TEXT_ABBR_AFTER_NUM},
+    {"jan", "january", NULL, TEXT_ABBR_CAP},
+    {"feb", "february", NULL, TEXT_ABBR_CAP},
+    {"mar", "march", NULL, TEXT_ABBR_CAP},
+    {"apr", "april", NULL, TEXT_ABBR_CAP},
+    {"jun", "june", NULL, TEXT_ABBR_CAP},
+    {"jul", "july", NULL, TEXT_ABBR_CAP},
+    {"aug", "august", NULL, TEXT_ABBR_CAP},
+    {"sep", "september", NULL, TEXT_ABBR_CAP},
+    {"sept", "september", NULL, TEXT_ABBR_CAP},
+    {"oct", "october", NULL, TEXT_ABBR_CAP},
+    {"nov", "november", NULL, TEXT_ABBR_CAP},
+    {"dec", "december", NULL, TEXT_ABBR_CAP},
+    {"mon", "monday", NULL, TEXT_ABBR_CAP},
+    {"tue", "tuesday", NULL, TEXT_ABBR_CAP},
+    {"tues", "tuesday", NULL, TEXT_ABBR_CAP},
+    {"wed", "wednesday", NULL, TEXT_ABBR_CAP},
+    {"thu", "thursday", NULL, TEXT_ABBR_CAP},
+    {"thurs", "thursday", NULL, TEXT_ABBR_CAP},
+    {"fri", "friday", NULL, TEXT_ABBR_CAP},
+};
+
+const text_abbr *text_abbr_find(const char *s, size_t n) {
+  for (size_t i = 0; i < sizeof abbrs / sizeof abbrs[0]; i++)
+    if (strlen(abbrs[i].key) == n && strncasecmp(abbrs[i].key, s, n) == 0)
+      return &abbrs[i];
+  return NULL;
+}
+
+const char *text_kind_name(unsigned kind) {
+  static const char *const names[TEXT_KIND_COUNT] = {
+      "word", "punctuation", "symbol", "cardinal", "ordinal", "year",
+      "fraction", "percent", "money", "time", "date", "measure", "range",
+      "telephone", "digits", "abbreviation", "initialism", "acronym",
+      "roman", "url", "email"};
+  return kind < TEXT_KIND_COUNT ? names[kind] : "unknown";
+}
+
+const char *text_strerror(int err) {
+  switch (err) {
+  case TEXT_OK: return "ok";
+  case TEXT_EUTF8: return "text is not valid UTF-8";
+  case TEXT_ENUL: return "text contains a NUL character";
+  case TEXT_ETOOLONG: return "text too long";
+  case TEXT_ETOKENS: return "too many tokens in text";
+  case TEXT_EWORDS: return "too many spoken words in text";
+  case TEXT_EINVAL: return "invalid argument";
+  case TEXT_ENOMEM: return "out of memory";
+  default: return "unknown text error";
+  }
+}
