@@ -101,7 +101,8 @@ static void json_str(FILE *f, const char *s) {
 }
 
 static const char *source_name(int s) {
-  return s == G2PC_SOURCE_DICT ? "dict" : s == G2PC_SOURCE_MODEL ? "model" : "none";
+  return s == G2PC_SOURCE_DICT ? "dict" : s == G2PC_SOURCE_MODEL ? "model"
+       : s == G2PC_SOURCE_USER ? "user" : "none";
 }
 
 /* Prints one word's line; returns the exit status it implies. */

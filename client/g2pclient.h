@@ -74,7 +74,8 @@ enum g2pc_flags {
 enum g2pc_source {
   G2PC_SOURCE_NONE = 0,      /* no answer (see error) */
   G2PC_SOURCE_DICT = 1,      /* pronunciation dictionary */
-  G2PC_SOURCE_MODEL = 2      /* neural network */
+  G2PC_SOURCE_MODEL = 2,     /* neural network */
+  G2PC_SOURCE_USER = 3       /* a user lexicon (rnninferd --user-lexicon) */
 };
 
 typedef struct g2pc_client g2pc_client;

@@ -205,6 +205,8 @@ static int answer_info(dispatcher *d, const engine_ref *eng, uint64_t id,
   pi.version = PACKAGE_VERSION;
   pi.lexicon_words = gi.lexicon_words;
   pi.lexicon_prons = gi.lexicon_prons;
+  pi.user_words = gi.user_words;
+  pi.user_prons = gi.user_prons;
   pi.has_model = gi.has_model;
   pi.model_name = gi.model_name;
   pi.model_arch = gi.model_arch;

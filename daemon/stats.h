@@ -15,7 +15,7 @@
 #include "proto/proto.h"
 
 #define STATS_N_OPS     5   /* index = enum proto_op; 0 = request not decoded */
-#define STATS_N_SOURCES 3   /* enum g2p_source */
+#define STATS_N_SOURCES 4   /* enum g2p_source */
 #define LAT_SUB_BITS    3
 #define LAT_BUCKETS     (16 + 44 * 8) /* up to 2^48 ns */
 #define STATS_MAX_ENTRIES 128

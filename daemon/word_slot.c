@@ -23,6 +23,7 @@ static int wire_source(enum g2p_source src) {
   switch (src) {
   case G2P_SOURCE_DICT: return PROTO_SOURCE_DICT;
   case G2P_SOURCE_MODEL: return PROTO_SOURCE_MODEL;
+  case G2P_SOURCE_USER: return PROTO_SOURCE_USER;
   case G2P_SOURCE_NONE: break;
   }
   return -1;

@@ -3,7 +3,7 @@
  * This is the seam the daemon calls (engine.h). The word is checked (empty,
  * too long, invalid UTF-8) and lower-cased (ASCII A-Z only; other bytes are
  * kept as they are, so "ÉCLAIR" becomes "Éclair") into the caller's
- * scratch, then answered from the
+ * scratch, then answered from the user lexicons, then the
  * mapped lexicon unless the caller asked for the network only, then from the
  * model if one is loaded, else reported as not found. All memory a lookup
  * touches is either the read-only engine or the per-thread scratch made by
@@ -19,6 +19,7 @@
 #include "common/utf8.h"
 #include "g2p/lexicon.h"
 #include "g2p/lexicon_format.h"
+#include "g2p/lexicon_user.h"
 #include "g2p/decode.h"
 #include "g2p/decode_batch.h"
 #include "g2p/model.h"
@@ -28,6 +29,7 @@ _Static_assert(LEXF_PHONES_MAX == G2P_PHONES_MAX, "pronunciation limits agree");
 
 
 struct g2p_engine {
+  lexicon *user;   /* user lexicons, looked up first; NULL without */
   lexicon *lex;
   g2p_model *model;
   int beam_width;
@@ -84,6 +86,7 @@ const char *g2p_source_name(enum g2p_source source) {
   switch (source) {
   case G2P_SOURCE_DICT: return "dict";
   case G2P_SOURCE_MODEL: return "model";
+  case G2P_SOURCE_USER: return "user";
   case G2P_SOURCE_NONE: break;
   }
   return "none";
@@ -118,6 +121,19 @@ int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
                      "lexicon: %s", why);
     }
   }
+  if (cfg->n_user_lexicons > 0) {
+    char why[512];
+    int rc = lexicon_open_user(&e->user, cfg->user_lexicon_paths, cfg->n_user_lexicons,
+                               cfg->diag, cfg->diag_ctx, why, sizeof why);
+    if (rc != LEX_OK) {
+      g2p_engine_close(e);
+      return err_set(err, errlen,
+                     rc == LEX_EIO      ? G2P_EIO
+                     : rc == LEX_ENOMEM ? G2P_ENOMEM
+                                        : G2P_EFORMAT,
+                     "%s", why);
+    }
+  }
   if (cfg->model_path) {
     char why[512];
     why[0] = '\0';
@@ -135,6 +151,7 @@ int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
 
 void g2p_engine_close(g2p_engine *engine) {
   if (!engine) return;
+  lexicon_close(engine->user);
   lexicon_close(engine->lex);
   if (engine->model) g2p_model_close(engine->model);
   free(engine->lexicon_path);
@@ -148,6 +165,8 @@ void g2p_engine_get_info(const g2p_engine *engine, g2p_engine_info *info) {
   if (!engine) return;
   info->lexicon_words = lexicon_words(engine->lex);
   info->lexicon_prons = lexicon_prons(engine->lex);
+  info->user_words = lexicon_words(engine->user);
+  info->user_prons = lexicon_prons(engine->user);
   info->lexicon_path = engine->lexicon_path;
   if (engine->model) {
     info->has_model = 1;
@@ -223,20 +242,24 @@ static int word_prepare(const char *word, size_t len, int beam_width,
  * not ask for the network only and the word is there: 1, else 0. */
 static int dict_answer(const g2p_engine *engine, const char *w, size_t len,
                        unsigned flags, g2p_word_result *res) {
-  if (!engine->lex || (flags & G2P_FLAG_MODEL_ONLY)) return 0;
-  uint32_t first = 0;
-  unsigned n = lexicon_lookup(engine->lex, w, len, &first);
-  if (n == 0) return 0;
-  unsigned want = (flags & G2P_FLAG_VARIANTS) ? n : 1;
-  if (want > G2P_VARIANTS_MAX) want = G2P_VARIANTS_MAX;
-  for (unsigned k = 0; k < want; k++)
-    res->variant[k] = lexicon_pron(engine->lex, first + k, &res->variant_len[k]);
-  res->n_variants = (uint8_t)want;
-  res->phones = res->variant[0];
-  res->phones_len = res->variant_len[0];
-  res->source = G2P_SOURCE_DICT;
-  res->error = G2P_OK;
-  return 1;
+  if (flags & G2P_FLAG_MODEL_ONLY) return 0;
+  const lexicon *lx[2] = {engine->user, engine->lex}; /* user lexicons first */
+  for (int i = 0; i < 2; i++) {
+    uint32_t first = 0;
+    unsigned n = lx[i] ? lexicon_lookup(lx[i], w, len, &first) : 0;
+    if (n == 0) continue;
+    unsigned want = (flags & G2P_FLAG_VARIANTS) ? n : 1;
+    if (want > G2P_VARIANTS_MAX) want = G2P_VARIANTS_MAX;
+    for (unsigned k = 0; k < want; k++)
+      res->variant[k] = lexicon_pron(lx[i], first + k, &res->variant_len[k]);
+    res->n_variants = (uint8_t)want;
+    res->phones = res->variant[0];
+    res->phones_len = res->variant_len[0];
+    res->source = i == 0 ? G2P_SOURCE_USER : G2P_SOURCE_DICT;
+    res->error = G2P_OK;
+    return 1;
+  }
+  return 0;
 }
 
 /* Fills res from a predictor's result: n bytes of text, or n < 0 an error

@@ -25,7 +25,8 @@
 enum g2p_source {
   G2P_SOURCE_NONE = 0,  /* nobody answered (see error) */
   G2P_SOURCE_DICT = 1,  /* the pronunciation dictionary */
-  G2P_SOURCE_MODEL = 2  /* the neural network */
+  G2P_SOURCE_MODEL = 2, /* the neural network */
+  G2P_SOURCE_USER = 3   /* a user lexicon (looked up before the dictionary) */
 };
 
 /* Per-call options (bit flags). */
@@ -41,6 +42,13 @@ typedef struct g2p_engine_config {
   const char *lexicon_path; /* compiled lexicon; NULL = no dictionary */
   const char *model_path;   /* model file; NULL = no network */
   int beam_width;           /* default beam width (1 = greedy) */
+  /* User lexicons (CMUdict text, g2p/lexicon_user.h), compiled at open and
+   * looked up before the dictionary; a file with a bad line fails the open
+   * and every bad line is passed to diag (when set) with its line number. */
+  const char *const *user_lexicon_paths;
+  size_t n_user_lexicons;
+  void (*diag)(void *ctx, const char *msg);
+  void *diag_ctx;
 } g2p_engine_config;
 
 typedef struct g2p_word_result {
@@ -48,7 +56,7 @@ typedef struct g2p_word_result {
   int error;                 /* enum g2p_error; 0 when source != NONE */
   const char *phones;        /* "AA1 R D V AA2 R K", not NUL-terminated */
   uint16_t phones_len;
-  uint8_t n_variants;        /* >= 1 when G2P_FLAG_VARIANTS and source=DICT */
+  uint8_t n_variants;        /* >= 1 when G2P_FLAG_VARIANTS and source=DICT/USER */
   const char *variant[G2P_VARIANTS_MAX];   /* variant[0] == phones */
   uint16_t variant_len[G2P_VARIANTS_MAX];
 } g2p_word_result;
@@ -63,6 +71,8 @@ void g2p_engine_close(g2p_engine *engine);
 typedef struct g2p_engine_info {
   uint32_t lexicon_words;    /* distinct headwords, 0 without a lexicon */
   uint32_t lexicon_prons;    /* pronunciations incl. variants */
+  uint32_t user_words;       /* the user lexicons' words, 0 without */
+  uint32_t user_prons;
   const char *lexicon_path;
   int has_model;
   const char *model_name;    /* from the model file's header */

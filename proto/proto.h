@@ -140,11 +140,12 @@ int proto_encode_request(proto_buf *b, uint64_t id, enum proto_op op,
 
 /* ---- replies ------------------------------------------------------------ */
 
-/* Source of a word's answer, as on the wire: "dict", "model", "none". */
+/* Source of a word's answer, as on the wire: "dict", "model", "user", "none". */
 enum proto_source {
   PROTO_SOURCE_NONE = 0,
   PROTO_SOURCE_DICT = 1,
-  PROTO_SOURCE_MODEL = 2
+  PROTO_SOURCE_MODEL = 2,
+  PROTO_SOURCE_USER = 3   /* a user lexicon (rnninferd --user-lexicon) */
 };
 const char *proto_source_name(enum proto_source s);
 
@@ -192,6 +193,8 @@ typedef struct proto_info {
   const char *version;         /* package version */
   uint32_t lexicon_words;
   uint32_t lexicon_prons;
+  uint32_t user_words;         /* user lexicons (0 without) */
+  uint32_t user_prons;
   int has_model;
   const char *model_name;
   const char *model_arch;

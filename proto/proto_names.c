@@ -49,6 +49,7 @@ const char *proto_source_name(enum proto_source s) {
   switch (s) {
   case PROTO_SOURCE_DICT: return "dict";
   case PROTO_SOURCE_MODEL: return "model";
+  case PROTO_SOURCE_USER: return "user";
   case PROTO_SOURCE_NONE: break;
   }
   return "none";

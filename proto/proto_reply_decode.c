@@ -97,6 +97,7 @@ static int decode_word(reply_ctx *c, const msgpack_object *o, proto_reply_word *
     return bad(c, PROTO_E_BAD_REQUEST, "result.source is missing");
   if (key_is(src, "dict")) w->source = PROTO_SOURCE_DICT;
   else if (key_is(src, "model")) w->source = PROTO_SOURCE_MODEL;
+  else if (key_is(src, "user")) w->source = PROTO_SOURCE_USER;
   else if (key_is(src, "none")) w->source = PROTO_SOURCE_NONE;
   else return bad(c, PROTO_E_BAD_REQUEST, "result.source is unknown");
   if (er && er->type != MSGPACK_OBJECT_NIL) {

@@ -117,7 +117,7 @@ int proto_encode_info(proto_buf *b, uint64_t id, const proto_info *info) {
   size_t mark = proto_frame_begin(b);
   put_head(b, id, 1, 1);
   mp_put_cstr(b, "info");
-  mp_put_map(b, 6);
+  mp_put_map(b, 8);
   put_kv_str(b, "version", info->version);
   put_kv_uint(b, "protocol", PROTO_VERSION);
   put_kv_uint(b, "lexicon_words", info->lexicon_words);
@@ -137,5 +137,7 @@ int proto_encode_info(proto_buf *b, uint64_t id, const proto_info *info) {
   put_kv_uint(b, "max_frame", info->limits.max_frame);
   put_kv_uint(b, "max_words", info->limits.max_words);
   put_kv_uint(b, "max_word_bytes", info->limits.max_word_bytes);
+  put_kv_uint(b, "user_lexicon_words", info->user_words);
+  put_kv_uint(b, "user_lexicon_prons", info->user_prons);
   return proto_frame_end(b, mark);
 }

@@ -169,3 +169,21 @@ def test_model_answers_unknown_word(model_daemon):
         r = c.words(["aardvark"], model_only=True, beam=4)
         assert r[0].source == "model" and r[0].phones
         assert c.info()["model"]["arch"] in ("g2p_en-gru", "bigru-attn")
+
+
+def test_user_lexicon_source(tmp_path):
+    from conftest import start_daemon, stop_daemon
+    user = tmp_path / "user.dict"
+    user.write_text("TOMATO  T AH0 M AA1 T OW0\nKUBERNETES  K UW2 B ER0 N EH1 T IY0 Z\n")
+    d = start_daemon(tmp_path, "user", "--no-model", "--user-lexicon", str(user))
+    try:
+        with g2pclient.Client(d.sock) as c:
+            r = c.words(["tomato", "kubernetes", "aardvark"], variants=True)
+            assert [(x.phones, x.source) for x in r] == [
+                ("T AH0 M AA1 T OW0", "user"), ("K UW2 B ER0 N EH1 T IY0 Z", "user"),
+                ("AA1 R D V AA2 R K", "dict")]
+            assert r[0].variants == ["T AH0 M AA1 T OW0"]
+            info = c.info()
+            assert info["user_lexicon_words"] == 2 and info["user_lexicon_prons"] == 2
+    finally:
+        stop_daemon(d)
