@@ -28,7 +28,7 @@ enum {
 
 typedef struct options {
   const char *socket;
-  int json, variants, model_only, beam, timeout_ms;
+  int json, variants, model_only, beam, timeout_ms, no_stress, ipa;
   int info, stats, ping;
 } options;
 
@@ -45,6 +45,9 @@ static void usage(FILE *f) {
           "  -v, --variants      every dictionary pronunciation (tab-separated)\n"
           "  -m, --model-only    ask the neural network, skip the dictionary\n"
           "  -b, --beam N        beam width for the model, 1..16\n"
+          "      --no-stress     ARPAbet without stress digits (AA R D V AA R K)\n"
+          "      --ipa           IPA, General American (ˈɑɹdˌvɑɹk); with\n"
+          "                      --no-stress, without stress marks\n"
           "  -t, --timeout MS    give up after MS milliseconds without progress\n"
           "                      (default 5000; 0 waits forever)\n"
           "      --info          print the daemon's version, dictionary, model, limits\n"
@@ -156,6 +159,7 @@ static int worse(int a, int b) {
 static int lookup_print(g2pc_client *c, const options *o, const char *const *w, size_t n) {
   g2pc_result *r = calloc(n ? n : 1, sizeof *r);
   int flags = (o->variants ? G2PC_VARIANTS : 0) | (o->model_only ? G2PC_MODEL_ONLY : 0) |
+              (o->no_stress ? G2PC_NO_STRESS : 0) | (o->ipa ? G2PC_IPA : 0) |
               G2PC_BEAM(o->beam);
   int status = 0;
   if (!r) {
@@ -351,6 +355,8 @@ int main(int argc, char **argv) {
       {"variants", no_argument, NULL, 'v'},
       {"model-only", no_argument, NULL, 'm'},
       {"beam", required_argument, NULL, 'b'},
+      {"no-stress", no_argument, NULL, 'N'},
+      {"ipa", no_argument, NULL, 'A'},
       {"timeout", required_argument, NULL, 't'},
       {"info", no_argument, NULL, 'I'},
       {"stats", no_argument, NULL, 'S'},
@@ -366,6 +372,8 @@ int main(int argc, char **argv) {
     case 'j': o.json = 1; break;
     case 'v': o.variants = 1; break;
     case 'm': o.model_only = 1; break;
+    case 'N': o.no_stress = 1; break;
+    case 'A': o.ipa = 1; break;
     case 'b':
       if (parse_int(optarg, 1, 16, &o.beam)) {
         fprintf(stderr, "g2pc: --beam wants an integer 1..16, not '%s'\n", optarg);

@@ -66,7 +66,9 @@ enum g2pc_error {
 /* Lookup flags. */
 enum g2pc_flags {
   G2PC_VARIANTS = 1 << 0,    /* return every dictionary pronunciation */
-  G2PC_MODEL_ONLY = 1 << 1   /* skip the dictionary, ask the model */
+  G2PC_MODEL_ONLY = 1 << 1,  /* skip the dictionary, ask the model */
+  G2PC_NO_STRESS = 1 << 2,   /* phones without stress digits / IPA marks */
+  G2PC_IPA = 1 << 3          /* phones in the IPA (General American) */
 };
 /* Beam width 1..16 for the model, or'ed into flags (0 = server default). */
 #define G2PC_BEAM(n) (((n) & 0xff) << 8)

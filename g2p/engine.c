@@ -23,6 +23,7 @@
 #include "g2p/decode.h"
 #include "g2p/decode_batch.h"
 #include "g2p/model.h"
+#include "g2p/phones_form.h"
 
 _Static_assert(LEXF_KEY_MAX == G2P_WORD_MAX, "lexicon keys and engine words share a limit");
 _Static_assert(LEXF_PHONES_MAX == G2P_PHONES_MAX, "pronunciation limits agree");
@@ -80,6 +81,13 @@ const char *g2p_strerror(int err) {
   case G2P_EFORMAT: return "file is damaged or not of the expected format";
   default: return "unknown error";
   }
+}
+
+int g2p_respell(const char *phones, size_t len, unsigned form, char *out, size_t cap) {
+  int n = (form & G2P_FORM_IPA)
+              ? g2p_phones_to_ipa(phones, len, !(form & G2P_FORM_NO_STRESS), out, cap)
+              : g2p_phones_strip_stress(phones, len, out, cap);
+  return n < 0 ? G2P_EINVAL : n;
 }
 
 const char *g2p_source_name(enum g2p_source source) {

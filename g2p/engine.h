@@ -107,6 +107,16 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
                             size_t n, unsigned flags, int beam_width,
                             g2p_word_result *res);
 
+/* Spellings of a pronunciation other than stressed ARPAbet (bit flags). */
+enum g2p_form {
+  G2P_FORM_NO_STRESS = 1u << 0, /* no stress digits / IPA stress marks */
+  G2P_FORM_IPA = 1u << 1        /* IPA, General American (doc/ipa.md) */
+};
+/* Respells phones (len bytes, "AA1 R D V AA2 R K") in form into out (cap
+ * bytes; G2P_FORM_MAX always suffices). Returns the bytes written (no NUL)
+ * or G2P_EINVAL. Never allocates. */
+int g2p_respell(const char *phones, size_t len, unsigned form, char *out, size_t cap);
+
 const char *g2p_strerror(int err);
 const char *g2p_source_name(enum g2p_source source);
 

@@ -115,6 +115,8 @@ typedef struct proto_request {
   int opt_variants;        /* bool */
   int opt_model_only;      /* bool */
   int opt_beam;            /* 0 = server default, else 1..PROTO_MAX_BEAM */
+  int opt_no_stress;       /* "stress": false */
+  int opt_ipa;             /* "alphabet": "ipa" */
 } proto_request;
 
 /* Decodes one request payload (the L bytes after the header). Never
@@ -137,6 +139,14 @@ int proto_word_check(const char *w, size_t len, const proto_limits *lim);
 int proto_encode_request(proto_buf *b, uint64_t id, enum proto_op op,
                          const proto_slice *words, uint32_t n_words,
                          int opt_variants, int opt_model_only, int opt_beam);
+
+/* Every option of a words request; zero means the server's default. */
+typedef struct proto_opts {
+  int variants, model_only, beam, no_stress, ipa;
+} proto_opts;
+int proto_encode_request_opts(proto_buf *b, uint64_t id, enum proto_op op,
+                              const proto_slice *words, uint32_t n_words,
+                              const proto_opts *opts);
 
 /* ---- replies ------------------------------------------------------------ */
 

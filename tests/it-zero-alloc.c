@@ -9,7 +9,8 @@
  * close connections, new connections, pipelined bursts and lone requests),
  * and checks that neither counter moved. A user lexicon is loaded and its
  * words (an override and a new word with variants) are in the traffic, so
- * lookups in it are covered too. Skips (77) when jemalloc is not
+ * lookups in it are covered too, and so are the stressless and IPA output
+ * forms. Skips (77) when jemalloc is not
  * the daemon's allocator (sanitizer builds). */
 #include <check.h>
 #include <stdio.h>
@@ -63,7 +64,9 @@ static int one_request(int fd, unsigned k, uint64_t id) {
     static const char *dw[] = { "aardvark", "zebra", "Read", "the", "quick",
                                 "Kubernetes", "tomato" }; /* the last two: user */
     for (int i = 0; i < 7; i++) { sl[i].ptr = dw[i]; sl[i].len = (uint32_t)strlen(dw[i]); }
-    proto_encode_request(&b, id, PROTO_OP_WORDS, sl, 7, k % 2, 0, 0);
+    /* every output form: ARPAbet, stressless, IPA with and without marks */
+    proto_opts o = {(int)(k % 2), 0, 0, id % 5 == 0, id % 3 == 0};
+    proto_encode_request_opts(&b, id, PROTO_OP_WORDS, sl, 7, &o);
     break;
   }
   case 2: case 3: { /* network words (not_found without a model) */

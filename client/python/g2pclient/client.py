@@ -368,7 +368,8 @@ class Client:
                 self._limits = dict(DEFAULT_LIMITS)
         return self._limits
 
-    def words(self, words, variants=False, model_only=False, beam=None):
+    def words(self, words, variants=False, model_only=False, beam=None, stress=True,
+              alphabet="arpabet"):
         """Pronunciations of words (a list of str), one Result per word, in
         order. A word's own failure (not_found, bad_utf8, ...) is in its
         Result.error; a request the daemon refuses as a whole (e.g. a bad
@@ -377,7 +378,10 @@ class Client:
 
         variants: every dictionary pronunciation in Result.variants.
         model_only: skip the dictionary and ask the network.
-        beam: the network's beam width (the daemon checks its range)."""
+        beam: the network's beam width (the daemon checks its range).
+        stress: False drops stress digits (ARPAbet) or marks (IPA).
+        alphabet: "arpabet" (default) or "ipa" (General American, stress
+        marks at syllable starts; doc/ipa.md)."""
         self._check_usable()
         if isinstance(words, (str, bytes)):
             raise TypeError("words must be a list of str, not a single string")
@@ -394,6 +398,10 @@ class Client:
             opts["model_only"] = True
         if beam is not None:
             opts["beam"] = beam
+        if stress is not True:
+            opts["stress"] = stress
+        if alphabet != "arpabet":
+            opts["alphabet"] = alphabet
         lim = self.limits() if len(words) > 1 else DEFAULT_LIMITS
         return self._run_words(words, opts, lim)
 

@@ -187,3 +187,23 @@ def test_user_lexicon_source(tmp_path):
             assert info["user_lexicon_words"] == 2 and info["user_lexicon_prons"] == 2
     finally:
         stop_daemon(d)
+
+
+def test_output_forms(client):
+    w = ["aardvark", "tomato"]
+    assert [x.phones for x in client.words(w, stress=False)] == ["AA R D V AA R K", "T AH M EY T OW"]
+    r = client.words(w, alphabet="ipa", variants=True)
+    assert [x.phones for x in r] == ["ˈɑɹdˌvɑɹk", "təˈmeɪˌtoʊ"]
+    assert r[1].variants == ["təˈmeɪˌtoʊ", "təˈmɑˌtoʊ"]
+    assert client.words(w, alphabet="ipa", stress=False)[0].phones == "ɑɹdvɑɹk"
+    assert client.words(w, alphabet="arpabet")[0].phones == "AA1 R D V AA2 R K"
+
+
+@pytest.mark.parametrize("opts", [{"alphabet": "xsampa"}, {"alphabet": 1},
+                                  {"alphabet": "IPA"}, {"stress": "no"}, {"stress": 0}])
+def test_bad_output_form_options(client, opts):
+    with pytest.raises(g2pclient.ServerError) as ei:
+        client.words(["aardvark"], **opts)
+    assert ei.value.code == errors.BAD_REQUEST
+    assert ("alphabet" in ei.value.message) or ("stress" in ei.value.message)
+    assert client.words(["aardvark"])[0].phones == "AA1 R D V AA2 R K"
