@@ -73,6 +73,8 @@ static void word_result_of(const word_slot *s, int variants,
   }
   r->phones = s->phones;
   r->phones_len = s->phones_len;
+  r->has_confidence = s->source == PROTO_SOURCE_MODEL;
+  r->confidence = s->confidence;
   if (variants) {
     uint32_t n = s->n_variants;
     if (n > PROTO_VARIANTS_MAX) n = PROTO_VARIANTS_MAX;

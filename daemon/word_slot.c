@@ -45,6 +45,7 @@ void word_slot_set(word_slot *s, int rc, const g2p_word_result *g,
   }
   s->code = PROTO_OK;
   s->source = (enum proto_source)src;
+  s->confidence = g->confidence;
   if (copy_text) {
     uint16_t n = g->phones_len < G2P_TEXT_MAX ? g->phones_len : G2P_TEXT_MAX;
     memcpy(s->text, g->phones, n);

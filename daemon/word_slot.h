@@ -23,6 +23,7 @@ typedef struct word_slot {
   const char *variant[G2P_VARIANTS_MAX];
   uint16_t variant_len[G2P_VARIANTS_MAX];
   char text[G2P_TEXT_MAX];    /* a network answer, written by a worker */
+  double confidence;          /* network answers (g2p_word_result) */
 } word_slot;
 
 /* Fills a word slot from an engine answer; copy_text copies the phonemes

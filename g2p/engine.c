@@ -11,6 +11,7 @@
  * mutable state. */
 #include "g2p/engine.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,8 +272,9 @@ static int dict_answer(const g2p_engine *engine, const char *w, size_t len,
 }
 
 /* Fills res from a predictor's result: n bytes of text, or n < 0 an error
- * (0 or more than G2P_TEXT_MAX: not found). Returns res->error. */
-static int model_answer(g2p_word_result *res, const char *text, int n) {
+ * (0 or more than G2P_TEXT_MAX: not found), and lp its log-probability.
+ * Returns res->error. */
+static int model_answer(g2p_word_result *res, const char *text, int n, double lp) {
   if (n < 0) return finish(res, n);
   if (n == 0 || n > G2P_TEXT_MAX) return finish(res, G2P_ENOTFOUND);
   res->phones = text;
@@ -282,6 +284,7 @@ static int model_answer(g2p_word_result *res, const char *text, int n) {
   res->n_variants = 1;
   res->source = G2P_SOURCE_MODEL;
   res->error = G2P_OK;
+  res->confidence = exp(lp);
   return G2P_OK;
 }
 
@@ -298,9 +301,10 @@ int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
   if (rc != G2P_OK) return finish(res, rc);
   if (dict_answer(engine, w, len, flags, res)) return G2P_OK;
   if (!engine->model) return finish(res, G2P_ENOTFOUND);
-  int n = g2p_model_predict(engine->model, scratch->model_mem, w, len,
-                            beam_width, scratch->out, sizeof scratch->out);
-  return model_answer(res, scratch->out, n);
+  double lp = 0.0;
+  int n = g2p_model_predict_scored(engine->model, scratch->model_mem, w, len, beam_width,
+                                   scratch->out, sizeof scratch->out, &lp);
+  return model_answer(res, scratch->out, n, lp);
 }
 
 int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
@@ -345,13 +349,16 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
     /* one at a time, answers filled from the last out[] row down (the
      * batch fills them from the first up; together at most n <= 16) */
     char *o = b->out[G2P_BATCH_MAX - 1 - nf++];
-    model_answer(r, o, g2p_model_predict(engine->model, scratch->model_mem, w,
-                                         len, beam_width, o, G2P_TEXT_MAX));
+    double lp = 0.0;
+    int np = g2p_model_predict_scored(engine->model, scratch->model_mem, w, len,
+                                      beam_width, o, G2P_TEXT_MAX, &lp);
+    model_answer(r, o, np, lp);
   }
   if (nb == 0) return G2P_OK;
-  int rc = g2p_model_predict_batch(engine->model, b->mem, bw, bl, nb,
-                                   &b->out[0][0], G2P_TEXT_MAX, blen);
+  double blp[G2P_BATCH_MAX];
+  int rc = g2p_model_predict_batch_scored(engine->model, b->mem, bw, bl, nb,
+                                          &b->out[0][0], G2P_TEXT_MAX, blen, blp);
   for (int j = 0; j < nb; j++)
-    model_answer(&res[bi[j]], b->out[j], rc < 0 ? rc : blen[j]);
+    model_answer(&res[bi[j]], b->out[j], rc < 0 ? rc : blen[j], blp[j]);
   return G2P_OK;
 }

@@ -59,6 +59,10 @@ typedef struct g2p_word_result {
   uint8_t n_variants;        /* >= 1 when G2P_FLAG_VARIANTS and source=DICT/USER */
   const char *variant[G2P_VARIANTS_MAX];   /* variant[0] == phones */
   uint16_t variant_len[G2P_VARIANTS_MAX];
+  /* source MODEL: the answer's probability under the network (exp of the
+   * sum of the log-softmax of its phonemes and of the end of the word;
+   * for a beam, of the best hypothesis), 0..1. 0 for other sources. */
+  double confidence;
 } g2p_word_result;
 
 /* Open: maps the lexicon, loads and packs the model. On failure returns a

@@ -167,6 +167,8 @@ typedef struct proto_word_result {
   const char *phones;           /* not NUL-terminated; NULL when error */
   uint32_t phones_len;
   uint32_t n_variants;          /* 0 = no "variants" key */
+  int has_confidence;           /* network answers: "confidence" */
+  double confidence;            /* probability of the answer, 0..1 */
   const char *variant[PROTO_VARIANTS_MAX];
   uint32_t variant_len[PROTO_VARIANTS_MAX];
 } proto_word_result;

@@ -68,7 +68,9 @@ class Result:
     """The answer for one word: the result map of doc/protocol.md 3.1.
 
     phones is None exactly when error is set; source is "dict", "model"
-    or "none"; variants is set with variants=True on a dictionary answer.
+    or "none"; variants is set with variants=True on a dictionary answer;
+    confidence (0..1, the network's probability of its answer) is set on
+    network answers.
     extra holds reply keys this version of the client does not know."""
 
     word: str
@@ -76,6 +78,7 @@ class Result:
     source: str
     error: Optional[WordError] = None
     variants: Optional[List[str]] = None
+    confidence: Optional[float] = None
     extra: Dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -83,7 +86,7 @@ class Result:
         return self.error is None
 
 
-_RESULT_KEYS = frozenset(("phones", "source", "error", "variants"))
+_RESULT_KEYS = frozenset(("phones", "source", "error", "variants", "confidence"))
 
 
 def _word_error(m):
@@ -106,7 +109,7 @@ def _result(word, m):
     extra = {k: v for k, v in m.items() if k not in _RESULT_KEYS} if len(m) > 2 else {}
     return Result(word=word, phones=m.get("phones"), source=m.get("source", "none"),
                   error=_word_error(err) if err is not None else None,
-                  variants=m.get("variants"), extra=extra)
+                  variants=m.get("variants"), confidence=m.get("confidence"), extra=extra)
 
 
 def _server_error(rep):

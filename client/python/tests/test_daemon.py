@@ -168,7 +168,22 @@ def test_model_answers_unknown_word(model_daemon):
         assert r[1].source == "dict"
         r = c.words(["aardvark"], model_only=True, beam=4)
         assert r[0].source == "model" and r[0].phones
-        assert c.info()["model"]["arch"] in ("g2p_en-gru", "bigru-attn")
+        assert c.info()["model"]["arch"] in ("g2p_en-gru", "bigru-attn", "bigru-attn-if")
+
+
+def test_model_confidence(model_daemon):
+    with g2pclient.Client(model_daemon.sock, timeout=30) as c:
+        made_up = ["zorquablix", "kubernetes", "phonemizer", "tensorflow"] + \
+                  ["blix%dvor" % i for i in range(12)]
+        alone = [c.words([w])[0].confidence for w in made_up]
+        together = [x.confidence for x in c.words(made_up)]
+        assert all(isinstance(p, float) and 0.0 < p <= 1.0 for p in alone)
+        # a word batched with 15 others scores as it does alone
+        assert together == alone
+        r = c.words(["aardvark", "zorquablix"], beam=4)
+        assert r[0].source == "dict" and r[0].confidence is None
+        assert r[1].source == "model" and 0.0 < r[1].confidence <= 1.0
+        assert 0.0 < c.words(["aardvark"], model_only=True)[0].confidence <= 1.0
 
 
 def test_user_lexicon_source(tmp_path):
