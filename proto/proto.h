@@ -22,6 +22,8 @@
 #include <stdint.h>
 
 #define PROTO_VERSION 1
+/* Compatible additions to version 1 (doc/protocol.md section 6). */
+#define PROTO_VERSION_MINOR 1
 #define PROTO_HEADER_BYTES 4
 
 /* Defaults for the limits (all overridable by daemon flags). */

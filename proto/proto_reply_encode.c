@@ -122,9 +122,10 @@ int proto_encode_info(proto_buf *b, uint64_t id, const proto_info *info) {
   size_t mark = proto_frame_begin(b);
   put_head(b, id, 1, 1);
   mp_put_cstr(b, "info");
-  mp_put_map(b, 8);
+  mp_put_map(b, 9);
   put_kv_str(b, "version", info->version);
   put_kv_uint(b, "protocol", PROTO_VERSION);
+  put_kv_uint(b, "protocol_minor", PROTO_VERSION_MINOR);
   put_kv_uint(b, "lexicon_words", info->lexicon_words);
   put_kv_uint(b, "lexicon_prons", info->lexicon_prons);
   mp_put_cstr(b, "model");
