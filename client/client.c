@@ -272,11 +272,11 @@ static int encode_next(batch *bt) {
   }
   proto_buf b;
   uint64_t id = c->next_id++;
-  int beam = (bt->flags >> 8) & 0xff;
+  proto_opts o = {!!(bt->flags & G2PC_VARIANTS), !!(bt->flags & G2PC_MODEL_ONLY),
+                  (bt->flags >> 8) & 0xff, !!(bt->flags & G2PC_NO_STRESS),
+                  !!(bt->flags & G2PC_IPA)};
   proto_buf_init(&b, c->wbuf, c->wcap);
-  if (proto_encode_request(&b, id, PROTO_OP_WORDS, bt->slices, k,
-                           !!(bt->flags & G2PC_VARIANTS),
-                           !!(bt->flags & G2PC_MODEL_ONLY), beam))
+  if (proto_encode_request_opts(&b, id, PROTO_OP_WORDS, bt->slices, k, &o))
     return client_fatal(c, G2PC_EINVAL, "request does not fit its buffer");
   bt->wlen = b.len;
   bt->wdone = 0;

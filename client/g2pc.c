@@ -28,7 +28,7 @@ enum {
 
 typedef struct options {
   const char *socket;
-  int json, variants, model_only, beam, timeout_ms;
+  int json, variants, model_only, beam, timeout_ms, no_stress, ipa;
   int info, stats, ping, text;
 } options;
 
@@ -48,6 +48,9 @@ static void usage(FILE *f) {
           "  -T, --text          each argument (or line of stdin) is running text:\n"
           "                      print its spoken words' phonemes separated by ' | '\n"
           "                      (with --json: its tokens, offsets and words)\n"
+          "      --no-stress     ARPAbet without stress digits (AA R D V AA R K)\n"
+          "      --ipa           IPA, General American (ˈɑɹdˌvɑɹk); with\n"
+          "                      --no-stress, without stress marks\n"
           "  -t, --timeout MS    give up after MS milliseconds without progress\n"
           "                      (default 5000; 0 waits forever)\n"
           "      --info          print the daemon's version, dictionary, model, limits\n"
@@ -109,6 +112,7 @@ static const char *source_name(int s) {
   return s == G2PC_SOURCE_DICT      ? "dict"
          : s == G2PC_SOURCE_MODEL   ? "model"
          : s == G2PC_SOURCE_LETTERS ? "letters"
+         : s == G2PC_SOURCE_USER    ? "user"
                                     : "none";
 }
 
@@ -259,6 +263,7 @@ static int worse(int a, int b) {
 static int lookup_print(g2pc_client *c, const options *o, const char *const *w, size_t n) {
   g2pc_result *r = calloc(n ? n : 1, sizeof *r);
   int flags = (o->variants ? G2PC_VARIANTS : 0) | (o->model_only ? G2PC_MODEL_ONLY : 0) |
+              (o->no_stress ? G2PC_NO_STRESS : 0) | (o->ipa ? G2PC_IPA : 0) |
               G2PC_BEAM(o->beam);
   int status = 0;
   if (!r) {
@@ -462,6 +467,8 @@ int main(int argc, char **argv) {
       {"variants", no_argument, NULL, 'v'},
       {"model-only", no_argument, NULL, 'm'},
       {"beam", required_argument, NULL, 'b'},
+      {"no-stress", no_argument, NULL, 'N'},
+      {"ipa", no_argument, NULL, 'A'},
       {"timeout", required_argument, NULL, 't'},
       {"text", no_argument, NULL, 'T'},
       {"info", no_argument, NULL, 'I'},
@@ -478,6 +485,8 @@ int main(int argc, char **argv) {
     case 'j': o.json = 1; break;
     case 'v': o.variants = 1; break;
     case 'm': o.model_only = 1; break;
+    case 'N': o.no_stress = 1; break;
+    case 'A': o.ipa = 1; break;
     case 'b':
       if (parse_int(optarg, 1, 16, &o.beam)) {
         fprintf(stderr, "g2pc: --beam wants an integer 1..16, not '%s'\n", optarg);

@@ -71,7 +71,9 @@ enum g2pc_error {
 /* Lookup flags. */
 enum g2pc_flags {
   G2PC_VARIANTS = 1 << 0,    /* return every dictionary pronunciation */
-  G2PC_MODEL_ONLY = 1 << 1   /* skip the dictionary, ask the model */
+  G2PC_MODEL_ONLY = 1 << 1,  /* skip the dictionary, ask the model */
+  G2PC_NO_STRESS = 1 << 2,   /* phones without stress digits / IPA marks */
+  G2PC_IPA = 1 << 3          /* phones in the IPA (General American) */
 };
 /* Beam width 1..16 for the model, or'ed into flags (0 = server default). */
 #define G2PC_BEAM(n) (((n) & 0xff) << 8)
@@ -80,7 +82,8 @@ enum g2pc_source {
   G2PC_SOURCE_NONE = 0,      /* no answer (see error) */
   G2PC_SOURCE_DICT = 1,      /* pronunciation dictionary */
   G2PC_SOURCE_MODEL = 2,     /* neural network */
-  G2PC_SOURCE_LETTERS = 3    /* text: a letter said by its name */
+  G2PC_SOURCE_LETTERS = 3,   /* text: a letter said by its name */
+  G2PC_SOURCE_USER = 4       /* a user lexicon (rnninferd --user-lexicon) */
 };
 
 typedef struct g2pc_client g2pc_client;

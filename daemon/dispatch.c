@@ -79,6 +79,8 @@ static void word_result_of(const word_slot *s, int variants,
   }
   r->phones = s->phones;
   r->phones_len = s->phones_len;
+  r->has_confidence = s->source == PROTO_SOURCE_MODEL;
+  r->confidence = s->confidence;
   if (variants) {
     uint32_t n = s->n_variants;
     if (n > PROTO_VARIANTS_MAX) n = PROTO_VARIANTS_MAX;
@@ -93,6 +95,42 @@ static void word_result_of(const word_slot *s, int variants,
     }
     r->n_variants = n;
   }
+}
+
+static int request_form(const proto_request *req) {
+  return (req->opt_no_stress ? DISPATCH_FORM_NO_STRESS : 0) |
+         (req->opt_ipa ? DISPATCH_FORM_IPA : 0);
+}
+
+/* Respells one pronunciation into buf (G2P_FORM_MAX bytes); < 0 on failure. */
+static int respell(const char *p, uint32_t len, int form, char *buf) {
+  unsigned f = ((form & DISPATCH_FORM_IPA) ? G2P_FORM_IPA : 0) |
+               ((form & DISPATCH_FORM_NO_STRESS) ? G2P_FORM_NO_STRESS : 0);
+  return g2p_respell(p, len, f, buf, G2P_FORM_MAX);
+}
+
+/* Packs one result in the request's form: the answer and its variants are
+ * respelled on the stack just before they are copied into the reply. */
+static void encode_word_form(proto_words_writer *w, proto_word_result *r, int form) {
+  char buf[1 + PROTO_VARIANTS_MAX][G2P_FORM_MAX];
+  if (form && r->error == PROTO_OK && r->phones) {
+    int n = respell(r->phones, r->phones_len, form, buf[0]);
+    for (uint32_t v = 0; n >= 0 && v < r->n_variants; v++) {
+      int k = respell(r->variant[v], r->variant_len[v], form, buf[1 + v]);
+      if (k < 0) n = -1;
+      r->variant[v] = buf[1 + v];
+      r->variant_len[v] = (uint32_t)k;
+    }
+    if (n < 0) {
+      memset(r, 0, sizeof *r);
+      r->error = PROTO_E_INTERNAL;
+      r->source = PROTO_SOURCE_NONE;
+    } else {
+      r->phones = buf[0];
+      r->phones_len = (uint32_t)n;
+    }
+  }
+  proto_encode_word(w, r);
 }
 
 static void tally_word(word_tally *t, const proto_word_result *r) {
@@ -134,7 +172,8 @@ static int prepare_word(dispatcher *d, const engine_ref *eng,
   enum g2p_source src = G2P_SOURCE_NONE;
   int rc = g2p_engine_text_reading(eng->engine, eng->scratch, d->text, w, n,
                                    req->opt_model_only ? G2P_FLAG_MODEL_ONLY : 0,
-                                   req->opt_beam, ws->text, sizeof ws->text, &src);
+                                   req->opt_beam, ws->text, sizeof ws->text, &src,
+                                   &ws->confidence);
   ws->needs_model = 0;
   ws->n_variants = 0;
   if (rc > 0) {
@@ -146,6 +185,7 @@ static int prepare_word(dispatcher *d, const engine_ref *eng,
   }
   ws->code = word_slot_error_code(rc);
   ws->source = PROTO_SOURCE_NONE;
+  ws->confidence = 0.0;
   ws->phones = NULL;
   ws->phones_len = 0;
   return 1;
@@ -178,8 +218,8 @@ static int answer_words_inline(dispatcher *d, const engine_ref *eng,
     }
     proto_word_result r;
     word_result_of(&slot, req->opt_variants, &r);
+    encode_word_form(&w, &r, request_form(req));
     tally_word(t, &r);
-    proto_encode_word(&w, &r);
   }
   return proto_encode_words_end(&w);
 }
@@ -190,8 +230,8 @@ static int pack_slots(const async_req *ar, proto_buf *out, word_tally *t) {
   for (uint32_t i = 0; i < ar->n_words; i++) {
     proto_word_result r;
     word_result_of(&ar->slots[i], ar->variants, &r);
+    encode_word_form(&w, &r, ar->form);
     tally_word(t, &r);
-    proto_encode_word(&w, &r);
   }
   return proto_encode_words_end(&w);
 }
@@ -247,6 +287,7 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
   ar->n_words = req->n_words;
   ar->id = req->id;
   ar->variants = req->opt_variants;
+  ar->form = request_form(req);
   if (queued == 0) return DISPATCH_DONE;
   ar->pending = queued;
   ar->active = 1;
@@ -320,6 +361,8 @@ static int answer_info(dispatcher *d, const engine_ref *eng, uint64_t id,
   pi.version = PACKAGE_VERSION;
   pi.lexicon_words = gi.lexicon_words;
   pi.lexicon_prons = gi.lexicon_prons;
+  pi.user_words = gi.user_words;
+  pi.user_prons = gi.user_prons;
   pi.has_model = gi.has_model;
   pi.model_name = gi.model_name;
   pi.model_arch = gi.model_arch;

@@ -36,12 +36,16 @@ typedef struct async_req {
   uint64_t id;
   uint32_t n_words;
   int variants;
+  int form;                   /* DISPATCH_FORM_* of the request */
   uint32_t frame_bytes;       /* header + payload, consumed when answered */
   uint64_t t0;                /* start, for the latency histogram */
   engine_ref *eng;            /* held until answered */
 } async_req;
 
 enum { DISPATCH_DONE = 0, DISPATCH_NO_ROOM = -1, DISPATCH_ASYNC = 1 };
+
+/* How a words reply spells pronunciations (opts.stress, opts.alphabet). */
+enum { DISPATCH_FORM_NO_STRESS = 1, DISPATCH_FORM_IPA = 2 };
 
 typedef struct dispatcher {
   const daemon_config *cfg;

@@ -32,6 +32,13 @@
 #define DEFAULT_MODEL PKGDATADIR "/cmudict-bigru.g2pm"
 #define ROOT_SOCKET "/run/rnninferd/rnninferd.sock"
 
+/* A user lexicon's bad line, at start-up or on reload (any thread: the
+ * log is one write). */
+static void log_lexicon_problem(void *ctx, const char *msg) {
+  (void)ctx;
+  log_error("%s", msg);
+}
+
 static void usage(FILE *f) {
   fputs(
     "Usage: rnninferd [OPTION]...\n"
@@ -51,6 +58,9 @@ static void usage(FILE *f) {
     "\n"
     "Engine:\n"
     "  -l, --lexicon FILE        compiled lexicon (default " DEFAULT_LEXICON ")\n"
+    "  -u, --user-lexicon FILE   CMUdict-format text file whose words take\n"
+    "                            precedence over the lexicon (repeatable, up to\n"
+    "                            16; a later file wins a word they share)\n"
     "  -m, --model FILE          model file (default " DEFAULT_MODEL "\n"
     "                            when it exists)\n"
     "      --no-model            answer from the dictionary only\n"
@@ -85,7 +95,8 @@ static void usage(FILE *f) {
     "  -h, --help                show this help and exit\n"
     "  -V, --version             show the version and exit\n"
     "\n"
-    "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads lexicon and model\n"
+    "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads lexicon, user\n"
+    "lexicons and model\n"
     "(the old ones keep serving if the new ones fail to load).\n"
     "Exit status: 0 after a signal, 1 when start-up fails, 2 for usage errors.\n",
     f);
@@ -102,6 +113,7 @@ enum {
 static const struct option long_opts[] = {
   { "socket", required_argument, NULL, 's' },
   { "lexicon", required_argument, NULL, 'l' },
+  { "user-lexicon", required_argument, NULL, 'u' },
   { "model", required_argument, NULL, 'm' },
   { "no-model", no_argument, NULL, OPT_NO_MODEL },
   { "beam", required_argument, NULL, OPT_BEAM },
@@ -213,10 +225,18 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
   cfg->spin_us = DAEMON_DEFAULT_SPIN_US;
   *log_level = DLOG_INFO;
   int c;
-  while ((c = getopt_long(argc, argv, "s:l:m:hV", long_opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "s:l:u:m:hV", long_opts, NULL)) != -1) {
     switch (c) {
     case 's': cfg->socket_path = optarg; break;
     case 'l': cfg->lexicon_path = optarg; break;
+    case 'u':
+      if (cfg->n_user_lexicons >= DAEMON_USER_LEXICONS_MAX) {
+        fprintf(stderr, "rnninferd: --user-lexicon: at most %d files\n",
+                DAEMON_USER_LEXICONS_MAX);
+        return 2;
+      }
+      cfg->user_lexicon[cfg->n_user_lexicons++] = optarg;
+      break;
     case 'm': cfg->model_path = optarg; model_set = 1; break;
     case OPT_NO_MODEL: no_model = 1; break;
     case OPT_BEAM:
@@ -380,6 +400,9 @@ int main(int argc, char **argv) {
   ecfg.lexicon_path = cfg.lexicon_path;
   ecfg.model_path = cfg.model_path;
   ecfg.beam_width = cfg.beam;
+  ecfg.user_lexicon_paths = cfg.user_lexicon;
+  ecfg.n_user_lexicons = cfg.n_user_lexicons;
+  ecfg.diag = log_lexicon_problem;
   err[0] = '\0';
   unsigned n_workers = cfg.model_path ? cfg.workers : 0;
   engine_ref *eng = engine_ref_open(&ecfg, n_workers, err, sizeof err);
@@ -398,6 +421,9 @@ int main(int argc, char **argv) {
            gi.has_model ? ", kernel " : "",
            gi.has_model && gi.kernel ? gi.kernel : "", n_workers,
            n_workers == 1 ? "" : "s");
+  if (cfg.n_user_lexicons)
+    log_info("user lexicon%s: %u words, %u pronunciations",
+             cfg.n_user_lexicons == 1 ? "" : "s", gi.user_words, gi.user_prons);
 
   if (cfg.kernel && !gi.has_model)
     log_warn("--kernel %s has no effect without a model", cfg.kernel);

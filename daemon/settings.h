@@ -18,6 +18,7 @@
 #define DAEMON_DEFAULT_DRAIN_MS        10000u
 #define DAEMON_ALLOW_MAX               64 /* entries per allow-list */
 #define DAEMON_CPUS_MAX                256
+#define DAEMON_USER_LEXICONS_MAX       16 /* --user-lexicon files */
 #define DAEMON_DEFAULT_WORKERS         1u
 #define DAEMON_DEFAULT_SPIN_US         50u  /* see workers.c and rnninferd(8) */
 #define DAEMON_DEFAULT_OUTPUT_TIMEOUT_MS 30000u
@@ -26,6 +27,8 @@ typedef struct daemon_config {
   const char *socket_path;  /* where to bind (ignored under socket activation) */
   const char *lexicon_path; /* compiled lexicon, NULL = none */
   const char *model_path;   /* model file, NULL = none */
+  const char *user_lexicon[DAEMON_USER_LEXICONS_MAX]; /* CMUdict text files */
+  size_t n_user_lexicons;
   const char *kernel;       /* kernel table name, NULL = automatic */
   int beam;                 /* default beam width */
   proto_limits lim;         /* frame, words, word bytes */

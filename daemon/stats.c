@@ -158,6 +158,7 @@ size_t stats_collect(const daemon_stats *st, uint64_t now_ns,
   PUT("words.total", words);
   PUT("words.dict", st->words[G2P_SOURCE_DICT]);
   PUT("words.model", st->words[G2P_SOURCE_MODEL]);
+  PUT("words.user", st->words[G2P_SOURCE_USER]);
   PUT("words.none", st->words[G2P_SOURCE_NONE]);
   for (int code = 1; code <= PROTO_E_MAX; code++)
     PUT(st->name_errors[code], st->errors[code]);

@@ -25,6 +25,7 @@ static int wire_source(enum g2p_source src) {
   case G2P_SOURCE_DICT: return PROTO_SOURCE_DICT;
   case G2P_SOURCE_MODEL: return PROTO_SOURCE_MODEL;
   case G2P_SOURCE_LETTERS: return PROTO_SOURCE_LETTERS;
+  case G2P_SOURCE_USER: return PROTO_SOURCE_USER;
   case G2P_SOURCE_NONE: break;
   }
   return -1;
@@ -46,6 +47,7 @@ void word_slot_set(word_slot *s, int rc, const g2p_word_result *g,
   }
   s->code = PROTO_OK;
   s->source = (enum proto_source)src;
+  s->confidence = g->confidence;
   if (copy_text) {
     uint16_t n = g->phones_len < G2P_TEXT_MAX ? g->phones_len : G2P_TEXT_MAX;
     memcpy(s->text, g->phones, n);

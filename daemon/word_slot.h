@@ -24,6 +24,7 @@ typedef struct word_slot {
   uint16_t variant_len[G2P_VARIANTS_MAX];
   char text[G2P_TEXT_MAX];    /* a network answer, written by a worker */
   char key[72];               /* a folded word (naïve -> naive) for a worker */
+  double confidence;          /* network answers (g2p_word_result) */
 } word_slot;
 
 /* The wire's per-word code for an engine error (internal for the rest). */

@@ -267,7 +267,9 @@ static void feed_take(run *r, int to, int from) {
          AT(r->s, r->L.comb, float) + (size_t)from * D, D * sizeof(float));
 }
 
-static int greedy(run *r, char *out, size_t outcap) {
+/* Greedy decoding; with lp, also the log-probability of the answer (its
+ * phonemes and the final </s>, or the phonemes alone at the length cap). */
+static int greedy(run *r, char *out, size_t outcap, double *lp) {
   const g2p_model *m = r->m;
   float *h = AT(r->s, r->L.hs[0], float);
   float *logits = AT(r->s, r->L.logits, float);
@@ -275,15 +277,20 @@ static int greedy(run *r, char *out, size_t outcap) {
   encode(r, h);
   feed_reset(r);
   int prev = G2PM_P_SOS, n = 0;
+  double total = 0.0;
   while (n < m->max_len) {
     dec_step(r, h, &prev, 1, logits);
     feed_take(r, 0, 0);
     int best = argmax_first(logits, m->P);
+    if (lp)
+      total += log_prob_of_max(logits, m->P, best);
     if (best == G2PM_P_EOS)
       break;
     seq[n++] = (uint16_t)best;
     prev = best;
   }
+  if (lp)
+    *lp = total;
   return decode_render(m, seq, n, out, outcap);
 }
 
@@ -297,7 +304,7 @@ static int cand_before(const cand *a, const cand *b) {
   return a->tok < b->tok;
 }
 
-static int beam(run *r, int B, char *out, size_t outcap) {
+static int beam(run *r, int B, char *out, size_t outcap, double *lp) {
   const g2p_model *m = r->m;
   int P = m->P, D = m->D, ML = m->max_len;
   float *logits = AT(r->s, r->L.logits, float);
@@ -397,6 +404,8 @@ static int beam(run *r, int B, char *out, size_t outcap) {
   }
   if (best_len < 0)
     best_len = 0; /* unreachable: some hypothesis always ends */
+  if (lp)
+    *lp = best_score;
   return decode_render(m, best, best_len, out, outcap);
 }
 
@@ -404,7 +413,7 @@ static int beam(run *r, int B, char *out, size_t outcap) {
  * (the same answer, without the beam's bookkeeping). */
 static int predict(const g2p_model *model, void *scratch, const char *word,
                    size_t len, int beam_width, int greedy_at_1, char *out,
-                   size_t outcap) {
+                   size_t outcap, double *lp) {
   if (beam_width < 1 || beam_width > G2P_BEAM_MAX || !out)
     return G2P_EINVAL;
   run r;
@@ -412,18 +421,24 @@ static int predict(const g2p_model *model, void *scratch, const char *word,
   if (rc)
     return rc;
   if (beam_width == 1 && greedy_at_1)
-    return greedy(&r, out, outcap);
-  return beam(&r, beam_width, out, outcap);
+    return greedy(&r, out, outcap, lp);
+  return beam(&r, beam_width, out, outcap, lp);
 }
 
 int g2p_model_predict(const g2p_model *model, void *scratch, const char *word,
                       size_t len, int beam_width, char *out, size_t outcap) {
-  return predict(model, scratch, word, len, beam_width, 1, out, outcap);
+  return predict(model, scratch, word, len, beam_width, 1, out, outcap, NULL);
+}
+
+int g2p_model_predict_scored(const g2p_model *model, void *scratch, const char *word,
+                             size_t len, int beam_width, char *out, size_t outcap,
+                             double *logprob) {
+  return predict(model, scratch, word, len, beam_width, 1, out, outcap, logprob);
 }
 
 int g2p_model_beam(const g2p_model *model, void *scratch, const char *word,
                    size_t len, int beam_width, char *out, size_t outcap) {
-  return predict(model, scratch, word, len, beam_width, 0, out, outcap);
+  return predict(model, scratch, word, len, beam_width, 0, out, outcap, NULL);
 }
 
 int g2p_model_forced(const g2p_model *model, void *scratch, const char *word,

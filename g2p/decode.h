@@ -22,6 +22,12 @@ size_t g2p_model_scratch_bytes(const g2p_model *model);
  * at most G2P_BEAM_MAX. */
 int g2p_model_predict(const g2p_model *model, void *scratch, const char *word,
                       size_t len, int beam_width, char *out, size_t outcap);
+/* The same, also storing the answer's log-probability under the model
+ * (the sum of log-softmax of its phonemes and of the final </s>; the
+ * best finished score for a beam) in *logprob when not NULL. */
+int g2p_model_predict_scored(const g2p_model *model, void *scratch, const char *word,
+                             size_t len, int beam_width, char *out, size_t outcap,
+                             double *logprob);
 
 /* Beam search at any width 1..G2P_BEAM_MAX, never the greedy shortcut
  * g2p_model_predict takes at width 1 (so tests can compare the two). */

@@ -219,6 +219,14 @@ static void dec_step_all(const g2p_model *m, void *s, const blayout *L,
 int g2p_model_predict_batch(const g2p_model *model, void *scratch,
                             const char *const *words, const size_t *lens,
                             int n, char *out, size_t outcap, int *out_len) {
+  return g2p_model_predict_batch_scored(model, scratch, words, lens, n, out, outcap,
+                                        out_len, NULL);
+}
+
+int g2p_model_predict_batch_scored(const g2p_model *model, void *scratch,
+                                   const char *const *words, const size_t *lens,
+                                   int n, char *out, size_t outcap, int *out_len,
+                                   double *logprob) {
   if (!model || !scratch || !words || !lens || !out || !out_len || n < 0 ||
       n > G2P_BATCH_MAX || (uintptr_t)scratch % KERN_ALIGN)
     return G2P_EINVAL;
@@ -276,10 +284,12 @@ int g2p_model_predict_batch(const g2p_model *model, void *scratch,
   const float *logits = AT(s, L.logits, float);
   uint16_t *seq = AT(s, L.seq, uint16_t);
   int pos[G2P_BATCH_MAX], prev[G2P_BATCH_MAX], len[G2P_BATCH_MAX];
+  double lp[G2P_BATCH_MAX];
   for (int b = 0; b < nb; b++) {
     pos[b] = b;
     prev[b] = G2PM_P_SOS;
     len[b] = 0;
+    lp[b] = 0.0;
   }
   int feed = m->arch == G2PM_ARCH_BIGRU_ATTN_IF;
   float *fd = feed ? AT(s, L.feed, float) : NULL;
@@ -294,6 +304,8 @@ int g2p_model_predict_batch(const g2p_model *model, void *scratch,
       const float *l = logits + (size_t)i * P;
       int best = argmax_first(l, P);
       int b = pos[i];
+      if (logprob)
+        lp[b] += log_prob_of_max(l, P, best);
       if (best == G2PM_P_EOS)
         continue;
       seq[(size_t)b * ML + len[b]++] = (uint16_t)best;
@@ -315,6 +327,8 @@ int g2p_model_predict_batch(const g2p_model *model, void *scratch,
     int i = order[b];
     out_len[i] = decode_render(m, seq + (size_t)b * ML, len[b], out + (size_t)i * outcap,
                         outcap);
+    if (logprob)
+      logprob[i] = lp[b];
   }
   return 0;
 }

@@ -21,5 +21,11 @@ size_t g2p_model_batch_scratch_bytes(const g2p_model *model);
 int g2p_model_predict_batch(const g2p_model *model, void *scratch,
                             const char *const *words, const size_t *lens,
                             int n, char *out, size_t outcap, int *out_len);
+/* The same with each answer's log-probability in logprob[i] (as
+ * g2p_model_predict_scored). */
+int g2p_model_predict_batch_scored(const g2p_model *model, void *scratch,
+                                   const char *const *words, const size_t *lens,
+                                   int n, char *out, size_t outcap, int *out_len,
+                                   double *logprob);
 
 #endif

@@ -86,6 +86,17 @@ static inline int argmax_first(const float *logits, int P) {
   return best;
 }
 
+/* log softmax(logits)[j] when logits[j] is their maximum (the greedy
+ * choice): what a chosen phoneme adds to the answer's log-probability.
+ * Both greedy decoders use it, so a word scores the same alone and
+ * batched. */
+static inline double log_prob_of_max(const float *logits, int P, int j) {
+  double sum = 0.0;
+  for (int k = 0; k < P; k++)
+    sum += exp((double)logits[k] - (double)logits[j]);
+  return -log(sum);
+}
+
 /* Word (len bytes of UTF-8) -> grapheme ids + </s> in toks (len + 1 room);
  * bytes that are not UTF-8 become <unk> (the engine validates first).
  * Returns the count including </s>. */

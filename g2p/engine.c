@@ -3,7 +3,7 @@
  * This is the seam the daemon calls (engine.h). The word is checked (empty,
  * too long, invalid UTF-8) and lower-cased (ASCII A-Z only; other bytes are
  * kept as they are, so "ÉCLAIR" becomes "Éclair") into the caller's
- * scratch, then answered from the
+ * scratch, then answered from the user lexicons, then the
  * mapped lexicon unless the caller asked for the network only, then from the
  * model if one is loaded, else reported as not found. All memory a lookup
  * touches is either the read-only engine or the per-thread scratch made by
@@ -11,6 +11,7 @@
  * mutable state. */
 #include "g2p/engine.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +21,18 @@
 #include "g2p/lexicon.h"
 #include "text/text.h"
 #include "g2p/lexicon_format.h"
+#include "g2p/lexicon_user.h"
 #include "g2p/decode.h"
 #include "g2p/decode_batch.h"
 #include "g2p/model.h"
+#include "g2p/phones_form.h"
 
 _Static_assert(LEXF_KEY_MAX == G2P_WORD_MAX, "lexicon keys and engine words share a limit");
 _Static_assert(LEXF_PHONES_MAX == G2P_PHONES_MAX, "pronunciation limits agree");
 
 
 struct g2p_engine {
+  lexicon *user;   /* user lexicons, looked up first; NULL without */
   lexicon *lex;
   g2p_model *model;
   int beam_width;
@@ -82,11 +86,19 @@ const char *g2p_strerror(int err) {
   }
 }
 
+int g2p_respell(const char *phones, size_t len, unsigned form, char *out, size_t cap) {
+  int n = (form & G2P_FORM_IPA)
+              ? g2p_phones_to_ipa(phones, len, !(form & G2P_FORM_NO_STRESS), out, cap)
+              : g2p_phones_strip_stress(phones, len, out, cap);
+  return n < 0 ? G2P_EINVAL : n;
+}
+
 const char *g2p_source_name(enum g2p_source source) {
   switch (source) {
   case G2P_SOURCE_DICT: return "dict";
   case G2P_SOURCE_MODEL: return "model";
   case G2P_SOURCE_LETTERS: return "letters";
+  case G2P_SOURCE_USER: return "user";
   case G2P_SOURCE_NONE: break;
   }
   return "none";
@@ -127,6 +139,19 @@ int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
                      "lexicon: %s", why);
     }
   }
+  if (cfg->n_user_lexicons > 0) {
+    char why[512];
+    int rc = lexicon_open_user(&e->user, cfg->user_lexicon_paths, cfg->n_user_lexicons,
+                               cfg->diag, cfg->diag_ctx, why, sizeof why);
+    if (rc != LEX_OK) {
+      g2p_engine_close(e);
+      return err_set(err, errlen,
+                     rc == LEX_EIO      ? G2P_EIO
+                     : rc == LEX_ENOMEM ? G2P_ENOMEM
+                                        : G2P_EFORMAT,
+                     "%s", why);
+    }
+  }
   if (cfg->model_path) {
     char why[512];
     why[0] = '\0';
@@ -144,6 +169,7 @@ int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
 
 void g2p_engine_close(g2p_engine *engine) {
   if (!engine) return;
+  lexicon_close(engine->user);
   lexicon_close(engine->lex);
   if (engine->model) g2p_model_close(engine->model);
   free(engine->lexicon_path);
@@ -157,6 +183,8 @@ void g2p_engine_get_info(const g2p_engine *engine, g2p_engine_info *info) {
   if (!engine) return;
   info->lexicon_words = lexicon_words(engine->lex);
   info->lexicon_prons = lexicon_prons(engine->lex);
+  info->user_words = lexicon_words(engine->user);
+  info->user_prons = lexicon_prons(engine->user);
   info->lexicon_path = engine->lexicon_path;
   if (engine->model) {
     info->has_model = 1;
@@ -232,26 +260,31 @@ static int word_prepare(const char *word, size_t len, int beam_width,
  * not ask for the network only and the word is there: 1, else 0. */
 static int dict_answer(const g2p_engine *engine, const char *w, size_t len,
                        unsigned flags, g2p_word_result *res) {
-  if (!engine->lex || (flags & G2P_FLAG_MODEL_ONLY)) return 0;
-  uint32_t first = 0;
-  unsigned n = lexicon_lookup(engine->lex, w, len, &first);
-  if (n == 0) return 0;
-  unsigned want = (flags & G2P_FLAG_VARIANTS) ? n : 1;
-  if (want > G2P_VARIANTS_MAX) want = G2P_VARIANTS_MAX;
-  for (unsigned k = 0; k < want; k++)
-    res->variant[k] = lexicon_pron(engine->lex, first + k, &res->variant_len[k]);
-  res->n_variants = (uint8_t)want;
-  res->phones = res->variant[0];
-  res->phones_len = res->variant_len[0];
-  res->source = G2P_SOURCE_DICT;
-  res->error = G2P_OK;
-  return 1;
+  if (flags & G2P_FLAG_MODEL_ONLY) return 0;
+  const lexicon *lx[2] = {engine->user, engine->lex}; /* user lexicons first */
+  for (int i = 0; i < 2; i++) {
+    uint32_t first = 0;
+    unsigned n = lx[i] ? lexicon_lookup(lx[i], w, len, &first) : 0;
+    if (n == 0) continue;
+    unsigned want = (flags & G2P_FLAG_VARIANTS) ? n : 1;
+    if (want > G2P_VARIANTS_MAX) want = G2P_VARIANTS_MAX;
+    for (unsigned k = 0; k < want; k++)
+      res->variant[k] = lexicon_pron(lx[i], first + k, &res->variant_len[k]);
+    res->n_variants = (uint8_t)want;
+    res->phones = res->variant[0];
+    res->phones_len = res->variant_len[0];
+    res->source = i == 0 ? G2P_SOURCE_USER : G2P_SOURCE_DICT;
+    res->error = G2P_OK;
+    return 1;
+  }
+  return 0;
 }
 
 /* Fills res from a predictor's result: n bytes of text, or n < 0 an error
  * (0 or more than G2P_TEXT_MAX: no pronunciation; "not found" is only for
- * a word no model could be asked about). Returns res->error. */
-static int model_answer(g2p_word_result *res, const char *text, int n) {
+ * a word no model could be asked about), and lp its log-probability.
+ * Returns res->error. */
+static int model_answer(g2p_word_result *res, const char *text, int n, double lp) {
   if (n < 0) return finish(res, n);
   if (n == 0 || n > G2P_TEXT_MAX) return finish(res, G2P_ENOPRON);
   res->phones = text;
@@ -261,6 +294,7 @@ static int model_answer(g2p_word_result *res, const char *text, int n) {
   res->n_variants = 1;
   res->source = G2P_SOURCE_MODEL;
   res->error = G2P_OK;
+  res->confidence = exp(lp);
   return G2P_OK;
 }
 
@@ -268,10 +302,12 @@ static int model_answer(g2p_word_result *res, const char *text, int n) {
  * (the end symbol scored first) falls back to greedy, which can still
  * answer; an empty greedy answer becomes G2P_ENOPRON in model_answer. */
 static int model_text(const g2p_engine *engine, void *mem, const char *w,
-                      size_t len, int beam_width, char *out, size_t cap) {
-  int n = g2p_model_predict(engine->model, mem, w, len, beam_width, out, cap);
+                      size_t len, int beam_width, char *out, size_t cap,
+                      double *lp) {
+  int n = g2p_model_predict_scored(engine->model, mem, w, len, beam_width, out,
+                                   cap, lp);
   if (n == 0 && beam_width > 1)
-    n = g2p_model_predict(engine->model, mem, w, len, 1, out, cap);
+    n = g2p_model_predict_scored(engine->model, mem, w, len, 1, out, cap, lp);
   return n;
 }
 
@@ -288,9 +324,10 @@ int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
   if (rc != G2P_OK) return finish(res, rc);
   if (dict_answer(engine, w, len, flags, res)) return G2P_OK;
   if (!engine->model) return finish(res, G2P_ENOTFOUND);
+  double lp = 0.0;
   int n = model_text(engine, scratch->model_mem, w, len, beam_width,
-                     scratch->out, sizeof scratch->out);
-  return model_answer(res, scratch->out, n);
+                     scratch->out, sizeof scratch->out, &lp);
+  return model_answer(res, scratch->out, n, lp);
 }
 
 int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
@@ -335,14 +372,17 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
     /* one at a time, answers filled from the last out[] row down (the
      * batch fills them from the first up; together at most n <= 16) */
     char *o = b->out[G2P_BATCH_MAX - 1 - nf++];
-    model_answer(r, o, model_text(engine, scratch->model_mem, w, len,
-                                  beam_width, o, G2P_TEXT_MAX));
+    double lp = 0.0;
+    int np = model_text(engine, scratch->model_mem, w, len, beam_width, o,
+                        G2P_TEXT_MAX, &lp);
+    model_answer(r, o, np, lp);
   }
   if (nb == 0) return G2P_OK;
-  int rc = g2p_model_predict_batch(engine->model, b->mem, bw, bl, nb,
-                                   &b->out[0][0], G2P_TEXT_MAX, blen);
+  double blp[G2P_BATCH_MAX];
+  int rc = g2p_model_predict_batch_scored(engine->model, b->mem, bw, bl, nb,
+                                          &b->out[0][0], G2P_TEXT_MAX, blen, blp);
   for (int j = 0; j < nb; j++)
-    model_answer(&res[bi[j]], b->out[j], rc < 0 ? rc : blen[j]);
+    model_answer(&res[bi[j]], b->out[j], rc < 0 ? rc : blen[j], blp[j]);
   return G2P_OK;
 }
 
@@ -424,8 +464,10 @@ int g2p_engine_text_word(const g2p_engine *engine, g2p_scratch *scratch,
 int g2p_engine_text_reading(const g2p_engine *engine, g2p_scratch *scratch,
                             g2p_text_ctx *ctx, const char *s, size_t n,
                             unsigned flags, int beam_width, char *out,
-                            size_t cap, enum g2p_source *source) {
+                            size_t cap, enum g2p_source *source,
+                            double *confidence) {
   text_result tr;
+  double conf = 1.0;
   if (!out || cap == 0) return G2P_EINVAL;
   out[0] = '\0';
   int rc = text_analyze(ctx, s, n, text_has_word, (void *)engine, &tr, NULL, 0);
@@ -438,7 +480,10 @@ int g2p_engine_text_reading(const g2p_engine *engine, g2p_scratch *scratch,
     rc = answer_text_word(engine, scratch, &tr.words[i], flags & ~G2P_FLAG_VARIANTS,
                           beam_width, &r);
     if (rc) return rc;
-    if (r.source == G2P_SOURCE_MODEL) src = G2P_SOURCE_MODEL;
+    if (r.source == G2P_SOURCE_MODEL) {
+      src = G2P_SOURCE_MODEL;
+      conf *= r.confidence;
+    }
     if (o + (o ? 1 : 0) + r.phones_len + 1 > cap) return G2P_ETOOLONG;
     if (o) out[o++] = ' ';
     memcpy(out + o, r.phones, r.phones_len);
@@ -447,6 +492,7 @@ int g2p_engine_text_reading(const g2p_engine *engine, g2p_scratch *scratch,
   }
   if (o == 0) return G2P_ENOTFOUND;
   if (source) *source = src;
+  if (confidence) *confidence = conf;
   return (int)o;
 }
 

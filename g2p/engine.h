@@ -26,7 +26,8 @@ enum g2p_source {
   G2P_SOURCE_NONE = 0,  /* nobody answered (see error) */
   G2P_SOURCE_DICT = 1,  /* the pronunciation dictionary */
   G2P_SOURCE_MODEL = 2, /* the neural network */
-  G2P_SOURCE_LETTERS = 3 /* text front end: a letter said by its name */
+  G2P_SOURCE_LETTERS = 3, /* text front end: a letter said by its name */
+  G2P_SOURCE_USER = 4   /* a user lexicon (looked up before the dictionary) */
 };
 
 /* Per-call options (bit flags). */
@@ -42,6 +43,13 @@ typedef struct g2p_engine_config {
   const char *lexicon_path; /* compiled lexicon; NULL = no dictionary */
   const char *model_path;   /* model file; NULL = no network */
   int beam_width;           /* default beam width (1 = greedy) */
+  /* User lexicons (CMUdict text, g2p/lexicon_user.h), compiled at open and
+   * looked up before the dictionary; a file with a bad line fails the open
+   * and every bad line is passed to diag (when set) with its line number. */
+  const char *const *user_lexicon_paths;
+  size_t n_user_lexicons;
+  void (*diag)(void *ctx, const char *msg);
+  void *diag_ctx;
 } g2p_engine_config;
 
 typedef struct g2p_word_result {
@@ -49,9 +57,13 @@ typedef struct g2p_word_result {
   int error;                 /* enum g2p_error; 0 when source != NONE */
   const char *phones;        /* "AA1 R D V AA2 R K", not NUL-terminated */
   uint16_t phones_len;
-  uint8_t n_variants;        /* >= 1 when G2P_FLAG_VARIANTS and source=DICT */
+  uint8_t n_variants;        /* >= 1 when G2P_FLAG_VARIANTS and source=DICT/USER */
   const char *variant[G2P_VARIANTS_MAX];   /* variant[0] == phones */
   uint16_t variant_len[G2P_VARIANTS_MAX];
+  /* source MODEL: the answer's probability under the network (exp of the
+   * sum of the log-softmax of its phonemes and of the end of the word;
+   * for a beam, of the best hypothesis), 0..1. 0 for other sources. */
+  double confidence;
 } g2p_word_result;
 
 /* Open: maps the lexicon, loads and packs the model. On failure returns a
@@ -64,6 +76,8 @@ void g2p_engine_close(g2p_engine *engine);
 typedef struct g2p_engine_info {
   uint32_t lexicon_words;    /* distinct headwords, 0 without a lexicon */
   uint32_t lexicon_prons;    /* pronunciations incl. variants */
+  uint32_t user_words;       /* the user lexicons' words, 0 without */
+  uint32_t user_prons;
   const char *lexicon_path;
   int has_model;
   const char *model_name;    /* from the model file's header */
@@ -150,16 +164,28 @@ int g2p_engine_text_word(const g2p_engine *engine, g2p_scratch *scratch,
  * "42", "Dr." or "FBI"): the phonemes of its spoken words joined by spaces
  * into out. Returns the length, or G2P_ENOTFOUND when it says nothing,
  * G2P_ETOOLONG when out is too small, G2P_EUTF8. *source: model if any
- * word came from the network, else dict. */
+ * word came from the network, else dict; *confidence: the product of the
+ * network words' confidences (1 when none). */
 int g2p_engine_text_reading(const g2p_engine *engine, g2p_scratch *scratch,
                             g2p_text_ctx *ctx, const char *s, size_t n,
                             unsigned flags, int beam_width, char *out,
-                            size_t cap, enum g2p_source *source);
+                            size_t cap, enum g2p_source *source,
+                            double *confidence);
 
 /* Folds a word for lookup as the text front end does (NFKC, case folded,
  * accents stripped, curly apostrophes): the key in key[0..cap), its length,
  * or -1 when the word does not fold to letters and apostrophes. */
 int g2p_fold_word(const char *s, size_t n, char *key, size_t cap);
+
+/* Spellings of a pronunciation other than stressed ARPAbet (bit flags). */
+enum g2p_form {
+  G2P_FORM_NO_STRESS = 1u << 0, /* no stress digits / IPA stress marks */
+  G2P_FORM_IPA = 1u << 1        /* IPA, General American (doc/ipa.md) */
+};
+/* Respells phones (len bytes, "AA1 R D V AA2 R K") in form into out (cap
+ * bytes; G2P_FORM_MAX always suffices). Returns the bytes written (no NUL)
+ * or G2P_EINVAL. Never allocates. */
+int g2p_respell(const char *phones, size_t len, unsigned form, char *out, size_t cap);
 
 const char *g2p_strerror(int err);
 const char *g2p_source_name(enum g2p_source source);

@@ -14,6 +14,9 @@
 #define G2P_BEAM_MAX      16  /* widest beam search */
 #define G2P_BATCH_MAX     16  /* words decoded in lockstep in one batch */
 #define G2P_BATCH_WORD_MAX 64 /* longest word (bytes) the batch decoder takes */
+/* A pronunciation respelled (stressless or IPA, g2p_respell): at most 4
+ * bytes a phoneme plus a 2-byte stress mark a syllable. */
+#define G2P_FORM_MAX      512
 
 /* The model block and every scratch arena are laid out in 64-byte-aligned
  * pieces: each table row and state vector starts on a cache line, which

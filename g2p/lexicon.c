@@ -23,6 +23,7 @@ struct lexicon {
   const unsigned char *words; /* n_words * LEXF_WORD_BYTES */
   const unsigned char *prons; /* n_prons * LEXF_PRON_BYTES */
   uint32_t n_words, n_prons, max_variants, crc;
+  int heap; /* base is a malloc'ed image (lexicon_open_image), not a mapping */
 };
 
 
@@ -216,10 +217,40 @@ int lexicon_open(lexicon **out, const char *path, char *err, size_t errlen) {
   return LEX_OK;
 }
 
+int lexicon_open_image(lexicon **out, unsigned char *image, size_t len,
+                       const char *name, char *err, size_t errlen) {
+  char why[256];
+  if (!out || !image) {
+    free(image);
+    return err_set(err, errlen, LEX_EIO, "no lexicon image");
+  }
+  *out = NULL;
+  struct lexicon *lx = calloc(1, sizeof *lx);
+  if (!lx) {
+    free(image);
+    return err_set(err, errlen, LEX_ENOMEM, "out of memory");
+  }
+  lx->base = image;
+  lx->size = len;
+  lx->heap = 1;
+  int rc = validate(lx, why, sizeof why);
+  if (rc != LEX_OK) {
+    err_set(err, errlen, rc, "%s: %s", name ? name : "image", why);
+    lexicon_close(lx);
+    return rc;
+  }
+  *out = lx;
+  return LEX_OK;
+}
+
 void lexicon_close(lexicon *lx) {
   if (!lx) return;
-  mapfile mf = {lx->base, lx->size};
-  mapfile_close(&mf);
+  if (lx->heap) {
+    free((void *)lx->base);
+  } else {
+    mapfile mf = {lx->base, lx->size};
+    mapfile_close(&mf);
+  }
   free(lx);
 }
 

@@ -32,6 +32,11 @@ enum lexicon_error {
 /* Opens and validates path. Returns 0 or a negative lexicon_error with a
  * message naming the problem in err. */
 int lexicon_open(lexicon **out, const char *path, char *err, size_t errlen);
+/* The same checks on an image in memory (lexicon_build.h); takes ownership
+ * of image (malloc'ed) whatever the outcome: lexicon_close() frees it. name
+ * is used in messages. */
+int lexicon_open_image(lexicon **out, unsigned char *image, size_t len,
+                       const char *name, char *err, size_t errlen);
 void lexicon_close(lexicon *lx);
 const char *lexicon_strerror(int code);
 

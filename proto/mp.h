@@ -69,6 +69,7 @@ void mp_put_uint(proto_buf *b, uint64_t v);
 void mp_put_int(proto_buf *b, int64_t v);
 void mp_put_bool(proto_buf *b, int v);
 void mp_put_nil(proto_buf *b);
+void mp_put_double(proto_buf *b, double v); /* float 64 */
 /* Appends raw bytes (used by the writer and the framing helpers). */
 void proto_buf_put(proto_buf *b, const void *p, size_t n);
 

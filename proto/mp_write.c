@@ -85,3 +85,9 @@ void mp_put_int(proto_buf *b, int64_t v) {
 void mp_put_bool(proto_buf *b, int v) { put_be(b, v ? 0xc3 : 0xc2, 0, 0); }
 
 void mp_put_nil(proto_buf *b) { put_be(b, 0xc0, 0, 0); }
+
+void mp_put_double(proto_buf *b, double v) {
+  uint64_t u;
+  memcpy(&u, &v, sizeof u);
+  put_be(b, 0xcb, u, 8);
+}

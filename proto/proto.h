@@ -22,7 +22,9 @@
 #include <stdint.h>
 
 #define PROTO_VERSION 1
-#define PROTO_VERSION_MINOR 1 /* 1: the text op */
+/* Compatible additions to version 1 (doc/protocol.md section 6): the text
+ * op, user lexicon answers, output forms, confidences. */
+#define PROTO_VERSION_MINOR 1
 #define PROTO_HEADER_BYTES 4
 
 /* Defaults for the limits (all overridable by daemon flags). */
@@ -128,6 +130,8 @@ typedef struct proto_request {
   int opt_variants;        /* bool */
   int opt_model_only;      /* bool */
   int opt_beam;            /* 0 = server default, else 1..PROTO_MAX_BEAM */
+  int opt_no_stress;       /* "stress": false */
+  int opt_ipa;             /* "alphabet": "ipa" */
 } proto_request;
 
 /* Decodes one request payload (the L bytes after the header). Never
@@ -155,14 +159,23 @@ int proto_encode_request(proto_buf *b, uint64_t id, enum proto_op op,
 int proto_encode_text_request(proto_buf *b, uint64_t id, const char *text,
                               uint32_t len, int opt_model_only, int opt_beam);
 
+/* Every option of a words request; zero means the server's default. */
+typedef struct proto_opts {
+  int variants, model_only, beam, no_stress, ipa;
+} proto_opts;
+int proto_encode_request_opts(proto_buf *b, uint64_t id, enum proto_op op,
+                              const proto_slice *words, uint32_t n_words,
+                              const proto_opts *opts);
+
 /* ---- replies ------------------------------------------------------------ */
 
-/* Source of a word's answer, as on the wire: "dict", "model", "none". */
+/* Source of a word's answer, as on the wire: "dict", "model", "user", "none". */
 enum proto_source {
   PROTO_SOURCE_NONE = 0,
   PROTO_SOURCE_DICT = 1,
   PROTO_SOURCE_MODEL = 2,
-  PROTO_SOURCE_LETTERS = 3  /* text op: a letter said by its name */
+  PROTO_SOURCE_LETTERS = 3, /* text op: a letter said by its name */
+  PROTO_SOURCE_USER = 4   /* a user lexicon (rnninferd --user-lexicon) */
 };
 const char *proto_source_name(enum proto_source s);
 
@@ -174,6 +187,8 @@ typedef struct proto_word_result {
   const char *phones;           /* not NUL-terminated; NULL when error */
   uint32_t phones_len;
   uint32_t n_variants;          /* 0 = no "variants" key */
+  int has_confidence;           /* network answers: "confidence" */
+  double confidence;            /* probability of the answer, 0..1 */
   const char *variant[PROTO_VARIANTS_MAX];
   uint32_t variant_len[PROTO_VARIANTS_MAX];
 } proto_word_result;
@@ -233,6 +248,8 @@ typedef struct proto_info {
   const char *version;         /* package version */
   uint32_t lexicon_words;
   uint32_t lexicon_prons;
+  uint32_t user_words;         /* user lexicons (0 without) */
+  uint32_t user_prons;
   int has_model;
   const char *model_name;
   const char *model_arch;

@@ -55,6 +55,7 @@ const char *proto_source_name(enum proto_source s) {
   case PROTO_SOURCE_DICT: return "dict";
   case PROTO_SOURCE_MODEL: return "model";
   case PROTO_SOURCE_LETTERS: return "letters";
+  case PROTO_SOURCE_USER: return "user";
   case PROTO_SOURCE_NONE: break;
   }
   return "none";

@@ -86,6 +86,20 @@ static int decode_error_map(reply_ctx *c, const msgpack_object *e, int *code,
   return 0;
 }
 
+/* The wire name of an answer's source (section 3). */
+static int decode_source(reply_ctx *c, const msgpack_object *src,
+                         enum proto_source *out) {
+  if (!src || src->type != MSGPACK_OBJECT_STR)
+    return bad(c, PROTO_E_BAD_REQUEST, "source is missing");
+  if (key_is(src, "dict")) *out = PROTO_SOURCE_DICT;
+  else if (key_is(src, "model")) *out = PROTO_SOURCE_MODEL;
+  else if (key_is(src, "letters")) *out = PROTO_SOURCE_LETTERS;
+  else if (key_is(src, "user")) *out = PROTO_SOURCE_USER;
+  else if (key_is(src, "none")) *out = PROTO_SOURCE_NONE;
+  else return bad(c, PROTO_E_BAD_REQUEST, "source is unknown");
+  return 0;
+}
+
 static int decode_word(reply_ctx *c, const msgpack_object *o, proto_reply_word *w) {
   if (o->type != MSGPACK_OBJECT_MAP)
     return bad(c, PROTO_E_BAD_REQUEST, "result is not a map");
@@ -93,12 +107,7 @@ static int decode_word(reply_ctx *c, const msgpack_object *o, proto_reply_word *
   const msgpack_object *src = map_get(o, "source");
   const msgpack_object *er = map_get(o, "error");
   const msgpack_object *va = map_get(o, "variants");
-  if (!src || src->type != MSGPACK_OBJECT_STR)
-    return bad(c, PROTO_E_BAD_REQUEST, "result.source is missing");
-  if (key_is(src, "dict")) w->source = PROTO_SOURCE_DICT;
-  else if (key_is(src, "model")) w->source = PROTO_SOURCE_MODEL;
-  else if (key_is(src, "none")) w->source = PROTO_SOURCE_NONE;
-  else return bad(c, PROTO_E_BAD_REQUEST, "result.source is unknown");
+  if (decode_source(c, src, &w->source)) return -1;
   if (er && er->type != MSGPACK_OBJECT_NIL) {
     if (decode_error_map(c, er, &w->error, NULL, NULL)) return -1;
     if (w->error == 0)
@@ -132,18 +141,6 @@ static int decode_results(reply_ctx *c, const msgpack_object *a, proto_reply *re
   rep->n_words = a->via.array.size;
   for (uint32_t i = 0; i < a->via.array.size; i++)
     if (decode_word(c, &a->via.array.ptr[i], &rep->words[i])) return -1;
-  return 0;
-}
-
-static int decode_source(reply_ctx *c, const msgpack_object *src,
-                         enum proto_source *out) {
-  if (!src || src->type != MSGPACK_OBJECT_STR)
-    return bad(c, PROTO_E_BAD_REQUEST, "source is missing");
-  if (key_is(src, "dict")) *out = PROTO_SOURCE_DICT;
-  else if (key_is(src, "model")) *out = PROTO_SOURCE_MODEL;
-  else if (key_is(src, "letters")) *out = PROTO_SOURCE_LETTERS;
-  else if (key_is(src, "none")) *out = PROTO_SOURCE_NONE;
-  else return bad(c, PROTO_E_BAD_REQUEST, "source is unknown");
   return 0;
 }
 

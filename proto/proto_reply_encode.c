@@ -63,7 +63,8 @@ void proto_encode_word(proto_words_writer *w, const proto_word_result *r) {
   uint32_t nv = !has_phones ? 0
                 : r->n_variants > PROTO_VARIANTS_MAX ? PROTO_VARIANTS_MAX : r->n_variants;
   w->written++;
-  mp_put_map(b, 2 + (error != 0) + (nv > 0));
+  int conf = has_phones && r->has_confidence;
+  mp_put_map(b, 2 + (error != 0) + (nv > 0) + conf);
   mp_put_cstr(b, "phones");
   if (has_phones) mp_put_str(b, r->phones, r->phones_len);
   else mp_put_nil(b);
@@ -77,6 +78,10 @@ void proto_encode_word(proto_words_writer *w, const proto_word_result *r) {
     mp_put_cstr(b, "variants");
     mp_put_array(b, nv);
     for (uint32_t i = 0; i < nv; i++) mp_put_str(b, r->variant[i], r->variant_len[i]);
+  }
+  if (conf) {
+    mp_put_cstr(b, "confidence");
+    mp_put_double(b, r->confidence);
   }
 }
 
@@ -117,7 +122,7 @@ int proto_encode_info(proto_buf *b, uint64_t id, const proto_info *info) {
   size_t mark = proto_frame_begin(b);
   put_head(b, id, 1, 1);
   mp_put_cstr(b, "info");
-  mp_put_map(b, 7);
+  mp_put_map(b, 9);
   put_kv_str(b, "version", info->version);
   put_kv_uint(b, "protocol", PROTO_VERSION);
   put_kv_uint(b, "protocol_minor", PROTO_VERSION_MINOR);
@@ -140,6 +145,8 @@ int proto_encode_info(proto_buf *b, uint64_t id, const proto_info *info) {
   put_kv_uint(b, "max_word_bytes", info->limits.max_word_bytes);
   put_kv_uint(b, "max_text_bytes", info->limits.max_text_bytes);
   put_kv_uint(b, "max_tokens", info->limits.max_tokens);
+  put_kv_uint(b, "user_lexicon_words", info->user_words);
+  put_kv_uint(b, "user_lexicon_prons", info->user_prons);
   return proto_frame_end(b, mark);
 }
 

@@ -106,6 +106,17 @@ static int decode_opts(mp_reader *r, const mp_item *m, proto_request *req,
     } else if (mp_str_eq(&k, "model_only")) {
       opt_seen(st, &seen_model_only, "model_only");
       opt_bool(st, &v, "model_only", &req->opt_model_only);
+    } else if (mp_str_eq(&k, "stress")) {
+      int stress = 1;
+      opt_bool(st, &v, "stress", &stress);
+      req->opt_no_stress = !stress;
+    } else if (mp_str_eq(&k, "alphabet")) {
+      if (v.type == MP_STR && mp_str_eq(&v, "ipa"))
+        req->opt_ipa = 1;
+      else if (v.type == MP_STR && mp_str_eq(&v, "arpabet"))
+        req->opt_ipa = 0;
+      else if (v.type != MP_NIL)
+        fail_words(st, PROTO_E_BAD_REQUEST, "opts.alphabet must be \"arpabet\" or \"ipa\"");
     } else if (mp_str_eq(&k, "beam")) {
       opt_seen(st, &seen_beam, "beam");
       if (v.type == MP_UINT && v.u >= 1 && v.u <= PROTO_MAX_BEAM)
@@ -238,6 +249,8 @@ int proto_request_decode(const void *payload, size_t len,
   req->text.ptr = NULL;
   req->text.len = 0;
   req->has_text = 0;
+  req->opt_no_stress = 0;
+  req->opt_ipa = 0;
 
   mp_reader_init(&r, payload, len);
   if (mp_read(&r, &top)) goto bad_msgpack;
@@ -318,7 +331,16 @@ bad_msgpack:
 int proto_encode_request(proto_buf *b, uint64_t id, enum proto_op op,
                          const proto_slice *words, uint32_t n_words,
                          int opt_variants, int opt_model_only, int opt_beam) {
-  int has_opts = opt_variants || opt_model_only || opt_beam > 0;
+  proto_opts o = {opt_variants, opt_model_only, opt_beam, 0, 0};
+  return proto_encode_request_opts(b, id, op, words, n_words, &o);
+}
+
+int proto_encode_request_opts(proto_buf *b, uint64_t id, enum proto_op op,
+                              const proto_slice *words, uint32_t n_words,
+                              const proto_opts *opts) {
+  int opt_variants = opts->variants, opt_model_only = opts->model_only;
+  int opt_beam = opts->beam, no_stress = opts->no_stress, ipa = opts->ipa;
+  int has_opts = opt_variants || opt_model_only || opt_beam > 0 || no_stress || ipa;
   size_t mark = proto_frame_begin(b);
   mp_put_map(b, 2 + (op == PROTO_OP_WORDS) + has_opts);
   mp_put_cstr(b, "id");
@@ -333,7 +355,8 @@ int proto_encode_request(proto_buf *b, uint64_t id, enum proto_op op,
   }
   if (has_opts) {
     mp_put_cstr(b, "opts");
-    mp_put_map(b, (uint32_t)(!!opt_variants + !!opt_model_only + (opt_beam > 0)));
+    mp_put_map(b, (uint32_t)(!!opt_variants + !!opt_model_only + (opt_beam > 0) +
+                             !!no_stress + !!ipa));
     if (opt_variants) {
       mp_put_cstr(b, "variants");
       mp_put_bool(b, 1);
@@ -345,6 +368,14 @@ int proto_encode_request(proto_buf *b, uint64_t id, enum proto_op op,
     if (opt_beam > 0) {
       mp_put_cstr(b, "beam");
       mp_put_uint(b, (uint64_t)opt_beam);
+    }
+    if (no_stress) {
+      mp_put_cstr(b, "stress");
+      mp_put_bool(b, 0);
+    }
+    if (ipa) {
+      mp_put_cstr(b, "alphabet");
+      mp_put_cstr(b, "ipa");
     }
   }
   return proto_frame_end(b, mark);

@@ -206,11 +206,15 @@ static int check_model(const uint8_t *img, size_t len, const char *kernel,
   char (*ref)[G2P_TEXT_MAX] = malloc((size_t)n * G2P_TEXT_MAX);
   int *ref_len = malloc((size_t)n * sizeof(int));
   int *perm = malloc((size_t)n * sizeof(int));
-  ck_assert(ref && ref_len && perm);
+  double *ref_lp = malloc((size_t)n * sizeof(double));
+  ck_assert(ref && ref_len && perm && ref_lp);
   int lens_seen[G2P_TEXT_MAX] = {0};
   for (int i = 0; i < n; i++) {
-    ref_len[i] = g2p_model_predict(m, s1, l->w[i], l->len[i], 1, ref[i],
-                                   G2P_TEXT_MAX);
+    ref_len[i] = g2p_model_predict_scored(m, s1, l->w[i], l->len[i], 1, ref[i],
+                                          G2P_TEXT_MAX, &ref_lp[i]);
+    /* a probability: log-probability <= 0, and not -inf or NaN */
+    ck_assert_msg(ref_lp[i] <= 0.0 && ref_lp[i] > -1e9, "%s: '%s' log-probability %g",
+                  what, l->w[i], ref_lp[i]);
     ck_assert_msg(ref_len[i] >= 0, "%s: per-word '%s' failed (%d)", what,
                   l->w[i], ref_len[i]);
     lens_seen[ref_len[i]] = 1;
@@ -229,6 +233,7 @@ static int check_model(const uint8_t *img, size_t len, const char *kernel,
   }
   char out[G2P_BATCH_MAX][G2P_TEXT_MAX];
   int got[G2P_BATCH_MAX];
+  double lp[G2P_BATCH_MAX];
   const char *bw[G2P_BATCH_MAX];
   size_t bl[G2P_BATCH_MAX];
   int compared = 0;
@@ -241,8 +246,13 @@ static int check_model(const uint8_t *img, size_t len, const char *kernel,
         got[j] = -1000;
       }
       memset(out, '#', sizeof out);
-      ck_assert_int_eq(g2p_model_predict_batch(m, sb, bw, bl, k, &out[0][0],
-                                               G2P_TEXT_MAX, got), 0);
+      /* odd sizes also ask for the log-probabilities (same answers) */
+      if (bs % 2)
+        ck_assert_int_eq(g2p_model_predict_batch_scored(m, sb, bw, bl, k, &out[0][0],
+                                                        G2P_TEXT_MAX, got, lp), 0);
+      else
+        ck_assert_int_eq(g2p_model_predict_batch(m, sb, bw, bl, k, &out[0][0],
+                                                 G2P_TEXT_MAX, got), 0);
       for (int j = 0; j < k; j++) {
         int w = perm[at + j];
         ck_assert_msg(got[j] == ref_len[w] &&
@@ -251,12 +261,16 @@ static int check_model(const uint8_t *img, size_t len, const char *kernel,
                       "'%.*s'",
                       what, kernel, bs, l->w[w], got[j] > 0 ? got[j] : 0,
                       out[j], got[j], ref_len[w], ref[w]);
+        if (bs % 2)
+          ck_assert_msg(lp[j] == ref_lp[w], "%s kernel %s batch %d: '%s' log-probability "
+                        "%.17g, per word %.17g", what, kernel, bs, l->w[w], lp[j], ref_lp[w]);
         compared++;
       }
     }
   }
   free(ref);
   free(ref_len);
+  free(ref_lp);
   free(perm);
   free(s1);
   free(sb);
@@ -358,7 +372,7 @@ START_TEST(engine_batch) {
   close(fd);
   char err[512];
   ck_assert_int_eq(g2pm_write_file(path, img_a2, len_a2, err, sizeof err), 0);
-  g2p_engine_config cfg = {NULL, path, 1};
+  g2p_engine_config cfg = {.lexicon_path = NULL, .model_path = path, .beam_width = 1};
   g2p_engine *e = NULL;
   ck_assert_msg(g2p_engine_open(&e, &cfg, err, sizeof err) == 0, "%s", err);
   g2p_scratch *s1 = NULL, *sb = NULL;

@@ -121,6 +121,19 @@ out=$("$g2pc" --socket "$sock" --variants --json tomato)
 want='{"word":"tomato","phones":"T AH0 M EY1 T OW2","source":"dict","variants":["T AH0 M EY1 T OW2","T AH0 M AA1 T OW2"]}'
 [ "$out" = "$want" ] && ok "--variants --json" || fail "--variants --json printed: $out"
 
+# --- --no-stress, --ipa (variants respelled too) -----------------------------
+out=$("$g2pc" --socket "$sock" --no-stress --variants tomato aardvark)
+want=$(printf 'T AH M EY T OW\tT AH M AA T OW\nAA R D V AA R K')
+[ "$out" = "$want" ] && ok "--no-stress" || fail "--no-stress printed: $out"
+out=$("$g2pc" --socket "$sock" --ipa --variants tomato aardvark instrument)
+want=$(printf 'tə\313\210me\311\252\313\214to\312\212\ttə\313\210m\311\221\313\214to\312\212\n\313\210\311\221\311\271d\313\214v\311\221\311\271k\n\313\210\311\252nst\311\271\311\231m\311\231nt')
+[ "$out" = "$want" ] && ok "--ipa: stress marks at syllable starts" || fail "--ipa printed: $out"
+out=$("$g2pc" --socket "$sock" --ipa --no-stress --json aardvark)
+want=$(printf '{"word":"aardvark","phones":"\311\221\311\271dv\311\221\311\271k","source":"dict"}')
+[ "$out" = "$want" ] && ok "--ipa --no-stress --json" || fail "--ipa --no-stress --json printed: $out"
+out=$("$g2pc" --socket "$sock" --ipa qzxjwv 2>/dev/null)
+[ "$out" = "!not_found" ] && ok "--ipa keeps per-word errors" || fail "--ipa qzxjwv: $out"
+
 # --- --info, --stats, --ping -------------------------------------------------
 "$g2pc" --socket "$sock" --info >"$dir/info"; st=$?
 grep -q '^lexicon words: *[1-9][0-9]*$' "$dir/info" && grep -q '^model: *none$' "$dir/info" && [ $st -eq 0 ] \
@@ -178,6 +191,11 @@ if [ -n "$model" ]; then
   out=$("$g2pc" --socket "$dir/d3.sock" --json --model-only --beam 4 aardvark); st=$?
   echo "$out" | grep -q '"source":"model"' && [ $st -eq 0 ] && ok "--model-only --beam 4: $out" \
     || fail "--model-only --beam 4: $out exit $st"
+  out=$("$g2pc" --socket "$dir/d3.sock" --ipa --model-only kubernetes); st=$?
+  case $out in
+    *[0-9A-Z\ ]*|'') fail "--ipa from the model: '$out' exit $st" ;;
+    *) [ $st -eq 0 ] && ok "--ipa from the model: $out" || fail "--ipa model exit $st" ;;
+  esac
   "$g2pc" --socket "$dir/d3.sock" --info | grep '^model:' | grep -qv ' none$' && ok "--info names the model" \
     || fail "--info with a model: $("$g2pc" --socket "$dir/d3.sock" --info)"
 else

@@ -124,7 +124,7 @@ int main(void) {
   const char *b = getenv("top_builddir"), *src = getenv("top_srcdir");
   char lex[4096], npz[4096], model[512], cmd[9000], err[512];
   snprintf(lex, sizeof lex, "%s/data/cmudict.lex", b ? b : ".");
-  g2p_engine_config cfg = {lex, NULL, 1};
+  g2p_engine_config cfg = {.lexicon_path = lex, .model_path = NULL, .beam_width = 1};
   g2p_engine *e;
   g2p_scratch *s;
   if (g2p_engine_open(&e, &cfg, err, sizeof err) != G2P_OK ||

@@ -8,7 +8,10 @@
  * network words, running text through the text op, written forms through
  * the words op, per-word and request-level errors, framing errors that
  * close connections, new connections, pipelined bursts and lone requests),
- * and checks that neither counter moved. Skips (77) when jemalloc is not
+ * and checks that neither counter moved. A user lexicon is loaded and its
+ * words (an override and a new word with variants) are in the traffic, so
+ * lookups in it are covered too, and so are the stressless and IPA output
+ * forms. Skips (77) when jemalloc is not
  * the daemon's allocator (sanitizer builds). */
 #include <check.h>
 #include <stdio.h>
@@ -59,9 +62,12 @@ static int one_request(int fd, unsigned k, uint64_t id) {
   proto_reply r;
   switch (k % 12) {
   case 0: case 1: { /* dictionary words */
-    static const char *dw[] = { "aardvark", "zebra", "Read", "the", "quick" };
-    for (int i = 0; i < 5; i++) { sl[i].ptr = dw[i]; sl[i].len = (uint32_t)strlen(dw[i]); }
-    proto_encode_request(&b, id, PROTO_OP_WORDS, sl, 5, k % 2, 0, 0);
+    static const char *dw[] = { "aardvark", "zebra", "Read", "the", "quick",
+                                "Kubernetes", "tomato" }; /* the last two: user */
+    for (int i = 0; i < 7; i++) { sl[i].ptr = dw[i]; sl[i].len = (uint32_t)strlen(dw[i]); }
+    /* every output form: ARPAbet, stressless, IPA with and without marks */
+    proto_opts o = {(int)(k % 2), 0, 0, id % 5 == 0, id % 3 == 0};
+    proto_encode_request_opts(&b, id, PROTO_OP_WORDS, sl, 7, &o);
     break;
   }
   case 2: case 3: { /* network words (not_found without a model) */
@@ -144,6 +150,12 @@ static int one_request(int fd, unsigned k, uint64_t id) {
       (k % 12 == 11 && (id / 12) % 2))
     ck_assert(r.ok);
   if (k % 12 == 10) ck_assert_uint_ge(r.n_tokens, 10);
+  if (k % 12 <= 1) {
+    ck_assert_uint_eq(r.n_words, 7);
+    ck_assert_int_eq(r.words[5].source, PROTO_SOURCE_USER);
+    ck_assert_int_eq(r.words[6].source, PROTO_SOURCE_USER);
+    ck_assert_int_eq(r.words[0].source, PROTO_SOURCE_DICT);
+  }
   if (k % 12 <= 3 && with_model) {
     for (uint32_t i = 0; i < r.n_words; i++) ck_assert_ptr_nonnull(r.words[i].phones);
   }
@@ -246,8 +258,19 @@ int main(void) {
     snprintf(cmd, sizeof cmd, "'%s' -o '%s' '%s' >/dev/null", conv, model_path, npz);
     with_model = system(cmd) == 0;
   }
-  const char *extra_model[] = { "--model", model_path, "--workers", "1", NULL };
-  int rc = it_start(&D, with_model ? extra_model : NULL);
+  char user_lex[600];
+  snprintf(user_lex, sizeof user_lex, "%s/user.dict", D.dir);
+  FILE *uf = fopen(user_lex, "w");
+  if (!uf || fputs("# overrides and additions\nTOMATO  T AH0 M AA1 T OW0\n"
+                   "KUBERNETES  K UW2 B ER0 N EH1 T IY0 Z\n"
+                   "KUBERNETES(2)  K UW2 B ER0 N EH1 T EH0 S\n", uf) < 0 || fclose(uf)) {
+    printf("it-zero-alloc: cannot write %s\n", user_lex);
+    return 99;
+  }
+  const char *extra_model[] = { "--user-lexicon", user_lex, "--model", model_path,
+                                "--workers", "1", NULL };
+  const char *extra_dict[] = { "--user-lexicon", user_lex, NULL };
+  int rc = it_start(&D, with_model ? extra_model : extra_dict);
   if (rc != 0) {
     it_dump_log(&D);
     return 99;
@@ -256,8 +279,9 @@ int main(void) {
   if (stats_get("memory.jemalloc", &je) != 0 || je != 1) {
     printf("it-zero-alloc: jemalloc is not the daemon's allocator (sanitizer "
            "build?); skipped\n");
-    it_cleanup(&D);
     unlink(model_path);
+    unlink(user_lex);
+    it_cleanup(&D);
     return 77;
   }
   Suite *s = suite_create("it-zero-alloc");
@@ -272,6 +296,7 @@ int main(void) {
   int st = it_stop(&D);
   if (failed || st != 0) it_dump_log(&D);
   unlink(model_path);
+  unlink(user_lex);
   it_cleanup(&D);
   return failed || st != 0 ? 1 : 0;
 }

@@ -12,7 +12,8 @@
 set -eu
 PKGS="build-essential autoconf automake libtool pkg-config \
       libuv1-dev libmsgpack-dev libjemalloc-dev libutf8proc-dev check \
-      libsystemd-dev systemd python3 clang libespeak-ng-dev espeak-ng-data"
+      libsystemd-dev systemd python3 clang libespeak-ng-dev espeak-ng-data \
+      python3-msgpack python3-pytest python3-venv python3-setuptools"
 TEST_PKGS="mmdebstrap systemd-container procps util-linux"
 case ${1:-} in
   --list) echo $PKGS; exit 0 ;;

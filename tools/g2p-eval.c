@@ -305,7 +305,7 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  g2p_engine_config cfg = {lex, model, beam};
+  g2p_engine_config cfg = {.lexicon_path = lex, .model_path = model, .beam_width = beam};
   g2p_engine *eng;
   g2p_scratch *scr;
   char err[512];
