@@ -29,7 +29,7 @@
 #include "daemon/sysd.h"
 
 #define DEFAULT_LEXICON PKGDATADIR "/cmudict.lex"
-#define DEFAULT_MODEL PKGDATADIR "/cmudict-bigru.g2pm"
+#define DEFAULT_MODEL PKGDATADIR "/cmudict-bigru-int8.g2pm"
 #define ROOT_SOCKET "/run/rnninferd/rnninferd.sock"
 
 static void usage(FILE *f) {
@@ -55,8 +55,10 @@ static void usage(FILE *f) {
     "                            when it exists)\n"
     "      --no-model            answer from the dictionary only\n"
     "      --beam N              default beam width, 1..16 (default 1 = greedy)\n"
-    "      --kernel NAME         kernel table: scalar, avx2, avx512 (default: best\n"
-    "                            for this CPU, or $RNNINFERD_KERNEL)\n"
+    "      --kernel NAME         kernel table: scalar, avx2, avx512, scalar-int8,\n"
+    "                            avx2-int8, avx512-int8 (default: the best for\n"
+    "                            this CPU and the model's weights, or\n"
+    "                            $RNNINFERD_KERNEL)\n"
     "      --workers N           threads running the network, 0..64 (default 1);\n"
     "                            0 runs it on the event loop\n"
     "      --cpus LIST           pin the workers to these CPUs in turn (e.g. 1 or\n"
