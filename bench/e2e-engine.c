@@ -24,7 +24,7 @@ static void usage(FILE *f) {
 static e2e_hist hist;
 
 int main(int argc, char **argv) {
-  g2p_engine_config cfg = {NULL, NULL, 1};
+  g2p_engine_config cfg = {NULL, NULL, 1, 0, NULL};
   const char *word = NULL, *label = "net";
   long count = 20000, warmup = 2000;
   unsigned flags = 0;

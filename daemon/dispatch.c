@@ -163,7 +163,7 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
       ws->needs_model = 0;
       continue;
     }
-    if (!(flags & G2P_FLAG_MODEL_ONLY)) {
+    { /* the dictionary (unless model-only), then the result cache */
       g2p_word_result g;
       int rc = g2p_engine_lookup(eng->dict, eng->dict_scratch, s->ptr, s->len,
                                  flags, req->opt_beam, &g);
@@ -262,7 +262,10 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
     case PROTO_OP_STATS: {
       stats_workers wt;
       workers_totals(d->workers, &wt);
-      size_t n = stats_collect(st, t0, &wt, d->stat_table, STATS_MAX_ENTRIES);
+      g2p_cache_stats cs;
+      g2p_engine_cache_stats(eng->engine, &cs);
+      size_t n = stats_collect(st, t0, &wt, &cs, d->stat_table,
+                               STATS_MAX_ENTRIES);
       w = proto_encode_stats(out, id, d->stat_table, n);
       break;
     }

@@ -358,7 +358,7 @@ START_TEST(engine_batch) {
   close(fd);
   char err[512];
   ck_assert_int_eq(g2pm_write_file(path, img_a2, len_a2, err, sizeof err), 0);
-  g2p_engine_config cfg = {NULL, path, 1};
+  g2p_engine_config cfg = {NULL, path, 1, 0, NULL};
   g2p_engine *e = NULL;
   ck_assert_msg(g2p_engine_open(&e, &cfg, err, sizeof err) == 0, "%s", err);
   g2p_scratch *s1 = NULL, *sb = NULL;

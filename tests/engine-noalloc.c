@@ -124,7 +124,7 @@ int main(void) {
   const char *b = getenv("top_builddir"), *src = getenv("top_srcdir");
   char lex[4096], npz[4096], model[512], cmd[9000], err[512];
   snprintf(lex, sizeof lex, "%s/data/cmudict.lex", b ? b : ".");
-  g2p_engine_config cfg = {lex, NULL, 1};
+  g2p_engine_config cfg = {lex, NULL, 1, 0, NULL};
   g2p_engine *e;
   g2p_scratch *s;
   if (g2p_engine_open(&e, &cfg, err, sizeof err) != G2P_OK ||
@@ -148,6 +148,26 @@ int main(void) {
       return 1;
     }
     run(e, s, "dictionary+model", 1);
+    g2p_scratch_destroy(s);
+    g2p_engine_close(e);
+    /* with a small result cache: hits, misses and evictions allocate
+     * nothing either */
+    cfg.cache_entries = 8;
+    if (g2p_engine_open(&e, &cfg, err, sizeof err) != G2P_OK ||
+        g2p_scratch_create(&s, e) != G2P_OK) {
+      printf("FAIL: engine with a cache: %s\n", err);
+      return 1;
+    }
+    run(e, s, "dictionary+model+cache", 1);
+    g2p_cache_stats cs;
+    g2p_engine_cache_stats(e, &cs);
+    printf("cache: %llu entries, %llu hits, %llu misses, %llu inserts\n",
+           (unsigned long long)cs.entries, (unsigned long long)cs.hits,
+           (unsigned long long)cs.misses, (unsigned long long)cs.inserts);
+    if (cs.hits == 0 || cs.inserts == 0) {
+      printf("FAIL: the cache was not used\n");
+      failures++;
+    }
     g2p_scratch_destroy(s);
     g2p_engine_close(e);
   } else {

@@ -14,7 +14,7 @@ static g2p_engine *eng;
 static g2p_scratch *scr;
 
 static void setup(void) {
-  g2p_engine_config cfg = {lex_path, NULL, 1};
+  g2p_engine_config cfg = {lex_path, NULL, 1, 0, NULL};
   char err[512];
   ck_assert_msg(g2p_engine_open(&eng, &cfg, err, sizeof err) == G2P_OK, "%s", err);
   ck_assert_int_eq(g2p_scratch_create(&scr, eng), G2P_OK);
@@ -114,7 +114,7 @@ START_TEST(info_and_open_errors) {
   /* no dictionary and no model: valid, answers nothing */
   g2p_engine *e2;
   g2p_scratch *s2;
-  g2p_engine_config none = {NULL, NULL, 0};
+  g2p_engine_config none = {NULL, NULL, 0, 0, NULL};
   ck_assert_int_eq(g2p_engine_open(&e2, &none, err, sizeof err), G2P_OK);
   ck_assert_int_eq(g2p_scratch_create(&s2, e2), G2P_OK);
   g2p_word_result r;
@@ -126,7 +126,7 @@ START_TEST(info_and_open_errors) {
   g2p_scratch_destroy(s2);
   g2p_engine_close(e2);
 
-  g2p_engine_config missing = {"/nonexistent/cmudict.lex", NULL, 1};
+  g2p_engine_config missing = {"/nonexistent/cmudict.lex", NULL, 1, 0, NULL};
   err[0] = '\0';
   ck_assert_int_eq(g2p_engine_open(&e2, &missing, err, sizeof err), G2P_EIO);
   ck_assert(e2 == NULL);
@@ -135,13 +135,13 @@ START_TEST(info_and_open_errors) {
   char path[4096];
   snprintf(path, sizeof path, "%s/g2p/engine.h",
            getenv("top_srcdir") ? getenv("top_srcdir") : ".");
-  g2p_engine_config wrong = {path, NULL, 1};
+  g2p_engine_config wrong = {path, NULL, 1, 0, NULL};
   ck_assert_int_eq(g2p_engine_open(&e2, &wrong, err, sizeof err), G2P_EFORMAT);
   /* a model that cannot be loaded is an error, not a silent no-model */
-  g2p_engine_config badmodel = {lex_path, "/nonexistent/model.g2pm", 1};
+  g2p_engine_config badmodel = {lex_path, "/nonexistent/model.g2pm", 1, 0, NULL};
   ck_assert_int_lt(g2p_engine_open(&e2, &badmodel, err, sizeof err), 0);
   ck_assert(e2 == NULL);
-  g2p_engine_config badbeam = {lex_path, NULL, 99};
+  g2p_engine_config badbeam = {lex_path, NULL, 99, 0, NULL};
   ck_assert_int_eq(g2p_engine_open(&e2, &badbeam, err, sizeof err), G2P_EINVAL);
 }
 END_TEST
@@ -166,7 +166,7 @@ START_TEST(with_model) {
   snprintf(cmd, sizeof cmd, "'%s/tools/g2p-convert' -o '%s' '%s' >/dev/null 2>&1",
            b ? b : ".", model, npz);
   g2p_engine *e;
-  g2p_engine_config cfg = {lex_path, model, 1};
+  g2p_engine_config cfg = {lex_path, model, 1, 0, NULL};
   if (system(cmd) != 0 || g2p_engine_open(&e, &cfg, err, sizeof err) != G2P_OK) {
     printf("with_model: skipped, g2p-convert/model loader not working yet\n");
     fclose(gf);

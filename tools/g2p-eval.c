@@ -305,7 +305,7 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  g2p_engine_config cfg = {lex, model, beam};
+  g2p_engine_config cfg = {lex, model, beam, 0, NULL};
   g2p_engine *eng;
   g2p_scratch *scr;
   char err[512];
