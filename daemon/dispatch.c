@@ -168,7 +168,8 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
       int rc = g2p_engine_lookup(eng->dict, eng->dict_scratch, s->ptr, s->len,
                                  flags, req->opt_beam, &g);
       if (rc != G2P_ENOTFOUND) { /* answered, or an error the model shares */
-        word_slot_set(ws, rc, &g, 0);
+        /* a cached network answer lives in the scratch: copy it */
+        word_slot_set(ws, rc, &g, rc == 0 && g.source == G2P_SOURCE_MODEL);
         continue;
       }
     }
