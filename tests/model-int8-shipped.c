@@ -128,7 +128,7 @@ static void check_model(const char *path) {
   int P = g2p_model_num_phonemes(r), ML = g2p_model_max_len(r);
   void *s[3];
   for (int i = 0; i < 3; i++) {
-    size_t n = m[i] ? g2p_model_scratch_bytes(m[i], G2P_BEAM_MAX) : 64;
+    size_t n = m[i] ? g2p_model_scratch_bytes(m[i]) : 64;
     s[i] = aligned_alloc(64, (n + 63) / 64 * 64);
   }
   float *L[3];
