@@ -17,7 +17,8 @@
 #                       sampling the daemon's VmRSS every E2E_RSS_EVERY (5) s
 #   E2E_LONG_RATE=R     its rate in requests/s (default: half the measured
 #                       one-word network peak; dictionary peak without a model)
-#   E2E_MODEL=FILE      model for the daemon (default: first models/*.g2pm)
+#   E2E_MODEL=FILE      model for the daemon (default: the one rnninferd loads
+#                       by default, from models/ of the build or source tree)
 #   E2E_LEXICON=FILE    default BUILD_DIR/data/cmudict.lex
 #   E2E_DAEMON_ARGS=..  extra daemon flags (e.g. "--workers 1")
 #   E2E_CLIENT_ARGS=..  extra e2e-client flags
@@ -25,7 +26,11 @@
 #   E2E_OUT=DIR         output directory (default BUILD_DIR/bench/out)
 # With a model, a second daemon runs beside the first with worker batching off
 # (RNNINFERD_WORKER_BATCH=1: one word per kernel pass) and gets the same peak
-# phase in every run, so "batching on vs off" is measured side by side.
+# phase in every run, so "batching on vs off" is measured side by side. Both
+# run with --cache-size 0, since the client repeats its network word: their
+# network rows measure the network. A third daemon with the result cache
+# (default size) gets the closed-loop phase: its network word, asked again and
+# again, is the "repeated word" row, next to the dictionary word.
 # Outputs in E2E_OUT: e2e-table.md, e2e-latency.png, e2e-rss.png (long run),
 # open-*.dat, rss.dat, raw per-run results (run*.txt) and the daemon log.
 set -eu
@@ -37,9 +42,14 @@ OUT=${E2E_OUT:-$B/bench/out}
 LEX=${E2E_LEXICON:-$B/data/cmudict.lex}
 MODEL=${E2E_MODEL:-}
 if [ -z "$MODEL" ]; then
-  for m in "$B"/models/*.g2pm "$S"/models/*.g2pm; do
+  # the installed default, as rnninferd --help names it
+  DEF=$("$B/daemon/rnninferd" --help 2>/dev/null |
+    sed -n 's/^.*--model FILE.*(default \([^ )]*\).*$/\1/p' | head -n 1)
+  DEF=$(basename "${DEF:-cmudict-bigru-int8.g2pm}")
+  for m in "$B/models/$DEF" "$S/models/$DEF"; do
     if [ -f "$m" ]; then MODEL=$m; break; fi
   done
+  [ -n "$MODEL" ] || echo "e2e.sh: default model $DEF not found under models/" >&2
 fi
 
 for p in daemon/rnninferd bench/e2e-client bench/e2e-echo bench/e2e-engine; do
@@ -60,10 +70,10 @@ fi
 
 mkdir -p "$OUT"
 T=$(mktemp -d)
-DPID= EPID= UPID= NPID=
+DPID= EPID= UPID= NPID= CPID=
 cleanup() {
-  for p in $DPID $EPID $UPID $NPID; do kill "$p" 2>/dev/null || :; done
-  for p in $DPID $EPID $UPID $NPID; do wait "$p" 2>/dev/null || :; done
+  for p in $DPID $EPID $UPID $NPID $CPID; do kill "$p" 2>/dev/null || :; done
+  for p in $DPID $EPID $UPID $NPID $CPID; do wait "$p" 2>/dev/null || :; done
   rm -rf "$T"
 }
 trap cleanup EXIT
@@ -74,7 +84,7 @@ MODELARG=--no-model
 echo "e2e.sh: daemon: $B/daemon/rnninferd, lexicon $LEX, model ${MODEL:-none}" >&2
 # shellcheck disable=SC2086
 ${E2E_DAEMON_PREFIX:-} "$B/daemon/rnninferd" --socket "$T/d.sock" --lexicon "$LEX" \
-  $MODELARG ${E2E_DAEMON_ARGS:-} \
+  $MODELARG --cache-size 0 ${E2E_DAEMON_ARGS:-} \
   2>"$OUT/daemon.log" &
 DPID=$!
 "$B/bench/e2e-echo" --socket "$T/e.sock" &
@@ -84,8 +94,12 @@ UPID=$!
 if [ -n "$MODEL" ]; then
   # shellcheck disable=SC2086
   RNNINFERD_WORKER_BATCH=1 ${E2E_DAEMON_PREFIX:-} "$B/daemon/rnninferd" --socket "$T/n.sock" \
-    --lexicon "$LEX" $MODELARG ${E2E_DAEMON_ARGS:-} 2>"$OUT/daemon-nobatch.log" &
+    --lexicon "$LEX" $MODELARG --cache-size 0 ${E2E_DAEMON_ARGS:-} 2>"$OUT/daemon-nobatch.log" &
   NPID=$!
+  # shellcheck disable=SC2086
+  ${E2E_DAEMON_PREFIX:-} "$B/daemon/rnninferd" --socket "$T/c.sock" \
+    --lexicon "$LEX" $MODELARG ${E2E_DAEMON_ARGS:-} 2>"$OUT/daemon-cached.log" &
+  CPID=$!
 fi
 
 # The engine in process: the "kernel median" of the network word.
@@ -112,6 +126,14 @@ while [ "$i" -le "$RUNS" ]; do
     ${E2E_CLIENT_PREFIX:-} "$B/bench/e2e-client" --socket "$T/n.sock" --pid "$NPID" \
       --phases peak --out "$OUT/run$i-nobatch" $QUICKARGS ${E2E_CLIENT_ARGS:-} |
       sed -n 's/^peak\./nobatch.peak./p' >>"$OUT/run$i.txt"
+  fi
+  if [ -n "$CPID" ]; then
+    mkdir -p "$OUT/run$i-cached"
+    # the daemon with the result cache: closed loop only, keys "cached."
+    # shellcheck disable=SC2086
+    ${E2E_CLIENT_PREFIX:-} "$B/bench/e2e-client" --socket "$T/c.sock" --pid "$CPID" \
+      --phases closed --out "$OUT/run$i-cached" $QUICKARGS ${E2E_CLIENT_ARGS:-} |
+      sed -n 's/^closed\./cached./p' >>"$OUT/run$i.txt"
   fi
   i=$((i + 1))
 done
@@ -206,6 +228,10 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
       echo "| network word \`kubernetes\` | $(lat net) | (no engine timing) | |"
     fi
     echo "| engine in process, \`kubernetes\` (kernel median; p50 / p99) | $(fmt "$ENG") / $(fmt "$(get engine.net.p99_us)") us | | |"
+    RN=$(get cached.net.p50_us); RD=$(get cached.dict.p50_us)
+    if [ -n "$RN" ] && [ -n "$RD" ]; then
+      echo "| repeated network word \`kubernetes\`, result cache on (third daemon; its dictionary word: $(fmt "$RD") us p50) | $(printf '%s / %s / %s us' "$(fmt "$RN")" "$(fmt "$(get cached.net.p99_us)")" "$(fmt "$(get cached.net.p999_us)")") | p50 <= 1.2 x its dictionary p50 = $(fmt "$(awk -v d="$RD" 'BEGIN { print 1.2 * d }')") us (ratio $(awk -v n="$RN" -v d="$RD" 'BEGIN { printf "%.2f", n / d }')) | $(yesno "$(awk -v n="$RN" -v d="$RD" 'BEGIN { print (n <= 1.2 * d) }')") |"
+    fi
   else
     echo "| network word | no model loaded | | |"
   fi

@@ -159,7 +159,7 @@ static int run_table(const char *model_path, const char *kname, int reps) {
     fprintf(stderr, "bench/kernel: %s: %s\n", kname, err);
     return -1;
   }
-  const kern_ops *k = m->k;
+  const kern_ops *k = m->kw; /* the table of the weight matrices */
   bounds b = {0};
   b.rec_enc = matvec_ns(k, 3 * m->H, m->H);
   b.rec_dec = m->D == m->H ? b.rec_enc : matvec_ns(k, 3 * m->D, m->D);

@@ -11,7 +11,9 @@
 # runs), BENCH_REPS (timed passes over the words per run for the SIMD
 # tables, default 5; the scalar reference gets one),
 # BENCH_PY_REPS (passes for numpy/torch, default 1), BENCH_SKIP_PY=1 (C
-# rows only). Also benchmarks models/cmudict-bigru.g2pm when it exists.
+# rows only). Also benchmarks every shipped model under models/ (fp32 files
+# on the fp32 tables, int8 files on the int8 tables, each row next to its
+# own mat-vec bound) and prints the int8 / fp32 ratio of each network.
 # Raw rows and the table go to TOP_BUILDDIR/bench/out/. Exits 77 when
 # ../shared/data/g2p_en is absent.
 set -eu
@@ -35,7 +37,7 @@ rows=$out/kernel-rows.txt
 model=$out/g2p_en.g2pm
 "$build/tools/g2p-convert" -o "$model" "$data/checkpoint20.npz" >/dev/null
 words=$data/golden_words.tsv
-ours=$src/models/cmudict-bigru.g2pm
+shipped="cmudict-bigru cmudict-bigru-int8 cmudict-bigru-h256 cmudict-bigru-h256-int8"
 
 refblas=/usr/lib/x86_64-linux-gnu/blas
 openblas=/usr/lib/x86_64-linux-gnu/openblas-pthread
@@ -54,11 +56,17 @@ while [ "$i" -le "$runs" ]; do
   "$build/bench/kernel" --model "$model" --words "$words" --reps "$reps" \
     --kernels avx2,avx512 --cpu "$cpu" |
     sed "s/^row /row run=$i model=g2p_en /" >> "$rows"
-  if [ -f "$ours" ]; then
-    "$build/bench/kernel" --model "$ours" --words "$words" --reps "$reps" \
-      --kernels avx2,avx512 --cpu "$cpu" |
-      sed "s/^row /row run=$i model=cmudict-bigru /" >> "$rows"
-  fi
+  for name in $shipped; do
+    f=$src/models/$name.g2pm
+    [ -f "$f" ] || continue
+    case $name in
+    *-int8) ks=avx2-int8,avx512-int8 ;;
+    *) ks=avx2,avx512 ;;
+    esac
+    "$build/bench/kernel" --model "$f" --words "$words" --reps "$reps" \
+      --kernels "$ks" --cpu "$cpu" |
+      sed "s/^row /row run=$i model=$name /" >> "$rows"
+  done
   if [ "$have_numpy" = yes ]; then
     if [ -e "$refblas/libblas.so.3" ]; then
       LD_LIBRARY_PATH=$refblas OPENBLAS_NUM_THREADS=1 $py \
@@ -114,6 +122,17 @@ END {
     id = order[i]
     mv = med(id SUBSEP "matvec768x256_us")
     if (mv != "") printf "bare mat-vec %-22s 768x256 %.3f us, fc %.3f us\n", id, mv, med(id SUBSEP "matvec_fc_us")
+  }
+  print ""
+  split("avx2 avx512", isa, " ")
+  for (n = 1; n <= 2; n++) {
+    net = n == 1 ? "cmudict-bigru" : "cmudict-bigru-h256"
+    for (j = 1; j <= 2; j++) {
+      fm = med(net "/" isa[j] SUBSEP "median_us")
+      qm = med(net "-int8/" isa[j] "-int8" SUBSEP "median_us")
+      if (fm != "" && qm != "")
+        printf "int8 / fp32 %-20s %-7s per-word median %.2f / %.2f us = %.3f\n", net, isa[j], qm, fm, qm / fm
+    }
   }
   print ""
   print "bound_us: median over words of the sum of the word'"'"'s mat-vecs at their bare time;"

@@ -264,12 +264,13 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
     if (prepare_word(d, eng, req, s->ptr, s->len, ws->key, sizeof ws->key, &key,
                      &klen, ws))
       continue;
-    if (!(flags & G2P_FLAG_MODEL_ONLY)) {
+    { /* the dictionary (unless model-only), then the result cache */
       g2p_word_result g;
       int rc = g2p_engine_lookup(eng->dict, eng->dict_scratch, key, klen,
                                  flags, req->opt_beam, &g);
       if (rc != G2P_ENOTFOUND) { /* answered, or an error the model shares */
-        word_slot_set(ws, rc, &g, 0);
+        /* a cached network answer lives in the scratch: copy it */
+        word_slot_set(ws, rc, &g, rc == 0 && g.source == G2P_SOURCE_MODEL);
         continue;
       }
     }
@@ -420,7 +421,10 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
     case PROTO_OP_STATS: {
       stats_workers wt;
       workers_totals(d->workers, &wt);
-      size_t n = stats_collect(st, t0, &wt, d->stat_table, STATS_MAX_ENTRIES);
+      g2p_cache_stats cs;
+      g2p_engine_cache_stats(eng->engine, &cs);
+      size_t n = stats_collect(st, t0, &wt, &cs, d->stat_table,
+                               STATS_MAX_ENTRIES);
       w = proto_encode_stats(out, id, d->stat_table, n);
       break;
     }

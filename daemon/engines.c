@@ -45,6 +45,8 @@ engine_ref *engine_ref_open(const g2p_engine_config *cfg, unsigned n_workers,
     g2p_engine_config dcfg = *cfg;
     dcfg.model_path = NULL;
     dcfg.diag = NULL; /* the same files: their problems were told above */
+    dcfg.cache_entries = 0;
+    dcfg.cache_of = ref->engine; /* repeated network words on the loop */
     rc = g2p_engine_open(&ref->dict, &dcfg, err, errlen);
     if (rc != 0) {
       ref->dict = NULL;

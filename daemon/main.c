@@ -29,7 +29,7 @@
 #include "daemon/sysd.h"
 
 #define DEFAULT_LEXICON PKGDATADIR "/cmudict.lex"
-#define DEFAULT_MODEL PKGDATADIR "/cmudict-bigru.g2pm"
+#define DEFAULT_MODEL PKGDATADIR "/cmudict-bigru-int8.g2pm"
 #define ROOT_SOCKET "/run/rnninferd/rnninferd.sock"
 
 /* A user lexicon's bad line, at start-up or on reload (any thread: the
@@ -65,8 +65,12 @@ static void usage(FILE *f) {
     "                            when it exists)\n"
     "      --no-model            answer from the dictionary only\n"
     "      --beam N              default beam width, 1..16 (default 1 = greedy)\n"
-    "      --kernel NAME         kernel table: scalar, avx2, avx512 (default: best\n"
-    "                            for this CPU, or $RNNINFERD_KERNEL)\n"
+    "      --kernel NAME         kernel table: scalar, avx2, avx512, scalar-int8,\n"
+    "                            avx2-int8, avx512-int8 (default: the best for\n"
+    "                            this CPU and the model's weights, or\n"
+    "                            $RNNINFERD_KERNEL)\n"
+    "      --cache-size N        network answers kept for repeated words, 0..16777216\n"
+    "                            (default 4096; 0 = no cache; emptied on reload)\n"
     "      --workers N           threads running the network, 0..64 (default 1);\n"
     "                            0 runs it on the event loop\n"
     "      --cpus LIST           pin the workers to these CPUs in turn (e.g. 1 or\n"
@@ -107,7 +111,7 @@ enum {
   OPT_MAX_WORD_BYTES, OPT_MAX_CONNECTIONS, OPT_MAX_OUTPUT, OPT_SOCKET_MODE,
   OPT_SOCKET_GROUP, OPT_ALLOW_UID, OPT_ALLOW_GID, OPT_DRAIN_TIMEOUT,
   OPT_LOG_LEVEL, OPT_WORKERS, OPT_CPUS, OPT_OUTPUT_TIMEOUT, OPT_SPIN_US,
-  OPT_IDLE_TIMEOUT, OPT_MAX_TEXT_BYTES, OPT_MAX_TOKENS
+  OPT_IDLE_TIMEOUT, OPT_MAX_TEXT_BYTES, OPT_MAX_TOKENS, OPT_CACHE_SIZE
 };
 
 static const struct option long_opts[] = {
@@ -134,6 +138,7 @@ static const struct option long_opts[] = {
   { "workers", required_argument, NULL, OPT_WORKERS },
   { "cpus", required_argument, NULL, OPT_CPUS },
   { "spin-us", required_argument, NULL, OPT_SPIN_US },
+  { "cache-size", required_argument, NULL, OPT_CACHE_SIZE },
   { "output-timeout", required_argument, NULL, OPT_OUTPUT_TIMEOUT },
   { "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
   { "help", no_argument, NULL, 'h' },
@@ -222,6 +227,7 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
   cfg->drain_ms = DAEMON_DEFAULT_DRAIN_MS;
   cfg->output_timeout_ms = DAEMON_DEFAULT_OUTPUT_TIMEOUT_MS;
   cfg->workers = DAEMON_DEFAULT_WORKERS;
+  cfg->cache_size = DAEMON_DEFAULT_CACHE_SIZE;
   cfg->spin_us = DAEMON_DEFAULT_SPIN_US;
   *log_level = DLOG_INFO;
   int c;
@@ -244,6 +250,10 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
       cfg->beam = (int)v;
       break;
     case OPT_KERNEL: cfg->kernel = optarg; break;
+    case OPT_CACHE_SIZE:
+      if (parse_u32("cache-size", optarg, 0, 1u << 24, 10, &cfg->cache_size))
+        return 2;
+      break;
     case OPT_MAX_FRAME:
       if (parse_u32("max-frame", optarg, 64, 16u << 20, 10, &cfg->lim.max_frame))
         return 2;
@@ -403,6 +413,7 @@ int main(int argc, char **argv) {
   ecfg.user_lexicon_paths = cfg.user_lexicon;
   ecfg.n_user_lexicons = cfg.n_user_lexicons;
   ecfg.diag = log_lexicon_problem;
+  ecfg.cache_entries = cfg.cache_size;
   err[0] = '\0';
   unsigned n_workers = cfg.model_path ? cfg.workers : 0;
   engine_ref *eng = engine_ref_open(&ecfg, n_workers, err, sizeof err);

@@ -20,6 +20,7 @@
 #define DAEMON_CPUS_MAX                256
 #define DAEMON_USER_LEXICONS_MAX       16 /* --user-lexicon files */
 #define DAEMON_DEFAULT_WORKERS         1u
+#define DAEMON_DEFAULT_CACHE_SIZE 4096 /* network answers kept (~1.4 MB) */
 #define DAEMON_DEFAULT_SPIN_US         50u  /* see workers.c and rnninferd(8) */
 #define DAEMON_DEFAULT_OUTPUT_TIMEOUT_MS 30000u
 
@@ -41,6 +42,7 @@ typedef struct daemon_config {
   uint32_t output_timeout_ms; /* a client not reading its replies this long is dropped */
   uint32_t idle_timeout_ms;   /* a connection idle (or mid-frame) this long is closed; 0 = never */
   uint32_t workers;         /* kernel worker threads; 0 = network on the loop */
+  uint32_t cache_size;      /* result cache entries; 0 = no cache */
   uint32_t spin_us;         /* polling window around wake-ups (workers.h) */
   size_t n_cpus;            /* --cpus: workers pinned in turn */
   int cpus[DAEMON_CPUS_MAX];

@@ -131,8 +131,11 @@ static uint64_t jemalloc_stat(const char *name) {
   } while (0)
 
 size_t stats_collect(const daemon_stats *st, uint64_t now_ns,
-                     const stats_workers *wt, proto_stat *out, size_t cap) {
+                     const stats_workers *wt, const g2p_cache_stats *cache,
+                     proto_stat *out, size_t cap) {
   static const stats_workers no_workers;
+  static const g2p_cache_stats no_cache;
+  if (!cache) cache = &no_cache;
   if (!wt) wt = &no_workers;
   size_t k = 0;
   uint64_t total = 0, words = 0, epoch = 1;
@@ -176,6 +179,10 @@ size_t stats_collect(const daemon_stats *st, uint64_t now_ns,
   PUT("workers.alloc_counters", wt->alloc_counters);
   PUT("workers.words", wt->words);
   PUT("workers.cancelled", wt->cancelled);
+  PUT("cache.entries", cache->entries);
+  PUT("cache.hits", cache->hits);
+  PUT("cache.misses", cache->misses);
+  PUT("cache.inserts", cache->inserts);
   PUT("reloads.ok", st->reloads_ok);
   PUT("reloads.failed", st->reloads_failed);
   PUT("bytes.in", st->bytes_in);

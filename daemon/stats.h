@@ -78,8 +78,10 @@ uint64_t lat_bucket_high(unsigned idx);
 
 /* Fills out[] (capacity cap, >= STATS_MAX_ENTRIES) with name -> value pairs
  * and returns how many. Reads RSS from /proc and the allocator's figures;
- * wt: the workers' (NULL: none). */
+ * wt: the workers' (NULL: none); cache: the current engine's result cache
+ * (NULL: none). */
 size_t stats_collect(const daemon_stats *st, uint64_t now_ns,
-                     const stats_workers *wt, proto_stat *out, size_t cap);
+                     const stats_workers *wt, const g2p_cache_stats *cache,
+                     proto_stat *out, size_t cap);
 
 #endif

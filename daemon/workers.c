@@ -100,7 +100,8 @@ static void run_jobs(worker *w, const word_job *jobs, size_t n) {
   workers *ws = w->pool;
   const word_job *j0 = &jobs[0];
   g2p_scratch *scratch = j0->eng->wscratch[w->index];
-  unsigned flags = j0->flags | G2P_FLAG_MODEL_ONLY;
+  /* the loop thread asked the dictionary and the result cache already */
+  unsigned flags = j0->flags | G2P_FLAG_MODEL_ONLY | G2P_FLAG_CACHE_CHECKED;
   g2p_word_result g[G2P_BATCH_MAX];
   int rc[G2P_BATCH_MAX];
   if (n == 1) {

@@ -124,7 +124,7 @@ size_t g2p_model_scratch_bytes(const g2p_model *model) {
 /* The per-word state every step needs. */
 typedef struct run {
   const g2p_model *m;
-  const kern_ops *k;
+  const kern_ops *k, *kw; /* the model's tables (model_impl.h) */
   layout L;
   void *s;
   int T; /* encoder steps incl. </s> */
@@ -143,7 +143,7 @@ static int tokenize(run *r, const char *word, size_t len) {
 /* Runs the encoder and leaves the decoder's initial state in hs0. */
 static void encode(run *r, float *hs0) {
   const g2p_model *m = r->m;
-  const kern_ops *k = r->k;
+  const kern_ops *k = r->k, *kw = r->kw;
   const int *toks = AT(r->s, r->L.toks, int);
   float *tmp = AT(r->s, r->L.tmp, float);
   float *h = AT(r->s, r->L.h, float);
@@ -153,7 +153,7 @@ static void encode(run *r, float *hs0) {
   if (m->arch == G2PM_ARCH_GRU) {
     memset(h, 0, hb);
     for (int t = 0; t < T; t++)
-      k->gru_step(m->enc.whh, m->enc.bhh, gi_row(&m->enc, toks[t]), h, tmp, H);
+      kw->gru_step(m->enc.whh, m->enc.bhh, gi_row(&m->enc, toks[t]), h, tmp, H);
     memcpy(hs0, h, hb); /* D == H */
     return;
   }
@@ -163,25 +163,25 @@ static void encode(run *r, float *hs0) {
   float *enc = AT(r->s, r->L.enc, float);
   memset(h, 0, hb);
   for (int t = 0; t < T; t++) {
-    k->gru_step(m->enc.whh, m->enc.bhh, gi_row(&m->enc, toks[t]), h, tmp, H);
+    kw->gru_step(m->enc.whh, m->enc.bhh, gi_row(&m->enc, toks[t]), h, tmp, H);
     memcpy(enc + (size_t)t * H2, h, hb);
   }
   memset(h, 0, hb);
   for (int t = T - 1; t >= 0; t--) {
-    k->gru_step(m->encb.whh, m->encb.bhh, gi_row(&m->encb, toks[t]), h, tmp,
-                H);
+    kw->gru_step(m->encb.whh, m->encb.bhh, gi_row(&m->encb, toks[t]), h, tmp,
+                 H);
     memcpy(enc + (size_t)t * H2 + H, h, hb);
   }
   float *cat = AT(r->s, r->L.cat, float);
   memcpy(cat, enc + (size_t)(T - 1) * H2, hb);
   memcpy(cat + H, enc + H, hb);
-  k->matvec(m->init_w, m->init_b, cat, hs0, m->D, 2 * H);
+  kw->matvec(m->init_w, m->init_b, cat, hs0, m->D, 2 * H);
   k->tanh_inplace(hs0, m->D);
 
   /* Attention keys K_t = att_w enc_t (T x D) and the transposed encoder
    * outputs (2H x T), both packed for this word's mat-vecs. */
   float *keys = AT(r->s, r->L.keys, float);
-  k->matmat(m->att_w, NULL, enc, keys, m->D, 2 * H, T);
+  kw->matmat(m->att_w, NULL, enc, keys, m->D, 2 * H, T);
   k->pack_matrix(AT(r->s, r->L.keys_p, float), keys, T, m->D);
   float *enc_t = AT(r->s, r->L.enc_t, float);
   for (size_t j = 0; j < H2; j++)
@@ -196,7 +196,7 @@ static void encode(run *r, float *hs0) {
 static void dec_step(run *r, float *hs, const int *prev, int nb,
                      float *logits) {
   const g2p_model *m = r->m;
-  const kern_ops *k = r->k;
+  const kern_ops *k = r->k, *kw = r->kw;
   int D = m->D;
   float *gh = AT(r->s, r->L.gh, float);
   const float *gi[G2P_BEAM_MAX];
@@ -205,9 +205,9 @@ static void dec_step(run *r, float *hs, const int *prev, int nb,
   if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF)
     feed_inputs(m, AT(r->s, r->L.feed, float), AT(r->s, r->L.gin, float), gi,
                 nb);
-  gru_rows(k, &m->dec, hs, gh, gi, nb);
+  gru_rows(kw, &m->dec, hs, gh, gi, nb);
   if (m->arch == G2PM_ARCH_GRU) {
-    mul(k, m->fc_w, m->fc_b, hs, logits, m->P, D, nb);
+    mul(kw, m->fc_w, m->fc_b, hs, logits, m->P, D, nb);
     return;
   }
 
@@ -226,9 +226,9 @@ static void dec_step(run *r, float *hs, const int *prev, int nb,
     memcpy(hc + b * w, hs + (size_t)b * D, (size_t)D * sizeof(float));
     memcpy(hc + b * w + D, ctx + (size_t)b * H2, (size_t)H2 * sizeof(float));
   }
-  mul(k, m->comb_w, m->comb_b, hc, comb, D, (int)w, nb);
+  mul(kw, m->comb_w, m->comb_b, hc, comb, D, (int)w, nb);
   k->tanh_inplace(comb, nb * D);
-  mul(k, m->fc_w, m->fc_b, comb, logits, m->P, D, nb);
+  mul(kw, m->fc_w, m->fc_b, comb, logits, m->P, D, nb);
 }
 
 static int start(run *r, const g2p_model *m, void *scratch, const char *word,
@@ -239,6 +239,7 @@ static int start(run *r, const g2p_model *m, void *scratch, const char *word,
     return G2P_EINVAL;
   r->m = m;
   r->k = m->k;
+  r->kw = m->kw;
   r->s = scratch;
   plan_scratch(&r->L, m);
   int rc = tokenize(r, word, len);

@@ -107,7 +107,7 @@ size_t g2p_model_batch_scratch_bytes(const g2p_model *model) {
 /* Encoders of all nb words; leaves the decoder's initial states in hs
  * (slot order) and, for arch 2, each word's packed keys and outputs. */
 static void encode_all(const g2p_model *m, void *s, const blayout *L, int nb) {
-  const kern_ops *k = m->k;
+  const kern_ops *k = m->k, *kw = m->kw; /* model_impl.h */
   const int *toks = AT(s, L->toks, int);
   const int *T = AT(s, L->T, int);
   float *h = AT(s, L->h, float);
@@ -125,7 +125,7 @@ static void encode_all(const g2p_model *m, void *s, const blayout *L, int nb) {
       na--;
     for (int b = 0; b < na; b++)
       gi[b] = gi_row(&m->enc, toks[b * BT_MAX + t]);
-    gru_rows(k, &m->enc, h, gh, gi, na);
+    gru_rows(kw, &m->enc, h, gh, gi, na);
     if (g2pm_arch_attn(m->arch))
       for (int b = 0; b < na; b++)
         memcpy(enc + b * enc_stride + (size_t)t * H2, h + (size_t)b * H, hb);
@@ -141,7 +141,7 @@ static void encode_all(const g2p_model *m, void *s, const blayout *L, int nb) {
       na--;
     for (int b = 0; b < na; b++)
       gi[b] = gi_row(&m->encb, toks[b * BT_MAX + (T[b] - 1 - st)]);
-    gru_rows(k, &m->encb, h, gh, gi, na);
+    gru_rows(kw, &m->encb, h, gh, gi, na);
     for (int b = 0; b < na; b++)
       memcpy(enc + b * enc_stride + (size_t)(T[b] - 1 - st) * H2 + H,
              h + (size_t)b * H, hb);
@@ -154,7 +154,7 @@ static void encode_all(const g2p_model *m, void *s, const blayout *L, int nb) {
     memcpy(cat + b * H2, e + (size_t)(T[b] - 1) * H2, hb);
     memcpy(cat + b * H2 + H, e + H, hb);
   }
-  mul(k, m->init_w, m->init_b, cat, hs, D, 2 * H, nb);
+  mul(kw, m->init_w, m->init_b, cat, hs, D, 2 * H, nb);
   for (int b = 0; b < nb; b++)
     k->tanh_inplace(hs + (size_t)b * D, D);
 
@@ -163,7 +163,7 @@ static void encode_all(const g2p_model *m, void *s, const blayout *L, int nb) {
   for (int b = 0; b < nb; b++) {
     const float *e = enc + b * enc_stride;
     int Tb = T[b];
-    k->matmat(m->att_w, NULL, e, keys, D, 2 * H, Tb);
+    kw->matmat(m->att_w, NULL, e, keys, D, 2 * H, Tb);
     k->pack_matrix(AT(s, L->keys_p + (size_t)b * L->keys_p_bytes, float), keys,
                    Tb, D);
     for (size_t j = 0; j < H2; j++)
@@ -178,7 +178,7 @@ static void encode_all(const g2p_model *m, void *s, const blayout *L, int nb) {
  * pos[i]), inputs prev[i]; writes logits (na x P). */
 static void dec_step_all(const g2p_model *m, void *s, const blayout *L,
                          const int *pos, const int *prev, int na) {
-  const kern_ops *k = m->k;
+  const kern_ops *k = m->k, *kw = m->kw;
   int D = m->D;
   float *hs = AT(s, L->hs, float);
   float *gh = AT(s, L->gh, float);
@@ -188,9 +188,9 @@ static void dec_step_all(const g2p_model *m, void *s, const blayout *L,
     gi[i] = gi_row(&m->dec, prev[i]);
   if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF)
     feed_inputs(m, AT(s, L->feed, float), AT(s, L->gin, float), gi, na);
-  gru_rows(k, &m->dec, hs, gh, gi, na);
+  gru_rows(kw, &m->dec, hs, gh, gi, na);
   if (m->arch == G2PM_ARCH_GRU) {
-    mul(k, m->fc_w, m->fc_b, hs, logits, m->P, D, na);
+    mul(kw, m->fc_w, m->fc_b, hs, logits, m->P, D, na);
     return;
   }
 
@@ -210,10 +210,10 @@ static void dec_step_all(const g2p_model *m, void *s, const blayout *L,
     k->matvec(AT(s, L->enc_t_p + (size_t)b * L->enc_t_p_bytes, float), NULL,
               a, hc + i * w + D, H2, Tb);
   }
-  mul(k, m->comb_w, m->comb_b, hc, comb, D, (int)w, na);
+  mul(kw, m->comb_w, m->comb_b, hc, comb, D, (int)w, na);
   for (int i = 0; i < na; i++)
     k->tanh_inplace(comb + (size_t)i * D, D);
-  mul(k, m->fc_w, m->fc_b, comb, logits, m->P, D, na);
+  mul(kw, m->fc_w, m->fc_b, comb, logits, m->P, D, na);
 }
 
 int g2p_model_predict_batch(const g2p_model *model, void *scratch,

@@ -54,7 +54,7 @@ static inline void gru_rows(const kern_ops *k, const g2pm_gru *g, float *h,
 static inline void feed_inputs(const g2p_model *m, const float *feed,
                                float *gin, const float **gi, int n) {
   int D = m->D;
-  mul(m->k, m->dec_wif, NULL, feed, gin, 3 * D, D, n);
+  mul(m->kw, m->dec_wif, NULL, feed, gin, 3 * D, D, n);
   for (int i = 0; i < n; i++) {
     float *g = gin + (size_t)i * 3 * D;
     for (int j = 0; j < 3 * D; j++)

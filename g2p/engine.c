@@ -26,6 +26,7 @@
 #include "g2p/decode_batch.h"
 #include "g2p/model.h"
 #include "g2p/phones_form.h"
+#include "g2p/result_cache.h"
 
 _Static_assert(LEXF_KEY_MAX == G2P_WORD_MAX, "lexicon keys and engine words share a limit");
 _Static_assert(LEXF_PHONES_MAX == G2P_PHONES_MAX, "pronunciation limits agree");
@@ -35,6 +36,8 @@ struct g2p_engine {
   lexicon *user;   /* user lexicons, looked up first; NULL without */
   lexicon *lex;
   g2p_model *model;
+  result_cache *cache;     /* NULL: none */
+  int owns_cache;
   int beam_width;
   size_t model_scratch;
   char *lexicon_path;
@@ -122,6 +125,18 @@ int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
   if (!e)
     return err_set(err, errlen, G2P_ENOMEM, "out of memory");
   e->beam_width = cfg->beam_width > 0 ? cfg->beam_width : 1;
+  if (cfg->cache_of) {
+    e->cache = cfg->cache_of->cache;
+  } else if (cfg->cache_entries) {
+    int big = cfg->cache_entries > RESULT_CACHE_MAX_ENTRIES;
+    if (result_cache_create(&e->cache, cfg->cache_entries) != 0) {
+      g2p_engine_close(e);
+      return err_set(err, errlen, big ? G2P_EINVAL : G2P_ENOMEM,
+                     "result cache of %zu entries: %s", cfg->cache_entries,
+                     big ? "too large" : "out of memory");
+    }
+    e->owns_cache = 1;
+  }
   if ((cfg->lexicon_path && !(e->lexicon_path = dup_str(cfg->lexicon_path))) ||
       (cfg->model_path && !(e->model_path = dup_str(cfg->model_path)))) {
     g2p_engine_close(e);
@@ -172,6 +187,7 @@ void g2p_engine_close(g2p_engine *engine) {
   lexicon_close(engine->user);
   lexicon_close(engine->lex);
   if (engine->model) g2p_model_close(engine->model);
+  if (engine->owns_cache) result_cache_destroy(engine->cache);
   free(engine->lexicon_path);
   free(engine->model_path);
   free(engine);
@@ -198,6 +214,16 @@ void g2p_engine_get_info(const g2p_engine *engine, g2p_engine_info *info) {
 
 /* Zeroed memory of at least bytes, G2P_ALIGN64-aligned (the decoders'
  * aligned loads need it); NULL when out of memory. */
+void g2p_engine_cache_stats(const g2p_engine *engine, g2p_cache_stats *st) {
+  if (!st) return;
+  result_cache_stats rs;
+  result_cache_stats_get(engine ? engine->cache : NULL, &rs);
+  st->entries = rs.entries;
+  st->hits = rs.hits;
+  st->misses = rs.misses;
+  st->inserts = rs.inserts;
+}
+
 static void *arena_alloc(size_t bytes) {
   size_t n = G2P_ALIGN64(bytes);
   void *p = NULL;
@@ -323,10 +349,19 @@ int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
   int rc = word_prepare(word, len, beam_width, w);
   if (rc != G2P_OK) return finish(res, rc);
   if (dict_answer(engine, w, len, flags, res)) return G2P_OK;
+  if (engine->cache && !(flags & G2P_FLAG_CACHE_CHECKED)) {
+    double lp = 0.0;
+    int n = result_cache_get(engine->cache, w, len, beam_width, scratch->out,
+                             sizeof scratch->out, &lp);
+    if (n > 0) return model_answer(res, scratch->out, n, lp);
+  }
   if (!engine->model) return finish(res, G2P_ENOTFOUND);
   double lp = 0.0;
   int n = model_text(engine, scratch->model_mem, w, len, beam_width,
                      scratch->out, sizeof scratch->out, &lp);
+  if (n > 0 && n <= G2P_TEXT_MAX)
+    result_cache_put(engine->cache, w, len, beam_width, scratch->out,
+                     (size_t)n, lp);
   return model_answer(res, scratch->out, n, lp);
 }
 
@@ -362,6 +397,18 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
       continue;
     }
     if (dict_answer(engine, w, len, flags, r)) continue;
+    if (engine->cache && !(flags & G2P_FLAG_CACHE_CHECKED)) {
+      /* a hit takes a row from the bottom, as the one-at-a-time path */
+      char *o = b->out[G2P_BATCH_MAX - 1 - nf];
+      double lp = 0.0;
+      int nc = result_cache_get(engine->cache, w, len, beam_width, o,
+                                G2P_TEXT_MAX, &lp);
+      if (nc > 0) {
+        nf++;
+        model_answer(r, o, nc, lp);
+        continue;
+      }
+    }
     if (beam_width == 1 && len <= G2P_BATCH_WORD_MAX) {
       bw[nb] = w;
       bl[nb] = len;
@@ -375,14 +422,21 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
     double lp = 0.0;
     int np = model_text(engine, scratch->model_mem, w, len, beam_width, o,
                         G2P_TEXT_MAX, &lp);
+    if (np > 0 && np <= G2P_TEXT_MAX)
+      result_cache_put(engine->cache, w, len, beam_width, o, (size_t)np, lp);
     model_answer(r, o, np, lp);
   }
   if (nb == 0) return G2P_OK;
   double blp[G2P_BATCH_MAX];
   int rc = g2p_model_predict_batch_scored(engine->model, b->mem, bw, bl, nb,
                                           &b->out[0][0], G2P_TEXT_MAX, blen, blp);
-  for (int j = 0; j < nb; j++)
-    model_answer(&res[bi[j]], b->out[j], rc < 0 ? rc : blen[j], blp[j]);
+  for (int j = 0; j < nb; j++) {
+    int np = rc < 0 ? rc : blen[j];
+    if (np > 0 && np <= G2P_TEXT_MAX)
+      result_cache_put(engine->cache, bw[j], bl[j], 1, b->out[j], (size_t)np,
+                       blp[j]);
+    model_answer(&res[bi[j]], b->out[j], np, rc < 0 ? 0.0 : blp[j]);
+  }
   return G2P_OK;
 }
 

@@ -33,7 +33,11 @@ enum g2p_source {
 /* Per-call options (bit flags). */
 enum g2p_flags {
   G2P_FLAG_MODEL_ONLY = 1u << 0, /* skip the dictionary */
-  G2P_FLAG_VARIANTS = 1u << 1    /* fill every dictionary variant */
+  G2P_FLAG_VARIANTS = 1u << 1,   /* fill every dictionary variant */
+  /* The caller already asked the result cache for this word (a daemon
+   * worker after the loop thread missed): do not ask again, but do store
+   * the network's answer. */
+  G2P_FLAG_CACHE_CHECKED = 1u << 2
 };
 
 typedef struct g2p_engine g2p_engine;
@@ -50,7 +54,21 @@ typedef struct g2p_engine_config {
   size_t n_user_lexicons;
   void (*diag)(void *ctx, const char *msg);
   void *diag_ctx;
+
+  /* Result cache of network answers, keyed by the normalised word and the
+   * beam width: entries (rounded up to a power of two, at least 4; 0 = no
+   * cache), allocated at open, never after; a new engine starts empty.
+   * cache_of: use that engine's cache instead (a dictionary-only twin that
+   * answers repeated network words on another thread); it must outlive
+   * this engine. A word answered from the cache has source MODEL. */
+  size_t cache_entries;
+  const struct g2p_engine *cache_of;
 } g2p_engine_config;
+
+/* Counters of an engine's result cache (all 0 without one). */
+typedef struct g2p_cache_stats {
+  uint64_t entries, hits, misses, inserts;
+} g2p_cache_stats;
 
 typedef struct g2p_word_result {
   enum g2p_source source;
@@ -87,6 +105,7 @@ typedef struct g2p_engine_info {
   uint32_t model_checksum;
 } g2p_engine_info;
 void g2p_engine_get_info(const g2p_engine *engine, g2p_engine_info *info);
+void g2p_engine_cache_stats(const g2p_engine *engine, g2p_cache_stats *st);
 
 /* Scratch: per-thread working memory for lookups, sized for the engine it
  * was created for (allocated here, once). */

@@ -38,7 +38,8 @@
 typedef struct parsed {
   g2pm_header h;
   g2pm_tensor_spec spec[G2PM_MAX_TENSORS];
-  const float *tensor[G2PM_MAX_TENSORS]; /* in spec order, into the image */
+  const void *tensor[G2PM_MAX_TENSORS]; /* in spec order, into the image:
+                                          f32 or (int8 files) i8 */
   int n;
   const uint8_t *graphemes, *phonemes, *name;
 } parsed;
@@ -236,9 +237,9 @@ static int validate(parsed *pf, const uint8_t *img, size_t size, char *err,
     return BAD("bad magic: not an rnninferd model file");
   g2pm_header *h = &pf->h;
   g2pm_header_decode(h, img);
-  if (h->version != G2PM_VERSION)
-    return BAD("unsupported format version %u (this build reads version %d)",
-               h->version, G2PM_VERSION);
+  if (h->version < G2PM_VERSION_MIN || h->version > G2PM_VERSION)
+    return BAD("unsupported format version %u (this build reads versions %d "
+               "to %d)", h->version, G2PM_VERSION_MIN, G2PM_VERSION);
   if (h->header_bytes != G2PM_HEADER_BYTES)
     return BAD("header size %u, expected %d", h->header_bytes,
                G2PM_HEADER_BYTES);
@@ -257,8 +258,11 @@ static int validate(parsed *pf, const uint8_t *img, size_t size, char *err,
   if (dcrc != h->data_crc)
     return BAD("data checksum mismatch (stored %08x, computed %08x): the "
                "file is damaged", h->data_crc, dcrc);
-  if (h->flags != 0)
-    return BAD("unknown header flags 0x%x", h->flags);
+  if (h->version == 1 && h->flags != 0)
+    return BAD("unknown header flags 0x%x (version 1 files have none)",
+               h->flags);
+  if (h->flags & ~G2PM_FLAG_INT8)
+    return BAD("unknown header flags 0x%x", h->flags & ~G2PM_FLAG_INT8);
   if (h->reserved0 || h->reserved1a || h->reserved1b)
     return BAD("reserved header fields are not zero");
   const char *arch = g2pm_arch_name(h->arch);
@@ -337,15 +341,16 @@ static int validate(parsed *pf, const uint8_t *img, size_t size, char *err,
     uint32_t dtype = g2pm_rd32(d + 32), ndim = g2pm_rd32(d + 36);
     uint32_t rows = g2pm_rd32(d + 40), cols = g2pm_rd32(d + 44);
     uint64_t off = g2pm_rd64(d + 48), nbytes = g2pm_rd64(d + 56);
-    if (dtype != G2PM_DTYPE_F32)
-      return BAD("tensor '%s': dtype %u, expected %d (f32)", sp->name, dtype,
-                 G2PM_DTYPE_F32);
+    if (dtype != sp->dtype)
+      return BAD("tensor '%s': dtype %u, expected %u (%s)", sp->name, dtype,
+                 sp->dtype, sp->dtype == G2PM_DTYPE_I8 ? "i8" : "f32");
     uint32_t want_ndim = sp->cols ? 2 : 1;
     if (ndim != want_ndim || rows != sp->rows || cols != sp->cols)
       return BAD("tensor '%s': shape %u-D (%u, %u), architecture %s needs "
                  "%u-D (%u, %u)", sp->name, ndim, rows, cols, arch, want_ndim,
                  sp->rows, sp->cols);
-    uint64_t need = (uint64_t)sp->rows * (sp->cols ? sp->cols : 1) * 4;
+    uint64_t need = (uint64_t)sp->rows * (sp->cols ? sp->cols : 1) *
+                    (sp->dtype == G2PM_DTYPE_I8 ? 1 : 4);
     if (nbytes != need)
       return BAD("tensor '%s': %llu bytes, its shape needs %llu", sp->name,
                  (unsigned long long)nbytes, (unsigned long long)need);
@@ -356,7 +361,7 @@ static int validate(parsed *pf, const uint8_t *img, size_t size, char *err,
       return BAD("tensor '%s': data (offset %llu, %llu bytes) runs past the "
                  "end of the file (%zu bytes)", sp->name,
                  (unsigned long long)off, (unsigned long long)nbytes, size);
-    pf->tensor[s] = (const float *)(const void *)(img + off);
+    pf->tensor[s] = img + off;
     reg[nreg++] = (region){sp->name, off, nbytes};
   }
   for (int i = 0; i < pf->n; i++)
@@ -372,13 +377,25 @@ static int validate(parsed *pf, const uint8_t *img, size_t size, char *err,
     }
 
   for (int i = 0; i < pf->n; i++) {
-    size_t n = (size_t)pf->spec[i].rows *
-               (pf->spec[i].cols ? pf->spec[i].cols : 1);
+    const g2pm_tensor_spec *sp = &pf->spec[i];
+    size_t n = (size_t)sp->rows * (sp->cols ? sp->cols : 1);
+    if (sp->dtype == G2PM_DTYPE_I8) {
+      const int8_t *q = pf->tensor[i];
+      for (size_t j = 0; j < n; j++)
+        if (q[j] == -128)
+          return BAD("tensor '%s' holds -128 at index %zu (int8 weights lie "
+                     "in -127..127)", sp->name, j);
+      continue;
+    }
     const float *t = pf->tensor[i];
-    for (size_t j = 0; j < n; j++)
+    for (size_t j = 0; j < n; j++) {
       if (!isfinite(t[j]))
         return BAD("tensor '%s' holds a non-finite value at index %zu",
-                   pf->spec[i].name, j);
+                   sp->name, j);
+      if (sp->of >= 0 && !(t[j] > 0.0f))
+        return BAD("tensor '%s': scale %zu is %g (scales must be > 0)",
+                   sp->name, j, (double)t[j]);
+    }
   }
   return check_name(pf->name, h->name_bytes, err, errlen);
 }
@@ -415,7 +432,7 @@ typedef struct plan {
 
 static void carve(plan *p, arena *a, const struct g2p_model *m,
                   const symtabs *t, size_t phon_text_bytes) {
-  const kern_ops *k = m->k;
+  const kern_ops *k = m->kw;
   size_t f = sizeof(float);
   p->cps = take(a, (size_t)(t->n_cps ? t->n_cps : 1) * sizeof(g2pm_cp));
   p->phon_text = take(a, phon_text_bytes);
@@ -443,11 +460,15 @@ static void carve(plan *p, arena *a, const struct g2p_model *m,
     p->dec_wif = take(a, k->packed_bytes(3 * m->D, m->D));
 }
 
-static const float *tensor(const parsed *pf, const char *name) {
+static int tensor_index(const parsed *pf, const char *name) {
   for (int i = 0; i < pf->n; i++)
     if (strcmp(pf->spec[i].name, name) == 0)
-      return pf->tensor[i];
-  return NULL; /* unreachable: validate() found every tensor */
+      return i;
+  return 0; /* unreachable: validate() found every tensor */
+}
+
+static const void *tensor(const parsed *pf, const char *name) {
+  return pf->tensor[tensor_index(pf, name)];
 }
 
 static void *aligned(size_t bytes) {
@@ -457,11 +478,44 @@ static void *aligned(size_t bytes) {
   return p;
 }
 
+/* Packs weight matrix `name` (rows x cols) for kw: an f32 tensor as it is
+ * (an int8 table quantizes it per row); an i8 one with its scales, as they
+ * are for an int8 table, dequantized (q * scale) for an fp32 one. */
+static int put_matrix(const kern_ops *kw, const parsed *pf, const char *name,
+                      float *dst, int rows, int cols) {
+  int i = tensor_index(pf, name);
+  if (pf->spec[i].dtype != G2PM_DTYPE_I8) {
+    kw->pack_matrix(dst, pf->tensor[i], rows, cols);
+    return 0;
+  }
+  const int8_t *q = pf->tensor[i];
+  const float *scale = NULL;
+  for (int j = 0; j < pf->n; j++)
+    if (pf->spec[j].of == i)
+      scale = pf->tensor[j];
+  if (!scale)
+    return G2P_EFORMAT; /* unreachable: g2pm_arch_tensors pairs them */
+  if (kw->int8) {
+    kw->pack_q8(dst, q, scale, rows, cols);
+    return 0;
+  }
+  float *w = malloc((size_t)rows * (size_t)cols * sizeof(float));
+  if (!w)
+    return G2P_ENOMEM;
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < cols; c++)
+      w[(size_t)r * cols + c] = (float)q[(size_t)r * cols + c] * scale[r];
+  kw->pack_matrix(dst, w, rows, cols);
+  free(w);
+  return 0;
+}
+
 /* Tabulates gi[s] = W_ih emb[s] + b_ih for every symbol s, packs W_hh. */
-static int build_gru(const kern_ops *k, g2pm_gru *g, float *gi, float *whh,
+static int build_gru(const kern_ops *k, const kern_ops *kw, g2pm_gru *g,
+                     float *gi, float *whh,
                      float *bhh, const float *emb, int nsym, int E,
-                     const float *w_ih, const float *b_ih, const float *w_hh,
-                     const float *b_hh, int hidden) {
+                     const float *w_ih, const float *b_ih, const parsed *pf,
+                     const char *w_hh, const float *b_hh, int hidden) {
   float *wih_p = aligned(k->packed_bytes(3 * hidden, E));
   float *x = aligned((size_t)E * sizeof(float));
   if (!wih_p || !x) {
@@ -477,7 +531,9 @@ static int build_gru(const kern_ops *k, g2pm_gru *g, float *gi, float *whh,
   }
   free(wih_p);
   free(x);
-  k->pack_matrix(whh, w_hh, 3 * hidden, hidden);
+  int rc = put_matrix(kw, pf, w_hh, whh, 3 * hidden, hidden);
+  if (rc)
+    return rc;
   memcpy(bhh, b_hh, (size_t)3 * hidden * sizeof(float));
   g->gi = gi;
   g->gi_stride = stride;
@@ -499,6 +555,7 @@ static int build(struct g2p_model *m, const parsed *pf, const symtabs *t,
   m->D = (int)h->D;
   m->max_len = (int)h->max_len;
   m->checksum = h->data_crc;
+  m->weights_int8 = (h->flags & G2PM_FLAG_INT8) != 0;
   memcpy(m->name, pf->name, h->name_bytes);
   m->name[h->name_bytes] = '\0';
   memcpy(m->ascii_id, t->ascii_id, sizeof m->ascii_id);
@@ -531,27 +588,29 @@ static int build(struct g2p_model *m, const parsed *pf, const symtabs *t,
   m->phon_off = p.phon_off;
   m->phon_len = p.phon_len;
 
-  const kern_ops *k = m->k;
+  const kern_ops *k = m->k, *kw = m->kw;
   int rc;
   const float *enc_emb = tensor(pf, "enc_emb");
   if (m->arch == G2PM_ARCH_GRU) {
-    rc = build_gru(k, &m->enc, p.enc_gi, p.enc_whh, p.enc_bhh, enc_emb, m->G,
+    rc = build_gru(k, kw, &m->enc, p.enc_gi, p.enc_whh, p.enc_bhh, enc_emb, m->G,
                    m->E, tensor(pf, "enc_w_ih"), tensor(pf, "enc_b_ih"),
-                   tensor(pf, "enc_w_hh"), tensor(pf, "enc_b_hh"), m->H);
+                   pf, "enc_w_hh", tensor(pf, "enc_b_hh"), m->H);
   } else {
-    rc = build_gru(k, &m->enc, p.enc_gi, p.enc_whh, p.enc_bhh, enc_emb, m->G,
+    rc = build_gru(k, kw, &m->enc, p.enc_gi, p.enc_whh, p.enc_bhh, enc_emb, m->G,
                    m->E, tensor(pf, "encf_w_ih"), tensor(pf, "encf_b_ih"),
-                   tensor(pf, "encf_w_hh"), tensor(pf, "encf_b_hh"), m->H);
+                   pf, "encf_w_hh", tensor(pf, "encf_b_hh"), m->H);
     if (rc == 0)
-      rc = build_gru(k, &m->encb, p.encb_gi, p.encb_whh, p.encb_bhh, enc_emb,
+      rc = build_gru(k, kw, &m->encb, p.encb_gi, p.encb_whh, p.encb_bhh, enc_emb,
                      m->G, m->E, tensor(pf, "encb_w_ih"),
-                     tensor(pf, "encb_b_ih"), tensor(pf, "encb_w_hh"),
+                     tensor(pf, "encb_b_ih"), pf, "encb_w_hh",
                      tensor(pf, "encb_b_hh"), m->H);
     if (rc == 0) {
-      k->pack_matrix(p.init_w, tensor(pf, "init_w"), m->D, 2 * m->H);
+      rc = put_matrix(kw, pf, "init_w", p.init_w, m->D, 2 * m->H);
       memcpy(p.init_b, tensor(pf, "init_b"), (size_t)m->D * sizeof(float));
-      k->pack_matrix(p.att_w, tensor(pf, "att_w"), m->D, 2 * m->H);
-      k->pack_matrix(p.comb_w, tensor(pf, "comb_w"), m->D, m->D + 2 * m->H);
+      if (rc == 0)
+        rc = put_matrix(kw, pf, "att_w", p.att_w, m->D, 2 * m->H);
+      if (rc == 0)
+        rc = put_matrix(kw, pf, "comb_w", p.comb_w, m->D, m->D + 2 * m->H);
       memcpy(p.comb_b, tensor(pf, "comb_b"), (size_t)m->D * sizeof(float));
       m->init_w = p.init_w;
       m->init_b = p.init_b;
@@ -561,20 +620,21 @@ static int build(struct g2p_model *m, const parsed *pf, const symtabs *t,
     }
   }
   if (rc == 0)
-    rc = build_gru(k, &m->dec, p.dec_gi, p.dec_whh, p.dec_bhh,
+    rc = build_gru(k, kw, &m->dec, p.dec_gi, p.dec_whh, p.dec_bhh,
                    tensor(pf, "dec_emb"), m->P, m->Ed,
                    tensor(pf, "dec_w_ih"), tensor(pf, "dec_b_ih"),
-                   tensor(pf, "dec_w_hh"), tensor(pf, "dec_b_hh"), m->D);
+                   pf, "dec_w_hh", tensor(pf, "dec_b_hh"), m->D);
+  if (rc == 0)
+    rc = put_matrix(kw, pf, "fc_w", p.fc_w, m->P, m->D);
+  if (rc == 0 && m->arch == G2PM_ARCH_BIGRU_ATTN_IF)
+    rc = put_matrix(kw, pf, "dec_w_if", p.dec_wif, 3 * m->D, m->D);
   if (rc)
     return err_set(err, errlen, rc, "out of memory packing the model");
-  k->pack_matrix(p.fc_w, tensor(pf, "fc_w"), m->P, m->D);
   memcpy(p.fc_b, tensor(pf, "fc_b"), (size_t)m->P * sizeof(float));
   m->fc_w = p.fc_w;
   m->fc_b = p.fc_b;
-  if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF) {
-    k->pack_matrix(p.dec_wif, tensor(pf, "dec_w_if"), 3 * m->D, m->D);
+  if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF)
     m->dec_wif = p.dec_wif;
-  }
   return 0;
 }
 
@@ -583,15 +643,17 @@ int g2p_model_open_mem(g2p_model **out, const void *image, size_t size,
   *out = NULL;
   if (err && errlen)
     err[0] = '\0';
-  char kerr[160] = "";
-  const kern_ops *k = kern_select(kernel, kerr, sizeof kerr);
-  if (!k)
-    return err_set(err, errlen, G2P_EINVAL, "%s", kerr);
   parsed pf;
   memset(&pf, 0, sizeof pf);
   int rc = validate(&pf, image, size, err, errlen);
   if (rc)
     return rc;
+  /* "auto" follows the file: int8 weights get the best int8 table */
+  char kerr[200] = "";
+  const kern_ops *k = kern_select_for(kernel, (pf.h.flags & G2PM_FLAG_INT8) != 0,
+                                      kerr, sizeof kerr);
+  if (!k)
+    return err_set(err, errlen, G2P_EINVAL, "%s", kerr);
   symtabs t;
   memset(&t, 0, sizeof t);
   rc = check_symbols(&pf, &t, err, errlen);
@@ -604,7 +666,8 @@ int g2p_model_open_mem(g2p_model **out, const void *image, size_t size,
     symtabs_free(&t);
     return err_set(err, errlen, G2P_ENOMEM, "out of memory");
   }
-  m->k = k;
+  m->kw = k;
+  m->k = k->f32;
   rc = build(m, &pf, &t, err, errlen);
   symtabs_free(&t);
   if (rc) {
@@ -671,8 +734,12 @@ const char *g2p_model_arch(const g2p_model *model) {
   return g2pm_arch_name(model->arch);
 }
 
+int g2p_model_weights_int8(const g2p_model *model) {
+  return model->weights_int8;
+}
+
 const char *g2p_model_kernel(const g2p_model *model) {
-  return model->k->name;
+  return model->kw->name;
 }
 
 uint32_t g2p_model_checksum(const g2p_model *model) {

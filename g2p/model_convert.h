@@ -9,17 +9,19 @@
 #include "g2p/model_format.h"
 
 /* Everything a model file holds. Symbol tables are the symbols joined by
- * '\n' (no trailing newline); tensor[] follows g2pm_arch_tensors() order,
- * each row-major float32 of the spec's shape. */
+ * '\n' (no trailing newline); tensor[] follows g2pm_arch_tensors() order
+ * for the header with these flags, each row-major of the spec's shape and
+ * dtype (float32, or int8 for the i8 matrices of a G2PM_FLAG_INT8 file). */
 typedef struct g2pm_model_spec {
   uint32_t arch;
+  uint32_t flags; /* 0 or G2PM_FLAG_INT8 (then the file is version 2) */
   uint32_t G, P, E, H, Ed, D, max_len;
   const char *name;
   const char *graphemes;
   size_t graphemes_len;
   const char *phonemes;
   size_t phonemes_len;
-  const void *tensor[G2PM_MAX_TENSORS]; /* row-major float32, any alignment */
+  const void *tensor[G2PM_MAX_TENSORS]; /* row-major, any alignment */
 } g2pm_model_spec;
 
 /* g2p_en 2.0's symbol tables ('\n'-joined), for its npz, which lacks them. */
@@ -39,6 +41,14 @@ typedef struct g2pm_convert_opts {
   const char *name; /* NULL: the npz's "name" array, else its file name */
   int max_len;      /* 0: the npz's "max_len", else 20 for g2p_en */
 } g2pm_convert_opts;
+
+/* A valid fp32 model image -> the same model with int8 weights: every
+ * g2pm_tensor_quantizable matrix quantized per row (scale = max|w| / 127,
+ * kern_q8_quantize_rows), everything else copied. name NULL keeps the
+ * model's name. Refuses an image that is already int8. */
+int g2pm_quantize_image(uint8_t **out, size_t *len, const uint8_t *img,
+                        size_t img_len, const char *name, char *err,
+                        size_t errlen);
 
 /* npz (g2p_en's checkpoint or the trainer's export) -> file image. */
 int g2pm_npz_to_image(uint8_t **out, size_t *len, const char *npz_path,

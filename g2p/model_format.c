@@ -135,10 +135,55 @@ uint32_t g2pm_arch_id(const char *name) {
 }
 
 #define ADD(nm, r, c) (spec[n].name = (nm), spec[n].rows = (r), \
-                       spec[n].cols = (c), n++)
+                       spec[n].cols = (c), spec[n].dtype = G2PM_DTYPE_F32, \
+                       spec[n].of = -1, n++)
+
+static const char *const quantizable[] = {
+    "enc_w_hh", "encf_w_hh", "encb_w_hh", "dec_w_hh", "init_w",
+    "att_w",    "comb_w",    "fc_w",      "dec_w_if"};
+/* Scale tensor names, in the order of quantizable[] + the suffix. */
+static const char *const scale_names[] = {
+    "enc_w_hh_scale", "encf_w_hh_scale", "encb_w_hh_scale",
+    "dec_w_hh_scale", "init_w_scale",    "att_w_scale",
+    "comb_w_scale",   "fc_w_scale",      "dec_w_if_scale"};
+
+static int quantizable_index(const char *name) {
+  for (int i = 0; i < (int)(sizeof quantizable / sizeof quantizable[0]); i++)
+    if (strcmp(name, quantizable[i]) == 0)
+      return i;
+  return -1;
+}
+
+int g2pm_tensor_quantizable(const char *name) {
+  return quantizable_index(name) >= 0;
+}
+
+static int arch_tensors_f32(const g2pm_header *h,
+                            g2pm_tensor_spec spec[G2PM_MAX_TENSORS]);
 
 int g2pm_arch_tensors(const g2pm_header *h,
                       g2pm_tensor_spec spec[G2PM_MAX_TENSORS]) {
+  int n = arch_tensors_f32(h, spec);
+  if (n == 0 || !(h->flags & G2PM_FLAG_INT8))
+    return n;
+  int all = n;
+  for (int i = 0; i < n; i++) {
+    int q = quantizable_index(spec[i].name);
+    if (q < 0)
+      continue;
+    spec[i].dtype = G2PM_DTYPE_I8;
+    spec[all].name = scale_names[q];
+    spec[all].rows = spec[i].rows;
+    spec[all].cols = 0;
+    spec[all].dtype = G2PM_DTYPE_F32;
+    spec[all].of = i;
+    all++;
+  }
+  return all;
+}
+
+static int arch_tensors_f32(const g2pm_header *h,
+                            g2pm_tensor_spec spec[G2PM_MAX_TENSORS]) {
   int n = 0;
   uint32_t G = h->G, P = h->P, E = h->E, H = h->H, Ed = h->Ed, D = h->D;
   switch (h->arch) {

@@ -12,7 +12,10 @@
 
 #define G2PM_MAGIC "RNNG2PM\032"   /* 8 bytes, no NUL */
 #define G2PM_MAGIC_BYTES 8
-#define G2PM_VERSION 1
+/* Version 2 adds int8 weights (G2PM_FLAG_INT8); writers emit version 1
+ * when a file uses nothing of version 2, and the loader reads both. */
+#define G2PM_VERSION 2
+#define G2PM_VERSION_MIN 1
 #define G2PM_HEADER_BYTES 128
 #define G2PM_DIRENT_BYTES 64
 #define G2PM_TENSOR_NAME_BYTES 32
@@ -56,12 +59,20 @@ static inline int g2pm_arch_attn(uint32_t arch) {
 }
 
 #define G2PM_DTYPE_F32 1
+#define G2PM_DTYPE_I8 2 /* int8 in [-127, 127]; version 2, G2PM_FLAG_INT8 */
+
+/* Header flags (version 2; version 1 files have flags 0). INT8: every
+ * weight matrix the decoder multiplies per step (g2pm_tensor_quantizable)
+ * is stored as i8, and a 1-D f32 tensor "<name>_scale" of its rows, each
+ * > 0 and finite, follows the list: w[r][c] = q[r][c] * scale[r]. */
+#define G2PM_FLAG_INT8 1u
+#define G2PM_SCALE_SUFFIX "_scale"
 
 /* Sanity limits the loader enforces (and the writer refuses to exceed). */
 #define G2PM_MAX_SYMBOLS 4096   /* G and P */
 #define G2PM_MAX_DIM 1024       /* E, H, Ed, D */
 #define G2PM_MAX_LEN_LIMIT 64   /* max_len; = G2P_PHONES_MAX */
-#define G2PM_MAX_TENSORS 24
+#define G2PM_MAX_TENSORS 32
 #define G2PM_MAX_NAME_BYTES 255
 #define G2PM_MAX_PHONEME_BYTES 7
 #define G2PM_MAX_FILE_BYTES ((uint64_t)1 << 32)
@@ -92,7 +103,14 @@ typedef struct g2pm_header {
 typedef struct g2pm_tensor_spec {
   const char *name;
   uint32_t rows, cols;
+  uint32_t dtype; /* G2PM_DTYPE_* */
+  int of;         /* a scale tensor: index of its matrix, else -1 */
 } g2pm_tensor_spec;
+
+/* Does an INT8 file store this tensor as i8? (the recurrent, attention,
+ * combination, output and input-feeding matrices; never embeddings, input
+ * projections or biases) */
+int g2pm_tensor_quantizable(const char *name);
 
 static inline uint32_t g2pm_rd32(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -131,7 +149,9 @@ const char *g2pm_arch_name(uint32_t arch);
 /* Arch id from its name, 0 if unknown. */
 uint32_t g2pm_arch_id(const char *name);
 /* Fills spec[] with the tensors arch needs, in file order, shaped from the
- * header's dimensions. Returns the count, or 0 for an unknown arch. */
+ * header's dimensions (and, with G2PM_FLAG_INT8 in h->flags, typed i8 with
+ * their scale tensors at the end). Returns the count, or 0 for an unknown
+ * arch. */
 int g2pm_arch_tensors(const g2pm_header *h,
                       g2pm_tensor_spec spec[G2PM_MAX_TENSORS]);
 

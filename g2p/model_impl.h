@@ -35,16 +35,22 @@ typedef struct g2pm_cp {
 typedef struct g2pm_gru {
   const float *gi;   /* n_symbols rows of gi_stride floats: W_ih emb + b_ih */
   size_t gi_stride;  /* floats per row (>= 3*hidden, multiple of 16) */
-  const float *whh;  /* packed (3*hidden x hidden) */
+  const float *whh;  /* packed by kw (3*hidden x hidden) */
   const float *bhh;  /* 3*hidden */
   int hidden;
 } g2pm_gru;
 
 struct g2p_model {
-  const kern_ops *k;
+  /* k: an fp32 table, for the input-projection tables and the per-word
+   * attention matrices (keys, encoder outputs), whose operands are not
+   * bounded; kw: the table chosen for the weight matrices below (k itself,
+   * or an int8 table whose fp32 half is k). Every operand kw multiplies is
+   * a GRU state, a tanh output or an attention context, all in [-1, 1]. */
+  const kern_ops *k, *kw;
   uint32_t arch;
   int G, P, E, H, Ed, D, max_len;
   uint32_t checksum; /* data CRC-32C from the file */
+  int weights_int8;  /* the file stores int8 weights (G2PM_FLAG_INT8) */
   char name[G2PM_MAX_NAME_BYTES + 1];
 
   /* graphemes */
@@ -61,6 +67,7 @@ struct g2p_model {
   g2pm_gru enc;   /* arch 1 encoder; arch 2/3 forward encoder */
   g2pm_gru encb;  /* arch 2/3 backward encoder ("arch 2" below: 2 and 3) */
   g2pm_gru dec;   /* decoder (input: previous phoneme) */
+  /* matrices packed by kw */
   const float *fc_w, *fc_b;       /* packed (P x D), P */
   const float *init_w, *init_b;   /* arch 2: packed (D x 2H), D */
   const float *att_w;             /* arch 2: packed (D x 2H) */

@@ -37,8 +37,11 @@ int g2pm_build_image(uint8_t **out, size_t *len, const g2pm_model_spec *spec,
   *len = 0;
   g2pm_header h;
   memset(&h, 0, sizeof h);
-  h.version = G2PM_VERSION;
+  if (spec->flags & ~G2PM_FLAG_INT8)
+    return err_set(err, errlen, G2P_EINVAL, "unknown flags 0x%x", spec->flags);
+  h.version = spec->flags ? 2 : 1; /* version 1 when nothing needs 2 */
   h.header_bytes = G2PM_HEADER_BYTES;
+  h.flags = spec->flags;
   h.arch = spec->arch;
   h.G = spec->G;
   h.P = spec->P;
@@ -74,7 +77,8 @@ int g2pm_build_image(uint8_t **out, size_t *len, const g2pm_model_spec *spec,
   for (int i = 0; i < n; i++) {
     o = ALIGN64(o);
     toff[i] = o;
-    tbytes[i] = (uint64_t)ts[i].rows * (ts[i].cols ? ts[i].cols : 1) * 4;
+    tbytes[i] = (uint64_t)ts[i].rows * (ts[i].cols ? ts[i].cols : 1) *
+                (ts[i].dtype == G2PM_DTYPE_I8 ? 1 : 4);
     o += tbytes[i];
   }
   if (o > G2PM_MAX_FILE_BYTES)
@@ -88,7 +92,7 @@ int g2pm_build_image(uint8_t **out, size_t *len, const g2pm_model_spec *spec,
   for (int i = 0; i < n; i++) {
     uint8_t *d = img + h.dir_offset + (uint64_t)i * G2PM_DIRENT_BYTES;
     snprintf((char *)d, G2PM_TENSOR_NAME_BYTES, "%s", ts[i].name);
-    g2pm_wr32(d + 32, G2PM_DTYPE_F32);
+    g2pm_wr32(d + 32, ts[i].dtype);
     g2pm_wr32(d + 36, ts[i].cols ? 2 : 1);
     g2pm_wr32(d + 40, ts[i].rows);
     g2pm_wr32(d + 44, ts[i].cols);
@@ -111,7 +115,9 @@ int g2pm_build_image(uint8_t **out, size_t *len, const g2pm_model_spec *spec,
 
   g2p_model *m;
   char why[256];
-  int rc = g2p_model_open_mem(&m, img, (size_t)o, "scalar", why, sizeof why);
+  int rc = g2p_model_open_mem(&m, img, (size_t)o,
+                              h.flags ? "scalar-int8" : "scalar", why,
+                              sizeof why);
   if (rc) {
     free(img);
     return err_set(err, errlen, rc, "the model would not load: %s", why);

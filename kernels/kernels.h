@@ -23,6 +23,7 @@
 #define RNNINFERD_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define KERN_ALIGN 64
 
@@ -59,20 +60,62 @@ typedef struct kern_ops {
    * gi[3H] as in gru_step; updates h[H] in place. gru_step(...) equals
    * matvec into tmp followed by gru_gates(tmp, gi, h, H). */
   void (*gru_gates)(const float *gh, const float *gi, float *h, int H);
+
+  /* Integer weights (compatible extension). The int8 tables ("scalar-int8",
+   * "avx2-int8", "avx512-int8") keep every field above, with packed_bytes,
+   * pack_matrix, matvec, matmat and gru_step working on int8 weights: the
+   * packed buffer is opaque (per-row scales and int8 panels, see
+   * kernels_impl.h), pack_matrix quantizes an fp32 matrix per row
+   * (kern_q8_quantize_rows), and the vector operand is quantized on the fly
+   * with the fixed scale KERN_Q8_ACT_SCALE, so it must be bounded to
+   * [-1, 1] (tanh outputs, GRU states, attention contexts); larger values
+   * saturate. Accumulation is exact int32, so every int8 table gives the
+   * scalar-int8 answers bit for bit, and matmat equals nb matvecs. The
+   * activations and gru_gates are the fp32 table's of the same ISA. For
+   * fp32 tables int8 is 0, f32 points to the table itself and pack_q8 is
+   * NULL. */
+  int int8;
+  const struct kern_ops *f32; /* the fp32 table of the same ISA */
+  /* Packs already quantized weights: q row-major rows x cols in
+   * [-127, 127], scale[rows] > 0 (w = q * scale). */
+  void (*pack_q8)(float *dst, const int8_t *q, const float *scale, int rows,
+                  int cols);
 } kern_ops;
+
+/* Activation scale of the int8 tables: x is stored as
+ * clamp(rint(x * 127), -127, 127). */
+#define KERN_Q8_ACT_SCALE 127.0f
+/* Longest vector operand (cols) of an int8 mat-vec. */
+#define KERN_Q8_MAX_COLS 4096
+
+/* Symmetric per-row quantization of src (rows x cols, row-major):
+ * scale[r] = max|w| / 127 over the row after clipping |w| to clip[r]
+ * (clip NULL: no clipping), q = clamp(rint(w / scale), -127, 127). An
+ * all-zero row gets scale 1 and zeros. */
+void kern_q8_quantize_rows(const float *src, int rows, int cols,
+                           const float *clip, int8_t *q, float *scale);
 
 /* The tables compiled in; an entry is NULL when this build lacks it. */
 const kern_ops *kern_ops_scalar(void);
 const kern_ops *kern_ops_avx2(void);
 const kern_ops *kern_ops_avx512(void);
+const kern_ops *kern_ops_scalar_int8(void);
+const kern_ops *kern_ops_avx2_int8(void);
+const kern_ops *kern_ops_avx512_int8(void);
 
 /* Can this CPU run the named table? */
 int kern_cpu_supports(const char *name);
 
 /* Chooses a table. want = NULL or "" or "auto": the RNNINFERD_KERNEL
  * environment variable if set, else the best one this CPU runs. Returns NULL
- * with a message in err when the requested one is unknown or unsupported. */
+ * with a message in err when the requested one is unknown or unsupported.
+ * "auto" picks an fp32 table. */
 const kern_ops *kern_select(const char *want, char *err, size_t errlen);
+/* As kern_select; "auto" (after RNNINFERD_KERNEL) picks the best int8
+ * table when int8 is set, the best fp32 table otherwise. An explicit name
+ * is taken as it is. */
+const kern_ops *kern_select_for(const char *want, int int8, char *err,
+                                size_t errlen);
 
 /* Documented worst-case absolute error of the fast tanh/sigmoid against
  * libm's, over all finite floats (tests hold the kernels to it). What the

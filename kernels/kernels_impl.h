@@ -10,6 +10,12 @@
 #define RNNINFERD_KERNELS_IMPL_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/* The fp32 tables (ops_*.c), which the int8 tables point to. */
+struct kern_ops;
+extern const struct kern_ops kern_table_scalar, kern_table_avx2,
+    kern_table_avx512;
 
 /* --- scalar reference: row-major weights, libm activations --- */
 size_t kern_packed_bytes_scalar(int rows, int cols);
@@ -67,5 +73,52 @@ void kern_gru_step_avx512(const float *Whh_p, const float *bhh,
 void kern_gru_gates_avx512(const float *gh, const float *gi, float *h, int H);
 void kern_tanh_inplace_avx512(float *x, int n);
 void kern_sigmoid_inplace_avx512(float *x, int n);
+
+/* --- int8 weights: one packed layout for every int8 table ---
+ * Rows are padded to a multiple of 16 (rp) and columns to a multiple of 4
+ * (cp), with zeros. The buffer holds, each part 64-byte aligned:
+ *   float mul[rp]     dequantization factor per row, scale[r] / 127
+ *   int32 sum128[rp]  128 * sum_c q[r][c] (for unsigned-activation ISAs)
+ *   int8  panels      super-panels of up to 64 rows (the last one rp - r0
+ *                     rows); inside one, column quad k (columns 4k..4k+3)
+ *                     holds its w rows x 4 bytes contiguously, row-major
+ *                     within the quad.
+ * y[r] = (float)(sum_c q[r][c] xq[c]) * mul[r], then + b[r]: the same two
+ * float operations, in that order, in every table. */
+#define KERN_Q8_ROW_ALIGN 16
+#define KERN_Q8_PANEL 64
+typedef struct kern_q8_view {
+  const float *mul;
+  const int32_t *sum128;
+  const int8_t *panels;
+  int rp, cp; /* padded rows, padded cols */
+} kern_q8_view;
+kern_q8_view kern_q8_view_of(const float *Wp, int rows, int cols);
+size_t kern_packed_bytes_q8(int rows, int cols);
+void kern_pack_q8(float *dst, const int8_t *q, const float *scale, int rows,
+                  int cols);
+void kern_pack_matrix_q8(float *dst, const float *src, int rows, int cols);
+/* xq[0..cp) = quantized x[0..cols), zero-padded (the reference rule). */
+void kern_q8_quantize_act_scalar(const float *x, int cols, int8_t *xq);
+
+void kern_matvec_q8_scalar(const float *Wp, const float *b, const float *x,
+                           float *y, int rows, int cols);
+void kern_matmat_q8_scalar(const float *Wp, const float *b, const float *X,
+                           float *Y, int rows, int cols, int nb);
+void kern_gru_step_q8_scalar(const float *Whh_p, const float *bhh,
+                             const float *gi, float *h, float *tmp, int H);
+void kern_matvec_q8_avx2(const float *Wp, const float *b, const float *x,
+                         float *y, int rows, int cols);
+void kern_matmat_q8_avx2(const float *Wp, const float *b, const float *X,
+                         float *Y, int rows, int cols, int nb);
+void kern_gru_step_q8_avx2(const float *Whh_p, const float *bhh,
+                           const float *gi, float *h, float *tmp, int H);
+/* AVX-512 VNNI (kernels/libkernels_avx512vnni.la) */
+void kern_matvec_q8_avx512(const float *Wp, const float *b, const float *x,
+                           float *y, int rows, int cols);
+void kern_matmat_q8_avx512(const float *Wp, const float *b, const float *X,
+                           float *Y, int rows, int cols, int nb);
+void kern_gru_step_q8_avx512(const float *Whh_p, const float *bhh,
+                             const float *gi, float *h, float *tmp, int H);
 
 #endif

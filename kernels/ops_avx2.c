@@ -6,7 +6,7 @@
 #include "kernels/kernels.h"
 #include "kernels/kernels_impl.h"
 
-static const kern_ops ops = {
+const kern_ops kern_table_avx2 = {
     .name = "avx2",
     .packed_bytes = kern_packed_bytes_avx2,
     .pack_matrix = kern_pack_matrix_avx2,
@@ -16,6 +16,7 @@ static const kern_ops ops = {
     .sigmoid_inplace = kern_sigmoid_inplace_avx2,
     .matmat = kern_matmat_avx2,
     .gru_gates = kern_gru_gates_avx2,
+    .f32 = &kern_table_avx2,
 };
 
-const kern_ops *kern_ops_avx2(void) { return &ops; }
+const kern_ops *kern_ops_avx2(void) { return &kern_table_avx2; }

@@ -7,7 +7,7 @@
 #include "kernels/kernels.h"
 #include "kernels/kernels_impl.h"
 
-static const kern_ops ops = {
+const kern_ops kern_table_avx512 = {
     .name = "avx512",
     .packed_bytes = kern_packed_bytes_avx512,
     .pack_matrix = kern_pack_matrix_avx512,
@@ -17,6 +17,7 @@ static const kern_ops ops = {
     .sigmoid_inplace = kern_sigmoid_inplace_avx512,
     .matmat = kern_matmat_avx512,
     .gru_gates = kern_gru_gates_avx512,
+    .f32 = &kern_table_avx512,
 };
 
-const kern_ops *kern_ops_avx512(void) { return &ops; }
+const kern_ops *kern_ops_avx512(void) { return &kern_table_avx512; }

@@ -5,7 +5,7 @@
 #include "kernels/kernels.h"
 #include "kernels/kernels_impl.h"
 
-static const kern_ops ops = {
+const kern_ops kern_table_scalar = {
     .name = "scalar",
     .packed_bytes = kern_packed_bytes_scalar,
     .pack_matrix = kern_pack_matrix_scalar,
@@ -15,6 +15,7 @@ static const kern_ops ops = {
     .sigmoid_inplace = kern_sigmoid_inplace_scalar,
     .matmat = kern_matmat_scalar,
     .gru_gates = kern_gru_gates_scalar,
+    .f32 = &kern_table_scalar,
 };
 
-const kern_ops *kern_ops_scalar(void) { return &ops; }
+const kern_ops *kern_ops_scalar(void) { return &kern_table_scalar; }

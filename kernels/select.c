@@ -6,24 +6,32 @@
  * RNNINFERD_KERNEL environment variable, else the best table this CPU runs.
  * Asking for a table the CPU cannot run is an error, not a silent
  * fallback: a benchmark or a test that asked for avx512 must not quietly
- * measure something else. */
+ * measure something else.
+ *
+ * The int8 tables ("scalar-int8", "avx2-int8", "avx512-int8") are named
+ * like the fp32 ones; avx512-int8 needs VNNI (vpdpbusd) on top of the
+ * AVX-512 table's set, and a CPU with AVX-512 but without VNNI gets
+ * avx2-int8 from "auto". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernels/kernels.h"
 
-static const char *const known[] = {"scalar", "avx2", "avx512"};
+static const char *const known[] = {"scalar",      "avx2",      "avx512",
+                                    "scalar-int8", "avx2-int8", "avx512-int8"};
 
 int kern_cpu_supports(const char *name) {
   if (!name)
     return 0;
-  if (strcmp(name, "scalar") == 0)
+  if (strcmp(name, "scalar") == 0 || strcmp(name, "scalar-int8") == 0)
     return 1;
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
-  if (strcmp(name, "avx2") == 0)
+  if (strcmp(name, "avx2") == 0 || strcmp(name, "avx2-int8") == 0)
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (strcmp(name, "avx512-int8") == 0)
+    return kern_cpu_supports("avx512") && __builtin_cpu_supports("avx512vnni");
   if (strcmp(name, "avx512") == 0)
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
            __builtin_cpu_supports("avx512f") &&
@@ -41,6 +49,12 @@ static const kern_ops *table_by_name(const char *name) {
     return kern_ops_avx2();
   if (strcmp(name, "avx512") == 0)
     return kern_ops_avx512();
+  if (strcmp(name, "scalar-int8") == 0)
+    return kern_ops_scalar_int8();
+  if (strcmp(name, "avx2-int8") == 0)
+    return kern_ops_avx2_int8();
+  if (strcmp(name, "avx512-int8") == 0)
+    return kern_ops_avx512_int8();
   return NULL;
 }
 
@@ -52,12 +66,24 @@ static int is_known(const char *name) {
 }
 
 const kern_ops *kern_select(const char *want, char *err, size_t errlen) {
+  return kern_select_for(want, 0, err, errlen);
+}
+
+const kern_ops *kern_select_for(const char *want, int int8, char *err,
+                                size_t errlen) {
   const char *source = "requested";
   if (!want || !*want || strcmp(want, "auto") == 0) {
     want = getenv("RNNINFERD_KERNEL");
     source = "RNNINFERD_KERNEL";
   }
   if (!want || !*want || strcmp(want, "auto") == 0) {
+    if (int8) {
+      if (kern_cpu_supports("avx512-int8"))
+        return kern_ops_avx512_int8();
+      if (kern_cpu_supports("avx2-int8"))
+        return kern_ops_avx2_int8();
+      return kern_ops_scalar_int8();
+    }
     if (kern_cpu_supports("avx512") && kern_ops_avx512())
       return kern_ops_avx512();
     if (kern_cpu_supports("avx2") && kern_ops_avx2())
@@ -67,8 +93,8 @@ const kern_ops *kern_select(const char *want, char *err, size_t errlen) {
   if (!is_known(want)) {
     if (err && errlen)
       snprintf(err, errlen,
-               "%s kernel '%.32s' is unknown (choose scalar, avx2, avx512 or "
-               "auto)",
+               "%s kernel '%.32s' is unknown (choose scalar, avx2, avx512, "
+               "scalar-int8, avx2-int8, avx512-int8 or auto)",
                source, want);
     return NULL;
   }

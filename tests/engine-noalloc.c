@@ -150,6 +150,26 @@ int main(void) {
     run(e, s, "dictionary+model", 1);
     g2p_scratch_destroy(s);
     g2p_engine_close(e);
+    /* with a small result cache: hits, misses and evictions allocate
+     * nothing either */
+    cfg.cache_entries = 8;
+    if (g2p_engine_open(&e, &cfg, err, sizeof err) != G2P_OK ||
+        g2p_scratch_create(&s, e) != G2P_OK) {
+      printf("FAIL: engine with a cache: %s\n", err);
+      return 1;
+    }
+    run(e, s, "dictionary+model+cache", 1);
+    g2p_cache_stats cs;
+    g2p_engine_cache_stats(e, &cs);
+    printf("cache: %llu entries, %llu hits, %llu misses, %llu inserts\n",
+           (unsigned long long)cs.entries, (unsigned long long)cs.hits,
+           (unsigned long long)cs.misses, (unsigned long long)cs.inserts);
+    if (cs.hits == 0 || cs.inserts == 0) {
+      printf("FAIL: the cache was not used\n");
+      failures++;
+    }
+    g2p_scratch_destroy(s);
+    g2p_engine_close(e);
   } else {
     printf("note: no model (no ../shared weights or converter not working): "
            "network path not checked\n");

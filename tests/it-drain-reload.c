@@ -163,6 +163,75 @@ static void start_clients(client *cl, pthread_t *th, const char *sock,
   }
 }
 
+/* The result cache: a network word asked twice is a hit (answered on the
+ * loop thread, the same answer); a reload empties it; --cache-size 0 has
+ * none. */
+static void ask_net(const char *sock, const char *word, char *out, size_t cap) {
+  int fd = it_connect(sock);
+  ck_assert_int_ge(fd, 0);
+  proto_reply r;
+  const char *w[1] = { word };
+  ck_assert_int_eq(it_words(fd, 7, w, 1, &r), 0);
+  ck_assert(r.ok && r.n_words == 1 && r.words[0].phones);
+  ck_assert_int_eq(r.words[0].source, PROTO_SOURCE_MODEL);
+  snprintf(out, cap, "%s", r.words[0].phones);
+  proto_reply_free(&r);
+  close(fd);
+}
+
+START_TEST(cache_hits_and_reload_empties) {
+  const char *top = getenv("top_srcdir");
+  char model[600];
+  snprintf(model, sizeof model, "%s/models/cmudict-bigru-h256-int8.g2pm",
+           top ? top : ".");
+  if (access(model, R_OK) != 0) {
+    printf("skip: %s absent\n", model);
+    return;
+  }
+  it_daemon d;
+  ck_assert_int_eq(it_prepare(&d), 0);
+  const char *extra[] = { "--model", model, "--workers", "1", "--cache-size",
+                          "16", NULL };
+  ck_assert_int_eq(it_start(&d, extra), 0);
+  char a[256], b[256];
+  uint64_t v;
+  ck_assert_int_eq(stat_of(d.sock, "cache.entries", &v), 0);
+  ck_assert_uint_eq(v, 16);
+  ask_net(d.sock, "qxzvvk", a, sizeof a);
+  ck_assert_int_eq(wait_stat(d.sock, "cache.inserts", 1), 0);
+  ask_net(d.sock, "QXZVVK", b, sizeof b);
+  ck_assert_str_eq(a, b);
+  ck_assert_int_eq(stat_of(d.sock, "cache.hits", &v), 0);
+  ck_assert_uint_eq(v, 1);
+  ck_assert_int_eq(stat_of(d.sock, "cache.misses", &v), 0);
+  ck_assert_uint_eq(v, 1);
+  ck_assert_int_eq(kill(d.pid, SIGHUP), 0);
+  ck_assert_int_eq(wait_stat(d.sock, "reloads.ok", 1), 0);
+  ck_assert_int_eq(stat_of(d.sock, "cache.inserts", &v), 0);
+  ck_assert_uint_eq(v, 0);
+  ck_assert_int_eq(stat_of(d.sock, "cache.hits", &v), 0);
+  ck_assert_uint_eq(v, 0);
+  ask_net(d.sock, "qxzvvk", b, sizeof b);
+  ck_assert_str_eq(a, b);
+  ck_assert_int_eq(stat_of(d.sock, "cache.misses", &v), 0);
+  ck_assert_uint_eq(v, 1);
+  ck_assert_int_eq(it_stop(&d), 0);
+  it_cleanup(&d);
+
+  const char *off[] = { "--model", model, "--cache-size", "0", NULL };
+  ck_assert_int_eq(it_prepare(&d), 0);
+  ck_assert_int_eq(it_start(&d, off), 0);
+  ask_net(d.sock, "qxzvvk", a, sizeof a);
+  ask_net(d.sock, "qxzvvk", a, sizeof a);
+  ck_assert_int_eq(stat_of(d.sock, "cache.entries", &v), 0);
+  ck_assert_uint_eq(v, 0);
+  ck_assert_int_eq(stat_of(d.sock, "cache.hits", &v), 0);
+  ck_assert_uint_eq(v, 0);
+  ck_assert_int_eq(it_stop(&d), 0);
+  it_cleanup(&d);
+}
+END_TEST
+
 START_TEST(reload_under_load) {
   it_daemon d;
   char lex[512], good[600], tmp[600];
@@ -319,6 +388,7 @@ int main(void) {
   Suite *s = suite_create("it-drain-reload");
   TCase *tc = tcase_create("signals");
   tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, cache_hits_and_reload_empties);
   tcase_add_test(tc, reload_under_load);
   tcase_add_test(tc, drain_under_load);
   tcase_add_test(tc, drain_deadline);

@@ -23,6 +23,7 @@
 #include "g2p/model.h"
 #include "g2p/model_convert.h"
 #include "g2p/model_format.h"
+#include "kernels/kernels.h"
 
 /* ---- allocation counting ------------------------------------------------ */
 #if defined(__SANITIZE_ADDRESS__)
@@ -276,9 +277,13 @@ START_TEST(wrong_magic_and_version) {
   rejects(c, base_len, "bad magic: not an rnninferd model file", "magic");
   free(c);
   c = copy();
-  EDIT_HEADER(c, h->version = 2);
-  rejects(c, base_len, "unsupported format version 2 (this build reads "
-          "version 1)", "version 2");
+  EDIT_HEADER(c, h->version = 3);
+  rejects(c, base_len, "unsupported format version 3 (this build reads "
+          "versions 1 to 2)", "version 3");
+  free(c);
+  c = copy();
+  EDIT_HEADER(c, h->version = 0);
+  rejects(c, base_len, "unsupported format version 0", "version 0");
   free(c);
   c = copy();
   EDIT_HEADER(c, h->header_bytes = 256);
@@ -306,7 +311,7 @@ START_TEST(absurd_dimensions) {
       {5, 16, "needs D == H"},
       {7, 7, "unknown architecture id 7"},
       {8, 13, "tensor count 13, architecture g2p_en-gru has 12"},
-      {9, 1, "unknown header flags 0x1"},
+      {9, 1, "unknown header flags 0x1 (version 1 files have none)"},
       {10, 9, "reserved header fields are not zero"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -510,18 +515,222 @@ START_TEST(unknown_kernel) {
 }
 END_TEST
 
+/* ---- int8 files (format version 2, G2PM_FLAG_INT8) -------------------- */
+
+static uint8_t *small_int8_image(uint32_t arch, size_t *len) {
+  size_t fl;
+  uint8_t *f = small_image(arch, &fl);
+  uint8_t *q;
+  char err[256];
+  int rc = g2pm_quantize_image(&q, len, f, fl, NULL, err, sizeof err);
+  free(f);
+  ck_assert_msg(rc == 0, "quantizing the small model: %s", err);
+  return q;
+}
+
+/* Directory index of a tensor by name. */
+static int dir_index(uint8_t *img, const char *name) {
+  uint32_t n = g2pm_rd32(img + G2PM_OFF_N_TENSORS);
+  for (uint32_t i = 0; i < n; i++)
+    if (strcmp((const char *)dirent(img, (int)i), name) == 0)
+      return (int)i;
+  ck_abort_msg("no tensor %s", name);
+  return -1;
+}
+
+static uint8_t *tensor_data(uint8_t *img, const char *name) {
+  return img + g2pm_rd64(dirent(img, dir_index(img, name)) + 48);
+}
+
+START_TEST(int8_models_load_and_agree) {
+  for (uint32_t arch = 1; arch <= G2PM_ARCH_BIGRU_ATTN_IF; arch++) {
+    size_t len;
+    uint8_t *img = small_int8_image(arch, &len);
+    ck_assert_int_eq(g2pm_rd32(img + G2PM_OFF_VERSION), 2);
+    ck_assert_int_eq(g2pm_rd32(img + G2PM_OFF_FLAGS), G2PM_FLAG_INT8);
+    const char *kernels[] = {"scalar-int8", "avx2-int8", "avx512-int8",
+                             "scalar"};
+    char ref[G2P_TEXT_MAX];
+    int nref = -1;
+    for (int k = 0; k < 4; k++) {
+      if (!kern_cpu_supports(kernels[k]))
+        continue;
+      g2p_model *m = NULL;
+      char err[512];
+      ck_assert_msg(g2p_model_open_mem(&m, img, len, kernels[k], err,
+                                       sizeof err) == 0, "%s: %s", kernels[k],
+                    err);
+      ck_assert(g2p_model_weights_int8(m));
+      ck_assert_str_eq(g2p_model_kernel(m), kernels[k]);
+      size_t sb = g2p_model_scratch_bytes(m);
+      void *s = aligned_alloc(64, (sb + 63) / 64 * 64);
+      char out[G2P_TEXT_MAX];
+      int n = g2p_model_predict(m, s, "hostile", 7, 1, out, sizeof out);
+      ck_assert_int_ge(n, 0);
+      if (k == 0) {
+        nref = n;
+        memcpy(ref, out, (size_t)n);
+      } else if (k < 3) { /* the int8 tables agree (fp32 may not) */
+        ck_assert_msg(n == nref && memcmp(out, ref, (size_t)n) == 0,
+                      "arch %u: %s differs from scalar-int8", arch,
+                      kernels[k]);
+      }
+      free(s);
+      g2p_model_close(m);
+    }
+    /* "auto" follows the file */
+    g2p_model *m = NULL;
+    char err[256];
+    unsetenv("RNNINFERD_KERNEL");
+    ck_assert_int_eq(g2p_model_open_mem(&m, img, len, NULL, err, sizeof err),
+                     0);
+    ck_assert_msg(strstr(g2p_model_kernel(m), "-int8") != NULL, "%s",
+                  g2p_model_kernel(m));
+    g2p_model_close(m);
+    free(img);
+  }
+  /* an fp32 file stays fp32 under auto, and is not int8 */
+  g2p_model *m = NULL;
+  char err[256];
+  ck_assert_int_eq(g2p_model_open_mem(&m, base, base_len, NULL, err,
+                                      sizeof err), 0);
+  ck_assert(!g2p_model_weights_int8(m));
+  ck_assert(strstr(g2p_model_kernel(m), "int8") == NULL);
+  g2p_model_close(m);
+  /* quantizing twice is refused */
+  size_t len;
+  uint8_t *img = small_int8_image(G2PM_ARCH_BIGRU_ATTN, &len), *q;
+  size_t ql;
+  ck_assert_int_ne(g2pm_quantize_image(&q, &ql, img, len, NULL, err,
+                                       sizeof err), 0);
+  ck_assert_msg(strstr(err, "already int8"), "%s", err);
+  free(img);
+}
+END_TEST
+
+START_TEST(int8_bad_fields) {
+  size_t len;
+  uint8_t *img = small_int8_image(G2PM_ARCH_BIGRU_ATTN, &len);
+  uint8_t *c;
+#define FRESH() (c = malloc(len), (void)memcpy(c, img, len))
+  /* flags */
+  FRESH();
+  EDIT_HEADER(c, h->flags = 3);
+  rejects(c, len, "unknown header flags 0x2", "flag 2");
+  free(c);
+  FRESH();
+  EDIT_HEADER(c, h->version = 1);
+  rejects(c, len, "unknown header flags 0x1 (version 1 files have none)",
+          "int8 flag in version 1");
+  free(c);
+  FRESH();
+  EDIT_HEADER(c, h->flags = 0); /* i8 tensors without the flag */
+  rejects(c, len, "tensor count", "int8 without its flag");
+  free(c);
+  /* dtypes */
+  FRESH();
+  g2pm_wr32(dirent(c, dir_index(c, "dec_w_hh")) + 32, G2PM_DTYPE_F32);
+  g2pm_reseal(c, len);
+  rejects(c, len, "tensor 'dec_w_hh': dtype 1, expected 2 (i8)", "i8 as f32");
+  free(c);
+  FRESH();
+  g2pm_wr32(dirent(c, dir_index(c, "fc_w_scale")) + 32, G2PM_DTYPE_I8);
+  g2pm_reseal(c, len);
+  rejects(c, len, "tensor 'fc_w_scale': dtype 2, expected 1 (f32)",
+          "scale as i8");
+  free(c);
+  FRESH();
+  g2pm_wr32(dirent(c, dir_index(c, "enc_emb")) + 32, G2PM_DTYPE_I8);
+  g2pm_reseal(c, len);
+  rejects(c, len, "tensor 'enc_emb': dtype 2, expected 1 (f32)",
+          "embedding as i8");
+  free(c);
+  FRESH();
+  g2pm_wr32(dirent(c, dir_index(c, "att_w")) + 32, 7);
+  g2pm_reseal(c, len);
+  rejects(c, len, "tensor 'att_w': dtype 7, expected 2 (i8)", "dtype 7");
+  free(c);
+  /* sizes */
+  FRESH();
+  g2pm_wr64(dirent(c, dir_index(c, "comb_w")) + 56, 12 * 28 * 4);
+  g2pm_reseal(c, len);
+  rejects(c, len, "tensor 'comb_w': 1344 bytes, its shape needs 336",
+          "i8 sized as f32");
+  free(c);
+  FRESH();
+  g2pm_wr32(dirent(c, dir_index(c, "init_w_scale")) + 40, 11);
+  g2pm_reseal(c, len);
+  rejects(c, len, "tensor 'init_w_scale': shape 1-D (11, 0)", "scale rows");
+  free(c);
+  FRESH();
+  g2pm_wr32(dirent(c, dir_index(c, "init_w_scale")) + 36, 2);
+  g2pm_wr32(dirent(c, dir_index(c, "init_w_scale")) + 44, 1);
+  g2pm_reseal(c, len);
+  rejects(c, len, "tensor 'init_w_scale': shape 2-D", "scale 2-D");
+  free(c);
+  /* a missing or renamed scale */
+  FRESH();
+  memcpy(dirent(c, dir_index(c, "att_w_scale")), "att_w_scalf", 11);
+  g2pm_reseal(c, len);
+  rejects(c, len, "'att_w_scalf' is not a tensor of architecture bigru-attn",
+          "renamed scale");
+  free(c);
+  FRESH();
+  EDIT_HEADER(c, h->n_tensors -= 1);
+  rejects(c, len, "tensor count", "one scale short");
+  free(c);
+  /* bad scale values */
+  struct {
+    float v;
+    const char *want;
+  } bad[] = {{NAN, "tensor 'dec_w_hh_scale' holds a non-finite value at "
+                   "index 5"},
+             {INFINITY, "tensor 'dec_w_hh_scale' holds a non-finite value"},
+             {-INFINITY, "tensor 'dec_w_hh_scale' holds a non-finite value"},
+             {0.0f, "tensor 'dec_w_hh_scale': scale 5 is 0 (scales must be "
+                    "> 0)"},
+             {-0.0f, "scale 5 is -0 (scales must be > 0)"},
+             {-0.25f, "scale 5 is -0.25 (scales must be > 0)"},
+             {1e-45f, NULL}}; /* tiny but positive: accepted */
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    FRESH();
+    memcpy(tensor_data(c, "dec_w_hh_scale") + 5 * 4, &bad[i].v, 4);
+    g2pm_reseal(c, len);
+    if (bad[i].want)
+      rejects(c, len, bad[i].want, bad[i].want);
+    else
+      accepts(c, len, "tiny positive scale");
+    free(c);
+  }
+  /* int8 weights outside -127..127 */
+  FRESH();
+  tensor_data(c, "encb_w_hh")[9] = 0x80;
+  g2pm_reseal(c, len);
+  rejects(c, len, "tensor 'encb_w_hh' holds -128 at index 9", "-128");
+  free(c);
+  FRESH();
+  tensor_data(c, "encb_w_hh")[9] = 0x81; /* -127: fine */
+  g2pm_reseal(c, len);
+  accepts(c, len, "-127");
+  free(c);
+#undef FRESH
+  free(img);
+}
+END_TEST
+
 /* Random mutations, resealed half of the time so they get past the
  * checksums. Whatever loads must also predict without trouble. */
 START_TEST(random_mutations) {
-  uint8_t *img[3];
-  size_t len[3];
+  uint8_t *img[4];
+  size_t len[4];
   img[0] = base;
   len[0] = base_len;
   img[1] = small_image(G2PM_ARCH_BIGRU_ATTN, &len[1]);
   img[2] = small_image(G2PM_ARCH_BIGRU_ATTN_IF, &len[2]);
+  img[3] = small_int8_image(G2PM_ARCH_BIGRU_ATTN, &len[3]);
   int loaded = 0;
-  for (int it = 0; it < 6000; it++) {
-    int w = it % 3;
+  for (int it = 0; it < 8000; it++) {
+    int w = it % 4;
     uint8_t *c = malloc(len[w]);
     memcpy(c, img[w], len[w]);
     rng = rng * 1664525u + 1013904223u;
@@ -538,7 +747,8 @@ START_TEST(random_mutations) {
       g2pm_reseal(c, len[w]);
     g2p_model *m = NULL;
     char err[512];
-    if (g2p_model_open_mem(&m, c, len[w], "scalar", err, sizeof err) == 0) {
+    if (g2p_model_open_mem(&m, c, len[w], w == 3 ? "scalar-int8" : "scalar",
+                           err, sizeof err) == 0) {
       loaded++;
       size_t sb = g2p_model_scratch_bytes(m);
       void *s = aligned_alloc(64, (sb + 63) / 64 * 64);
@@ -552,10 +762,11 @@ START_TEST(random_mutations) {
     }
     free(c);
   }
-  printf("model-hostile: %d of 6000 mutated files still loaded (harmless "
+  printf("model-hostile: %d of 8000 mutated files still loaded (harmless "
          "changes to weights or names) and predicted\n", loaded);
   free(img[1]);
   free(img[2]);
+  free(img[3]);
 }
 END_TEST
 
@@ -625,6 +836,8 @@ int main(void) {
   tcase_add_test(tc, bad_tensor_directory);
   tcase_add_test(tc, bad_symbol_tables);
   tcase_add_test(tc, unknown_kernel);
+  tcase_add_test(tc, int8_models_load_and_agree);
+  tcase_add_test(tc, int8_bad_fields);
   tcase_add_test(tc, random_mutations);
   tcase_add_test(tc, predict_allocates_nothing);
   suite_add_tcase(s, tc);

@@ -1,0 +1,357 @@
+/* kernels-int8-test.c -- the int8 tables: the scalar-int8 reference against
+ * plain integer arithmetic written out here, and every optimised int8
+ * table against scalar-int8 bit for bit (memcmp) on random shapes.
+ *
+ * Shapes cover rows that are not multiples of 8, 16 or the 64-row
+ * super-panel, and columns that are not multiples of 4, 16 or 32 (the
+ * quantization loops' widths), up to the widest operand the models use
+ * (D + 2H = 3072). Vectors go past [-1, 1] so the clamp is exercised and
+ * include exact rounding ties (k / 254). Tables this CPU cannot run are
+ * skipped, not failed. */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/kernels.h"
+
+static const char *const int8_names[] = {"avx2-int8", "avx512-int8"};
+#define N_OPT ((int)(sizeof int8_names / sizeof int8_names[0]))
+#define NS(a) ((int)(sizeof a / sizeof a[0]))
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint32_t rnd(void) {
+  rng_state ^= rng_state >> 12;
+  rng_state ^= rng_state << 25;
+  rng_state ^= rng_state >> 27;
+  return (uint32_t)((rng_state * 0x2545f4914f6cdd1dull) >> 32);
+}
+static float frand(float lo, float hi) {
+  return lo + (hi - lo) * (float)((rnd() >> 8) / 16777216.0);
+}
+
+static void *xalloc(size_t bytes) {
+  size_t n = (bytes + KERN_ALIGN - 1) / KERN_ALIGN * KERN_ALIGN;
+  void *p = aligned_alloc(KERN_ALIGN, n ? n : KERN_ALIGN);
+  ck_assert_ptr_nonnull(p);
+  return p;
+}
+
+static float *rand_vec(size_t n, float lo, float hi) {
+  float *v = xalloc(n * sizeof(float));
+  for (size_t i = 0; i < n; i++)
+    v[i] = frand(lo, hi);
+  return v;
+}
+
+/* Activations: mostly in [-1, 1], some past it, some exact ties. */
+static float *rand_act(size_t n) {
+  float *v = xalloc(n * sizeof(float));
+  for (size_t i = 0; i < n; i++) {
+    uint32_t k = rnd() % 16;
+    if (k == 0)
+      v[i] = frand(-1.5f, 1.5f);
+    else if (k == 1)
+      v[i] = (float)((int)(rnd() % 509) - 254) / 254.0f;
+    else
+      v[i] = frand(-1, 1);
+  }
+  return v;
+}
+
+static const kern_ops *int8_table(int i) {
+  if (!kern_cpu_supports(int8_names[i])) {
+    printf("skip: CPU lacks %s\n", int8_names[i]);
+    return NULL;
+  }
+  char err[160];
+  const kern_ops *ops = kern_select(int8_names[i], err, sizeof err);
+  ck_assert_msg(ops != NULL, "%s", err);
+  ck_assert_str_eq(ops->name, int8_names[i]);
+  ck_assert_int_eq(ops->int8, 1);
+  return ops;
+}
+
+static float *pack(const kern_ops *ops, const float *W, int rows, int cols) {
+  size_t bytes = ops->packed_bytes(rows, cols);
+  ck_assert_uint_eq(bytes % KERN_ALIGN, 0);
+  float *p = xalloc(bytes);
+  ops->pack_matrix(p, W, rows, cols);
+  return p;
+}
+
+static const int rows_set[] = {1, 3, 8, 15, 16, 17, 31, 48, 63, 64, 65,
+                               70, 100, 129, 200, 384, 1152};
+static const int cols_set[] = {1, 2, 3, 4, 5, 15, 16, 17, 31, 32, 33,
+                               63, 100, 256, 384, 1152, 3072};
+
+/* The reference against integer arithmetic written out here from the
+ * row-major quantized weights: y = (float)sum(q xq) * (scale / 127) + b. */
+START_TEST(scalar_int8_is_integer_arithmetic) {
+  const kern_ops *ref = kern_ops_scalar_int8();
+  ck_assert_int_eq(ref->int8, 1);
+  ck_assert_ptr_eq(ref->f32, kern_ops_scalar());
+  for (int ri = 0; ri < NS(rows_set); ri += 2)
+    for (int ci = 0; ci < NS(cols_set); ci++)
+      for (int with_b = 0; with_b < 2; with_b++) {
+        int rows = rows_set[ri], cols = cols_set[ci];
+        float *W = rand_vec((size_t)rows * cols, -0.7f, 0.7f);
+        float *x = rand_act((size_t)cols);
+        float *b = with_b ? rand_vec((size_t)rows, -1, 1) : NULL;
+        int8_t *q = xalloc((size_t)rows * cols);
+        float *scale = xalloc((size_t)rows * sizeof(float));
+        kern_q8_quantize_rows(W, rows, cols, NULL, q, scale);
+        float *Wp = pack(ref, W, rows, cols);
+        float *y = xalloc(((size_t)rows + 32) * sizeof(float));
+        for (int i = 0; i < rows + 32; i++)
+          y[i] = 12345.0f;
+        ref->matvec(Wp, b, x, y, rows, cols);
+        for (int r = 0; r < rows; r++) {
+          int32_t acc = 0;
+          double werr = 0, xerr = 0;
+          for (int c = 0; c < cols; c++) {
+            float t = x[c] * 127.0f;
+            t = t > 127.0f ? 127.0f : t < -127.0f ? -127.0f : t;
+            int xq = (int)lrintf(t);
+            int w = q[(size_t)r * cols + c];
+            ck_assert(w >= -127 && w <= 127);
+            acc += w * xq;
+            werr += fabs((double)W[(size_t)r * cols + c]);
+            xerr += fabs((double)x[c]);
+          }
+          float want = (float)acc * (scale[r] / 127.0f);
+          if (b)
+            want = want + b[r];
+          ck_assert_msg(memcmp(&want, &y[r], sizeof want) == 0,
+                        "scalar-int8 %dx%d row %d: %.9g, integer sum says %.9g",
+                        rows, cols, r, y[r], want);
+          /* and it approximates the fp32 product (clamped x) */
+          double f = b ? b[r] : 0;
+          for (int c = 0; c < cols; c++) {
+            float xc = x[c] > 1 ? 1 : x[c] < -1 ? -1 : x[c];
+            f += (double)W[(size_t)r * cols + c] * xc;
+          }
+          double tol = werr * 0.5 / 127 + xerr * 0.5 * scale[r] +
+                       cols * 0.25 * scale[r] / 127 + 1e-5;
+          ck_assert_msg(fabs(f - y[r]) <= tol * 1.01,
+                        "scalar-int8 %dx%d row %d: %.6g far from fp32 %.6g",
+                        rows, cols, r, y[r], f);
+        }
+        for (int i = rows; i < rows + 32; i++)
+          ck_assert(y[i] == 12345.0f);
+        free(W), free(x), free(b), free(q), free(scale), free(Wp), free(y);
+      }
+}
+END_TEST
+
+/* pack_matrix (quantize then pack) and pack_q8 (from stored int8 weights)
+ * give the same buffer; every int8 table shares the layout. */
+START_TEST(pack_q8_equals_pack_matrix) {
+  const kern_ops *ref = kern_ops_scalar_int8();
+  for (int ri = 0; ri < NS(rows_set); ri++)
+    for (int ci = 0; ci < NS(cols_set); ci += 3) {
+      int rows = rows_set[ri], cols = cols_set[ci];
+      float *W = rand_vec((size_t)rows * cols, -2, 2);
+      int8_t *q = xalloc((size_t)rows * cols);
+      float *scale = xalloc((size_t)rows * sizeof(float));
+      kern_q8_quantize_rows(W, rows, cols, NULL, q, scale);
+      size_t bytes = ref->packed_bytes(rows, cols);
+      float *a = pack(ref, W, rows, cols), *p = xalloc(bytes);
+      ref->pack_q8(p, q, scale, rows, cols);
+      ck_assert_msg(memcmp(a, p, bytes) == 0, "pack %dx%d differs", rows, cols);
+      for (int i = 0; i < N_OPT; i++) {
+        const kern_ops *o = kern_ops_avx2_int8();
+        if (i == 1)
+          o = kern_ops_avx512_int8();
+        ck_assert_uint_eq(o->packed_bytes(rows, cols), bytes);
+      }
+      free(W), free(q), free(scale), free(a), free(p);
+    }
+}
+END_TEST
+
+START_TEST(int8_matvec_bit_identical) {
+  const kern_ops *ops = int8_table(_i);
+  if (!ops)
+    return;
+  const kern_ops *ref = kern_ops_scalar_int8();
+  for (int ri = 0; ri < NS(rows_set); ri++)
+    for (int ci = 0; ci < NS(cols_set); ci++)
+      for (int with_b = 0; with_b < 2; with_b++) {
+        int rows = rows_set[ri], cols = cols_set[ci];
+        if ((size_t)rows * cols > 1500000)
+          continue;
+        float *W = rand_vec((size_t)rows * cols, -1, 1);
+        float *x = rand_act((size_t)cols);
+        float *b = with_b ? rand_vec((size_t)rows, -1, 1) : NULL;
+        float *Wp = pack(ref, W, rows, cols);
+        float *yr = xalloc((size_t)rows * sizeof(float));
+        float *yo = xalloc(((size_t)rows + 32) * sizeof(float));
+        for (int i = 0; i < rows + 32; i++)
+          yo[i] = 12345.0f;
+        ref->matvec(Wp, b, x, yr, rows, cols);
+        ops->matvec(Wp, b, x, yo, rows, cols);
+        ck_assert_msg(memcmp(yr, yo, (size_t)rows * sizeof(float)) == 0,
+                      "%s matvec %dx%d b=%d differs from scalar-int8",
+                      ops->name, rows, cols, with_b);
+        for (int i = rows; i < rows + 32; i++)
+          ck_assert_msg(yo[i] == 12345.0f, "%s matvec %dx%d wrote past y",
+                        ops->name, rows, cols);
+        free(W), free(x), free(b), free(Wp), free(yr), free(yo);
+      }
+}
+END_TEST
+
+START_TEST(int8_matmat_bit_identical) {
+  const kern_ops *ops = _i < N_OPT ? int8_table(_i) : kern_ops_scalar_int8();
+  if (!ops)
+    return;
+  const kern_ops *ref = kern_ops_scalar_int8();
+  static const int nbs[] = {1, 2, 3, 4, 5, 7, 8, 9, 16};
+  static const int rws[] = {1, 17, 70, 129, 1152};
+  static const int cls[] = {3, 33, 384, 1152};
+  for (int ni = 0; ni < NS(nbs); ni++)
+    for (int ri = 0; ri < NS(rws); ri++)
+      for (int ci = 0; ci < NS(cls); ci++) {
+        int nb = nbs[ni], rows = rws[ri], cols = cls[ci];
+        float *W = rand_vec((size_t)rows * cols, -1, 1);
+        float *b = rand_vec((size_t)rows, -1, 1);
+        float *X = rand_act((size_t)nb * cols);
+        float *Wp = pack(ref, W, rows, cols);
+        float *Y = xalloc(((size_t)nb * rows + 32) * sizeof(float));
+        float *y = xalloc((size_t)rows * sizeof(float));
+        for (size_t i = 0; i < (size_t)nb * rows + 32; i++)
+          Y[i] = 12345.0f;
+        ops->matmat(Wp, b, X, Y, rows, cols, nb);
+        for (int j = 0; j < nb; j++) {
+          ref->matvec(Wp, b, X + (size_t)j * cols, y, rows, cols);
+          ck_assert_msg(memcmp(y, Y + (size_t)j * rows,
+                               (size_t)rows * sizeof(float)) == 0,
+                        "%s matmat %dx%d nb=%d vector %d differs from "
+                        "scalar-int8 matvec",
+                        ops->name, rows, cols, nb, j);
+        }
+        for (int i = 0; i < 32; i++)
+          ck_assert(Y[(size_t)nb * rows + i] == 12345.0f);
+        free(W), free(b), free(X), free(Wp), free(Y), free(y);
+      }
+}
+END_TEST
+
+/* gru_step = int8 matvec into tmp, then the fp32 table's gates. */
+START_TEST(int8_gru_step_is_matvec_then_gates) {
+  const kern_ops *ops = _i < N_OPT ? int8_table(_i) : kern_ops_scalar_int8();
+  if (!ops)
+    return;
+  static const int Hs[] = {1, 5, 16, 17, 100, 256, 384};
+  for (int hi = 0; hi < NS(Hs); hi++) {
+    int H = Hs[hi];
+    float *W = rand_vec((size_t)3 * H * H, -0.3f, 0.3f);
+    float *bhh = rand_vec((size_t)3 * H, -1, 1);
+    float *gi = rand_vec((size_t)3 * H, -3, 3);
+    float *h = rand_vec((size_t)H, -1, 1);
+    float *h2 = xalloc((size_t)H * 4), *tmp = xalloc((size_t)3 * H * 4),
+          *gh = xalloc((size_t)3 * H * 4);
+    memcpy(h2, h, (size_t)H * 4);
+    float *Wp = pack(ops, W, 3 * H, H);
+    ops->gru_step(Wp, bhh, gi, h, tmp, H);
+    ops->matvec(Wp, bhh, h2, gh, 3 * H, H);
+    ops->f32->gru_gates(gh, gi, h2, H);
+    ck_assert_msg(memcmp(h, h2, (size_t)H * 4) == 0, "%s gru_step H=%d",
+                  ops->name, H);
+    free(W), free(bhh), free(gi), free(h), free(h2), free(tmp), free(gh),
+        free(Wp);
+  }
+}
+END_TEST
+
+START_TEST(quantize_rows_edges) {
+  float W[3 * 5] = {0, 0, 0, 0, 0, /* all zero: scale 1, zeros */
+                    1, -2, 0.5f, 4, -4,
+                    100, 1, -1, 0.01f, 3};
+  int8_t q[15];
+  float scale[3], clip[3] = {1, 1, 10};
+  kern_q8_quantize_rows(W, 3, 5, NULL, q, scale);
+  ck_assert(scale[0] == 1.0f);
+  for (int c = 0; c < 5; c++)
+    ck_assert_int_eq(q[c], 0);
+  ck_assert(scale[1] == 4.0f / 127.0f);
+  ck_assert_int_eq(q[8], 127);
+  ck_assert_int_eq(q[9], -127);
+  ck_assert_int_eq(q[5], 32); /* 1 / (4/127) = 31.75 */
+  /* clipping: the row's scale follows the clip, outliers saturate */
+  kern_q8_quantize_rows(W, 3, 5, clip, q, scale);
+  ck_assert(scale[2] == 10.0f / 127.0f);
+  ck_assert_int_eq(q[10], 127);
+  ck_assert_int_eq(q[14], 38); /* 3 / (10/127) = 38.1 */
+}
+END_TEST
+
+START_TEST(select_int8) {
+  char err[200];
+  unsetenv("RNNINFERD_KERNEL");
+  const kern_ops *b8 = kern_select_for(NULL, 1, err, sizeof err);
+  ck_assert_ptr_nonnull(b8);
+  ck_assert_int_eq(b8->int8, 1);
+  if (kern_cpu_supports("avx512-int8"))
+    ck_assert_str_eq(b8->name, "avx512-int8");
+  else if (kern_cpu_supports("avx2-int8"))
+    ck_assert_str_eq(b8->name, "avx2-int8");
+  else
+    ck_assert_str_eq(b8->name, "scalar-int8");
+  ck_assert_int_eq(kern_select_for("auto", 0, err, sizeof err)->int8, 0);
+  ck_assert_int_eq(kern_select(NULL, err, sizeof err)->int8, 0);
+  /* explicit names are taken as they are, whatever the weights */
+  ck_assert_str_eq(kern_select_for("scalar", 1, err, sizeof err)->name,
+                   "scalar");
+  ck_assert_str_eq(kern_select_for("scalar-int8", 0, err, sizeof err)->name,
+                   "scalar-int8");
+  setenv("RNNINFERD_KERNEL", "scalar-int8", 1);
+  ck_assert_ptr_eq(kern_select(NULL, err, sizeof err), kern_ops_scalar_int8());
+  ck_assert_ptr_eq(kern_select_for(NULL, 0, err, sizeof err),
+                   kern_ops_scalar_int8());
+  setenv("RNNINFERD_KERNEL", "avx2-int9", 1);
+  err[0] = 0;
+  ck_assert_ptr_null(kern_select_for(NULL, 1, err, sizeof err));
+  ck_assert_msg(strstr(err, "unknown") && strstr(err, "avx2-int8"), "%s", err);
+  unsetenv("RNNINFERD_KERNEL");
+  for (int i = 0; i < N_OPT; i++) {
+    err[0] = 0;
+    const kern_ops *o = kern_select(int8_names[i], err, sizeof err);
+    if (kern_cpu_supports(int8_names[i]))
+      ck_assert(o && o->int8 && o->f32 && !o->f32->int8);
+    else
+      ck_assert_msg(o == NULL && strstr(err, "not supported"), "%s", err);
+  }
+  ck_assert(kern_cpu_supports("scalar-int8"));
+  const kern_ops *f = kern_ops_avx2();
+  ck_assert_ptr_eq(f->f32, f);
+  ck_assert_int_eq(f->int8, 0);
+  ck_assert_ptr_null(f->pack_q8);
+}
+END_TEST
+
+static Suite *suite(void) {
+  Suite *s = suite_create("kernels-int8");
+  TCase *tc = tcase_create("int8");
+  tcase_set_timeout(tc, 600);
+  tcase_add_test(tc, scalar_int8_is_integer_arithmetic);
+  tcase_add_test(tc, pack_q8_equals_pack_matrix);
+  tcase_add_loop_test(tc, int8_matvec_bit_identical, 0, N_OPT);
+  tcase_add_loop_test(tc, int8_matmat_bit_identical, 0, N_OPT + 1);
+  tcase_add_loop_test(tc, int8_gru_step_is_matvec_then_gates, 0, N_OPT + 1);
+  tcase_add_test(tc, quantize_rows_edges);
+  tcase_add_test(tc, select_int8);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) {
+  SRunner *sr = srunner_create(suite());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
