@@ -82,7 +82,7 @@ CK_TIMEOUT_MULTIPLIER=4 IT_IO_TIMEOUT_S=60 \
 # the seed corpus in tests/corpus/<harness>/, with a fixed seed.
 echo "== bounded fuzz runs (clang + libFuzzer, ASan+UBSan)"
 cd "$top/_build"
-for h in proto lexicon model; do
+for h in proto lexicon model text; do
   make fuzz-$h FUZZ_RUNS="${FUZZ_RUNS:-20000}" FUZZ_SECONDS=300 \
     >fuzz-$h.log 2>&1 || { tail -n 60 fuzz-$h.log; exit 1; }
   echo "fuzz-$h: $(grep '^Done' fuzz-$h.log)"
