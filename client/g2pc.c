@@ -113,6 +113,7 @@ static const char *source_name(int s) {
          : s == G2PC_SOURCE_MODEL   ? "model"
          : s == G2PC_SOURCE_LETTERS ? "letters"
          : s == G2PC_SOURCE_USER    ? "user"
+         : s == G2PC_SOURCE_HOMOGRAPH ? "homograph"
                                     : "none";
 }
 

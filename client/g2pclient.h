@@ -83,7 +83,8 @@ enum g2pc_source {
   G2PC_SOURCE_DICT = 1,      /* pronunciation dictionary */
   G2PC_SOURCE_MODEL = 2,     /* neural network */
   G2PC_SOURCE_LETTERS = 3,   /* text: a letter said by its name */
-  G2PC_SOURCE_USER = 4       /* a user lexicon (rnninferd --user-lexicon) */
+  G2PC_SOURCE_USER = 4,      /* a user lexicon (rnninferd --user-lexicon) */
+  G2PC_SOURCE_HOMOGRAPH = 5  /* text: a reading chosen from the sentence */
 };
 
 typedef struct g2pc_client g2pc_client;

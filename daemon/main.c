@@ -30,6 +30,8 @@
 
 #define DEFAULT_LEXICON PKGDATADIR "/cmudict.lex"
 #define DEFAULT_MODEL PKGDATADIR "/cmudict-bigru-int8.g2pm"
+#define DEFAULT_TAGGER PKGDATADIR "/en-ewt-tagger.linm"
+#define DEFAULT_HOMOGRAPHS PKGDATADIR "/en-homographs.linm"
 #define ROOT_SOCKET "/run/rnninferd/rnninferd.sock"
 
 /* A user lexicon's bad line, at start-up or on reload (any thread: the
@@ -64,6 +66,13 @@ static void usage(FILE *f) {
     "  -m, --model FILE          model file (default " DEFAULT_MODEL "\n"
     "                            when it exists)\n"
     "      --no-model            answer from the dictionary only\n"
+    "      --tagger FILE         part-of-speech tagger model for the text op\n"
+    "                            (default " DEFAULT_TAGGER "\n"
+    "                            when it exists)\n"
+    "      --homographs FILE     homograph model: the text op chooses each\n"
+    "                            homograph's reading from its sentence (default\n"
+    "                            " DEFAULT_HOMOGRAPHS " when it exists)\n"
+    "      --no-homographs       the text op says every word's first variant\n"
     "      --beam N              default beam width, 1..16 (default 1 = greedy)\n"
     "      --kernel NAME         kernel table: scalar, avx2, avx512, scalar-int8,\n"
     "                            avx2-int8, avx512-int8 (default: the best for\n"
@@ -111,7 +120,8 @@ enum {
   OPT_MAX_WORD_BYTES, OPT_MAX_CONNECTIONS, OPT_MAX_OUTPUT, OPT_SOCKET_MODE,
   OPT_SOCKET_GROUP, OPT_ALLOW_UID, OPT_ALLOW_GID, OPT_DRAIN_TIMEOUT,
   OPT_LOG_LEVEL, OPT_WORKERS, OPT_CPUS, OPT_OUTPUT_TIMEOUT, OPT_SPIN_US,
-  OPT_IDLE_TIMEOUT, OPT_MAX_TEXT_BYTES, OPT_MAX_TOKENS, OPT_CACHE_SIZE
+  OPT_IDLE_TIMEOUT, OPT_MAX_TEXT_BYTES, OPT_MAX_TOKENS, OPT_CACHE_SIZE,
+  OPT_TAGGER, OPT_HOMOGRAPHS, OPT_NO_HOMOGRAPHS
 };
 
 static const struct option long_opts[] = {
@@ -120,6 +130,9 @@ static const struct option long_opts[] = {
   { "user-lexicon", required_argument, NULL, 'u' },
   { "model", required_argument, NULL, 'm' },
   { "no-model", no_argument, NULL, OPT_NO_MODEL },
+  { "tagger", required_argument, NULL, OPT_TAGGER },
+  { "homographs", required_argument, NULL, OPT_HOMOGRAPHS },
+  { "no-homographs", no_argument, NULL, OPT_NO_HOMOGRAPHS },
   { "beam", required_argument, NULL, OPT_BEAM },
   { "kernel", required_argument, NULL, OPT_KERNEL },
   { "max-frame", required_argument, NULL, OPT_MAX_FRAME },
@@ -214,7 +227,7 @@ static const char *pick_socket_path(void) {
 /* 0 = run, 1 = exit 0 (help/version), 2 = usage error. */
 static int parse_options(int argc, char **argv, daemon_config *cfg,
                          int *log_level) {
-  int model_set = 0, no_model = 0, output_set = 0;
+  int model_set = 0, no_model = 0, output_set = 0, no_homographs = 0;
   char err[256];
   uint32_t v;
   memset(cfg, 0, sizeof *cfg);
@@ -245,6 +258,9 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
       break;
     case 'm': cfg->model_path = optarg; model_set = 1; break;
     case OPT_NO_MODEL: no_model = 1; break;
+    case OPT_TAGGER: cfg->tagger_path = optarg; break;
+    case OPT_HOMOGRAPHS: cfg->homograph_path = optarg; break;
+    case OPT_NO_HOMOGRAPHS: no_homographs = 1; break;
     case OPT_BEAM:
       if (parse_u32("beam", optarg, 1, PROTO_MAX_BEAM, 10, &v)) return 2;
       cfg->beam = (int)v;
@@ -366,6 +382,20 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
   }
   if (!model_set && !no_model && access(DEFAULT_MODEL, R_OK) == 0)
     cfg->model_path = DEFAULT_MODEL;
+  if (no_homographs && (cfg->homograph_path || cfg->tagger_path)) {
+    fputs("rnninferd: --no-homographs contradicts --homographs and --tagger\n", stderr);
+    return 2;
+  }
+  if (!no_homographs) {
+    if (!cfg->tagger_path && access(DEFAULT_TAGGER, R_OK) == 0)
+      cfg->tagger_path = DEFAULT_TAGGER;
+    if (!cfg->homograph_path && access(DEFAULT_HOMOGRAPHS, R_OK) == 0)
+      cfg->homograph_path = DEFAULT_HOMOGRAPHS;
+    if (cfg->homograph_path && !cfg->tagger_path) {
+      fputs("rnninferd: --homographs needs a tagger model (--tagger FILE)\n", stderr);
+      return 2;
+    }
+  }
   /* Under socket activation the passed socket is used and no path is
    * needed: rnninferd.service runs as a system user without
    * XDG_RUNTIME_DIR. */
@@ -409,6 +439,8 @@ int main(int argc, char **argv) {
   memset(&ecfg, 0, sizeof ecfg);
   ecfg.lexicon_path = cfg.lexicon_path;
   ecfg.model_path = cfg.model_path;
+  ecfg.tagger_path = cfg.tagger_path;
+  ecfg.homograph_path = cfg.homograph_path;
   ecfg.beam_width = cfg.beam;
   ecfg.user_lexicon_paths = cfg.user_lexicon;
   ecfg.n_user_lexicons = cfg.n_user_lexicons;
@@ -432,6 +464,9 @@ int main(int argc, char **argv) {
            gi.has_model ? ", kernel " : "",
            gi.has_model && gi.kernel ? gi.kernel : "", n_workers,
            n_workers == 1 ? "" : "s");
+  if (gi.homograph_words)
+    log_info("homographs: %u words (%s), tagger %s", gi.homograph_words,
+             cfg.homograph_path, cfg.tagger_path);
   if (cfg.n_user_lexicons)
     log_info("user lexicon%s: %u words, %u pronunciations",
              cfg.n_user_lexicons == 1 ? "" : "s", gi.user_words, gi.user_prons);

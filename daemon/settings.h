@@ -28,6 +28,8 @@ typedef struct daemon_config {
   const char *socket_path;  /* where to bind (ignored under socket activation) */
   const char *lexicon_path; /* compiled lexicon, NULL = none */
   const char *model_path;   /* model file, NULL = none */
+  const char *tagger_path;  /* POS tagger model, NULL = none */
+  const char *homograph_path; /* homograph model, NULL = no choice */
   const char *user_lexicon[DAEMON_USER_LEXICONS_MAX]; /* CMUdict text files */
   size_t n_user_lexicons;
   const char *kernel;       /* kernel table name, NULL = automatic */

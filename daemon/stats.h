@@ -15,7 +15,7 @@
 #include "proto/proto.h"
 
 #define STATS_N_OPS     6   /* index = enum proto_op; 0 = request not decoded */
-#define STATS_N_SOURCES 5   /* enum g2p_source */
+#define STATS_N_SOURCES 6   /* enum g2p_source */
 #define LAT_SUB_BITS    3
 #define LAT_BUCKETS     (16 + 44 * 8) /* up to 2^48 ns */
 #define STATS_MAX_ENTRIES 128

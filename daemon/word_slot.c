@@ -26,6 +26,7 @@ static int wire_source(enum g2p_source src) {
   case G2P_SOURCE_MODEL: return PROTO_SOURCE_MODEL;
   case G2P_SOURCE_LETTERS: return PROTO_SOURCE_LETTERS;
   case G2P_SOURCE_USER: return PROTO_SOURCE_USER;
+  case G2P_SOURCE_HOMOGRAPH: return PROTO_SOURCE_HOMOGRAPH;
   case G2P_SOURCE_NONE: break;
   }
   return -1;

@@ -20,6 +20,9 @@
 #include "common/utf8.h"
 #include "g2p/lexicon.h"
 #include "text/text.h"
+#include "text/tagger.h"
+#include "text/homograph.h"
+#include "text/tagger_format.h"
 #include "g2p/lexicon_format.h"
 #include "g2p/lexicon_user.h"
 #include "g2p/decode.h"
@@ -37,6 +40,8 @@ struct g2p_engine {
   lexicon *lex;
   g2p_model *model;
   result_cache *cache;     /* NULL: none */
+  tagger *tagger;          /* NULL: none */
+  homograph *homographs;   /* NULL: no choice in the text op */
   int owns_cache;
   int beam_width;
   size_t model_scratch;
@@ -102,9 +107,15 @@ const char *g2p_source_name(enum g2p_source source) {
   case G2P_SOURCE_MODEL: return "model";
   case G2P_SOURCE_LETTERS: return "letters";
   case G2P_SOURCE_USER: return "user";
+  case G2P_SOURCE_HOMOGRAPH: return "homograph";
   case G2P_SOURCE_NONE: break;
   }
   return "none";
+}
+
+/* A linear-model file's error as the engine's. */
+static int linm_error(int rc) {
+  return rc == LINM_EIO ? G2P_EIO : rc == LINM_ENOMEM ? G2P_ENOMEM : G2P_EFORMAT;
 }
 
 int g2p_engine_has_word(const g2p_engine *engine, const char *key, size_t len) {
@@ -178,6 +189,31 @@ int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
     }
     e->model_scratch = g2p_model_scratch_bytes(e->model);
   }
+  if (cfg->homograph_path && !cfg->tagger_path) {
+    g2p_engine_close(e);
+    return err_set(err, errlen, G2P_EINVAL, "homographs: %s needs a tagger model",
+                   cfg->homograph_path);
+  }
+  if (cfg->tagger_path) {
+    char why[512];
+    why[0] = '\0';
+    int rc = tagger_open(&e->tagger, cfg->tagger_path, why, sizeof why);
+    if (rc != 0 || !e->tagger) {
+      g2p_engine_close(e);
+      return err_set(err, errlen, linm_error(rc), "tagger: %s",
+                     why[0] ? why : cfg->tagger_path);
+    }
+  }
+  if (cfg->homograph_path) {
+    char why[512];
+    why[0] = '\0';
+    int rc = homograph_open(&e->homographs, cfg->homograph_path, e->tagger, why, sizeof why);
+    if (rc != 0 || !e->homographs) {
+      g2p_engine_close(e);
+      return err_set(err, errlen, linm_error(rc), "homographs: %s",
+                     why[0] ? why : cfg->homograph_path);
+    }
+  }
   *out = e;
   return G2P_OK;
 }
@@ -188,6 +224,8 @@ void g2p_engine_close(g2p_engine *engine) {
   lexicon_close(engine->lex);
   if (engine->model) g2p_model_close(engine->model);
   if (engine->owns_cache) result_cache_destroy(engine->cache);
+  homograph_close(engine->homographs);
+  tagger_close(engine->tagger);
   free(engine->lexicon_path);
   free(engine->model_path);
   free(engine);
@@ -202,6 +240,8 @@ void g2p_engine_get_info(const g2p_engine *engine, g2p_engine_info *info) {
   info->user_words = lexicon_words(engine->user);
   info->user_prons = lexicon_prons(engine->user);
   info->lexicon_path = engine->lexicon_path;
+  info->homograph_words =
+      engine->homographs ? (uint32_t)homograph_n_words(engine->homographs) : 0;
   if (engine->model) {
     info->has_model = 1;
     info->model_name = g2p_model_name(engine->model);
@@ -446,23 +486,162 @@ static int text_has_word(void *engine, const char *key, size_t len) {
   return g2p_engine_has_word((const g2p_engine *)engine, key, len);
 }
 
+/* The engine's text context: the front end's, and the homograph choice's
+ * buffers beside it, sized for the limits at creation. The tagger gets at
+ * most one word per spoken word or per token without any (punctuation,
+ * "$5" as one word), so max_tokens + max_words bounds it. */
+struct g2p_text_ctx {
+  text_ctx *text;
+  uint32_t cap_tag;      /* tagger words */
+  uint32_t cap_words;    /* spoken words */
+  tagger_word *tw;       /* one sentence's tagger words */
+  uint8_t *tags;
+  int32_t *tw_word;      /* the spoken word a tagger word is, or -1 */
+  const char **chosen;   /* per spoken word: the chosen reading, or NULL */
+  uint32_t n_chosen;     /* spoken words of the analysis chosen[] is for */
+};
+
 int g2p_text_ctx_create(g2p_text_ctx **out, uint32_t max_bytes,
                         uint32_t max_tokens, uint32_t max_words) {
   text_limits lim = {max_bytes, max_tokens, max_words};
-  int rc = text_ctx_create(out, &lim);
-  return rc == TEXT_OK ? G2P_OK : rc == TEXT_ENOMEM ? G2P_ENOMEM : G2P_EINVAL;
+  if (!out) return G2P_EINVAL;
+  *out = NULL;
+  g2p_text_ctx *c = calloc(1, sizeof *c);
+  if (!c) return G2P_ENOMEM;
+  int rc = text_ctx_create(&c->text, &lim);
+  if (rc != TEXT_OK) {
+    free(c);
+    return rc == TEXT_ENOMEM ? G2P_ENOMEM : G2P_EINVAL;
+  }
+  c->cap_tag = max_tokens + max_words;
+  c->cap_words = max_words;
+  c->tw = calloc(c->cap_tag, sizeof *c->tw);
+  c->tags = calloc(c->cap_tag, sizeof *c->tags);
+  c->tw_word = calloc(c->cap_tag, sizeof *c->tw_word);
+  c->chosen = calloc(c->cap_words, sizeof *c->chosen);
+  if (!c->tw || !c->tags || !c->tw_word || !c->chosen) {
+    g2p_text_ctx_destroy(c);
+    return G2P_ENOMEM;
+  }
+  *out = c;
+  return G2P_OK;
 }
 
-void g2p_text_ctx_destroy(g2p_text_ctx *ctx) { text_ctx_destroy(ctx); }
+void g2p_text_ctx_destroy(g2p_text_ctx *ctx) {
+  if (!ctx) return;
+  text_ctx_destroy(ctx->text);
+  free(ctx->tw);
+  free(ctx->tags);
+  free(ctx->tw_word);
+  free(ctx->chosen);
+  free(ctx);
+}
+
+/* Tags the sentence held in ctx->tw[0..n) and records the reading of each
+ * of its homographs. */
+static void choose_sentence(const g2p_engine *engine, g2p_text_ctx *ctx, size_t n) {
+  if (n == 0) return;
+  tagger_tag(engine->tagger, ctx->tw, n, ctx->tags);
+  for (size_t i = 0; i < n; i++) {
+    int32_t k = ctx->tw_word[i];
+    if (k < 0 || !homograph_known(engine->homographs, ctx->tw[i].s, ctx->tw[i].len))
+      continue;
+    homograph_choice hc;
+    if (homograph_choose(engine->homographs, ctx->tw, ctx->tags, n, i, &hc) == 1 &&
+        hc.phones && hc.phones[0])
+      ctx->chosen[k] = hc.phones;
+  }
+}
+
+/* Where a contraction or possessive splits the Penn way ("do" "n't",
+ * "John" "'s", "I" "'ll"): the byte offset of its second part in s[0..n),
+ * or 0 for none. Curly apostrophes count. */
+static size_t penn_split(const char *s, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    size_t a = 0;
+    if (s[i] == '\'') a = 1;
+    else if (i + 2 < n && (unsigned char)s[i] == 0xE2 && (unsigned char)s[i + 1] == 0x80 &&
+             (unsigned char)s[i + 2] == 0x99)
+      a = 3;
+    if (!a) continue;
+    if (i + a >= n) return 0; /* a trailing apostrophe ("students'") */
+    if (i >= 1 && (s[i - 1] == 'n' || s[i - 1] == 'N') && i + a + 1 == n &&
+        (s[i + a] == 't' || s[i + a] == 'T'))
+      return i - 1 > 0 ? i - 1 : 0; /* n't */
+    return i;
+  }
+  return 0;
+}
+
+static int is_sentence_end(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == '.' || s[i] == '!' || s[i] == '?') return 1;
+  return 0;
+}
+
+/* The tokens of the analysis, as the tagger wants them: a word token of one
+ * spoken word is its written text (case kept, contractions split), one of
+ * several is its spoken words, any other token is one word of its text;
+ * sentences end at ".", "!" and "?". Only the spoken words of word tokens
+ * that stand as a tagger word by themselves can be chosen. */
+static void choose_readings(const g2p_engine *engine, g2p_text_ctx *ctx, const char *s,
+                            const text_result *tr) {
+  ctx->n_chosen = tr->n_words <= ctx->cap_words ? tr->n_words : 0;
+  for (uint32_t k = 0; k < ctx->n_chosen; k++) ctx->chosen[k] = NULL;
+  if (!engine->homographs || !engine->tagger || ctx->n_chosen == 0) return;
+  size_t n = 0;
+  for (uint32_t t = 0; t < tr->n_tokens; t++) {
+    const text_token *tk = &tr->tokens[t];
+    const char *ts = s + tk->byte_start;
+    size_t tl = tk->byte_end - tk->byte_start;
+    if (n + (tk->n_words > 2 ? tk->n_words : 2) > ctx->cap_tag) {
+      choose_sentence(engine, ctx, n);
+      n = 0;
+    }
+    if (tk->kind == TEXT_KIND_WORD && tk->n_words == 1) {
+      size_t cut = penn_split(ts, tl);
+      if (cut) {
+        ctx->tw[n] = (tagger_word){ts, cut};
+        ctx->tw_word[n++] = -1;
+        ctx->tw[n] = (tagger_word){ts + cut, tl - cut};
+        ctx->tw_word[n++] = -1;
+      } else {
+        ctx->tw[n] = (tagger_word){ts, tl};
+        ctx->tw_word[n++] = tr->words[tk->first_word].say == TEXT_SAY_LOOKUP
+                                ? (int32_t)tk->first_word
+                                : -1;
+      }
+    } else if (tk->kind == TEXT_KIND_WORD && tk->n_words > 1) {
+      for (uint32_t k = 0; k < tk->n_words; k++) {
+        const text_word *w = &tr->words[tk->first_word + k];
+        ctx->tw[n] = (tagger_word){w->text, w->len};
+        ctx->tw_word[n++] =
+            w->say == TEXT_SAY_LOOKUP ? (int32_t)(tk->first_word + k) : -1;
+      }
+    } else if (tl > 0) {
+      ctx->tw[n] = (tagger_word){ts, tl};
+      ctx->tw_word[n++] = -1;
+      if (tk->kind == TEXT_KIND_PUNCT && is_sentence_end(ts, tl)) {
+        choose_sentence(engine, ctx, n);
+        n = 0;
+      }
+    }
+  }
+  choose_sentence(engine, ctx, n);
+}
 
 int g2p_engine_text_analyze(const g2p_engine *engine, g2p_text_ctx *ctx,
                             const char *s, size_t n, uint32_t *n_tokens,
                             char *err, size_t errlen) {
   text_result tr;
   *n_tokens = 0;
-  int rc = text_analyze(ctx, s, n, text_has_word, (void *)engine, &tr, err, errlen);
+  ctx->n_chosen = 0;
+  int rc = text_analyze(ctx->text, s, n, text_has_word, (void *)engine, &tr, err, errlen);
   switch (rc) {
-  case TEXT_OK: *n_tokens = tr.n_tokens; return G2P_OK;
+  case TEXT_OK:
+    *n_tokens = tr.n_tokens;
+    choose_readings(engine, ctx, s, &tr);
+    return G2P_OK;
   case TEXT_EUTF8: case TEXT_ENUL: return G2P_EUTF8;
   case TEXT_ETOOLONG: return G2P_ETOOLONG;
   case TEXT_ETOKENS: case TEXT_EWORDS: return G2P_ETOKENS;
@@ -472,7 +651,7 @@ int g2p_engine_text_analyze(const g2p_engine *engine, g2p_text_ctx *ctx,
 
 void g2p_text_token_get(const g2p_text_ctx *ctx, uint32_t i, g2p_text_token *out) {
   text_result tr;
-  text_last_result(ctx, &tr);
+  text_last_result(ctx->text, &tr);
   memset(out, 0, sizeof *out);
   if (i >= tr.n_tokens) return;
   const text_token *t = &tr.tokens[i];
@@ -507,11 +686,25 @@ int g2p_engine_text_word(const g2p_engine *engine, g2p_scratch *scratch,
                          unsigned flags, int beam_width, const char **word,
                          uint16_t *word_len, g2p_word_result *res) {
   text_result tr;
-  text_last_result(ctx, &tr);
+  text_last_result(ctx->text, &tr);
   if (i >= tr.n_tokens || k >= tr.tokens[i].n_words || !res) return G2P_EINVAL;
-  const text_word *w = &tr.words[tr.tokens[i].first_word + k];
+  uint32_t j = tr.tokens[i].first_word + k;
+  const text_word *w = &tr.words[j];
   *word = w->text;
   *word_len = w->len;
+  const char *chosen = j < ctx->n_chosen ? ctx->chosen[j] : NULL;
+  uint32_t first;
+  if (chosen && !(flags & G2P_FLAG_MODEL_ONLY) &&
+      !(engine->user && lexicon_lookup(engine->user, w->text, w->len, &first) > 0)) {
+    memset(res, 0, sizeof *res);
+    res->source = G2P_SOURCE_HOMOGRAPH;
+    res->phones = chosen;
+    res->phones_len = (uint16_t)strlen(chosen);
+    res->n_variants = 1;
+    res->variant[0] = res->phones;
+    res->variant_len[0] = res->phones_len;
+    return 0;
+  }
   return answer_text_word(engine, scratch, w, flags, beam_width, res);
 }
 
@@ -524,7 +717,8 @@ int g2p_engine_text_reading(const g2p_engine *engine, g2p_scratch *scratch,
   double conf = 1.0;
   if (!out || cap == 0) return G2P_EINVAL;
   out[0] = '\0';
-  int rc = text_analyze(ctx, s, n, text_has_word, (void *)engine, &tr, NULL, 0);
+  ctx->n_chosen = 0; /* the words op reads without context */
+  int rc = text_analyze(ctx->text, s, n, text_has_word, (void *)engine, &tr, NULL, 0);
   if (rc == TEXT_EUTF8 || rc == TEXT_ENUL) return G2P_EUTF8;
   if (rc) return G2P_ETOOLONG;
   size_t o = 0;

@@ -27,7 +27,8 @@ enum g2p_source {
   G2P_SOURCE_DICT = 1,  /* the pronunciation dictionary */
   G2P_SOURCE_MODEL = 2, /* the neural network */
   G2P_SOURCE_LETTERS = 3, /* text front end: a letter said by its name */
-  G2P_SOURCE_USER = 4   /* a user lexicon (looked up before the dictionary) */
+  G2P_SOURCE_USER = 4,  /* a user lexicon (looked up before the dictionary) */
+  G2P_SOURCE_HOMOGRAPH = 5 /* text op: a reading chosen from the sentence */
 };
 
 /* Per-call options (bit flags). */
@@ -63,6 +64,13 @@ typedef struct g2p_engine_config {
    * this engine. A word answered from the cache has source MODEL. */
   size_t cache_entries;
   const struct g2p_engine *cache_of;
+
+  /* Homographs in the text op (text/tagger.h, text/homograph.h): a
+   * part-of-speech tagger model and the homograph chooser trained with it.
+   * Both NULL: the text op says each word's first variant. A homograph
+   * model needs the tagger; a damaged file fails the open. */
+  const char *tagger_path;
+  const char *homograph_path;
 } g2p_engine_config;
 
 /* Counters of an engine's result cache (all 0 without one). */
@@ -103,6 +111,7 @@ typedef struct g2p_engine_info {
   const char *model_path;
   const char *kernel;        /* kernel variant in use: scalar/avx2/avx512 */
   uint32_t model_checksum;
+  uint32_t homograph_words;  /* words the chooser knows, 0 without */
 } g2p_engine_info;
 void g2p_engine_get_info(const g2p_engine *engine, g2p_engine_info *info);
 void g2p_engine_cache_stats(const g2p_engine *engine, g2p_cache_stats *st);
@@ -141,13 +150,15 @@ int g2p_engine_has_word(const g2p_engine *engine, const char *key, size_t len);
  * g2p_engine_text_analyze() reads a text into it; then each token and each
  * of its spoken words is answered on demand, so a caller can pack replies
  * as it goes. Nothing here allocates after g2p_text_ctx_create(). */
-typedef struct text_ctx g2p_text_ctx;
+typedef struct g2p_text_ctx g2p_text_ctx;
 
 int g2p_text_ctx_create(g2p_text_ctx **out, uint32_t max_bytes,
                         uint32_t max_tokens, uint32_t max_words);
 void g2p_text_ctx_destroy(g2p_text_ctx *ctx);
 
-/* Reads s[0..n) into ctx. Returns 0 with *n_tokens, or G2P_EUTF8 (not
+/* Reads s[0..n) into ctx and, when the engine has a homograph model, tags
+ * it sentence by sentence and chooses the reading of each homograph (the
+ * answer g2p_engine_text_word gives it, source G2P_SOURCE_HOMOGRAPH). Returns 0 with *n_tokens, or G2P_EUTF8 (not
  * UTF-8, or a NUL), G2P_ETOOLONG (over max_bytes), G2P_ETOKENS (over
  * max_tokens or max_words), with a reason in err. */
 int g2p_engine_text_analyze(const g2p_engine *engine, g2p_text_ctx *ctx,
@@ -173,7 +184,9 @@ void g2p_text_token_get(const g2p_text_ctx *ctx, uint32_t i, g2p_text_token *out
 
 /* Answers spoken word k of token i: its text (lower case, into ctx) in
  * *word (of *word_len bytes), its phonemes in res: letters by their names (source
- * G2P_SOURCE_LETTERS), the rest as g2p_engine_lookup would. */
+ * G2P_SOURCE_LETTERS), a homograph by the reading chosen at analysis (source
+ * G2P_SOURCE_HOMOGRAPH; not with G2P_FLAG_MODEL_ONLY, nor for a word of a
+ * user lexicon), the rest as g2p_engine_lookup would. */
 int g2p_engine_text_word(const g2p_engine *engine, g2p_scratch *scratch,
                          const g2p_text_ctx *ctx, uint32_t i, uint32_t k,
                          unsigned flags, int beam_width, const char **word,

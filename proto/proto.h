@@ -175,7 +175,8 @@ enum proto_source {
   PROTO_SOURCE_DICT = 1,
   PROTO_SOURCE_MODEL = 2,
   PROTO_SOURCE_LETTERS = 3, /* text op: a letter said by its name */
-  PROTO_SOURCE_USER = 4   /* a user lexicon (rnninferd --user-lexicon) */
+  PROTO_SOURCE_USER = 4,  /* a user lexicon (rnninferd --user-lexicon) */
+  PROTO_SOURCE_HOMOGRAPH = 5 /* text op: a reading chosen from the sentence */
 };
 const char *proto_source_name(enum proto_source s);
 

@@ -56,6 +56,7 @@ const char *proto_source_name(enum proto_source s) {
   case PROTO_SOURCE_MODEL: return "model";
   case PROTO_SOURCE_LETTERS: return "letters";
   case PROTO_SOURCE_USER: return "user";
+  case PROTO_SOURCE_HOMOGRAPH: return "homograph";
   case PROTO_SOURCE_NONE: break;
   }
   return "none";

@@ -95,6 +95,7 @@ static int decode_source(reply_ctx *c, const msgpack_object *src,
   else if (key_is(src, "model")) *out = PROTO_SOURCE_MODEL;
   else if (key_is(src, "letters")) *out = PROTO_SOURCE_LETTERS;
   else if (key_is(src, "user")) *out = PROTO_SOURCE_USER;
+  else if (key_is(src, "homograph")) *out = PROTO_SOURCE_HOMOGRAPH;
   else if (key_is(src, "none")) *out = PROTO_SOURCE_NONE;
   else return bad(c, PROTO_E_BAD_REQUEST, "source is unknown");
   return 0;
