@@ -11,7 +11,9 @@
  * and checks that neither counter moved. A user lexicon is loaded and its
  * words (an override and a new word with variants) are in the traffic, so
  * lookups in it are covered too, and so are the stressless and IPA output
- * forms. Skips (77) when jemalloc is not
+ * forms. The part-of-speech tagger and the homograph chooser are loaded
+ * and the texts hold homographs, so tagging and choosing are covered.
+ * Skips (77) when jemalloc is not
  * the daemon's allocator (sanitizer builds). */
 #include <check.h>
 #include <stdio.h>
@@ -120,8 +122,10 @@ static int one_request(int fd, unsigned k, uint64_t id) {
         "Dr. Smith paid $3.50 on Jan. 5, 2021 at 3:30 pm; the FBI and NASA met.",
         "In 1984, 2008 and the '90s, 5% of 1,234 people ran 5 km (72\xc2\xb0" "F).",
         "John\xe2\x80\x99s na\xc3\xafve caf\xc3\xa9: call 555-1234, e-mail user@example.org!",
-        "World War II, Henry VIII, Chapter IV, 1/2, 21st, COVID-19, A380 \xe4\xb8\xad."};
-    const char *t = tx[(id / 12) % 4];
+        "World War II, Henry VIII, Chapter IV, 1/2, 21st, COVID-19, A380 \xe4\xb8\xad.",
+        "I read it yesterday. I'll read it; they live here. The lead singer's live "
+        "music! I object to an object. Don't record the record, it's a permit."};
+    const char *t = tx[(id / 12) % 5];
     proto_encode_text_request(&b, id, t, (uint32_t)strlen(t), 0, 0);
     break;
   }
@@ -258,6 +262,9 @@ int main(void) {
     snprintf(cmd, sizeof cmd, "'%s' -o '%s' '%s' >/dev/null", conv, model_path, npz);
     with_model = system(cmd) == 0;
   }
+  char tagger_m[600], hom_m[600];
+  snprintf(tagger_m, sizeof tagger_m, "%s/models/en-ewt-tagger.linm", src ? src : ".");
+  snprintf(hom_m, sizeof hom_m, "%s/models/en-homographs.linm", src ? src : ".");
   char user_lex[600];
   snprintf(user_lex, sizeof user_lex, "%s/user.dict", D.dir);
   FILE *uf = fopen(user_lex, "w");
@@ -268,8 +275,10 @@ int main(void) {
     return 99;
   }
   const char *extra_model[] = { "--user-lexicon", user_lex, "--model", model_path,
-                                "--workers", "1", NULL };
-  const char *extra_dict[] = { "--user-lexicon", user_lex, NULL };
+                                "--workers", "1", "--tagger", tagger_m,
+                                "--homographs", hom_m, NULL };
+  const char *extra_dict[] = { "--user-lexicon", user_lex, "--tagger", tagger_m,
+                               "--homographs", hom_m, NULL };
   int rc = it_start(&D, with_model ? extra_model : extra_dict);
   if (rc != 0) {
     it_dump_log(&D);

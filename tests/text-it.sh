@@ -2,8 +2,11 @@
 # text-it.sh -- the text op end to end: g2pc --text (plain, --json, stdin
 # pipelined), the words op reading written forms, and malformed texts over a
 # raw socket (invalid UTF-8, NUL, over-long, a flood of commas, a wrong type)
-# answered with an error while the connection keeps working. rnninferd runs
-# with the build's dictionary and no model (every word here is in CMUdict).
+# answered with an error while the connection keeps working; homographs read
+# from their sentence (source homograph), the words op and --variants
+# unchanged, --no-homographs, and damaged homograph files refused at
+# start-up. rnninferd runs with the build's dictionary, the shipped tagger and
+# homograph models, and no network (every word here is in CMUdict).
 set -u
 b=${top_builddir:?top_builddir is not set}
 s=${top_srcdir:?top_srcdir is not set}
@@ -22,16 +25,23 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok: $*"; }
 
-"$daemon" --socket "$sock" --lexicon "$lex" --no-model 2>>"$dir/daemon.log" &
+tagger=$s/models/en-ewt-tagger.linm
+homographs=$s/models/en-homographs.linm
+up() { # up SOCKET: wait for the daemon $pid to answer on SOCKET
+  i=0
+  while ! "$g2pc" --socket "$1" --timeout 1000 --ping >/dev/null 2>&1; do
+    i=$((i + 1))
+    if [ $i -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
+      echo "FAIL: rnninferd did not come up"; cat "$dir/daemon.log"; exit 1
+    fi
+    sleep 0.1
+  done
+}
+cp "$homographs" "$dir/hom.linm" # damaged below, before a reload
+"$daemon" --socket "$sock" --lexicon "$lex" --no-model --tagger "$tagger" \
+  --homographs "$dir/hom.linm" 2>>"$dir/daemon.log" &
 pid=$!
-i=0
-while ! "$g2pc" --socket "$sock" --timeout 1000 --ping >/dev/null 2>&1; do
-  i=$((i + 1))
-  if [ $i -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
-    echo "FAIL: rnninferd did not come up"; cat "$dir/daemon.log"; exit 1
-  fi
-  sleep 0.1
-done
+up "$sock"
 
 check() { # check NAME WANT GOT
   [ "$3" = "$2" ] && ok "$1" || fail "$1: got '$3', want '$2'"
@@ -76,6 +86,93 @@ print(("$1.25 " * 2000)[:8190])' >"$dir/big.txt"
 [ $st -eq 0 ] && ok "two 8 KiB texts answered" || fail "8 KiB texts: exit $st: $(cat "$dir/err")"
 n=$(sed -n 2p "$dir/big.out" | grep -o ' | ' | wc -l)
 [ "$n" -ge 6000 ] && ok "8 KiB of money: $n word separators" || fail "8 KiB of money: $n separators"
+
+# homographs: the reading chosen from the sentence, with source homograph
+# (word WORD of TEXT: its phones and source from --json)
+hom() { # hom TEXT WORD -> "PHONES SOURCE"
+  "$g2pc" --socket "$sock" --text --json "$1" | python3 -c '
+import json, sys
+w = sys.argv[1]
+for t in json.load(sys.stdin)["tokens"]:
+    for x in t["words"]:
+        if x["word"] == w: print(x["phones"], "/", x["source"]); sys.exit(0)
+print("absent")' "$2"
+}
+check 'I read it yesterday.' 'R EH1 D / homograph' "$(hom 'I read it yesterday.' read)"
+check 'I will read it.' 'R IY1 D / homograph' "$(hom 'I will read it.' read)"
+check "I'll read it." 'R IY1 D / homograph' "$(hom "I'll read it." read)"
+check 'They live here.' 'L IH1 V / homograph' "$(hom 'They live here.' live)"
+check 'live music' 'L AY1 V / homograph' "$(hom 'live music' live)"
+check 'the lead singer' 'L IY1 D / homograph' "$(hom 'the lead singer' lead)"
+check 'lead pipes' 'L EH1 D / homograph' "$(hom 'lead pipes' lead)"
+check 'an object' 'AA1 B JH EH0 K T / homograph' "$(hom 'an object' object)"
+check 'I object' 'AH0 B JH EH1 K T / homograph' "$(hom 'I object' object)"
+check 'two sentences, a reading each' 'R EH1 D,R IY1 D' \
+  "$("$g2pc" --socket "$sock" --text 'Yesterday I read it. Tomorrow I will read it.' |
+     awk -F' [|] ' '{print $3 "," $8}')"
+check 'plain text, stdin' 'AY1 | R EH1 D | AH0 | B UH1 K | Y EH1 S T ER0 D EY2' \
+  "$(echo 'I read a book yesterday' | "$g2pc" --socket "$sock" --text)"
+# every chosen reading is one of the word's dictionary readings
+for w in read live lead object; do
+  v=$("$g2pc" --socket "$sock" --variants "$w")
+  for t in "I $w it." "the $w one" "They $w." "a $w"; do
+    p=$(hom "$t" "$w"); p=${p% / *}
+    case "	$v	" in *"	$p	"*) ;; *) fail "$t: '$p' not among '$v'";; esac
+  done
+done
+ok "chosen readings are dictionary variants"
+# the words op has no context: first variant, source dict; --variants lists all
+check 'words read' 'R EH1 D' "$("$g2pc" --socket "$sock" read)"
+check 'words --variants read' 'R EH1 D	R IY1 D' "$("$g2pc" --socket "$sock" --variants read)"
+check 'words --json read source' 'dict' \
+  "$("$g2pc" --socket "$sock" --json read | python3 -c 'import json,sys; print(json.load(sys.stdin)["source"])')"
+
+# a reload that finds the homograph model damaged keeps the old engine
+stat_of() { "$g2pc" --socket "$sock" --stats | awk -v k="$1" '$1 == k || $1 == k ":" { print $2 }'; }
+# (replaced by a rename, as a package upgrade does: the running engine maps
+# the old file)
+head -c 4096 "$homographs" >"$dir/hom.tmp" && mv "$dir/hom.tmp" "$dir/hom.linm"
+kill -HUP "$pid"
+i=0
+while [ "$(stat_of reloads.failed)" != 1 ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
+check 'failed reload counted' 1 "$(stat_of reloads.failed)"
+grep -q 'homographs: .*hom.linm' "$dir/daemon.log" && ok "failed reload logged" ||
+  fail "failed reload not logged: $(tail -3 "$dir/daemon.log")"
+check 'old engine kept after a failed reload' 'R IY1 D / homograph' "$(hom 'I will read it.' read)"
+
+# --no-homographs: every word its first variant
+sock2=$dir/nohom.sock
+"$daemon" --socket "$sock2" --lexicon "$lex" --no-model --no-homographs 2>>"$dir/daemon2.log" &
+pid2=$!
+opid=$pid; pid=$pid2; up "$sock2"; pid=$opid
+check '--no-homographs: I will read it.' 'AY1 | W IH1 L | R EH1 D | IH1 T' \
+  "$("$g2pc" --socket "$sock2" --text 'I will read it.')"
+kill "$pid2"; wait "$pid2" 2>/dev/null
+
+# damaged or mismatched models: start-up fails with a message, exit 1
+head -c 300 "$homographs" >"$dir/short.linm"
+python3 -c '
+import sys
+b = bytearray(open(sys.argv[1], "rb").read()); b[200] ^= 0xff
+open(sys.argv[2], "wb").write(b)' "$homographs" "$dir/flipped.linm"
+printf 'not a model\n' >"$dir/junk.linm"
+for bad in "--homographs $dir/short.linm" "--homographs $dir/flipped.linm" \
+           "--homographs $dir/junk.linm" "--tagger $dir/junk.linm" \
+           "--tagger $homographs" "--homographs $tagger"; do
+  set -- $bad
+  if [ "$1" = --tagger ]; then a="--tagger $2 --homographs $homographs"
+  else a="--tagger $tagger --homographs $2"; fi
+  # shellcheck disable=SC2086
+  "$daemon" --socket "$dir/bad.sock" --lexicon "$lex" --no-model $a 2>"$dir/bad.log"; st=$?
+  if [ $st -eq 1 ] && grep -q 'cannot start' "$dir/bad.log"; then
+    ok "refused $bad: $(sed -n 's/.*cannot start: //p' "$dir/bad.log" | head -1 | cut -c1-90)"
+  else
+    fail "$bad: exit $st: $(cat "$dir/bad.log")"
+  fi
+done
+"$daemon" --socket "$dir/bad.sock" --lexicon "$lex" --no-model --no-homographs \
+  --homographs "$homographs" 2>/dev/null
+check '--no-homographs with --homographs' 2 $?
 
 # an unreadable token: message, exit 1, the rest still read
 out=$("$g2pc" --socket "$sock" --text '中文 ok' 2>"$dir/err"); st=$?
