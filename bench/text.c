@@ -2,11 +2,15 @@
  * over the socket, side by side in one run with espeak-ng's own
  * text-to-phonemes on the same sentences.
  *
- *   bench/text --lexicon LEX [--model M] [--socket PATH] SENTENCES
+ *   bench/text --lexicon LEX [--model M] [--tagger T --homographs H]
+ *              [--socket PATH] SENTENCES
  *
  * Rows: the front end alone (g2p_engine_text_analyze: folding, tokenizer,
  * verbalizers); the front end with every spoken word answered from the
  * dictionary or the network (the work of the text op without the socket);
+ * with --tagger and --homographs, the same two rows again with every
+ * sentence tagged and its homographs' readings chosen, and the difference:
+ * the cost of tagging and choice per sentence and per token;
  * espeak_TextToPhonemes (libespeak-ng, when built with it); and with
  * --socket, the text op round trip for one all-dictionary 15-word sentence
  * next to a ping round trip (p50 of 2000 each). Times are per sentence,
@@ -45,7 +49,7 @@ static double median(double *v, size_t n) {
   return n ? v[n / 2] : 0;
 }
 
-static const g2p_engine *eng;
+static const g2p_engine *eng, *eng_plain; /* eng_plain: no homographs */
 static g2p_scratch *scr;
 static g2p_text_ctx *ctx;
 static volatile size_t sink;
@@ -53,6 +57,12 @@ static volatile size_t sink;
 static void run_front(const char *s) {
   uint32_t n;
   g2p_engine_text_analyze(eng, ctx, s, strlen(s), &n, NULL, 0);
+  sink += n;
+}
+
+static void run_front_plain(const char *s) {
+  uint32_t n;
+  g2p_engine_text_analyze(eng_plain, ctx, s, strlen(s), &n, NULL, 0);
   sink += n;
 }
 
@@ -100,10 +110,13 @@ static double per_sentence(void (*fn)(const char *), int reps) {
 
 int main(int argc, char **argv) {
   const char *lexp = NULL, *modelp = NULL, *sock = NULL, *file = NULL;
+  const char *taggerp = NULL, *homp = NULL;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--lexicon") && i + 1 < argc) lexp = argv[++i];
     else if (!strcmp(argv[i], "--model") && i + 1 < argc) modelp = argv[++i];
     else if (!strcmp(argv[i], "--socket") && i + 1 < argc) sock = argv[++i];
+    else if (!strcmp(argv[i], "--tagger") && i + 1 < argc) taggerp = argv[++i];
+    else if (!strcmp(argv[i], "--homographs") && i + 1 < argc) homp = argv[++i];
     else if (argv[i][0] != '-' && !file) file = argv[i];
     else {
       fprintf(stderr, "usage: bench/text --lexicon LEX [--model M] [--socket S] SENTENCES\n");
@@ -137,24 +150,61 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench/text: %s\n", err);
     return 1;
   }
-  eng = e;
+  eng = eng_plain = e;
+  g2p_engine *eh = NULL;
+  g2p_scratch *scr_plain = scr;
+  if (taggerp && homp) {
+    g2p_engine_config hcfg = cfg;
+    hcfg.tagger_path = taggerp;
+    hcfg.homograph_path = homp;
+    if (g2p_engine_open(&eh, &hcfg, err, sizeof err) || g2p_scratch_create(&scr, eh)) {
+      fprintf(stderr, "bench/text: %s\n", err);
+      return 1;
+    }
+    eng = eh;
+  }
   if (g2p_text_ctx_create(&ctx, 8192, 4096, 8192)) return 1;
   printf("bench/text: %zu sentences, %.1f whitespace words each on average\n", n_sent,
          (double)words / (double)(n_sent ? n_sent : 1));
   for (size_t i = 0; i < n_sent; i++) run_full(sent[i]); /* warm-up */
+  size_t tokens = 0;
+  for (size_t i = 0; i < n_sent; i++) {
+    uint32_t n = 0;
+    g2p_engine_text_analyze(eng, ctx, sent[i], strlen(sent[i]), &n, NULL, 0);
+    tokens += n;
+  }
+  double per_tok = (double)tokens / (double)(n_sent ? n_sent : 1);
   double front = per_sentence(run_front, 20);
   double full = per_sentence(run_full, 5);
   printf("%-44s %10s\n", "per sentence (median, us)", "us");
-  printf("%-44s %10.2f\n", "front end alone (text_analyze)", front);
-  printf("%-44s %10.2f\n", "front end + dictionary/network answers", full);
+  if (eh) {
+    const g2p_engine *keep = eng;
+    g2p_scratch *keep_scr = scr;
+    eng = eng_plain;
+    scr = scr_plain;
+    double plain = per_sentence(run_front_plain, 20);
+    double plain_full = per_sentence(run_full, 5);
+    eng = keep;
+    scr = keep_scr;
+    printf("%-44s %10.2f\n", "front end alone, no homographs", plain);
+    printf("%-44s %10.2f\n", "front end + answers, no homographs", plain_full);
+    printf("%-44s %10.2f\n", "front end + tagging + homograph choice", front);
+    printf("%-44s %10.2f\n", "  ... + answers (the text op's work)", full);
+    printf("%-44s %10.2f\n", "tagging + choice per sentence", front - plain);
+    printf("%-44s %10.3f\n", "tagging + choice per token", (front - plain) / per_tok);
+    printf("%-44s %10.1f\n", "tokens per sentence", per_tok);
+  } else {
+    printf("%-44s %10.2f\n", "front end alone (text_analyze)", front);
+    printf("%-44s %10.2f\n", "front end + dictionary/network answers", full);
+  }
 #ifdef HAVE_ESPEAK
   if (espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, NULL, 0) > 0 &&
       espeak_SetVoiceByName("en-us") == EE_OK) {
     for (size_t i = 0; i < n_sent; i++) run_espeak(sent[i]);
     double es = per_sentence(run_espeak, 3);
     printf("%-44s %10.2f\n", "espeak-ng espeak_TextToPhonemes (en-us)", es);
-    printf("%-44s %10.1fx\n", "espeak-ng / front end alone", es / front);
-    printf("%-44s %10.1fx\n", "espeak-ng / front end + answers", es / full);
+    printf("%-44s %10.1fx\n", eh ? "espeak-ng / front end + homographs" : "espeak-ng / front end alone", es / front);
+    printf("%-44s %10.1fx\n", eh ? "espeak-ng / text op work (with homographs)" : "espeak-ng / front end + answers", es / full);
     espeak_Terminate();
   } else {
     printf("espeak-ng: could not initialise (no en-us voice data?)\n");
@@ -189,7 +239,11 @@ int main(int argc, char **argv) {
     g2pc_client_close(c);
   }
   g2p_text_ctx_destroy(ctx);
-  g2p_scratch_destroy(scr);
+  if (eh) {
+    g2p_scratch_destroy(scr);
+    g2p_engine_close(eh);
+  }
+  g2p_scratch_destroy(scr_plain);
   g2p_engine_close(e);
   for (size_t i = 0; i < n_sent; i++) free(sent[i]);
   return sink == 0xdeadbeef;
