@@ -8,6 +8,12 @@
 
 #include "client/client_impl.h"
 
+/* the wire's sources are the library's, number for number */
+_Static_assert(G2PC_SOURCE_LETTERS == (int)PROTO_SOURCE_LETTERS &&
+                   G2PC_SOURCE_USER == (int)PROTO_SOURCE_USER &&
+                   G2PC_SOURCE_HOMOGRAPH == (int)PROTO_SOURCE_HOMOGRAPH,
+               "client and wire source numbers agree");
+
 static int text_server_code(int code) {
   return code >= 1 && code <= PROTO_E_MAX ? G2PC_ESERVER_CODE(code) : G2PC_ESERVER;
 }

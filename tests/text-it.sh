@@ -149,6 +149,18 @@ check '--no-homographs: I will read it.' 'AY1 | W IH1 L | R EH1 D | IH1 T' \
   "$("$g2pc" --socket "$sock2" --text 'I will read it.')"
 kill "$pid2"; wait "$pid2" 2>/dev/null
 
+# a word of a user lexicon keeps the user's reading
+printf 'READ  R IY1 D\n' >"$dir/user.dict"
+"$daemon" --socket "$sock2" --lexicon "$lex" --no-model --tagger "$tagger" \
+  --homographs "$homographs" --user-lexicon "$dir/user.dict" 2>>"$dir/daemon2.log" &
+pid2=$!
+opid=$pid; pid=$pid2; up "$sock2"; pid=$opid
+check 'user lexicon over the chooser' 'R IY1 D / user' \
+  "$(sock=$sock2 hom 'I read it yesterday.' read)"
+check 'user lexicon: other homographs still chosen' 'L EH1 D / homograph' \
+  "$(sock=$sock2 hom 'lead pipes' lead)"
+kill "$pid2"; wait "$pid2" 2>/dev/null
+
 # damaged or mismatched models: start-up fails with a message, exit 1
 head -c 300 "$homographs" >"$dir/short.linm"
 python3 -c '
