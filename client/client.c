@@ -274,7 +274,7 @@ static int encode_next(batch *bt) {
   uint64_t id = c->next_id++;
   proto_opts o = {!!(bt->flags & G2PC_VARIANTS), !!(bt->flags & G2PC_MODEL_ONLY),
                   (bt->flags >> 8) & 0xff, !!(bt->flags & G2PC_NO_STRESS),
-                  !!(bt->flags & G2PC_IPA)};
+                  !!(bt->flags & G2PC_IPA), 0};
   proto_buf_init(&b, c->wbuf, c->wcap);
   if (proto_encode_request_opts(&b, id, PROTO_OP_WORDS, bt->slices, k, &o))
     return client_fatal(c, G2PC_EINVAL, "request does not fit its buffer");

@@ -10,6 +10,7 @@
 
 #include "daemon/dispatch.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,29 @@ static void word_result_of(const word_slot *s, int variants,
   }
 }
 
+/* An nbest request's alternatives (the engine's, valid until the next
+ * lookup); a written form read by the text front end ("42") has one
+ * reading, its answer. */
+static void alternatives_of(const g2p_word_result *g, int nbest,
+                            const word_slot *s, proto_word_result *r) {
+  if (!nbest || r->error != PROTO_OK) return;
+  uint32_t n = g->n_alternatives;
+  if (n > PROTO_NBEST_MAX) n = PROTO_NBEST_MAX;
+  for (uint32_t i = 0; i < n; i++) {
+    r->alternative[i] = g->alternative[i];
+    r->alternative_len[i] = g->alternative_len[i];
+    r->alternative_logprob[i] = g->alternative_logprob[i];
+  }
+  if (n == 0) {
+    r->alternative[0] = s->phones;
+    r->alternative_len[0] = s->phones_len;
+    r->alternative_logprob[0] =
+        s->source == PROTO_SOURCE_MODEL && s->confidence > 0 ? log(s->confidence) : NAN;
+    n = 1;
+  }
+  r->n_alternatives = n;
+}
+
 static int request_form(const proto_request *req) {
   return (req->opt_no_stress ? DISPATCH_FORM_NO_STRESS : 0) |
          (req->opt_ipa ? DISPATCH_FORM_IPA : 0);
@@ -112,7 +136,7 @@ static int respell(const char *p, uint32_t len, int form, char *buf) {
 /* Packs one result in the request's form: the answer and its variants are
  * respelled on the stack just before they are copied into the reply. */
 static void encode_word_form(proto_words_writer *w, proto_word_result *r, int form) {
-  char buf[1 + PROTO_VARIANTS_MAX][G2P_FORM_MAX];
+  char buf[1 + PROTO_VARIANTS_MAX + PROTO_NBEST_MAX][G2P_FORM_MAX];
   if (form && r->error == PROTO_OK && r->phones) {
     int n = respell(r->phones, r->phones_len, form, buf[0]);
     for (uint32_t v = 0; n >= 0 && v < r->n_variants; v++) {
@@ -120,6 +144,13 @@ static void encode_word_form(proto_words_writer *w, proto_word_result *r, int fo
       if (k < 0) n = -1;
       r->variant[v] = buf[1 + v];
       r->variant_len[v] = (uint32_t)k;
+    }
+    for (uint32_t v = 0; n >= 0 && v < r->n_alternatives; v++) {
+      char *o = buf[1 + PROTO_VARIANTS_MAX + v];
+      int k = respell(r->alternative[v], r->alternative_len[v], form, o);
+      if (k < 0) n = -1;
+      r->alternative[v] = o;
+      r->alternative_len[v] = (uint32_t)k;
     }
     if (n < 0) {
       memset(r, 0, sizeof *r);
@@ -206,18 +237,24 @@ static int answer_words_inline(dispatcher *d, const engine_ref *eng,
     int code = proto_word_check(s->ptr, s->len, lim);
     const char *key;
     size_t klen;
+    g2p_word_result g;
+    g.n_alternatives = 0;
     if (code == PROTO_OK && !prepare_word(d, eng, req, s->ptr, s->len, slot.key,
                                           sizeof slot.key, &key, &klen, &slot)) {
-      g2p_word_result g;
-      int rc = g2p_engine_lookup(eng->engine, eng->scratch, key, klen,
-                                 flags, req->opt_beam, &g);
+      int rc = req->opt_nbest > 0
+                   ? g2p_engine_lookup_nbest(eng->engine, eng->scratch, key, klen,
+                                             flags, req->opt_beam, req->opt_nbest, &g)
+                   : g2p_engine_lookup(eng->engine, eng->scratch, key, klen,
+                                       flags, req->opt_beam, &g);
       word_slot_set(&slot, rc, &g, 0);
+      if (rc != 0) g.n_alternatives = 0;
     } else if (code != PROTO_OK) {
       slot.code = code;
       slot.source = PROTO_SOURCE_NONE;
     }
     proto_word_result r;
     word_result_of(&slot, req->opt_variants, &r);
+    alternatives_of(&g, req->opt_nbest, &slot, &r);
     encode_word_form(&w, &r, request_form(req));
     tally_word(t, &r);
   }
@@ -404,7 +441,16 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
     engine_ref *eng = engine_ref_acquire(*d->current);
     switch (req.op) {
     case PROTO_OP_WORDS:
-      if (d->workers && engine_ref_split(eng) && ar && ar->slots) {
+      if (req.opt_nbest > (req.opt_beam > 0 ? req.opt_beam : d->cfg->beam)) {
+        code = PROTO_E_BAD_REQUEST;
+        snprintf(err, sizeof err, "opts.nbest %d exceeds the beam width %d "
+                 "(ask for \"beam\": %d or more)", req.opt_nbest,
+                 req.opt_beam > 0 ? req.opt_beam : d->cfg->beam, req.opt_nbest);
+      } else if (req.opt_nbest > 0) {
+        /* n-best answers are several texts a word: they are answered here,
+         * where they are packed right away, rather than in word slots */
+        w = answer_words_inline(d, eng, &req, out, &tally);
+      } else if (d->workers && engine_ref_split(eng) && ar && ar->slots) {
         if (answer_words_split(d, eng, &req, ar, slot) == DISPATCH_ASYNC) {
           ar->t0 = t0;
           engine_ref_release(eng);

@@ -68,7 +68,9 @@ typedef struct layout {
   size_t score[2];      /* double[B] */
   size_t prev;          /* int[B] */
   size_t cand;          /* cand[B * (B + 1)] */
-  size_t best;          /* uint16[max_len] best finished hypothesis */
+  size_t best;          /* uint16[B][max_len] best finished hypotheses */
+  size_t fin_score;     /* double[B] their scores, best first */
+  size_t fin_len;       /* int[B] their lengths */
   size_t total;
   size_t keys_p_bytes, enc_t_p_bytes;
 } layout;
@@ -110,7 +112,9 @@ static void plan_scratch(layout *L, const g2p_model *m) {
   L->score[1] = g2p_layout_put(&o, B * sizeof(double));
   L->prev = g2p_layout_put(&o, B * sizeof(int));
   L->cand = g2p_layout_put(&o, B * (B + 1) * sizeof(cand));
-  L->best = g2p_layout_put(&o, (size_t)m->max_len * sizeof(uint16_t));
+  L->best = g2p_layout_put(&o, B * (size_t)m->max_len * sizeof(uint16_t));
+  L->fin_score = g2p_layout_put(&o, B * sizeof(double));
+  L->fin_len = g2p_layout_put(&o, B * sizeof(int));
   L->total = G2P_ALIGN64(o);
 }
 
@@ -305,7 +309,31 @@ static int cand_before(const cand *a, const cand *b) {
   return a->tok < b->tok;
 }
 
-static int beam(run *r, int B, char *out, size_t outcap, double *lp) {
+/* Keeps the K best finished hypotheses, best first, in fin (K x ML
+ * sequences) with their scores and lengths; a newcomer goes after those of
+ * equal score (the earlier-found wins a tie). Returns the new count. */
+static int fin_insert(uint16_t *fin, double *fs, int *fl, int nf, int K,
+                      int ML, const uint16_t *seq, int len, double score) {
+  if (nf == K && !(score > fs[K - 1]))
+    return nf;
+  int at = nf < K ? nf++ : K - 1;
+  while (at > 0 && score > fs[at - 1]) {
+    memcpy(fin + (size_t)at * ML, fin + (size_t)(at - 1) * ML,
+           (size_t)fl[at - 1] * sizeof(uint16_t));
+    fs[at] = fs[at - 1];
+    fl[at] = fl[at - 1];
+    at--;
+  }
+  memcpy(fin + (size_t)at * ML, seq, (size_t)len * sizeof(uint16_t));
+  fs[at] = score;
+  fl[at] = len;
+  return nf;
+}
+
+/* Beam search at width B keeping the K <= B best finished hypotheses;
+ * returns how many were found (>= 1), left in the scratch's best/fin_*
+ * tables, best first. */
+static int beam_search(run *r, int B, int K) {
   const g2p_model *m = r->m;
   int P = m->P, D = m->D, ML = m->max_len;
   float *logits = AT(r->s, r->L.logits, float);
@@ -316,9 +344,10 @@ static int beam(run *r, int B, char *out, size_t outcap, double *lp) {
                       AT(r->s, r->L.score[1], double)};
   int *prev = AT(r->s, r->L.prev, int);
   cand *cands = AT(r->s, r->L.cand, cand);
-  uint16_t *best = AT(r->s, r->L.best, uint16_t);
-  double best_score = -DBL_MAX;
-  int best_len = -1;
+  uint16_t *fin = AT(r->s, r->L.best, uint16_t);
+  double *fs = AT(r->s, r->L.fin_score, double);
+  int *fl = AT(r->s, r->L.fin_len, int);
+  int nf = 0;
   size_t hb = (size_t)D * sizeof(float);
 
   encode(r, hs[0]);
@@ -371,12 +400,9 @@ static int beam(run *r, int B, char *out, size_t outcap, double *lp) {
     for (int i = 0; i < nc; i++) {
       const cand *c = &cands[i];
       if (c->tok == G2PM_P_EOS) {
-        if (i < B && c->score > best_score) {
-          best_score = c->score;
-          best_len = step;
-          memcpy(best, seq[cur] + (size_t)c->hyp * ML,
-                 (size_t)step * sizeof(uint16_t));
-        }
+        if (i < B)
+          nf = fin_insert(fin, fs, fl, nf, K, ML,
+                          seq[cur] + (size_t)c->hyp * ML, step, c->score);
         continue;
       }
       if (nlive == B)
@@ -394,20 +420,31 @@ static int beam(run *r, int B, char *out, size_t outcap, double *lp) {
       prev[b] = seq[nxt][(size_t)b * ML + step];
     cur = nxt;
     live = nlive;
-    if (live == 0 || best_score >= score[cur][0])
+    /* scores only fall: once K finished ones are at least the best live
+     * score, nothing live can enter the K best */
+    if (live == 0 || (nf == K && fs[K - 1] >= score[cur][0]))
       break;
-    if (step == ML - 1 && score[cur][0] > best_score) {
-      /* length cap: the best live hypothesis counts as finished */
-      best_score = score[cur][0];
-      best_len = ML;
-      memcpy(best, seq[cur], (size_t)ML * sizeof(uint16_t));
+    if (step == ML - 1) {
+      /* length cap: the live hypotheses count as finished */
+      for (int b = 0; b < live; b++)
+        nf = fin_insert(fin, fs, fl, nf, K, ML, seq[cur] + (size_t)b * ML, ML,
+                        score[cur][b]);
     }
   }
-  if (best_len < 0)
-    best_len = 0; /* unreachable: some hypothesis always ends */
+  if (nf == 0) { /* unreachable: some hypothesis always ends */
+    fl[0] = 0;
+    fs[0] = -DBL_MAX;
+    nf = 1;
+  }
+  return nf;
+}
+
+static int beam(run *r, int B, char *out, size_t outcap, double *lp) {
+  beam_search(r, B, 1);
   if (lp)
-    *lp = best_score;
-  return decode_render(m, best, best_len, out, outcap);
+    *lp = AT(r->s, r->L.fin_score, double)[0];
+  return decode_render(r->m, AT(r->s, r->L.best, uint16_t),
+                       AT(r->s, r->L.fin_len, int)[0], out, outcap);
 }
 
 /* One word at beam_width; greedy_at_1: width 1 takes the greedy decoder
@@ -440,6 +477,33 @@ int g2p_model_predict_scored(const g2p_model *model, void *scratch, const char *
 int g2p_model_beam(const g2p_model *model, void *scratch, const char *word,
                    size_t len, int beam_width, char *out, size_t outcap) {
   return predict(model, scratch, word, len, beam_width, 0, out, outcap, NULL);
+}
+
+int g2p_model_nbest(const g2p_model *model, void *scratch, const char *word,
+                    size_t len, int beam_width, int n, char *out,
+                    size_t outcap, int *lens, double *logprobs) {
+  if (beam_width < 1 || beam_width > G2P_BEAM_MAX || n < 1 || n > beam_width ||
+      !out || !lens || !logprobs)
+    return G2P_EINVAL;
+  run r;
+  int rc = start(&r, model, scratch, word, len);
+  if (rc)
+    return rc;
+  int nf = beam_search(&r, beam_width, n);
+  const uint16_t *fin = AT(r.s, r.L.best, uint16_t);
+  const double *fs = AT(r.s, r.L.fin_score, double);
+  const int *fl = AT(r.s, r.L.fin_len, int);
+  size_t used = 0;
+  for (int i = 0; i < nf; i++) {
+    int k = decode_render(model, fin + (size_t)i * model->max_len, fl[i],
+                          out + used, outcap - used);
+    if (k < 0)
+      return k;
+    lens[i] = k;
+    logprobs[i] = fs[i];
+    used += (size_t)k;
+  }
+  return nf;
 }
 
 int g2p_model_forced(const g2p_model *model, void *scratch, const char *word,

@@ -29,6 +29,17 @@ int g2p_model_predict_scored(const g2p_model *model, void *scratch, const char *
                              size_t len, int beam_width, char *out, size_t outcap,
                              double *logprob);
 
+/* The n (1..beam_width) best finished hypotheses of a beam search at
+ * beam_width (also at width 1, no greedy shortcut), best first: their
+ * texts one after another in out (lens[i] bytes each, no separators or
+ * NULs), their log-probabilities in logprobs[i]. Returns how many were
+ * found (1..n; fewer when fewer ended within the beam), or a negative
+ * g2p_error. Distinct hypotheses have distinct phoneme sequences; one may
+ * be empty (lens[i] == 0). */
+int g2p_model_nbest(const g2p_model *model, void *scratch, const char *word,
+                    size_t len, int beam_width, int n, char *out,
+                    size_t outcap, int *lens, double *logprobs);
+
 /* Beam search at any width 1..G2P_BEAM_MAX, never the greedy shortcut
  * g2p_model_predict takes at width 1 (so tests can compare the two). */
 int g2p_model_beam(const g2p_model *model, void *scratch, const char *word,

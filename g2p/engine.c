@@ -54,6 +54,7 @@ struct g2p_scratch {
   void *model_mem;              /* g2p_model_scratch_bytes(), 64-aligned */
   char word[G2P_WORD_MAX];      /* the normalised word */
   char out[G2P_TEXT_MAX];       /* the model's answer */
+  char alt[G2P_NBEST_MAX * G2P_TEXT_MAX]; /* n-best texts, packed */
   struct engine_batch *batch;   /* g2p_engine_lookup_batch's memory */
 };
 
@@ -403,6 +404,63 @@ int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
     result_cache_put(engine->cache, w, len, beam_width, scratch->out,
                      (size_t)n, lp);
   return model_answer(res, scratch->out, n, lp);
+}
+
+int g2p_engine_lookup_nbest(const g2p_engine *engine, g2p_scratch *scratch,
+                            const char *word, size_t len, unsigned flags,
+                            int beam_width, int nbest, g2p_word_result *res) {
+  if (!res) return G2P_EINVAL;
+  memset(res, 0, sizeof *res);
+  if (!engine || !scratch || scratch->engine != engine)
+    return finish(res, G2P_EINVAL);
+  if (beam_width <= 0) beam_width = engine->beam_width;
+  if (nbest < 1 || nbest > beam_width || nbest > G2P_NBEST_MAX)
+    return finish(res, G2P_EINVAL);
+  char *w = scratch->word;
+  int rc = word_prepare(word, len, beam_width, w);
+  if (rc != G2P_OK) return finish(res, rc);
+  if (dict_answer(engine, w, len, flags | G2P_FLAG_VARIANTS, res)) {
+    unsigned k = res->n_variants < (unsigned)nbest ? res->n_variants : (unsigned)nbest;
+    for (unsigned i = 0; i < k; i++) {
+      res->alternative[i] = res->variant[i];
+      res->alternative_len[i] = res->variant_len[i];
+      res->alternative_logprob[i] = NAN;
+    }
+    res->n_alternatives = (uint8_t)k;
+    if (!(flags & G2P_FLAG_VARIANTS)) res->n_variants = 1;
+    return G2P_OK;
+  }
+  if (!engine->model) return finish(res, G2P_ENOTFOUND);
+  int lens[G2P_NBEST_MAX];
+  double lps[G2P_NBEST_MAX];
+  int nf = g2p_model_nbest(engine->model, scratch->model_mem, w, len, beam_width,
+                           nbest, scratch->alt, sizeof scratch->alt, lens, lps);
+  if (nf < 0) return finish(res, nf);
+  const char *t = scratch->alt;
+  unsigned k = 0;
+  for (int i = 0; i < nf; t += lens[i], i++) {
+    if (lens[i] == 0 || lens[i] > G2P_TEXT_MAX) continue;
+    res->alternative[k] = t;
+    res->alternative_len[k] = (uint16_t)lens[i];
+    res->alternative_logprob[k] = lps[i];
+    k++;
+  }
+  if (k == 0) { /* only an empty hypothesis: the plain lookup's answer */
+    double lp = 0.0;
+    int n = model_text(engine, scratch->model_mem, w, len, beam_width,
+                       scratch->out, sizeof scratch->out, &lp);
+    rc = model_answer(res, scratch->out, n, lp);
+    if (rc != G2P_OK) return rc;
+    res->alternative[0] = res->phones;
+    res->alternative_len[0] = res->phones_len;
+    res->alternative_logprob[0] = lp;
+    res->n_alternatives = 1;
+    return G2P_OK;
+  }
+  model_answer(res, res->alternative[0], res->alternative_len[0],
+               res->alternative_logprob[0]);
+  res->n_alternatives = (uint8_t)k;
+  return G2P_OK;
 }
 
 int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,

@@ -90,6 +90,14 @@ typedef struct g2p_word_result {
    * sum of the log-softmax of its phonemes and of the end of the word;
    * for a beam, of the best hypothesis), 0..1. 0 for other sources. */
   double confidence;
+  /* g2p_engine_lookup_nbest only (0 otherwise): the n best network
+   * hypotheses, best first, alternative[0] == phones, with their
+   * log-probabilities (exp(alternative_logprob[0]) == confidence); for a
+   * dictionary or user answer its variants, with logprob NAN. */
+  uint8_t n_alternatives;
+  const char *alternative[G2P_NBEST_MAX];
+  uint16_t alternative_len[G2P_NBEST_MAX];
+  double alternative_logprob[G2P_NBEST_MAX];
 } g2p_word_result;
 
 /* Open: maps the lexicon, loads and packs the model. On failure returns a
@@ -127,6 +135,15 @@ void g2p_scratch_destroy(g2p_scratch *scratch);
 int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
                       const char *word, size_t len, unsigned flags,
                       int beam_width, g2p_word_result *res);
+
+/* As g2p_engine_lookup, also filling the alternatives of res with up to
+ * nbest (1..beam width) answers: a network word's nbest best beam
+ * hypotheses (empty ones left out; never from the result cache, which
+ * holds one answer), a dictionary word's first nbest variants. Returns
+ * G2P_EINVAL when nbest is out of range. Never allocates. */
+int g2p_engine_lookup_nbest(const g2p_engine *engine, g2p_scratch *scratch,
+                            const char *word, size_t len, unsigned flags,
+                            int beam_width, int nbest, g2p_word_result *res);
 
 /* Looks up n <= G2P_BATCH_MAX words at once, each exactly as
  * g2p_engine_lookup would (same flags and beam width for all): dictionary

@@ -12,6 +12,7 @@
 #define G2P_TEXT_MAX      (G2P_PHONES_MAX * 4) /* "AA1 R D ..." incl. NUL */
 #define G2P_VARIANTS_MAX  8   /* pronunciations returned for one word */
 #define G2P_BEAM_MAX      16  /* widest beam search */
+#define G2P_NBEST_MAX     G2P_BEAM_MAX /* alternatives of one answer */
 #define G2P_BATCH_MAX     16  /* words decoded in lockstep in one batch */
 #define G2P_BATCH_WORD_MAX 64 /* longest word (bytes) the batch decoder takes */
 /* A pronunciation respelled (stressless or IPA, g2p_respell): at most 4

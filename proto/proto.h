@@ -132,6 +132,7 @@ typedef struct proto_request {
   int opt_beam;            /* 0 = server default, else 1..PROTO_MAX_BEAM */
   int opt_no_stress;       /* "stress": false */
   int opt_ipa;             /* "alphabet": "ipa" */
+  int opt_nbest;           /* 0 = none, else 1..PROTO_MAX_BEAM ("nbest") */
 } proto_request;
 
 /* Decodes one request payload (the L bytes after the header). Never
@@ -162,6 +163,7 @@ int proto_encode_text_request(proto_buf *b, uint64_t id, const char *text,
 /* Every option of a words request; zero means the server's default. */
 typedef struct proto_opts {
   int variants, model_only, beam, no_stress, ipa;
+  int nbest;                    /* 0 = none, else "nbest" */
 } proto_opts;
 int proto_encode_request_opts(proto_buf *b, uint64_t id, enum proto_op op,
                               const proto_slice *words, uint32_t n_words,
@@ -181,6 +183,7 @@ enum proto_source {
 const char *proto_source_name(enum proto_source s);
 
 #define PROTO_VARIANTS_MAX 8
+#define PROTO_NBEST_MAX PROTO_MAX_BEAM /* "alternatives" of one answer */
 
 typedef struct proto_word_result {
   enum proto_source source;
@@ -192,6 +195,12 @@ typedef struct proto_word_result {
   double confidence;            /* probability of the answer, 0..1 */
   const char *variant[PROTO_VARIANTS_MAX];
   uint32_t variant_len[PROTO_VARIANTS_MAX];
+  /* "alternatives" (an nbest request): phones and log-probability (NAN:
+   * none, sent as nil) of each; 0 = no key */
+  uint32_t n_alternatives;
+  const char *alternative[PROTO_NBEST_MAX];
+  uint32_t alternative_len[PROTO_NBEST_MAX];
+  double alternative_logprob[PROTO_NBEST_MAX];
 } proto_word_result;
 
 /* Daemon side: each writes one whole frame into b (header included) and
@@ -268,6 +277,9 @@ typedef struct proto_reply_word {
   char *phones;         /* NULL when error */
   uint32_t n_variants;
   char **variants;
+  uint32_t n_alternatives;  /* "alternatives": phones and log-probability */
+  char **alternatives;
+  double *alternative_logprobs; /* NAN where the reply has nil */
 } proto_reply_word;
 
 typedef struct proto_reply_tword {

@@ -5,6 +5,7 @@
  * the loop thread and from the model on a worker), so it has a begin / word
  * / end interface; the frame header is patched at the end and a reply that
  * does not fit is rolled back whole. */
+#include <math.h>
 #include <string.h>
 
 #include "proto/mp.h"
@@ -64,7 +65,9 @@ void proto_encode_word(proto_words_writer *w, const proto_word_result *r) {
                 : r->n_variants > PROTO_VARIANTS_MAX ? PROTO_VARIANTS_MAX : r->n_variants;
   w->written++;
   int conf = has_phones && r->has_confidence;
-  mp_put_map(b, 2 + (error != 0) + (nv > 0) + conf);
+  uint32_t na = !has_phones ? 0
+                : r->n_alternatives > PROTO_NBEST_MAX ? PROTO_NBEST_MAX : r->n_alternatives;
+  mp_put_map(b, 2 + (error != 0) + (nv > 0) + conf + (na > 0));
   mp_put_cstr(b, "phones");
   if (has_phones) mp_put_str(b, r->phones, r->phones_len);
   else mp_put_nil(b);
@@ -82,6 +85,18 @@ void proto_encode_word(proto_words_writer *w, const proto_word_result *r) {
   if (conf) {
     mp_put_cstr(b, "confidence");
     mp_put_double(b, r->confidence);
+  }
+  if (na > 0) {
+    mp_put_cstr(b, "alternatives");
+    mp_put_array(b, na);
+    for (uint32_t i = 0; i < na; i++) {
+      mp_put_map(b, 2);
+      mp_put_cstr(b, "phones");
+      mp_put_str(b, r->alternative[i], r->alternative_len[i]);
+      mp_put_cstr(b, "logprob");
+      if (isnan(r->alternative_logprob[i])) mp_put_nil(b);
+      else mp_put_double(b, r->alternative_logprob[i]);
+    }
   }
 }
 

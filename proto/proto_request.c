@@ -95,7 +95,7 @@ static void opt_seen(decode_state *st, int *seen, const char *name) {
 
 static int decode_opts(mp_reader *r, const mp_item *m, proto_request *req,
                        decode_state *st) {
-  int seen_variants = 0, seen_model_only = 0, seen_beam = 0;
+  int seen_variants = 0, seen_model_only = 0, seen_beam = 0, seen_nbest = 0;
   for (uint32_t i = 0; i < m->n; i++) {
     mp_item k, v;
     if (mp_read(r, &k) || mp_skip_contents(r, &k, 3)) return -1;
@@ -117,6 +117,14 @@ static int decode_opts(mp_reader *r, const mp_item *m, proto_request *req,
         req->opt_ipa = 0;
       else if (v.type != MP_NIL)
         fail_words(st, PROTO_E_BAD_REQUEST, "opts.alphabet must be \"arpabet\" or \"ipa\"");
+    } else if (mp_str_eq(&k, "nbest")) {
+      opt_seen(st, &seen_nbest, "nbest");
+      if (v.type == MP_UINT && v.u >= 1 && v.u <= PROTO_MAX_BEAM)
+        req->opt_nbest = (int)v.u;
+      else if (v.type != MP_NIL)
+        fail_words(st, PROTO_E_BAD_REQUEST,
+                   "opts.nbest must be an integer 1..%d (at most the beam width)",
+                   PROTO_MAX_BEAM);
     } else if (mp_str_eq(&k, "beam")) {
       opt_seen(st, &seen_beam, "beam");
       if (v.type == MP_UINT && v.u >= 1 && v.u <= PROTO_MAX_BEAM)
@@ -245,6 +253,7 @@ int proto_request_decode(const void *payload, size_t len,
   req->n_words = 0;
   req->opt_variants = 0;
   req->opt_model_only = 0;
+  req->opt_nbest = 0;
   req->opt_beam = 0;
   req->text.ptr = NULL;
   req->text.len = 0;
@@ -331,7 +340,7 @@ bad_msgpack:
 int proto_encode_request(proto_buf *b, uint64_t id, enum proto_op op,
                          const proto_slice *words, uint32_t n_words,
                          int opt_variants, int opt_model_only, int opt_beam) {
-  proto_opts o = {opt_variants, opt_model_only, opt_beam, 0, 0};
+  proto_opts o = {opt_variants, opt_model_only, opt_beam, 0, 0, 0};
   return proto_encode_request_opts(b, id, op, words, n_words, &o);
 }
 
@@ -340,7 +349,9 @@ int proto_encode_request_opts(proto_buf *b, uint64_t id, enum proto_op op,
                               const proto_opts *opts) {
   int opt_variants = opts->variants, opt_model_only = opts->model_only;
   int opt_beam = opts->beam, no_stress = opts->no_stress, ipa = opts->ipa;
-  int has_opts = opt_variants || opt_model_only || opt_beam > 0 || no_stress || ipa;
+  int nbest = opts->nbest;
+  int has_opts = opt_variants || opt_model_only || opt_beam > 0 || no_stress || ipa ||
+                 nbest > 0;
   size_t mark = proto_frame_begin(b);
   mp_put_map(b, 2 + (op == PROTO_OP_WORDS) + has_opts);
   mp_put_cstr(b, "id");
@@ -356,7 +367,11 @@ int proto_encode_request_opts(proto_buf *b, uint64_t id, enum proto_op op,
   if (has_opts) {
     mp_put_cstr(b, "opts");
     mp_put_map(b, (uint32_t)(!!opt_variants + !!opt_model_only + (opt_beam > 0) +
-                             !!no_stress + !!ipa));
+                             !!no_stress + !!ipa + (nbest > 0)));
+    if (nbest > 0) {
+      mp_put_cstr(b, "nbest");
+      mp_put_uint(b, (uint64_t)nbest);
+    }
     if (opt_variants) {
       mp_put_cstr(b, "variants");
       mp_put_bool(b, 1);

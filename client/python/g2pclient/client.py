@@ -15,7 +15,7 @@ import stat
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import msgpack
 
@@ -70,7 +70,9 @@ class Result:
     phones is None exactly when error is set; source is "dict", "model"
     or "none"; variants is set with variants=True on a dictionary answer;
     confidence (0..1, the network's probability of its answer) is set on
-    network answers.
+    network answers; alternatives (nbest=N) is a list of (phones, logprob)
+    pairs, best first: the network's N best hypotheses with their
+    log-probabilities, or a dictionary answer's variants with logprob None.
     extra holds reply keys this version of the client does not know."""
 
     word: str
@@ -79,6 +81,7 @@ class Result:
     error: Optional[WordError] = None
     variants: Optional[List[str]] = None
     confidence: Optional[float] = None
+    alternatives: Optional[List[Tuple[str, Optional[float]]]] = None
     extra: Dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -86,7 +89,16 @@ class Result:
         return self.error is None
 
 
-_RESULT_KEYS = frozenset(("phones", "source", "error", "variants", "confidence"))
+_RESULT_KEYS = frozenset(("phones", "source", "error", "variants", "confidence",
+                          "alternatives"))
+
+
+def _alternatives(a):
+    if a is None:
+        return None
+    if not isinstance(a, list) or not all(isinstance(x, dict) for x in a):
+        raise ProtocolError("result.alternatives is not an array of maps")
+    return [(x.get("phones"), x.get("logprob")) for x in a]
 
 
 def _word_error(m):
@@ -109,7 +121,8 @@ def _result(word, m):
     extra = {k: v for k, v in m.items() if k not in _RESULT_KEYS} if len(m) > 2 else {}
     return Result(word=word, phones=m.get("phones"), source=m.get("source", "none"),
                   error=_word_error(err) if err is not None else None,
-                  variants=m.get("variants"), confidence=m.get("confidence"), extra=extra)
+                  variants=m.get("variants"), confidence=m.get("confidence"),
+                  alternatives=_alternatives(m.get("alternatives")), extra=extra)
 
 
 def _server_error(rep):
@@ -372,7 +385,7 @@ class Client:
         return self._limits
 
     def words(self, words, variants=False, model_only=False, beam=None, stress=True,
-              alphabet="arpabet"):
+              alphabet="arpabet", nbest=None):
         """Pronunciations of words (a list of str), one Result per word, in
         order. A word's own failure (not_found, bad_utf8, ...) is in its
         Result.error; a request the daemon refuses as a whole (e.g. a bad
@@ -384,7 +397,8 @@ class Client:
         beam: the network's beam width (the daemon checks its range).
         stress: False drops stress digits (ARPAbet) or marks (IPA).
         alphabet: "arpabet" (default) or "ipa" (General American, stress
-        marks at syllable starts; doc/ipa.md)."""
+        marks at syllable starts; doc/ipa.md).
+        nbest: N (1..the beam width) fills Result.alternatives."""
         self._check_usable()
         if isinstance(words, (str, bytes)):
             raise TypeError("words must be a list of str, not a single string")
@@ -403,6 +417,8 @@ class Client:
             opts["beam"] = beam
         if stress is not True:
             opts["stress"] = stress
+        if nbest is not None:
+            opts["nbest"] = nbest
         if alphabet != "arpabet":
             opts["alphabet"] = alphabet
         lim = self.limits() if len(words) > 1 else DEFAULT_LIMITS
