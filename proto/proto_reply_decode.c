@@ -9,6 +9,7 @@
  * (lengths against remaining bytes, nesting depth) so that msgpack-c never
  * sees a container size it would try to allocate for. */
 #include <msgpack.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,37 @@ static int decode_source(reply_ctx *c, const msgpack_object *src,
   return 0;
 }
 
+/* "alternatives": [{"phones": str, "logprob": float or nil}] */
+static int decode_alternatives(reply_ctx *c, const msgpack_object *al,
+                               proto_reply_word *w) {
+  if (!al || al->type == MSGPACK_OBJECT_NIL) return 0;
+  if (al->type != MSGPACK_OBJECT_ARRAY)
+    return bad(c, PROTO_E_BAD_REQUEST, "result.alternatives is not an array");
+  uint32_t n = al->via.array.size;
+  w->alternatives = calloc(n + 1, sizeof *w->alternatives);
+  w->alternative_logprobs = calloc(n + 1, sizeof *w->alternative_logprobs);
+  if (!w->alternatives || !w->alternative_logprobs)
+    return bad(c, PROTO_E_INTERNAL, "out of memory");
+  for (uint32_t i = 0; i < n; i++) {
+    const msgpack_object *a = &al->via.array.ptr[i];
+    if (a->type != MSGPACK_OBJECT_MAP)
+      return bad(c, PROTO_E_BAD_REQUEST, "result.alternatives[] is not a map");
+    const msgpack_object *ph = map_get(a, "phones");
+    const msgpack_object *lp = map_get(a, "logprob");
+    if (!ph) return bad(c, PROTO_E_BAD_REQUEST, "result.alternatives[].phones is missing");
+    if (!(w->alternatives[i] = dup_str(c, ph, "result.alternatives[].phones")))
+      return -1;
+    w->n_alternatives = i + 1;
+    if (!lp || lp->type == MSGPACK_OBJECT_NIL)
+      w->alternative_logprobs[i] = NAN;
+    else if (lp->type == MSGPACK_OBJECT_FLOAT64 || lp->type == MSGPACK_OBJECT_FLOAT32)
+      w->alternative_logprobs[i] = lp->via.f64;
+    else
+      return bad(c, PROTO_E_BAD_REQUEST, "result.alternatives[].logprob is not a number");
+  }
+  return 0;
+}
+
 static int decode_word(reply_ctx *c, const msgpack_object *o, proto_reply_word *w) {
   if (o->type != MSGPACK_OBJECT_MAP)
     return bad(c, PROTO_E_BAD_REQUEST, "result is not a map");
@@ -131,7 +163,7 @@ static int decode_word(reply_ctx *c, const msgpack_object *o, proto_reply_word *
       w->n_variants = i + 1;
     }
   }
-  return 0;
+  return decode_alternatives(c, map_get(o, "alternatives"), w);
 }
 
 static int decode_results(reply_ctx *c, const msgpack_object *a, proto_reply *rep) {
@@ -352,6 +384,9 @@ void proto_reply_free(proto_reply *rep) {
     free(w->phones);
     for (uint32_t k = 0; k < w->n_variants; k++) free(w->variants[k]);
     free(w->variants);
+    for (uint32_t k = 0; k < w->n_alternatives; k++) free(w->alternatives[k]);
+    free(w->alternatives);
+    free(w->alternative_logprobs);
   }
   free(rep->words);
   for (uint32_t i = 0; i < rep->n_tokens; i++) {

@@ -68,7 +68,8 @@ static int one_request(int fd, unsigned k, uint64_t id) {
                                 "Kubernetes", "tomato" }; /* the last two: user */
     for (int i = 0; i < 7; i++) { sl[i].ptr = dw[i]; sl[i].len = (uint32_t)strlen(dw[i]); }
     /* every output form: ARPAbet, stressless, IPA with and without marks */
-    proto_opts o = {(int)(k % 2), 0, 0, id % 5 == 0, id % 3 == 0};
+    /* and sometimes n-best (the variants as alternatives) */
+    proto_opts o = {(int)(k % 2), 0, 0, id % 5 == 0, id % 3 == 0, id % 7 == 0};
     proto_encode_request_opts(&b, id, PROTO_OP_WORDS, sl, 7, &o);
     break;
   }
@@ -78,7 +79,9 @@ static int one_request(int fd, unsigned k, uint64_t id) {
       sl[i].ptr = w[i];
       sl[i].len = (uint32_t)strlen(w[i]);
     }
-    proto_encode_request(&b, id, PROTO_OP_WORDS, sl, 4, 0, 0, 0);
+    /* a third of them n-best: the 4 best of a beam of 4 */
+    proto_opts o = {0, 0, id % 3 == 0 ? 4 : 0, 0, 0, id % 3 == 0 ? 4 : 0};
+    proto_encode_request_opts(&b, id, PROTO_OP_WORDS, sl, 4, &o);
     break;
   }
   case 4: { /* per-word errors mixed with good words */
@@ -162,6 +165,8 @@ static int one_request(int fd, unsigned k, uint64_t id) {
   }
   if (k % 12 <= 3 && with_model) {
     for (uint32_t i = 0; i < r.n_words; i++) ck_assert_ptr_nonnull(r.words[i].phones);
+    if (k % 12 >= 2 && id % 3 == 0)
+      for (uint32_t i = 0; i < r.n_words; i++) ck_assert_uint_ge(r.words[i].n_alternatives, 1);
   }
   proto_reply_free(&r);
   return closes;

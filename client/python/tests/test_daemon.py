@@ -1,5 +1,6 @@
 """g2pclient against a real rnninferd (see conftest.py)."""
 
+import math
 import os
 import signal
 
@@ -223,3 +224,51 @@ def test_bad_output_form_options(client, opts):
     assert ei.value.code == errors.BAD_REQUEST
     assert ("alphabet" in ei.value.message) or ("stress" in ei.value.message)
     assert client.words(["aardvark"])[0].phones == "AA1 R D V AA2 R K"
+
+
+def test_model_nbest(model_daemon):
+    with g2pclient.Client(model_daemon.sock, timeout=30) as c:
+        for w in ["zorquablix", "kubernetes", "phonemizer", "blixvorept"]:
+            plain = c.words([w], beam=4)[0]
+            r = c.words([w], beam=4, nbest=4)[0]
+            assert r.source == "model" and r.phones == plain.phones
+            assert r.confidence == pytest.approx(plain.confidence, rel=1e-12)
+            alts = r.alternatives
+            assert len(alts) == 4
+            assert len(set(p for p, _ in alts)) == 4  # distinct hypotheses
+            lps = [lp for _, lp in alts]
+            assert all(isinstance(lp, float) and lp < 0.0 for lp in lps)
+            assert lps == sorted(lps, reverse=True)
+            assert alts[0][0] == r.phones
+            assert math.exp(lps[0]) == pytest.approx(r.confidence, rel=1e-12)
+        # without nbest there is no key; nbest 1 at beam 1 is the greedy answer
+        assert c.words(["zorquablix"], beam=4)[0].alternatives is None
+        g = c.words(["zorquablix"])[0]
+        assert c.words(["zorquablix"], nbest=1)[0].alternatives == \
+            [(g.phones, pytest.approx(math.log(g.confidence), rel=1e-12))]
+        # a dictionary word lists its variants, with no log-probability
+        r = c.words(["read", "aardvark"], beam=4, nbest=4)
+        assert r[0].source == "dict"
+        assert [p for p, _ in r[0].alternatives] == c.words(["read"], variants=True)[0].variants
+        assert all(lp is None for _, lp in r[0].alternatives)
+        assert r[1].alternatives == [("AA1 R D V AA2 R K", None)]
+        # output forms apply to the alternatives too
+        r = c.words(["zorquablix"], beam=4, nbest=2, stress=False)[0]
+        assert all(not any(ch.isdigit() for ch in p) for p, _ in r.alternatives)
+
+
+def test_nbest_bad_values(model_daemon):
+    with g2pclient.Client(model_daemon.sock, timeout=30) as c:
+        with pytest.raises(g2pclient.ServerError) as e:
+            c.words(["zorquablix"], beam=4, nbest=5)
+        assert e.value.name == "bad_request"
+        assert "opts.nbest 5 exceeds the beam width 4" in e.value.message
+        with pytest.raises(g2pclient.ServerError) as e:
+            c.words(["zorquablix"], nbest=2)  # the daemon's default beam is 1
+        assert "exceeds the beam width 1" in e.value.message
+        for bad in (0, 17, -1, "4", 2.5):
+            with pytest.raises(g2pclient.ServerError) as e:
+                c.words(["zorquablix"], beam=16, nbest=bad)
+            assert e.value.name == "bad_request" and "opts.nbest must be" in e.value.message
+        # the connection still answers
+        assert c.words(["aardvark"])[0].phones == "AA1 R D V AA2 R K"
