@@ -440,3 +440,69 @@ G2PC_API int g2pc_lookup(g2pc_client *c, const char *word, int flags,
   int rc = g2pc_lookup_many(c, &word, 1, flags, result);
   return rc ? rc : result->error;
 }
+
+G2PC_API int g2pc_lookup_nbest(g2pc_client *c, const char *word, int flags,
+                               int nbest, g2pc_nbest *result) {
+  if (!result) return G2PC_EINVAL;
+  memset(result, 0, sizeof *result);
+  result->error = G2PC_EINVAL;
+  if (!word || nbest < 1 || nbest > 255) return G2PC_EINVAL;
+  int rc = check_usable(c);
+  if (rc) return result->error = rc;
+  proto_slice s = {word, (uint32_t)strlen(word)};
+  proto_opts o = {!!(flags & G2PC_VARIANTS), !!(flags & G2PC_MODEL_ONLY),
+                  (flags >> 8) & 0xff, !!(flags & G2PC_NO_STRESS),
+                  !!(flags & G2PC_IPA), nbest};
+  proto_buf b;
+  uint64_t id = c->next_id++;
+  proto_buf_init(&b, c->wbuf, c->wcap);
+  if (proto_encode_request_opts(&b, id, PROTO_OP_WORDS, &s, 1, &o))
+    return client_fail(c, G2PC_EINVAL, "request does not fit its buffer");
+  proto_reply rep;
+  if ((rc = conn_send_all(c, b.data, b.len)) || (rc = read_reply(c, id, &rep)))
+    return result->error = rc;
+  if (!rep.ok) {
+    rc = client_fail(c, server_code(rep.error_code), "%s", rep.error_message);
+    if (rep.id == 0) c->broken = 1;
+    proto_reply_free(&rep);
+    return result->error = rc;
+  }
+  if (rep.op != PROTO_OP_WORDS || rep.n_words != 1) {
+    proto_reply_free(&rep);
+    return result->error = client_fatal(c, G2PC_EPROTO, "reply is not for one word");
+  }
+  proto_reply_word *w = &rep.words[0];
+  result->source = (int)w->source;
+  if (w->error) {
+    result->error = server_code(w->error);
+    result->source = G2PC_SOURCE_NONE;
+    proto_reply_free(&rep);
+    return result->error;
+  }
+  result->alternatives = calloc(w->n_alternatives ? w->n_alternatives : 1,
+                                sizeof *result->alternatives);
+  if (!result->alternatives) {
+    proto_reply_free(&rep);
+    return result->error = client_fail(c, G2PC_ENOMEM, "out of memory");
+  }
+  for (uint32_t i = 0; i < w->n_alternatives; i++) {
+    result->alternatives[i].phones = w->alternatives[i];
+    result->alternatives[i].logprob = w->alternative_logprobs[i];
+    w->alternatives[i] = NULL;
+  }
+  result->n = w->n_alternatives;
+  w->n_alternatives = 0;
+  result->phones = w->phones;
+  w->phones = NULL;
+  result->error = 0;
+  proto_reply_free(&rep);
+  return 0;
+}
+
+G2PC_API void g2pc_nbest_free(g2pc_nbest *result) {
+  if (!result) return;
+  for (size_t i = 0; i < result->n; i++) free(result->alternatives[i].phones);
+  free(result->alternatives);
+  free(result->phones);
+  memset(result, 0, sizeof *result);
+}

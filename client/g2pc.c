@@ -8,6 +8,7 @@
  * line) and a readable message on stderr. See g2pc(1). */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@ enum {
 
 typedef struct options {
   const char *socket;
-  int json, variants, model_only, beam, timeout_ms, no_stress, ipa;
+  int json, variants, model_only, beam, timeout_ms, no_stress, ipa, nbest;
   int info, stats, ping, text;
 } options;
 
@@ -45,6 +46,9 @@ static void usage(FILE *f) {
           "  -v, --variants      every dictionary pronunciation (tab-separated)\n"
           "  -m, --model-only    ask the neural network, skip the dictionary\n"
           "  -b, --beam N        beam width for the model, 1..16\n"
+          "  -n, --nbest N       the N best answers (1..the beam width), one line\n"
+          "                      each: WORD, phones, log-probability (- for a\n"
+          "                      dictionary variant), tab-separated\n"
           "  -T, --text          each argument (or line of stdin) is running text:\n"
           "                      print its spoken words' phonemes separated by ' | '\n"
           "                      (with --json: its tokens, offsets and words)\n"
@@ -260,8 +264,56 @@ static int worse(int a, int b) {
   return rank[b] > rank[a] ? b : a;
 }
 
+/* --nbest: one word at a time, each alternative on a line of its own
+ * (or one JSON object a word with "alternatives"). */
+static int nbest_print(g2pc_client *c, const options *o, const char *const *w,
+                       size_t n, int flags) {
+  int status = 0;
+  for (size_t i = 0; i < n; i++) {
+    g2pc_nbest r;
+    int rc = g2pc_lookup_nbest(c, w[i], flags, o->nbest, &r);
+    if (rc && !is_word_error(rc)) {
+      fprintf(stderr, "g2pc: %s: %s\n", g2pc_strerror(rc), g2pc_client_last_error(c));
+      g2pc_nbest_free(&r);
+      return worse(status, exit_for(rc));
+    }
+    if (r.error) {
+      g2pc_result e = {r.error, G2PC_SOURCE_NONE, NULL, 0, NULL};
+      status = worse(status, print_result(o, w[i], &e));
+    } else if (o->json) {
+      fputs("{\"word\":", stdout);
+      json_str(stdout, w[i]);
+      fputs(",\"phones\":", stdout);
+      json_str(stdout, r.phones);
+      fprintf(stdout, ",\"source\":\"%s\",\"alternatives\":[", source_name(r.source));
+      for (size_t k = 0; k < r.n; k++) {
+        fputs(k ? ",{\"phones\":" : "{\"phones\":", stdout);
+        json_str(stdout, r.alternatives[k].phones);
+        if (isnan(r.alternatives[k].logprob)) fputs(",\"logprob\":null}", stdout);
+        else fprintf(stdout, ",\"logprob\":%.17g}", r.alternatives[k].logprob);
+      }
+      fputs("]}\n", stdout);
+    } else {
+      for (size_t k = 0; k < r.n; k++) {
+        if (isnan(r.alternatives[k].logprob))
+          printf("%s\t%s\t-\n", w[i], r.alternatives[k].phones);
+        else
+          printf("%s\t%s\t%.6f\n", w[i], r.alternatives[k].phones,
+                 r.alternatives[k].logprob);
+      }
+    }
+    g2pc_nbest_free(&r);
+  }
+  return status;
+}
+
 /* Looks up n words and prints them; returns the exit status. */
 static int lookup_print(g2pc_client *c, const options *o, const char *const *w, size_t n) {
+  if (o->nbest)
+    return nbest_print(c, o, w, n,
+                       (o->variants ? G2PC_VARIANTS : 0) | (o->model_only ? G2PC_MODEL_ONLY : 0) |
+                       (o->no_stress ? G2PC_NO_STRESS : 0) | (o->ipa ? G2PC_IPA : 0) |
+                       G2PC_BEAM(o->beam));
   g2pc_result *r = calloc(n ? n : 1, sizeof *r);
   int flags = (o->variants ? G2PC_VARIANTS : 0) | (o->model_only ? G2PC_MODEL_ONLY : 0) |
               (o->no_stress ? G2PC_NO_STRESS : 0) | (o->ipa ? G2PC_IPA : 0) |
@@ -468,6 +520,7 @@ int main(int argc, char **argv) {
       {"variants", no_argument, NULL, 'v'},
       {"model-only", no_argument, NULL, 'm'},
       {"beam", required_argument, NULL, 'b'},
+      {"nbest", required_argument, NULL, 'n'},
       {"no-stress", no_argument, NULL, 'N'},
       {"ipa", no_argument, NULL, 'A'},
       {"timeout", required_argument, NULL, 't'},
@@ -480,7 +533,7 @@ int main(int argc, char **argv) {
       {NULL, 0, NULL, 0}};
   options o = {.timeout_ms = G2PC_DEFAULT_TIMEOUT_MS};
   int ch;
-  while ((ch = getopt_long(argc, argv, "s:jvmb:t:ThV", longopts, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, "s:jvmb:n:t:ThV", longopts, NULL)) != -1) {
     switch (ch) {
     case 's': o.socket = optarg; break;
     case 'j': o.json = 1; break;
@@ -491,6 +544,12 @@ int main(int argc, char **argv) {
     case 'b':
       if (parse_int(optarg, 1, 16, &o.beam)) {
         fprintf(stderr, "g2pc: --beam wants an integer 1..16, not '%s'\n", optarg);
+        return EXIT_USAGE;
+      }
+      break;
+    case 'n':
+      if (parse_int(optarg, 1, 16, &o.nbest)) {
+        fprintf(stderr, "g2pc: --nbest wants an integer 1..16, not '%s'\n", optarg);
         return EXIT_USAGE;
       }
       break;
@@ -512,6 +571,10 @@ int main(int argc, char **argv) {
   }
   if (o.info + o.stats + o.ping > 1 || ((o.info || o.stats || o.ping) && optind < argc)) {
     fprintf(stderr, "g2pc: --info, --stats, --ping and words exclude each other\n");
+    return EXIT_USAGE;
+  }
+  if (o.nbest && o.text) {
+    fprintf(stderr, "g2pc: --nbest is for words, not --text\n");
     return EXIT_USAGE;
   }
   static char outbuf[1 << 16];

@@ -153,6 +153,30 @@ G2PC_API int g2pc_lookup_many(g2pc_client *c, const char *const *words,
 G2PC_API void g2pc_result_free(g2pc_result *result);
 G2PC_API void g2pc_results_free(g2pc_result *results, size_t n);
 
+/* The n best answers for one word (a struct of its own: g2pc_result's size
+ * is part of the ABI). A network answer: its nbest best hypotheses, best
+ * first, with their log-probabilities; a dictionary answer: its variants,
+ * logprob NAN. Release with g2pc_nbest_free. */
+typedef struct g2pc_alternative {
+  char *phones;
+  double logprob;     /* natural log of the probability; NAN: none */
+} g2pc_alternative;
+typedef struct g2pc_nbest {
+  int error;          /* 0, or a negative G2PC_E* code for this word */
+  int source;         /* enum g2pc_source */
+  char *phones;       /* the answer (== alternatives[0].phones' text) */
+  size_t n;
+  g2pc_alternative *alternatives;
+} g2pc_nbest;
+/* Looks up one word asking for its nbest (1..the beam width: G2PC_BEAM in
+ * flags, or the daemon's default) best answers. Returns as g2pc_lookup
+ * does; a request the daemon refuses (nbest over the beam width) returns
+ * G2PC_ESERVER_CODE(bad_request) with the reason in
+ * g2pc_client_last_error. result is always filled in. */
+G2PC_API int g2pc_lookup_nbest(g2pc_client *c, const char *word, int flags,
+                               int nbest, g2pc_nbest *result);
+G2PC_API void g2pc_nbest_free(g2pc_nbest *result);
+
 /* Round trip with the daemon. */
 G2PC_API int g2pc_ping(g2pc_client *c);
 /* Versions, dictionary size, model, limits. Release with g2pc_info_free. */

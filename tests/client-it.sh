@@ -196,6 +196,27 @@ if [ -n "$model" ]; then
     *[0-9A-Z\ ]*|'') fail "--ipa from the model: '$out' exit $st" ;;
     *) [ $st -eq 0 ] && ok "--ipa from the model: $out" || fail "--ipa model exit $st" ;;
   esac
+  # --nbest: 4 lines, the word, distinct phones, log-probabilities descending,
+  # the first the plain answer; a dictionary word: its variants with "-"
+  plain=$("$g2pc" --socket "$dir/d3.sock" --beam 4 zorquablix)
+  out=$("$g2pc" --socket "$dir/d3.sock" --beam 4 --nbest 4 zorquablix read); st=$?
+  nb=$(printf '%s\n' "$out" | grep -c '^zorquablix	')
+  nd=$(printf '%s\n' "$out" | cut -f2 | sort -u | wc -l)
+  first=$(printf '%s\n' "$out" | head -1 | cut -f2)
+  desc=$(printf '%s\n' "$out" | grep '^zorquablix	' | cut -f3 | sort -g -r | tr '\n' ' ')
+  got=$(printf '%s\n' "$out" | grep '^zorquablix	' | cut -f3 | tr '\n' ' ')
+  if [ $st -eq 0 ] && [ "$nb" -eq 4 ] && [ "$nd" -eq 6 ] && [ "$first" = "$plain" ] &&
+     [ "$desc" = "$got" ] && printf '%s\n' "$out" | grep -q '^read	R IY1 D	-$'; then
+    ok "--nbest 4: $(printf '%s' "$out" | tr '\t\n' ' |')"
+  else
+    fail "--nbest 4: '$out' exit $st (plain '$plain')"
+  fi
+  "$g2pc" --socket "$dir/d3.sock" --beam 2 --nbest 3 zorquablix >/dev/null 2>"$dir/err"; st=$?
+  [ $st -eq 4 ] && grep -q 'opts.nbest 3 exceeds the beam width 2' "$dir/err" \
+    && ok "--nbest over the beam: $(cat "$dir/err")" || fail "--nbest 3 --beam 2: exit $st $(cat "$dir/err")"
+  out=$("$g2pc" --socket "$dir/d3.sock" --json --beam 2 --nbest 2 zorquablix); st=$?
+  echo "$out" | grep -q '"alternatives":\[{"phones":"[^"]*","logprob":-[0-9.e-]*},{' && [ $st -eq 0 ] \
+    && ok "--json --nbest 2: $out" || fail "--json --nbest: $out exit $st"
   "$g2pc" --socket "$dir/d3.sock" --info | grep '^model:' | grep -qv ' none$' && ok "--info names the model" \
     || fail "--info with a model: $("$g2pc" --socket "$dir/d3.sock" --info)"
 else
