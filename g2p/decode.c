@@ -14,6 +14,8 @@
  * nothing live can overtake it) or after max_len steps, when the live
  * hypotheses count as finished at the cap. Ties go to the lower phoneme
  * id and to the earlier hypothesis, which makes width 1 the greedy decoder.
+ * For n-best (g2p_model_nbest) the search keeps the K <= B best finished
+ * hypotheses and stops when the K-th of them is at least the best live one.
  *
  * Every byte of working memory is carved out of the caller's scratch by
  * layout(), the same function that sizes it, so the two cannot disagree

@@ -305,6 +305,65 @@ static double sequence_logprob(const g2p_model *m, void *scratch,
   return total;
 }
 
+/* The n best of a beam: the first is the beam's answer; all distinct, best
+ * first, each scored as teacher forcing scores its phonemes. */
+START_TEST(beam_nbest) {
+  g2p_model *m = load("scalar");
+  void *scratch = scratch_for(m);
+  char b[G2P_TEXT_MAX], alt[G2P_BEAM_MAX * G2P_TEXT_MAX];
+  int lens[G2P_BEAM_MAX];
+  double lps[G2P_BEAM_MAX];
+  int words_checked = 0, full = 0;
+  double worst = 0.0;
+  for (int i = 0; i < n_words; i += 8) {
+    const word *w = &words[i];
+    size_t len = strlen(w->text);
+    int nb = g2p_model_beam(m, scratch, w->text, len, 4, b, sizeof b);
+    ck_assert_int_ge(nb, 0);
+    int nf = g2p_model_nbest(m, scratch, w->text, len, 4, 4, alt, sizeof alt,
+                             lens, lps);
+    ck_assert_int_ge(nf, 1);
+    ck_assert_int_le(nf, 4);
+    full += nf == 4;
+    ck_assert_int_eq(lens[0], nb);
+    ck_assert(memcmp(alt, b, (size_t)nb) == 0);
+    char text[4][G2P_TEXT_MAX];
+    size_t off = 0;
+    for (int k = 0; k < nf; k++) {
+      memcpy(text[k], alt + off, (size_t)lens[k]);
+      text[k][lens[k]] = '\0';
+      off += (size_t)lens[k];
+      if (k) ck_assert(lps[k] <= lps[k - 1]);
+      for (int j = 0; j < k; j++) ck_assert_str_ne(text[j], text[k]);
+      double forced = sequence_logprob(m, scratch, w, text[k]);
+      double d = fabs(forced - lps[k]);
+      worst = d > worst ? d : worst;
+      ck_assert_msg(d < 1e-3, "'%s' hypothesis %d '%s': %g, forced %g", w->text,
+                    k, text[k], lps[k], forced);
+    }
+    /* n = 1 at width 1 is the greedy answer */
+    char g[G2P_TEXT_MAX];
+    int ng = g2p_model_predict(m, scratch, w->text, len, 1, g, sizeof g);
+    nf = g2p_model_nbest(m, scratch, w->text, len, 1, 1, alt, sizeof alt, lens, lps);
+    ck_assert_int_eq(nf, 1);
+    ck_assert_int_eq(lens[0], ng);
+    ck_assert(memcmp(alt, g, (size_t)ng) == 0);
+    words_checked++;
+  }
+  printf("model-parity: nbest 4 at beam 4 on %d words (%d with 4 hypotheses), "
+         "scores within %.2g of teacher forcing\n", words_checked, full, worst);
+  ck_assert_int_gt(full, 0);
+  ck_assert_int_eq(g2p_model_nbest(m, scratch, "abc", 3, 4, 5, alt, sizeof alt,
+                                   lens, lps), G2P_EINVAL);
+  ck_assert_int_eq(g2p_model_nbest(m, scratch, "abc", 3, 4, 0, alt, sizeof alt,
+                                   lens, lps), G2P_EINVAL);
+  ck_assert_int_eq(g2p_model_nbest(m, scratch, "abc", 3, 4, 4, alt, 2, lens, lps),
+                   G2P_EINVAL);
+  free(scratch);
+  g2p_model_close(m);
+}
+END_TEST
+
 START_TEST(beam_search) {
   g2p_model *m = load("scalar");
   void *scratch = scratch_for(m);
@@ -414,6 +473,7 @@ int main(void) {
   tcase_add_loop_test(tc, golden_words, 0, N_KERNELS);
   tcase_add_loop_test(tc, golden_states, 0, N_KERNELS);
   tcase_add_test(tc, beam_search);
+  tcase_add_test(tc, beam_nbest);
   tcase_add_test(tc, file_round_trip);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
