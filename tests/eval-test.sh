@@ -40,6 +40,7 @@ expect "$d/out1" stressed_reference ref-lexicon
 expect "$d/out1" stressed_words 3
 expect "$d/out1" stressed_coverage 75.00
 expect "$d/out1" stressed_wer 0.00
+expect "$d/out1" ref_stressless_wer 0.00
 printf 'aalborg\tAO1 L B AO0 R G\tAA L B AO R G\nqqqzzz\t\tK Y UW\n' >"$d/errors.want"
 if ! cmp -s "$d/errors" "$d/errors.want"; then
   echo "FAIL: --errors file differs:"; cat "$d/errors"; fail=1
@@ -51,6 +52,12 @@ expect "$d/out2" unanswered 4
 expect "$d/out2" stressless_wer 100.00
 expect "$d/out2" stressless_per 100.00
 expect "$d/out2" stressed_reference none
+# ... and against the reference lexicon's variants, stressed or not
+"$eval" --lexicon "$lex" --model-only --ref-lexicon "$lex" "$d/stressless.tsv" >"$d/out2r"
+expect "$d/out2r" stressed_words 3
+expect "$d/out2r" stressed_wer 100.00
+expect "$d/out2r" ref_stressless_wer 100.00
+expect "$d/out2r" ref_stressless_per 100.00
 
 # stressed file: aardvark right without stress, one stress wrong with it;
 # a: AH0 vs EY1 wrong either way. Stressless WER 1/2, PER 1/8; stressed
@@ -63,6 +70,8 @@ expect "$d/out3" stressed_reference test-file
 expect "$d/out3" stressed_coverage 100.00
 expect "$d/out3" stressed_wer 100.00
 expect "$d/out3" stressed_per 25.00
+if grep -q '^ref_stressless' "$d/out3"; then
+  echo "FAIL: ref_stressless_* printed for a stressed test file"; fail=1; fi
 
 # usage errors
 if "$eval" "$d/stressed.tsv" >/dev/null 2>&1; then echo "FAIL: ran without engine"; fail=1; fi
@@ -89,7 +98,7 @@ if [ -z "$model" ] || [ ! -f "$split" ]; then
   exit 0
 fi
 head -n 400 "$split" >"$d/small.test"
-"$eval" --model "$model" --model-only "$d/small.test" >"$d/out4" || {
+"$eval" --model "$model" --model-only --ref-lexicon "$lex" "$d/small.test" >"$d/out4" || {
   echo "part 2 skipped: $model does not load or predict"; cat "$d/out4"; exit 0; }
 w=$(sed -n 's/^stressless_wer: //p' "$d/out4")
 echo "model $model: stressless WER on 400 test lines: $w%"
@@ -107,6 +116,24 @@ printf 'Stressless WER: %s%%\n' "$w" >"$d/card-noline"
 if run_guard "$d/card-same"; then :; else echo "FAIL: guard failed with the true WER"; cat "$d/guard.log"; exit 1; fi
 if run_guard "$d/card-better"; then echo "FAIL: guard passed a card 1 point better"; cat "$d/guard.log"; exit 1; fi
 if run_guard "$d/card-noline"; then echo "FAIL: guard passed a card without the line"; exit 1; fi
+# the figures against CMUdict, when the card has them, are guarded too
+st=$(sed -n 's/^stressed_wer: //p' "$d/out4")
+rs=$(sed -n 's/^ref_stressless_wer: //p' "$d/out4")
+for k in Stressed Stressless; do
+  v=$st; [ $k = Stressed ] || v=$rs
+  { cat "$d/card-same"
+    printf '%s WER against CMUdict on g014b2b.test (greedy, network only): %s%%\n' "$k" "$v"
+  } >"$d/card-$k-same"
+  { cat "$d/card-same"
+    printf '%s WER against CMUdict on g014b2b.test (greedy, network only): %s%%\n' "$k" \
+      "$(awk -v w="$v" 'BEGIN { printf "%.2f", w - 1 }')"
+  } >"$d/card-$k-better"
+  if run_guard "$d/card-$k-same"; then :; else
+    echo "FAIL: guard failed with the true $k WER against CMUdict"; cat "$d/guard.log"; exit 1; fi
+  if run_guard "$d/card-$k-better"; then
+    echo "FAIL: guard passed a card whose $k WER against CMUdict is 1 point better"
+    cat "$d/guard.log"; exit 1; fi
+done
 set +e
 EVAL_MODEL=$d/absent.g2pm EVAL_CARD=$d/card-same EVAL_TEST=$d/small.test "$src/tests/eval-model.sh" >/dev/null 2>&1
 rc=$?

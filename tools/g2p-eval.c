@@ -12,7 +12,8 @@
  *   - stressless: stress digits are stripped from both sides;
  *   - stressed: against the file's own pronunciations when they carry stress
  *     digits, otherwise against the --ref-lexicon's (stressed) variants for
- *     the words it has, with the coverage reported;
+ *     the words it has, with the coverage reported (and, as ref_stressless_*,
+ *     the same words against those variants with stress stripped);
  *   - a word the engine cannot answer counts as wrong, with an empty
  *     prediction (distance = reference length).
  * Output is one `key: value` line per figure so scripts can parse it.
@@ -357,6 +358,7 @@ int main(int argc, char **argv) {
   }
   long sl_wrong = 0, sl_dist = 0, sl_len = 0;
   long st_words = 0, st_wrong = 0, st_dist = 0, st_len = 0;
+  long rl_wrong = 0, rl_dist = 0, rl_len = 0; /* stressless, ref-lexicon refs */
   for (size_t i = 0; i < n_words; i++) {
     struct word *w = &words[i];
     int np = ok[i] ? pred[i].n : 0;
@@ -380,6 +382,7 @@ int main(int argc, char **argv) {
       }
       st_words++;
       if (!score(pred[i].ph, np, refs, (int)nv, 0, &st_dist, &st_len)) st_wrong++;
+      if (!score(pred[i].ph, np, refs, (int)nv, 1, &rl_dist, &rl_len)) rl_wrong++;
     }
   }
 
@@ -406,6 +409,12 @@ int main(int argc, char **argv) {
   if (st_words) {
     printf("stressed_wer: %.2f\n", pct(st_wrong, st_words));
     printf("stressed_per: %.2f\n", pct(st_dist, st_len));
+    if (!file_stressed) {
+      /* the ref-lexicon's conventions with stress ignored: what a network
+       * trained on that dictionary is judged by */
+      printf("ref_stressless_wer: %.2f\n", pct(rl_wrong, st_words));
+      printf("ref_stressless_per: %.2f\n", pct(rl_dist, rl_len));
+    }
   }
   printf("engine_seconds: %.3f\n", t_engine);
   printf("words_per_second: %.0f\n", t_engine > 0 ? (double)n_words / t_engine : 0.0);

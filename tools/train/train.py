@@ -37,6 +37,8 @@ import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from . import common as C
+from . import distill as KD
+from . import g2pm
 
 
 class BiGruAttn(nn.Module):
@@ -288,6 +290,49 @@ def widen_state(src, own, Ed):
     return out
 
 
+def load_source(path, what):
+    """A trainer checkpoint (.pt), an exported .npz or a float32 .g2pm ->
+    {'model': state dict, 'args': {'emb', 'hidden', 'dec', 'input_feed'}}."""
+    if path.endswith(('.g2pm', '.npz')):
+        try:
+            return g2pm.checkpoint_from_model_file(path)
+        except (ValueError, KeyError) as e:
+            raise SystemExit('%s: %s' % (what, e))
+    return torch.load(path)
+
+
+def build_from(ck):
+    sa = ck['args']
+    m = BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), sa['emb'], sa['hidden'], sa['dec'], sa['emb'], 0.0,
+                  feed=sa.get('input_feed', False))
+    m.load_state_dict(ck['model'])
+    m.eval()
+    return m
+
+
+def read_unlabeled(path, count, seed, exclude, log_to):
+    """Words of a word list (one per line, lower-cased, letters and inner
+    apostrophes only), minus every word in exclude (the dictionary and the
+    split: no dictionary word is ever seen unlabelled); count > 0 keeps a
+    seeded random sample of that many."""
+    words, dropped = set(), 0
+    with open(path, encoding='utf-8', errors='replace') as f:
+        for line in f:
+            w = line.strip().lower()
+            if not w:
+                continue
+            if w in exclude or not all(c in C.GRAPHEMES[3:] for c in w) or len(w) > 20:
+                dropped += 1
+                continue
+            words.add(w)
+    words = sorted(words)
+    if count and count < len(words):
+        words = sorted(random.Random(seed).sample(words, count))
+    log('unlabeled: %d words from %s (%d lines refused: dictionary or split words, '
+        'other symbols, too long)' % (len(words), path, dropped), log_to)
+    return words
+
+
 def log(msg, f):
     line = time.strftime('%H:%M:%S ') + msg
     print(line, flush=True)
@@ -324,6 +369,22 @@ def main():
     ap.add_argument('--resume', action='store_true')
     ap.add_argument('--input-feed', action='store_true',
                     help='arch 3 (bigru-attn-if): feed the attentional vector back into the decoder')
+    ap.add_argument('--targets', choices=('split', 'cmudict'), default='split',
+                    help='split: the split\'s prons, stressed from CMUdict (the benchmark '
+                         'convention); cmudict: every variant the project\'s CMUdict gives each '
+                         'split word (the shipped dictionary\'s convention; dev metric: stressed '
+                         'WER against those variants)')
+    ap.add_argument('--teacher', action='append', default=[],
+                    help='distil from this model (.pt, .npz or float32 .g2pm; repeat for an '
+                         'ensemble: the mean of the members\' probabilities)')
+    ap.add_argument('--kd-weight', type=float, default=0.5,
+                    help='weight of the teachers\' distributions in the loss (the rest: '
+                         'cross-entropy with the targets)')
+    ap.add_argument('--unlabeled', default='',
+                    help='word list read by the teachers and added to the training words '
+                         '(dictionary and split words are removed first)')
+    ap.add_argument('--unlabeled-count', type=int, default=0,
+                    help='use a seeded sample of this many unlabeled words (0: all)')
     ap.add_argument('--init-from', default='',
                     help='start from this checkpoint\'s weights (arch 2 or 3; an arch-2 decoder '
                          'gets zero feed weights, so training starts from the same function)')
@@ -342,14 +403,20 @@ def main():
 
     cmu = C.load_cmudict()
     split = C.load_split(args.split)
-    targets, counts = C.stressed_targets(split, cmu)
-    log('data ' + json.dumps(counts), logf)
+    if args.targets == 'cmudict':
+        targets = {w: cmu[w] for w in split if w in cmu}
+        counts = dict(words=len(split), absent=len(split) - len(targets),
+                      prons=sum(len(v) for v in targets.values()))
+    else:
+        targets, counts = C.stressed_targets(split, cmu)
+    log('data (%s targets) %s' % (args.targets, json.dumps(counts)), logf)
+    stressed_dev = args.targets == 'cmudict'
     gidx = {g: i for i, g in enumerate(C.GRAPHEMES)}
     pidx = {p: i for i, p in enumerate(C.PHONEMES)}
     train, dev_refs = [], {}
     for w in sorted(targets):
         if C.is_dev(w):
-            dev_refs[w] = split[w]
+            dev_refs[w] = targets[w] if stressed_dev else split[w]
             continue
         for p in targets[w]:
             train.append((encode_word(w, gidx), [pidx[s] for s in p.split()]))
@@ -361,7 +428,7 @@ def main():
     model = BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), args.emb, args.hidden, args.dec, args.emb, args.dropout,
                       feed=args.input_feed)
     if args.init_from and not (args.resume and os.path.exists(os.path.join(args.out, 'ckpt_last.pt'))):
-        src_ck = torch.load(args.init_from)
+        src_ck = load_source(args.init_from, '--init-from')
         model.load_state_dict(widen_state(src_ck['model'], model.state_dict(), args.emb))
         # the start must be the same function as the source: check it on dev words
         sa = src_ck['args']
@@ -377,6 +444,25 @@ def main():
             args.init_from, same, len(probe), diff), logf)
         if diff > 1e-3:
             raise SystemExit('--init-from: the widened start is not the source network')
+    teachers = [build_from(load_source(t, '--teacher')) for t in args.teacher]
+    if args.unlabeled and not teachers:
+        raise SystemExit('--unlabeled needs at least one --teacher to read the words')
+    if teachers:
+        t0 = time.time()
+        if args.unlabeled:
+            exclude = set(cmu) | set(split)
+            words = read_unlabeled(args.unlabeled, args.unlabeled_count, args.seed, exclude, logf)
+            labels = KD.ensemble_greedy(teachers, words, gidx, encode_word, C.MAX_LEN)
+            for w in sorted(labels):
+                train.append((encode_word(w, gidx), labels[w]))
+            log('unlabeled: %d read by the teachers (%d unfinished, dropped)' % (
+                len(labels), len(words) - len(labels)), logf)
+        soft = KD.soft_targets(teachers, train, collate)
+        log('distillation: %d teacher(s), soft targets for %d examples in %.0fs, kd weight %.2f' % (
+            len(teachers), len(train), time.time() - t0, args.kd_weight), logf)
+        del teachers
+    else:
+        soft = None
     nparams = sum(p.numel() for p in model.parameters())
     log('params %d' % nparams, logf)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
@@ -416,6 +502,9 @@ def main():
             x, xlen, yin, yout = collate(train, idxs)
             logits = model(x, xlen, yin)
             loss = lossf(logits.reshape(-1, logits.size(-1)), yout.reshape(-1))
+            if soft is not None:
+                tp = KD.pad_soft(soft, idxs, yout.size(1), logits.size(-1))
+                loss = (1 - args.kd_weight) * loss + args.kd_weight * KD.soft_loss(logits, tp, yout)
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), args.clip)
@@ -430,7 +519,11 @@ def main():
                 return
         t_train = time.time() - t0
         preds, _ = decode_words(model, list(dev_refs), gidx, C.MAX_LEN)
-        wer, per, n = C.score(preds, dev_refs, stressless=True)
+        wer, per, n = C.score(preds, dev_refs, stressless=not stressed_dev)
+        extra = ''
+        if stressed_dev:
+            wer0, per0, _ = C.score(preds, dev_refs, stressless=True)
+            extra = ' (stressed; stressless %.2f / %.2f)' % (wer0, per0)
         sched.step(wer)
         dt = time.time() - t0
         state['wall'] += dt
@@ -440,8 +533,9 @@ def main():
             state['best_wer'], state['best_epoch'], state['bad'] = wer, ep, 0
         else:
             state['bad'] += 1
-        log('epoch %d loss %.4f dev WER %.2f PER %.2f (n=%d) lr %.2e train %.0fs total %.0fs%s' % (
-            ep, tot / nb, wer, per, n, opt.param_groups[0]['lr'], t_train, dt, ' *best*' if improved else ''), logf)
+        log('epoch %d loss %.4f dev WER %.2f PER %.2f%s (n=%d) lr %.2e train %.0fs total %.0fs%s' % (
+            ep, tot / nb, wer, per, extra, n, opt.param_groups[0]['lr'], t_train, dt,
+            ' *best*' if improved else ''), logf)
         ck = dict(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), state=state,
                   torch_rng=torch.get_rng_state(), args=vars(args))
         torch.save(ck, ck_last + '.tmp')
