@@ -81,6 +81,9 @@ static const text_case years[] = {
     {"2010s", "twenty tens", Y},
     {"'90s", "nineties", Y},
     {"'60s", "sixties", Y},
+    {"'08", "oh eight", Y},
+    {"the class of '99", "the class of ninety nine", TEXT_KIND_WORD},
+    {"'00", "two thousand", Y},
     {"80s", "eighties", Y},
     {"1980's", "nineteen eighties", Y},
     {"In 2019, sales rose.", "in twenty nineteen sales rose", TEXT_KIND_WORD},
@@ -213,6 +216,17 @@ static const text_case idents[] = {
     {"1st-grade", "first grade", D},
     {"4s", "fours", D},
     {"size 10s", "size tens", TEXT_KIND_WORD},
+    {"49ers", "forty niners", D},
+    {"76ers", "seventy sixers", D},
+    {"call 911", "call nine one one", TEXT_KIND_WORD},
+    {"411", "four one one", D},
+    {"911 calls", "nine one one calls", D},
+    {"911 people", "nine hundred eleven people", C},
+    {"page 411", "page four hundred eleven", TEXT_KIND_WORD},
+    {"Springfield, IL 62704", "springfield illinois six two seven zero four", TEXT_KIND_WORD},
+    {"NY 10001-1234", "new york one zero zero zero one one two three four", TEXT_KIND_ABBREVIATION},
+    {"OR 97201", "oregon nine seven two zero one", TEXT_KIND_ABBREVIATION},
+    {"or 97201", "or ninety seven thousand two hundred one", TEXT_KIND_WORD},
 };
 
 START_TEST(t_cardinals) { RUN(cardinals); }

@@ -347,6 +347,16 @@ static void say_alnum(text_ctx *c, const char *s, size_t n) {
         i = j + 2;
         continue;
       }
+      if (rest == 3 && !strncasecmp(s + j, "ers", 3) && j - i <= 3 && s[i] != '0') {
+        char b[NB]; /* 49ers, 76ers: forty niners, seventy sixers */
+        text_num_cardinal(digits_value(s + i, j - i), b, sizeof b);
+        size_t bn = strlen(b);
+        const char *suf = bn && b[bn - 1] == 'e' ? "rs" : "ers";
+        if (bn + strlen(suf) < sizeof b) strcat(b, suf);
+        text_say(c, b);
+        i = j + 3;
+        continue;
+      }
       if (rest == 1 && (s[j] == 's' || s[j] == 'S') && j - i <= 15 && s[i] != '0') {
         char b[NB]; /* 2 x 4s: fours */
         text_num_cardinal(digits_value(s + i, j - i), b, sizeof b);
@@ -786,6 +796,27 @@ static int try_decade(text_ctx *c, uint32_t i) {
   return 1;
 }
 
+/* '08, '99: a year by its last two digits (the class of '08: oh eight) */
+static int try_year_clip(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  if (L(c, i) != 3 || s[0] != '\'' || !isdig((unsigned char)s[1]) ||
+      !isdig((unsigned char)s[2]))
+    return 0;
+  unsigned v = (unsigned)(s[1] - '0') * 10 + (unsigned)(s[2] - '0');
+  char b[NB];
+  begin(c, TEXT_KIND_YEAR, i, i + 1);
+  if (v == 0) {
+    text_say(c, "two thousand");
+  } else if (v < 10) {
+    text_say(c, "oh");
+    text_say(c, text_digit_word((int)v));
+  } else {
+    text_num_cardinal(v, b, sizeof b);
+    text_say(c, b);
+  }
+  return 1;
+}
+
 static int try_ordinal(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i), k = 0;
@@ -973,6 +1004,15 @@ static int try_number(text_ctx *c, uint32_t i) {
       word_before_is(c, i, ident_words)) {
     begin(c, TEXT_KIND_DIGITS, i, i + 1);
     say_ident_digits(c, S(c, i), L(c, i));
+    return 1;
+  }
+  /* 911, 411: service numbers are said digit by digit, unless they count
+   * something (911 people) or follow a counting word (page 411) */
+  if (!v.frac && !v.commas && !v.sign && !v.lead_zero && v.int_digits == 3 &&
+      v.ip % 100 == 11 && v.ip >= 211 && !word_before_is(c, i, count_words) &&
+      (!next_is_plural_word(c, i + 1) || raw_is(c, i + 1, "calls"))) {
+    begin(c, TEXT_KIND_DIGITS, i, i + 1);
+    say_digits(c, S(c, i), L(c, i));
     return 1;
   }
   int year_shape = !v.frac && !v.commas && !v.sign && !v.lead_zero &&
@@ -1375,6 +1415,46 @@ static void word(text_ctx *c, uint32_t i) {
   if (parts == 1) set_kind(c, kind);
 }
 
+/* --- addresses: a state's postal code before a ZIP code ------------------ */
+
+static const char *const us_states[][2] = {
+    {"AL", "alabama"}, {"AK", "alaska"}, {"AZ", "arizona"}, {"AR", "arkansas"},
+    {"CA", "california"}, {"CO", "colorado"}, {"CT", "connecticut"},
+    {"DE", "delaware"}, {"DC", "d. c."}, {"FL", "florida"}, {"GA", "georgia"},
+    {"HI", "hawaii"}, {"ID", "idaho"}, {"IL", "illinois"}, {"IN", "indiana"},
+    {"IA", "iowa"}, {"KS", "kansas"}, {"KY", "kentucky"}, {"LA", "louisiana"},
+    {"ME", "maine"}, {"MD", "maryland"}, {"MA", "massachusetts"},
+    {"MI", "michigan"}, {"MN", "minnesota"}, {"MS", "mississippi"},
+    {"MO", "missouri"}, {"MT", "montana"}, {"NE", "nebraska"}, {"NV", "nevada"},
+    {"NH", "new hampshire"}, {"NJ", "new jersey"}, {"NM", "new mexico"},
+    {"NY", "new york"}, {"NC", "north carolina"}, {"ND", "north dakota"},
+    {"OH", "ohio"}, {"OK", "oklahoma"}, {"OR", "oregon"}, {"PA", "pennsylvania"},
+    {"RI", "rhode island"}, {"SC", "south carolina"}, {"SD", "south dakota"},
+    {"TN", "tennessee"}, {"TX", "texas"}, {"UT", "utah"}, {"VT", "vermont"},
+    {"VA", "virginia"}, {"WA", "washington"}, {"WV", "west virginia"},
+    {"WI", "wisconsin"}, {"WY", "wyoming"}, {"PR", "puerto rico"}};
+
+/* IL 62704, NY 10001-1234: the state by name, the ZIP digit by digit. Only
+ * before a ZIP code: alone, IN, OK, ME or OR are words. */
+static uint32_t try_state_zip(text_ctx *c, uint32_t i) {
+  if (L(c, i) != 2 || i + 1 >= c->n_raw || P(c, i + 1)) return 0;
+  const char *s = S(c, i), *z = S(c, i + 1);
+  size_t zn = L(c, i + 1);
+  if (!(zn == 5 && all_digits(z, 5)) &&
+      !(zn == 10 && all_digits(z, 5) && z[5] == '-' && all_digits(z + 6, 4)))
+    return 0;
+  for (size_t k = 0; k < sizeof us_states / sizeof us_states[0]; k++) {
+    if (s[0] != us_states[k][0][0] || s[1] != us_states[k][0][1]) continue;
+    begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
+    text_say(c, us_states[k][1]);
+    begin(c, TEXT_KIND_DIGITS, i + 1, i + 2);
+    say_digits(c, z, 5);
+    if (zn == 10) say_digits(c, z + 6, 4);
+    return 2;
+  }
+  return 0;
+}
+
 /* --- driver -------------------------------------------------------------- */
 
 static void set_shouting(text_ctx *c) {
@@ -1402,10 +1482,12 @@ void text_classify(text_ctx *c) {
       continue;
     }
     const char *s = S(c, i);
-    if ((used = try_date_words(c, i)) || (used = try_money(c, i)) ||
+    if ((used = try_state_zip(c, i)) || (used = try_date_words(c, i)) ||
+        (used = try_money(c, i)) ||
         (used = try_time(c, i)) || (used = try_date_numeric(c, i)) ||
         (used = try_percent(c, i)) || (used = try_fraction(c, i)) ||
-        (used = try_decade(c, i)) || (used = try_ordinal(c, i)) ||
+        (used = try_decade(c, i)) || (used = try_year_clip(c, i)) ||
+        (used = try_ordinal(c, i)) ||
         (used = try_range(c, i)) || (used = try_measure(c, i)) ||
         (used = try_number(c, i)) || (used = try_url_email(c, i)) ||
         (used = try_roman(c, i)) || (used = try_abbreviation(c, i))) {
