@@ -17,7 +17,9 @@ which encodes each word alone.
 Data: words of g014b2b.train (lower-cased) with stressed prons derived
 from the project's CMUdict (see common.stressed_targets). ~3% of the
 training words (md5 hash) form the dev set used for every tuning choice
-(lr decay, early stopping, best checkpoint). g014b2b.test is never read.
+(lr decay, early stopping, best checkpoint). g014b2b.test is never read,
+except for its words with --exclude: kept out of the unlabeled words that
+distillation (--teacher, --unlabeled) adds.
 
 Run from the tree with tools/ on the module path (tools/train/run.sh does
 this and picks OpenBLAS):  PYTHONPATH=tools python3 -m train.train --split
@@ -310,26 +312,32 @@ def build_from(ck):
     return m
 
 
-def read_unlabeled(path, count, seed, exclude, log_to):
-    """Words of a word list (one per line, lower-cased, letters and inner
-    apostrophes only), minus every word in exclude (the dictionary and the
-    split: no dictionary word is ever seen unlabelled); count > 0 keeps a
-    seeded random sample of that many."""
-    words, dropped = set(), 0
-    with open(path, encoding='utf-8', errors='replace') as f:
-        for line in f:
-            w = line.strip().lower()
-            if not w:
-                continue
-            if w in exclude or not all(c in C.GRAPHEMES[3:] for c in w) or len(w) > 20:
-                dropped += 1
-                continue
-            words.add(w)
+def read_unlabeled(paths, count, seed, exclude, log_to):
+    """Words of word lists (one per line; lower-cased; letters with inner
+    apostrophes only, 2..20 of them; possessives ('s) dropped), minus every
+    word in exclude (the dictionary and the split: no dictionary word is
+    ever seen unlabelled); count > 0 keeps a seeded random sample of that
+    many of the union."""
+    letters = set(C.GRAPHEMES[4:])
+    words, lines = set(), 0
+    for path in paths:
+        with open(path, encoding='utf-8', errors='replace') as f:
+            for line in f:
+                lines += 1
+                w = line.strip().lower()
+                if len(w) < 2 or len(w) > 20 or w.endswith("'s"):
+                    continue
+                if w[0] not in letters or w[-1] not in letters:
+                    continue
+                if not all(ch in letters or ch == "'" for ch in w) or w in exclude:
+                    continue
+                words.add(w)
     words = sorted(words)
+    total = len(words)
     if count and count < len(words):
         words = sorted(random.Random(seed).sample(words, count))
-    log('unlabeled: %d words from %s (%d lines refused: dictionary or split words, '
-        'other symbols, too long)' % (len(words), path, dropped), log_to)
+    log('unlabeled: %d of %d usable words from %d lines of %s' % (
+        len(words), total, lines, ', '.join(paths)), log_to)
     return words
 
 
@@ -380,9 +388,12 @@ def main():
     ap.add_argument('--kd-weight', type=float, default=0.5,
                     help='weight of the teachers\' distributions in the loss (the rest: '
                          'cross-entropy with the targets)')
-    ap.add_argument('--unlabeled', default='',
+    ap.add_argument('--unlabeled', action='append', default=[],
                     help='word list read by the teachers and added to the training words '
-                         '(dictionary and split words are removed first)')
+                         '(dictionary and split words are removed first); repeatable')
+    ap.add_argument('--exclude', action='append', default=[],
+                    help='word<TAB>pron file (e.g. g014b2b.test) whose words are kept out of the '
+                         'unlabeled set; its prons are never read; repeatable')
     ap.add_argument('--unlabeled-count', type=int, default=0,
                     help='use a seeded sample of this many unlabeled words (0: all)')
     ap.add_argument('--init-from', default='',
@@ -451,6 +462,8 @@ def main():
         t0 = time.time()
         if args.unlabeled:
             exclude = set(cmu) | set(split)
+            for path in args.exclude:
+                exclude |= set(C.load_split(path))
             words = read_unlabeled(args.unlabeled, args.unlabeled_count, args.seed, exclude, logf)
             labels = KD.ensemble_greedy(teachers, words, gidx, encode_word, C.MAX_LEN)
             for w in sorted(labels):
