@@ -91,6 +91,7 @@ const char *g2p_strerror(int err) {
   case G2P_EIO: return "file could not be read";
   case G2P_EFORMAT: return "file is damaged or not of the expected format";
   case G2P_ENOPRON: return "the network gave no pronunciation for this word";
+  case G2P_ENEEDNET: return "only the network can answer this word";
   default: return "unknown error";
   }
 }
@@ -397,6 +398,7 @@ int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
     if (n > 0) return model_answer(res, scratch->out, n, lp);
   }
   if (!engine->model) return finish(res, G2P_ENOTFOUND);
+  if (flags & G2P_FLAG_NO_NETWORK) return finish(res, G2P_ENEEDNET);
   double lp = 0.0;
   int n = model_text(engine, scratch->model_mem, w, len, beam_width,
                      scratch->out, sizeof scratch->out, &lp);

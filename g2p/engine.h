@@ -38,7 +38,13 @@ enum g2p_flags {
   /* The caller already asked the result cache for this word (a daemon
    * worker after the loop thread missed): do not ask again, but do store
    * the network's answer. */
-  G2P_FLAG_CACHE_CHECKED = 1u << 2
+  G2P_FLAG_CACHE_CHECKED = 1u << 2,
+  /* Answer without running the network: the user lexicons, the
+   * dictionary, the result cache (and in the text op letters and chosen
+   * homograph readings) still answer; a word only the network could answer
+   * returns G2P_ENEEDNET instead (the daemon's loop thread then hands it to
+   * a worker). Without a model such a word is G2P_ENOTFOUND as always. */
+  G2P_FLAG_NO_NETWORK = 1u << 3
 };
 
 typedef struct g2p_engine g2p_engine;

@@ -38,7 +38,8 @@ enum g2p_error {
   G2P_EFORMAT = -8,   /* file is damaged or not of our format */
   G2P_ENOPRON = -9,   /* the network gave an empty pronunciation, at the
                          asked beam width and greedy alike */
-  G2P_ETOKENS = -10   /* text: more tokens or spoken words than the limit */
+  G2P_ETOKENS = -10,  /* text: more tokens or spoken words than the limit */
+  G2P_ENEEDNET = -11  /* G2P_FLAG_NO_NETWORK: only the network can answer */
 };
 
 #endif
