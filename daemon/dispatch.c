@@ -343,41 +343,61 @@ static int token_error_code(int e) {
   }
 }
 
-/* The text op, all on the loop thread: the front end, then every spoken
- * word from its letter name, the dictionary or the network (inline, with
- * the loop's scratch), each packed right after its lookup. Returns 0, -1
- * when the reply does not fit, or a request-level PROTO_E_* with err. */
-static int answer_text(dispatcher *d, const engine_ref *eng,
-                       const proto_request *req, proto_buf *out, char *err,
-                       size_t errlen) {
-  uint32_t n_tokens;
+/* Reads a text into d->text: 0 with *n_tokens, or a request-level PROTO_E_*
+ * with the reason in err. */
+static int text_read(dispatcher *d, const engine_ref *eng, const char *text,
+                     uint32_t len, uint32_t *n_tokens, char *err, size_t errlen) {
   char why[160];
   why[0] = '\0';
-  int rc = g2p_engine_text_analyze(eng->engine, d->text, req->text.ptr, req->text.len,
-                                   &n_tokens, why, sizeof why);
-  if (rc != G2P_OK) {
-    snprintf(err, errlen, "%s", why[0] ? why : g2p_strerror(rc));
-    switch (rc) {
-    case G2P_EUTF8: return PROTO_E_BAD_UTF8;
-    case G2P_ETOOLONG: return PROTO_E_TEXT_TOO_LONG;
-    case G2P_ETOKENS: return PROTO_E_TOO_MANY_TOKENS;
-    default: return PROTO_E_INTERNAL;
-    }
+  int rc = g2p_engine_text_analyze(eng->engine, d->text, text, len, n_tokens, why,
+                                   sizeof why);
+  if (rc == G2P_OK) return PROTO_OK;
+  snprintf(err, errlen, "%s", why[0] ? why : g2p_strerror(rc));
+  switch (rc) {
+  case G2P_EUTF8: return PROTO_E_BAD_UTF8;
+  case G2P_ETOOLONG: return PROTO_E_TEXT_TOO_LONG;
+  case G2P_ETOKENS: return PROTO_E_TOO_MANY_TOKENS;
+  default: return PROTO_E_INTERNAL;
   }
-  unsigned flags = req->opt_model_only ? G2P_FLAG_MODEL_ONLY : 0;
+}
+
+/* Packs the reply to the text held in d->text (text: its bytes), each
+ * spoken word right after its lookup (the answer may live in the scratch
+ * the next lookup reuses). Without slots every word is looked up as usual,
+ * the network inline with the loop's scratch. With slots (a text the
+ * workers helped with) the words the first pass gave slots, in order, are
+ * answered from them and the others, which that pass answered without the
+ * network, are asked again without it. Returns 0 or -1 when the reply does
+ * not fit. */
+static int pack_text(dispatcher *d, const engine_ref *eng, uint64_t id,
+                     const char *text, uint32_t n_tokens, unsigned flags,
+                     int beam, const word_slot *slots, uint32_t n_slots,
+                     proto_buf *out) {
   proto_text_writer w;
-  proto_encode_text_begin(&w, out, req->id, n_tokens);
+  uint32_t j = 0, at = 0; /* spoken word of the text, next slot */
+  if (slots) flags |= G2P_FLAG_NO_NETWORK;
+  proto_encode_text_begin(&w, out, id, n_tokens);
   for (uint32_t t = 0; t < n_tokens; t++) {
     g2p_text_token tk;
     g2p_text_token_get(d->text, t, &tk);
-    proto_encode_token(&w, req->text.ptr + tk.byte_start, tk.byte_end - tk.byte_start,
+    proto_encode_token(&w, text + tk.byte_start, tk.byte_end - tk.byte_start,
                        tk.start, tk.end, tk.kind, token_error_code(tk.error), tk.n_words);
-    for (uint32_t k = 0; k < tk.n_words; k++) {
+    for (uint32_t k = 0; k < tk.n_words; k++, j++) {
+      if (slots && at < n_slots && slots[at].text_word == j) {
+        const word_slot *ws = &slots[at++];
+        if (ws->code == PROTO_OK)
+          proto_encode_token_word(&w, ws->key, ws->key_len, ws->phones, ws->phones_len,
+                                  ws->source, 0);
+        else
+          proto_encode_token_word(&w, ws->key, ws->key_len, NULL, 0, PROTO_SOURCE_NONE,
+                                  ws->code);
+        continue;
+      }
       const char *word = "";
       uint16_t wlen = 0;
       g2p_word_result g;
       int lrc = g2p_engine_text_word(eng->engine, eng->scratch, d->text, t, k, flags,
-                                     req->opt_beam, &word, &wlen, &g);
+                                     beam, &word, &wlen, &g);
       if (lrc == 0 && g.source != G2P_SOURCE_NONE)
         proto_encode_token_word(&w, word, wlen, g.phones, g.phones_len,
                                 (enum proto_source)g.source, 0);
@@ -387,6 +407,81 @@ static int answer_text(dispatcher *d, const engine_ref *eng,
     }
   }
   return proto_encode_text_end(&w);
+}
+
+enum { TEXT_INLINE = 2 }; /* answer_text_split: more than the slots hold */
+
+/* The first pass of a text the workers help with, over the analysis in
+ * d->text: every spoken word is answered without the network where it can
+ * be (letters, homograph, user lexicon, dictionary, result cache); those
+ * that need the network, and those the cache answered (the cache may drop
+ * them before the reply is packed), get the request's slots in order, and
+ * the network words go to the workers. Returns DISPATCH_ASYNC (ar active),
+ * DISPATCH_DONE (nothing for the network: ar->slots ready for pack_text,
+ * ar not active) or TEXT_INLINE when the slots are too few (nothing
+ * queued). */
+static int answer_text_split(dispatcher *d, engine_ref *eng, const proto_request *req,
+                             uint32_t n_tokens, async_req *ar, uint32_t slot) {
+  unsigned flags = req->opt_model_only ? G2P_FLAG_MODEL_ONLY : 0;
+  uint32_t cap = d->cfg->lim.max_words, used = 0, need = 0, j = 0;
+  for (uint32_t t = 0; t < n_tokens; t++) {
+    g2p_text_token tk;
+    g2p_text_token_get(d->text, t, &tk);
+    for (uint32_t k = 0; k < tk.n_words; k++, j++) {
+      const char *word = "";
+      uint16_t wlen = 0;
+      g2p_word_result g;
+      int lrc = g2p_engine_text_word(eng->engine, eng->scratch, d->text, t, k,
+                                     flags | G2P_FLAG_NO_NETWORK, req->opt_beam,
+                                     &word, &wlen, &g);
+      int net = lrc == G2P_ENEEDNET;
+      int cached = lrc == 0 && g.source == G2P_SOURCE_MODEL;
+      if (!net && !cached) continue; /* pack_text asks again, as here */
+      if (used == cap || wlen > sizeof ar->slots[0].key) return TEXT_INLINE;
+      word_slot *ws = &ar->slots[used++];
+      memcpy(ws->key, word, wlen);
+      ws->key_len = wlen;
+      ws->text_word = j;
+      if (cached) {
+        word_slot_set(ws, 0, &g, 1); /* the cache's answer is in the scratch */
+      } else {
+        ws->needs_model = 1;
+        need++;
+      }
+    }
+  }
+  ar->op = PROTO_OP_TEXT;
+  ar->n_words = used;
+  ar->id = req->id;
+  if (need == 0) return DISPATCH_DONE;
+  ar->gen++;
+  /* no job of an earlier request is left (see answer_words_split) */
+  __atomic_store_n(&ar->cancelled, 0, __ATOMIC_RELAXED);
+  uint32_t queued = 0;
+  for (uint32_t i = 0; i < used; i++) {
+    word_slot *ws = &ar->slots[i];
+    if (!ws->needs_model) continue;
+    word_job job = { eng, ws->key, ws->key_len, flags, req->opt_beam, ws,
+                     &ar->cancelled, slot, ar->gen };
+    if (workers_submit(d->workers, &job) != 0) {
+      ws->needs_model = 0; /* cannot happen: the rings hold every slot's words */
+      ws->code = PROTO_E_BUSY;
+      ws->source = PROTO_SOURCE_NONE;
+      continue;
+    }
+    queued++;
+  }
+  if (queued == 0) return DISPATCH_DONE;
+  ar->text = req->text.ptr;
+  ar->text_len = req->text.len;
+  ar->text_flags = flags;
+  ar->beam = req->opt_beam;
+  ar->pending = queued;
+  ar->active = 1;
+  ar->eng = engine_ref_acquire(eng);
+  workers_note_submitted(d->workers, queued);
+  workers_kick(d->workers);
+  return DISPATCH_ASYNC;
 }
 
 static int answer_info(dispatcher *d, const engine_ref *eng, uint64_t id,
@@ -451,6 +546,7 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
          * where they are packed right away, rather than in word slots */
         w = answer_words_inline(d, eng, &req, out, &tally);
       } else if (d->workers && engine_ref_split(eng) && ar && ar->slots) {
+        ar->op = PROTO_OP_WORDS;
         if (answer_words_split(d, eng, &req, ar, slot) == DISPATCH_ASYNC) {
           ar->t0 = t0;
           engine_ref_release(eng);
@@ -478,9 +574,21 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
       w = answer_info(d, eng, id, out);
       break;
     case PROTO_OP_TEXT: {
-      int trc = answer_text(d, eng, &req, out, err, sizeof err);
-      if (trc > 0) code = trc;
-      else w = trc;
+      uint32_t n_tokens = 0;
+      unsigned tflags = req.opt_model_only ? G2P_FLAG_MODEL_ONLY : 0;
+      code = text_read(d, eng, req.text.ptr, req.text.len, &n_tokens, err, sizeof err);
+      if (code != PROTO_OK) break;
+      int sr = TEXT_INLINE;
+      if (d->workers && engine_ref_split(eng) && ar && ar->slots)
+        sr = answer_text_split(d, eng, &req, n_tokens, ar, slot);
+      if (sr == DISPATCH_ASYNC) {
+        ar->t0 = t0;
+        engine_ref_release(eng);
+        return DISPATCH_ASYNC;
+      }
+      w = pack_text(d, eng, id, req.text.ptr, n_tokens, tflags, req.opt_beam,
+                    sr == DISPATCH_DONE ? ar->slots : NULL,
+                    sr == DISPATCH_DONE ? ar->n_words : 0, out);
       break;
     }
     default:
@@ -521,25 +629,42 @@ int dispatch_async_finish(dispatcher *d, async_req *ar, proto_buf *out,
   size_t mark = out->len;
   word_tally tally;
   memset(&tally, 0, sizeof tally);
-  if (pack_slots(ar, out, &tally) != 0) {
+  enum proto_op op = ar->op == PROTO_OP_TEXT ? PROTO_OP_TEXT : PROTO_OP_WORDS;
+  char err[160];
+  err[0] = '\0';
+  int code = PROTO_OK, w;
+  if (op == PROTO_OP_TEXT) {
+    /* read again: d->text has served other requests since the first pass
+     * (the same text, engine and limits give the same tokens and words) */
+    uint32_t n_tokens = 0;
+    code = text_read(d, ar->eng, ar->text, ar->text_len, &n_tokens, err, sizeof err);
+    w = code != PROTO_OK ? 0
+                         : pack_text(d, ar->eng, ar->id, ar->text, n_tokens, ar->text_flags,
+                                     ar->beam, ar->slots, ar->n_words, out);
+  } else {
+    w = pack_slots(ar, out, &tally);
+  }
+  if (code == PROTO_OK && w != 0) {
     out->len = mark;
     out->overflow = 0;
     if (!out_is_empty) return DISPATCH_NO_ROOM;
-    char err[160];
+    code = PROTO_E_INTERNAL;
     snprintf(err, sizeof err,
              "reply larger than the output buffer (%u bytes): ask for fewer "
              "words or raise --max-output", (unsigned)out->cap);
-    if (proto_encode_error(out, ar->id, PROTO_E_INTERNAL, err) != 0) {
+  }
+  if (code != PROTO_OK) {
+    if (proto_encode_error(out, ar->id, code, err) != 0) {
       out->len = mark;
       out->overflow = 0;
       return DISPATCH_NO_ROOM;
     }
-    st->errors[PROTO_E_INTERNAL]++;
-  } else {
+    st->errors[code]++;
+  } else if (op == PROTO_OP_WORDS) {
     commit_words(st, &tally);
   }
-  st->requests[PROTO_OP_WORDS]++;
-  lat_record(&st->lat[PROTO_OP_WORDS], uv_hrtime() - ar->t0);
+  st->requests[op]++;
+  lat_record(&st->lat[op], uv_hrtime() - ar->t0);
   dispatch_async_abandon(ar);
   return DISPATCH_DONE;
 }

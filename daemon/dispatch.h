@@ -10,7 +10,10 @@
  * answers dictionary words itself and hands only the words that need the
  * network to the workers; the request then completes asynchronously
  * (dispatch_request returns DISPATCH_ASYNC and the connection waits for
- * dispatch_async_finish). */
+ * dispatch_async_finish). The text op does the same with the spoken words
+ * of a text, as long as those the network answers fit the connection's
+ * max_words slots; a text with more is answered inline on the loop thread,
+ * as without workers. Words requests with opts.nbest are answered inline. */
 #ifndef RNNINFERD_DAEMON_DISPATCH_H
 #define RNNINFERD_DAEMON_DISPATCH_H
 
@@ -25,16 +28,27 @@
 
 struct workers;
 
-/* A words request waiting for the workers (one per connection at most). */
+/* A words or text request waiting for the workers (one per connection at
+ * most). A text request's slots hold only its spoken words that the
+ * network answers (or the result cache did at the first pass), in order,
+ * each naming its word (word_slot.text_word); the rest are answered again
+ * when the reply is packed, from the text read anew (the dispatcher's text
+ * context serves other requests meanwhile). */
 typedef struct async_req {
   word_slot *slots;           /* max_words, reserved with the connection */
+  int op;                     /* PROTO_OP_WORDS or PROTO_OP_TEXT */
   int active;                 /* a request is in progress */
   uint32_t pending;           /* words still with the workers */
   uint32_t gen;               /* tells completions of old requests apart */
   int cancelled;              /* atomic: the client has gone; workers skip
                                * this request's words and only complete them */
   uint64_t id;
-  uint32_t n_words;
+  uint32_t n_words;           /* words: the request's; text: slots in use */
+  const char *text;           /* text: the request's, in its frame (which
+                               * stays put until answered) */
+  uint32_t text_len;
+  unsigned text_flags;        /* text: G2P_FLAG_MODEL_ONLY or 0 */
+  int beam;                   /* text: opts.beam */
   int variants;
   int form;                   /* DISPATCH_FORM_* of the request */
   uint32_t frame_bytes;       /* header + payload, consumed when answered */
@@ -74,7 +88,8 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
                      uint32_t slot);
 
 /* Packs the reply of a completed asynchronous request: DISPATCH_DONE (ar
- * released) or DISPATCH_NO_ROOM (as above; call again). */
+ * released) or DISPATCH_NO_ROOM (as above; call again). A text request is
+ * read again here with the dispatcher's text context. */
 int dispatch_async_finish(dispatcher *d, async_req *ar, proto_buf *out,
                           int out_is_empty);
 /* Drops an asynchronous request whose connection went away (after its

@@ -24,6 +24,8 @@ typedef struct word_slot {
   uint16_t variant_len[G2P_VARIANTS_MAX];
   char text[G2P_TEXT_MAX];    /* a network answer, written by a worker */
   char key[72];               /* a folded word (naïve -> naive) for a worker */
+  uint16_t key_len;           /* the text op: key's length */
+  uint32_t text_word;         /* the text op: the spoken word this answers */
   double confidence;          /* network answers (g2p_word_result) */
 } word_slot;
 

@@ -5,7 +5,8 @@
  * runs a warm-up round of every kind of traffic, reads the jemalloc
  * per-thread allocation counters of the loop thread and of the workers
  * through the stats op, runs 10,000 mixed requests (dictionary words,
- * network words, running text through the text op, written forms through
+ * network words, running text through the text op (some of it made-up
+ * words, whose network words go to the workers), written forms through
  * the words op, per-word and request-level errors, framing errors that
  * close connections, new connections, pipelined bursts and lone requests),
  * and checks that neither counter moved. A user lexicon is loaded and its
@@ -129,7 +130,19 @@ static int one_request(int fd, unsigned k, uint64_t id) {
         "I read it yesterday. I'll read it; they live here. The lead singer's live "
         "music! I object to an object. Don't record the record, it's a permit."};
     const char *t = tx[(id / 12) % 5];
-    proto_encode_text_request(&b, id, t, (uint32_t)strlen(t), 0, 0);
+    char un[400];
+    if ((id / 12) % 3 == 2) { /* unknown words: the network, on a worker */
+      strcpy(un, "I read the record of");
+      for (int i = 0; i < 12; i++) {
+        char m[32];
+        made_up(m, (unsigned)(id * 12 + (uint64_t)i));
+        strcat(un, i % 4 == 3 ? ", " : " ");
+        strcat(un, m);
+      }
+      strcat(un, ".");
+      t = un;
+    }
+    proto_encode_text_request(&b, id, t, (uint32_t)strlen(t), id % 7 == 0, 0);
     break;
   }
   case 11: { /* written forms through the words op, or a malformed text */

@@ -1,0 +1,394 @@
+/* it-text-workers.c -- the text op's network words on the kernel workers,
+ * against the real daemon with a model converted from ../shared's g2p_en
+ * weights.
+ *
+ * The text op answers the spoken words it can on the loop thread and sends
+ * the network words to the workers (daemon/dispatch.c); the reply has to be
+ * what the inline path gives, so:
+ *  - parity: the reply frames to a set of texts (network words, dictionary,
+ *    user lexicon, letters, numbers, homographs, model_only, a beam, texts
+ *    repeated so that the result cache answers, a text with more network
+ *    words than the slots hold, per-word errors) are byte for byte those of
+ *    --workers 0, with one and two workers and with the workers sleeping;
+ *  - counted: the network words of a text are run by the workers
+ *    (workers.words grows by the model answers of the reply), and a repeat
+ *    runs none (the cache);
+ *  - vanish: clients that send long texts of unknown words and hang up at
+ *    once cost nothing: the daemon keeps answering and exits cleanly (under
+ *    ASan, LeakSanitizer checks the exit);
+ *  - ping: while one client's pipelined texts are with the workers another
+ *    client's ping and stats are answered, and that stats reply shows the
+ *    texts not all done yet (an order, not a time).
+ * Skips (77) without the shared weights or the converter. */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/it-util.h"
+
+static char model_path[600];
+static char user_lex[600];
+static char tagger_m[600], hom_m[600];
+static char tmpdir[300];
+
+static int start(it_daemon *d, const char *nworkers, const char *const *more) {
+  const char *extra[20] = { "--model", model_path, "--workers", nworkers,
+                            "--user-lexicon", user_lex, "--tagger", tagger_m,
+                            "--homographs", hom_m };
+  int n = 10;
+  for (int i = 0; more && more[i] && n < 19; i++) extra[n++] = more[i];
+  extra[n] = NULL;
+  if (it_prepare(d) != 0) return -1;
+  if (it_start(d, extra) != 0) {
+    it_dump_log(d);
+    return -1;
+  }
+  return 0;
+}
+
+static void stop(it_daemon *d) {
+  int st = it_stop(d);
+  if (st != 0) it_dump_log(d);
+  ck_assert_int_eq(st, 0);
+  it_cleanup(d);
+}
+
+/* A made-up word (rarely in CMUdict) for seed. */
+static void made_up(char *w, unsigned seed) {
+  unsigned x = seed * 2654435761u + 7u;
+  int n = 5 + (int)(x % 5);
+  for (int k = 0; k < n; k++) {
+    x = x * 1103515245u + 12345u;
+    w[k] = (char)('a' + (x >> 16) % 26);
+  }
+  w[n] = '\0';
+}
+
+/* n made-up words from seed on, separated by spaces and now and then a
+ * comma, into buf (NUL-terminated); returns its length. */
+static size_t unknown_text(char *buf, size_t cap, unsigned seed, int n) {
+  size_t o = 0;
+  for (int i = 0; i < n; i++) {
+    char w[16];
+    made_up(w, seed + (unsigned)i);
+    int m = snprintf(buf + o, cap - o, "%s%s%s", i ? " " : "", w, i % 9 == 8 ? "," : "");
+    if (m <= 0 || (size_t)m >= cap - o) abort(); /* the buffers fit */
+    o += (size_t)m;
+  }
+  return o;
+}
+
+#define N_TEXTS 16
+static char texts[N_TEXTS][8192];
+static int text_opts[N_TEXTS][2]; /* model_only, beam */
+
+static void make_texts(void) {
+  static const char *fixed[] = {
+    "Dr. Smith paid $3.50 on Jan. 5, 2021; the FBI met Zorbleton Quaxfield.",
+    "I read it yesterday. I'll read it; they live here. Kubernetes and "
+    "Snarfwoggle live music! I object to an object, said Blorptastic.",
+    "John\xe2\x80\x99s na\xc3\xafve caf\xc3\xa9 Frimbulated the glorbs: call 555-1234!",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa "
+    "plorf \xe4\xb8\xad qwxzv, NASA and CFO.",
+  };
+  int t = 0;
+  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+    snprintf(texts[t++], sizeof texts[0], "%s", fixed[i]);
+  unknown_text(texts[t++], sizeof texts[0], 100, 200);  /* async, all network */
+  unknown_text(texts[t++], sizeof texts[0], 100, 200);  /* again: the cache */
+  unknown_text(texts[t++], sizeof texts[0], 150, 120);  /* half cached */
+  unknown_text(texts[t++], sizeof texts[0], 1000, 400); /* over the slots: inline */
+  unknown_text(texts[t++], sizeof texts[0], 2000, 256); /* exactly the slots */
+  unknown_text(texts[t++], sizeof texts[0], 3000, 257); /* one more */
+  snprintf(texts[t], sizeof texts[0], "%s", fixed[1]);
+  text_opts[t++][0] = 1;                                /* model_only */
+  unknown_text(texts[t], sizeof texts[0], 4000, 40);
+  text_opts[t++][1] = 4;                                /* a beam */
+  snprintf(texts[t], sizeof texts[0], "%s", fixed[0]);
+  text_opts[t++][1] = 3;
+  snprintf(texts[t++], sizeof texts[0], "%s", "");      /* empty */
+  snprintf(texts[t++], sizeof texts[0], "%s", "ok \xff,,,,"); /* bad UTF-8 */
+  unknown_text(texts[t++], sizeof texts[0], 100, 200);  /* cached by now */
+  if (t != N_TEXTS) abort();
+}
+
+static char reply_mem[N_TEXTS][1 << 18];
+static long reply_len[N_TEXTS];
+
+/* Sends every text pipelined (two passes: replies read after each) and
+ * keeps the raw reply payloads in reply_mem/reply_len. */
+static void ask_all(const char *sock) {
+  static char mem[1 << 18];
+  int fd = it_connect(sock);
+  ck_assert_int_ge(fd, 0);
+  for (int half = 0; half < 2; half++) {
+    proto_buf b;
+    proto_buf_init(&b, mem, sizeof mem);
+    int lo = half ? N_TEXTS / 2 : 0, hi = half ? N_TEXTS : N_TEXTS / 2;
+    for (int t = lo; t < hi; t++)
+      ck_assert_int_eq(proto_encode_text_request(&b, (uint64_t)t + 1, texts[t],
+                                                 (uint32_t)strlen(texts[t]),
+                                                 text_opts[t][0], text_opts[t][1]), 0);
+    ck_assert_int_eq(it_send_all(fd, b.data, b.len), 0);
+    for (int t = lo; t < hi; t++) {
+      reply_len[t] = it_recv_frame(fd, reply_mem[t], sizeof reply_mem[t]);
+      ck_assert_int_gt(reply_len[t], 0);
+    }
+  }
+  close(fd);
+}
+
+static int stat_of(const char *sock, const char *name, uint64_t *v) {
+  static char mem[256];
+  int fd = it_connect(sock);
+  if (fd < 0) return -1;
+  proto_buf b;
+  proto_buf_init(&b, mem, sizeof mem);
+  proto_encode_request(&b, 77, PROTO_OP_STATS, NULL, 0, 0, 0, 0);
+  proto_reply r;
+  int rc = it_send_all(fd, b.data, b.len) == 0 && it_recv_reply(fd, &r) == 0 ? 0 : -1;
+  close(fd);
+  if (rc != 0) return -1;
+  rc = it_stat(&r, name, v) ? 0 : -1;
+  proto_reply_free(&r);
+  return rc;
+}
+
+static char ref_mem[N_TEXTS][1 << 18];
+static long ref_len[N_TEXTS];
+
+START_TEST(parity_with_inline) {
+  it_daemon d;
+  ck_assert_int_eq(start(&d, "0", NULL), 0);
+  ask_all(d.sock);
+  stop(&d);
+  for (int t = 0; t < N_TEXTS; t++) {
+    ref_len[t] = reply_len[t];
+    memcpy(ref_mem[t], reply_mem[t], (size_t)reply_len[t]);
+  }
+  { /* the references hold what the comparison is about */
+    proto_reply r;
+    char err[160];
+    int sources[6] = { 0 };
+    for (int t = 0; t < N_TEXTS; t++) {
+      ck_assert_int_eq(proto_reply_decode(ref_mem[t], (size_t)ref_len[t], &r, err,
+                                          sizeof err), PROTO_OK);
+      for (uint32_t i = 0; r.ok && i < r.n_tokens; i++)
+        for (uint32_t k = 0; k < r.tokens[i].n_words; k++) {
+          int s = (int)r.tokens[i].words[k].source;
+          if (s >= 0 && s < 6) sources[s]++;
+        }
+      proto_reply_free(&r);
+    }
+    ck_assert_int_gt(sources[PROTO_SOURCE_MODEL], 1000);
+    ck_assert_int_gt(sources[PROTO_SOURCE_DICT], 10);
+    ck_assert_int_gt(sources[PROTO_SOURCE_USER], 0);
+    ck_assert_int_gt(sources[PROTO_SOURCE_LETTERS], 0);
+    ck_assert_int_gt(sources[PROTO_SOURCE_HOMOGRAPH], 0);
+  }
+  static const struct { const char *workers, *spin; } cfg[] = {
+    { "1", NULL }, { "2", "0" }, { "1", "1" } };
+  for (size_t c = 0; c < sizeof cfg / sizeof cfg[0]; c++) {
+    const char *spin[] = { "--spin-us", cfg[c].spin, NULL };
+    ck_assert_int_eq(start(&d, cfg[c].workers, cfg[c].spin ? spin : NULL), 0);
+    uint64_t w0 = 0, w1 = 0;
+    ck_assert_int_eq(stat_of(d.sock, "workers.words", &w0), 0);
+    ask_all(d.sock);
+    ck_assert_int_eq(stat_of(d.sock, "workers.words", &w1), 0);
+    for (int t = 0; t < N_TEXTS; t++)
+      ck_assert_msg(reply_len[t] == ref_len[t] &&
+                        memcmp(reply_mem[t], ref_mem[t], (size_t)ref_len[t]) == 0,
+                    "--workers %s --spin-us %s: text %d differs from --workers 0",
+                    cfg[c].workers, cfg[c].spin ? cfg[c].spin : "default", t);
+    fprintf(stderr, "parity: --workers %s: %d text replies identical, %llu words "
+                    "on the workers\n", cfg[c].workers, N_TEXTS,
+            (unsigned long long)(w1 - w0));
+    ck_assert_uint_gt(w1, w0 + 500);
+    stop(&d);
+  }
+}
+END_TEST
+
+/* Model answers in a text reply payload. */
+static int model_words(const char *p, long n) {
+  proto_reply r;
+  char err[160];
+  ck_assert_int_eq(proto_reply_decode(p, (size_t)n, &r, err, sizeof err), PROTO_OK);
+  ck_assert(r.ok);
+  int m = 0;
+  for (uint32_t i = 0; i < r.n_tokens; i++)
+    for (uint32_t k = 0; k < r.tokens[i].n_words; k++)
+      m += r.tokens[i].words[k].source == PROTO_SOURCE_MODEL;
+  proto_reply_free(&r);
+  return m;
+}
+
+static long ask_text(int fd, uint64_t id, const char *t, char *out, size_t cap) {
+  static char mem[1 << 14];
+  proto_buf b;
+  proto_buf_init(&b, mem, sizeof mem);
+  ck_assert_int_eq(proto_encode_text_request(&b, id, t, (uint32_t)strlen(t), 0, 0), 0);
+  ck_assert_int_eq(it_send_all(fd, b.data, b.len), 0);
+  long n = it_recv_frame(fd, out, cap);
+  ck_assert_int_gt(n, 0);
+  return n;
+}
+
+START_TEST(counted_by_workers) {
+  it_daemon d;
+  ck_assert_int_eq(start(&d, "1", NULL), 0);
+  static char t[8192], a[1 << 17], b2[1 << 17];
+  size_t tl = unknown_text(t, sizeof t, 5000, 150);
+  snprintf(t + tl, sizeof t - tl, " The record, I read.");
+  int fd = it_connect(d.sock);
+  ck_assert_int_ge(fd, 0);
+  uint64_t w0, w1, w2, tx;
+  ck_assert_int_eq(stat_of(d.sock, "workers.words", &w0), 0);
+  long na = ask_text(fd, 1, t, a, sizeof a);
+  ck_assert_int_eq(stat_of(d.sock, "workers.words", &w1), 0);
+  long nb = ask_text(fd, 2, t, b2, sizeof b2);
+  ck_assert_int_eq(stat_of(d.sock, "workers.words", &w2), 0);
+  ck_assert_int_eq(stat_of(d.sock, "requests.text", &tx), 0);
+  int m = model_words(a, na);
+  fprintf(stderr, "counted: %d model words in the text, workers ran %llu, then "
+                  "%llu for the repeat\n", m, (unsigned long long)(w1 - w0),
+          (unsigned long long)(w2 - w1));
+  ck_assert_int_gt(m, 100);
+  ck_assert_uint_eq(w1 - w0, (uint64_t)m);  /* each network word on a worker */
+  ck_assert_uint_eq(w2, w1);                /* the repeat: all from the cache */
+  ck_assert_uint_eq(tx, 2);
+  /* the same answer from the cache, apart from the id */
+  ck_assert_int_eq(na, nb);
+  close(fd);
+  stop(&d);
+}
+END_TEST
+
+START_TEST(vanishing_clients) {
+  it_daemon d;
+  ck_assert_int_eq(start(&d, "1", NULL), 0);
+  static char mem[1 << 17], t[8192];
+  for (int c = 0; c < 6; c++) {
+    int fd = it_connect(d.sock);
+    ck_assert_int_ge(fd, 0);
+    proto_buf b;
+    proto_buf_init(&b, mem, sizeof mem);
+    for (int q = 0; q < 4; q++) {
+      unknown_text(t, sizeof t, 10000u + (unsigned)(c * 4 + q) * 300u, 250);
+      ck_assert_int_eq(proto_encode_text_request(&b, (uint64_t)q + 1, t,
+                                                 (uint32_t)strlen(t), 0, 0), 0);
+    }
+    ck_assert_int_eq(it_send_all(fd, b.data, b.len), 0);
+    close(fd); /* gone before any reply */
+  }
+  /* the daemon still answers, texts included */
+  ck_assert(it_aardvark_ok(d.sock));
+  int fd = it_connect(d.sock);
+  ck_assert_int_ge(fd, 0);
+  static char a[1 << 17];
+  long n = ask_text(fd, 9, "Quorbly read the record.", a, sizeof a);
+  ck_assert_int_ge(model_words(a, n), 1);
+  close(fd);
+  uint64_t vanished = 0, cancelled = 0, ran = 0;
+  ck_assert_int_eq(stat_of(d.sock, "connections.vanished", &vanished), 0);
+  ck_assert_int_eq(stat_of(d.sock, "workers.cancelled", &cancelled), 0);
+  ck_assert_int_eq(stat_of(d.sock, "workers.words", &ran), 0);
+  fprintf(stderr, "vanish: 6 clients gone with 4 texts of 250 unknown words each: "
+                  "%llu seen vanished, %llu words cancelled, %llu run\n",
+          (unsigned long long)vanished, (unsigned long long)cancelled,
+          (unsigned long long)ran);
+  stop(&d); /* exit 0: no slot left behind, nothing leaked (ASan) */
+}
+END_TEST
+
+START_TEST(ping_during_text) {
+  it_daemon d;
+  ck_assert_int_eq(start(&d, "1", NULL), 0);
+  enum { N = 20 };
+  static char mem[1 << 18], t[8192], a[1 << 17];
+  int fa = it_connect(d.sock);
+  ck_assert_int_ge(fa, 0);
+  proto_buf b;
+  proto_buf_init(&b, mem, sizeof mem);
+  for (int q = 0; q < N; q++) {
+    unknown_text(t, sizeof t, 50000u + (unsigned)q * 256u, 250);
+    ck_assert_int_eq(proto_encode_text_request(&b, (uint64_t)q + 1, t,
+                                               (uint32_t)strlen(t), 0, 0), 0);
+  }
+  ck_assert_int_eq(it_send_all(fa, b.data, b.len), 0);
+  /* another client, while those texts are with the worker */
+  int fb = it_connect(d.sock);
+  ck_assert_int_ge(fb, 0);
+  proto_buf_init(&b, mem, sizeof mem);
+  proto_encode_request(&b, 100, PROTO_OP_PING, NULL, 0, 0, 0, 0);
+  proto_encode_request(&b, 101, PROTO_OP_STATS, NULL, 0, 0, 0, 0);
+  ck_assert_int_eq(it_send_all(fb, b.data, b.len), 0);
+  proto_reply r;
+  ck_assert_int_eq(it_recv_reply(fb, &r), 0);
+  ck_assert(r.ok && r.id == 100);
+  proto_reply_free(&r);
+  ck_assert_int_eq(it_recv_reply(fb, &r), 0);
+  ck_assert(r.ok && r.id == 101);
+  uint64_t done = 0, words = 0;
+  ck_assert(it_stat(&r, "requests.text", &done));
+  ck_assert(it_stat(&r, "workers.words", &words));
+  proto_reply_free(&r);
+  close(fb);
+  fprintf(stderr, "ping: answered with %llu of %d texts done, %llu words run\n",
+          (unsigned long long)done, N, (unsigned long long)words);
+  /* the loop answered the other client in the middle of the texts */
+  ck_assert_uint_lt(done, N);
+  for (int q = 0; q < N; q++) {
+    long n = it_recv_frame(fa, a, sizeof a);
+    ck_assert_int_gt(n, 0);
+    ck_assert_int_ge(model_words(a, n), 150);
+  }
+  close(fa);
+  stop(&d);
+}
+END_TEST
+
+int main(void) {
+  char lex[512], npz[700], conv[600], cmd[2048];
+  const char *src = getenv("top_srcdir");
+  snprintf(lex, sizeof lex, "%s/data/cmudict.lex", it_builddir());
+  snprintf(npz, sizeof npz, "%s/../shared/data/g2p_en/checkpoint20.npz",
+           src ? src : ".");
+  snprintf(conv, sizeof conv, "%s/tools/g2p-convert", it_builddir());
+  if (access(lex, R_OK) != 0 || access(npz, R_OK) != 0 || access(conv, X_OK) != 0) {
+    printf("it-text-workers: needs %s, %s and %s; skipped\n", lex, npz, conv);
+    return 77;
+  }
+  snprintf(tagger_m, sizeof tagger_m, "%s/models/en-ewt-tagger.linm", src ? src : ".");
+  snprintf(hom_m, sizeof hom_m, "%s/models/en-homographs.linm", src ? src : ".");
+  it_tempdir_template(tmpdir, sizeof tmpdir, "rnninferd-tw");
+  if (!mkdtemp(tmpdir)) return 99;
+  snprintf(model_path, sizeof model_path, "%s/g2p_en.g2pm", tmpdir);
+  snprintf(user_lex, sizeof user_lex, "%s/user.dict", tmpdir);
+  FILE *uf = fopen(user_lex, "w");
+  if (!uf || fputs("KUBERNETES  K UW2 B ER0 N EH1 T IY0 Z\n", uf) < 0 || fclose(uf))
+    return 99;
+  snprintf(cmd, sizeof cmd, "'%s' -o '%s' '%s' >/dev/null", conv, model_path, npz);
+  if (system(cmd) != 0) return 99;
+  signal(SIGPIPE, SIG_IGN);
+  make_texts();
+  Suite *s = suite_create("it-text-workers");
+  TCase *tc = tcase_create("text");
+  tcase_set_timeout(tc, 600);
+  tcase_add_test(tc, parity_with_inline);
+  tcase_add_test(tc, counted_by_workers);
+  tcase_add_test(tc, vanishing_clients);
+  tcase_add_test(tc, ping_during_text);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  unlink(model_path);
+  unlink(user_lex);
+  rmdir(tmpdir);
+  return failed ? 1 : 0;
+}
