@@ -39,7 +39,13 @@ int dispatcher_init(dispatcher *d, const daemon_config *cfg,
   if (g2p_text_ctx_create(&d->text, cfg->lim.max_text_bytes ? cfg->lim.max_text_bytes : 1,
                           max_tokens, max_tokens * 8) != G2P_OK)
     d->text = NULL;
-  if (!d->words || !d->stat_table || !d->text) {
+  if (cfg->workers > 0 && cfg->model_path) {
+    d->text_pool_cap = max_tokens;
+    d->text_pool = calloc(d->text_pool_cap, sizeof *d->text_pool);
+    if (!d->text_pool) d->text_pool_cap = 0;
+  }
+  if (!d->words || !d->stat_table || !d->text ||
+      (cfg->workers > 0 && cfg->model_path && !d->text_pool)) {
     dispatcher_destroy(d);
     return -1;
   }
@@ -49,6 +55,9 @@ int dispatcher_init(dispatcher *d, const daemon_config *cfg,
 void dispatcher_destroy(dispatcher *d) {
   free(d->words);
   free(d->stat_table);
+  free(d->text_pool);
+  d->text_pool = NULL;
+  d->text_pool_cap = 0;
   g2p_text_ctx_destroy(d->text);
   d->words = NULL;
   d->stat_table = NULL;
@@ -416,14 +425,16 @@ enum { TEXT_INLINE = 2 }; /* answer_text_split: more than the slots hold */
  * be (letters, homograph, user lexicon, dictionary, result cache); those
  * that need the network, and those the cache answered (the cache may drop
  * them before the reply is packed), get the request's slots in order, and
- * the network words go to the workers. Returns DISPATCH_ASYNC (ar active),
- * DISPATCH_DONE (nothing for the network: ar->slots ready for pack_text,
- * ar not active) or TEXT_INLINE when the slots are too few (nothing
- * queued). */
+ * the network words go to the workers. slots (cap of them) are the
+ * connection's or the dispatcher's text pool (then lent to ar). Returns
+ * DISPATCH_ASYNC (ar active), DISPATCH_DONE (nothing for the network:
+ * slots[0..ar->n_words) ready for pack_text, ar not active) or TEXT_INLINE
+ * when the slots are too few (nothing queued). */
 static int answer_text_split(dispatcher *d, engine_ref *eng, const proto_request *req,
-                             uint32_t n_tokens, async_req *ar, uint32_t slot) {
+                             uint32_t n_tokens, async_req *ar, uint32_t slot,
+                             word_slot *slots, uint32_t cap) {
   unsigned flags = req->opt_model_only ? G2P_FLAG_MODEL_ONLY : 0;
-  uint32_t cap = d->cfg->lim.max_words, used = 0, need = 0, j = 0;
+  uint32_t used = 0, need = 0, j = 0;
   for (uint32_t t = 0; t < n_tokens; t++) {
     g2p_text_token tk;
     g2p_text_token_get(d->text, t, &tk);
@@ -437,8 +448,8 @@ static int answer_text_split(dispatcher *d, engine_ref *eng, const proto_request
       int net = lrc == G2P_ENEEDNET;
       int cached = lrc == 0 && g.source == G2P_SOURCE_MODEL;
       if (!net && !cached) continue; /* pack_text asks again, as here */
-      if (used == cap || wlen > sizeof ar->slots[0].key) return TEXT_INLINE;
-      word_slot *ws = &ar->slots[used++];
+      if (used == cap || wlen > sizeof slots[0].key) return TEXT_INLINE;
+      word_slot *ws = &slots[used++];
       memcpy(ws->key, word, wlen);
       ws->key_len = wlen;
       ws->text_word = j;
@@ -459,7 +470,7 @@ static int answer_text_split(dispatcher *d, engine_ref *eng, const proto_request
   __atomic_store_n(&ar->cancelled, 0, __ATOMIC_RELAXED);
   uint32_t queued = 0;
   for (uint32_t i = 0; i < used; i++) {
-    word_slot *ws = &ar->slots[i];
+    word_slot *ws = &slots[i];
     if (!ws->needs_model) continue;
     word_job job = { eng, ws->key, ws->key_len, flags, req->opt_beam, ws,
                      &ar->cancelled, slot, ar->gen };
@@ -472,6 +483,11 @@ static int answer_text_split(dispatcher *d, engine_ref *eng, const proto_request
     queued++;
   }
   if (queued == 0) return DISPATCH_DONE;
+  if (slots == d->text_pool) {
+    ar->lent = slots;
+    ar->lent_busy = &d->text_pool_busy;
+    d->text_pool_busy = 1;
+  }
   ar->text = req->text.ptr;
   ar->text_len = req->text.len;
   ar->text_flags = flags;
@@ -579,15 +595,24 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
       code = text_read(d, eng, req.text.ptr, req.text.len, &n_tokens, err, sizeof err);
       if (code != PROTO_OK) break;
       int sr = TEXT_INLINE;
-      if (d->workers && engine_ref_split(eng) && ar && ar->slots)
-        sr = answer_text_split(d, eng, &req, n_tokens, ar, slot);
+      word_slot *slots = NULL;
+      if (d->workers && engine_ref_split(eng) && ar && ar->slots) {
+        slots = ar->slots;
+        sr = answer_text_split(d, eng, &req, n_tokens, ar, slot, slots,
+                               d->cfg->lim.max_words);
+        if (sr == TEXT_INLINE && d->text_pool && !d->text_pool_busy) {
+          slots = d->text_pool; /* a long text: the pool, if it is free */
+          sr = answer_text_split(d, eng, &req, n_tokens, ar, slot, slots,
+                                 d->text_pool_cap);
+        }
+      }
       if (sr == DISPATCH_ASYNC) {
         ar->t0 = t0;
         engine_ref_release(eng);
         return DISPATCH_ASYNC;
       }
       w = pack_text(d, eng, id, req.text.ptr, n_tokens, tflags, req.opt_beam,
-                    sr == DISPATCH_DONE ? ar->slots : NULL,
+                    sr == DISPATCH_DONE ? slots : NULL,
                     sr == DISPATCH_DONE ? ar->n_words : 0, out);
       break;
     }
@@ -640,7 +665,8 @@ int dispatch_async_finish(dispatcher *d, async_req *ar, proto_buf *out,
     code = text_read(d, ar->eng, ar->text, ar->text_len, &n_tokens, err, sizeof err);
     w = code != PROTO_OK ? 0
                          : pack_text(d, ar->eng, ar->id, ar->text, n_tokens, ar->text_flags,
-                                     ar->beam, ar->slots, ar->n_words, out);
+                                     ar->beam, ar->lent ? ar->lent : ar->slots,
+                                     ar->n_words, out);
   } else {
     w = pack_slots(ar, out, &tally);
   }
@@ -670,6 +696,11 @@ int dispatch_async_finish(dispatcher *d, async_req *ar, proto_buf *out,
 }
 
 void dispatch_async_abandon(async_req *ar) {
+  if (ar->lent) { /* the workers are done with the text pool */
+    *ar->lent_busy = 0;
+    ar->lent = NULL;
+    ar->lent_busy = NULL;
+  }
   engine_ref_release(ar->eng);
   ar->eng = NULL;
   ar->active = 0;

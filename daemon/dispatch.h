@@ -11,9 +11,12 @@
  * network to the workers; the request then completes asynchronously
  * (dispatch_request returns DISPATCH_ASYNC and the connection waits for
  * dispatch_async_finish). The text op does the same with the spoken words
- * of a text, as long as those the network answers fit the connection's
- * max_words slots; a text with more is answered inline on the loop thread,
- * as without workers. Words requests with opts.nbest are answered inline. */
+ * of a text: their answers wait in the connection's max_words slots, or,
+ * for a text with more network words, in the dispatcher's text pool
+ * (max_tokens slots, one text at a time). A text that fits neither (more
+ * than max_tokens network words, or the pool lent to another text) is
+ * answered inline on the loop thread, as without workers. Words requests
+ * with opts.nbest are answered inline too. */
 #ifndef RNNINFERD_DAEMON_DISPATCH_H
 #define RNNINFERD_DAEMON_DISPATCH_H
 
@@ -36,6 +39,9 @@ struct workers;
  * context serves other requests meanwhile). */
 typedef struct async_req {
   word_slot *slots;           /* max_words, reserved with the connection */
+  word_slot *lent;            /* text: the dispatcher's text_pool, when the
+                               * text needed more slots (NULL otherwise) */
+  int *lent_busy;             /* cleared when the pool is given back */
   int op;                     /* PROTO_OP_WORDS or PROTO_OP_TEXT */
   int active;                 /* a request is in progress */
   uint32_t pending;           /* words still with the workers */
@@ -67,6 +73,12 @@ typedef struct dispatcher {
   engine_ref **current;    /* the server's current engine (swapped on reload) */
   struct workers *workers; /* NULL: everything inline on the loop thread */
   g2p_text_ctx *text;      /* the text front end's buffers (op text) */
+  /* Slots for one text at a time whose network words outnumber a
+   * connection's max_words slots (max_tokens of them, reserved when there
+   * are workers; 0 without): lent to its async_req until it is answered. */
+  word_slot *text_pool;
+  uint32_t text_pool_cap;
+  int text_pool_busy;
   proto_slice *words;      /* cfg->lim.max_words slices */
   proto_stat *stat_table;  /* STATS_MAX_ENTRIES */
 } dispatcher;

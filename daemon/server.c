@@ -185,7 +185,8 @@ int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
   }
   s->n_workers = cfg->model_path ? cfg->workers : 0;
   if (s->n_workers > 0) {
-    size_t cap = (size_t)s->n_slots * cfg->lim.max_words;
+    /* every connection's slots full, and the text pool */
+    size_t cap = (size_t)s->n_slots * cfg->lim.max_words + s->disp.text_pool_cap;
     if (workers_start(&s->workers, loop, s->n_workers, cfg->cpus,
                       (unsigned)cfg->n_cpus, cap, cfg->spin_us, on_word_done,
                       s, err, errlen) != 0)

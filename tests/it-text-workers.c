@@ -7,20 +7,25 @@
  * what the inline path gives, so:
  *  - parity: the reply frames to a set of texts (network words, dictionary,
  *    user lexicon, letters, numbers, homographs, model_only, a beam, texts
- *    repeated so that the result cache answers, a text with more network
- *    words than the slots hold, per-word errors) are byte for byte those of
+ *    repeated so that the result cache answers, texts with more network
+ *    words than a connection's slots (the text pool), per-word errors) are byte for byte those of
  *    --workers 0, with one and two workers and with the workers sleeping;
  *  - counted: the network words of a text are run by the workers
  *    (workers.words grows by the model answers of the reply), and a repeat
  *    runs none (the cache);
  *  - vanish: clients that send long texts of unknown words and hang up at
- *    once cost nothing: the daemon keeps answering and exits cleanly (under
- *    ASan, LeakSanitizer checks the exit);
+ *    once cost nothing: the daemon keeps answering, gives the text pool
+ *    back (a later long text's words run on the worker) and exits cleanly
+ *    (under ASan, LeakSanitizer checks the exit);
  *  - ping: while one client's pipelined texts are with the workers another
  *    client's ping and stats are answered, and that stats reply shows the
- *    texts not all done yet (an order, not a time).
+ *    texts not all done yet (an order, not a time);
+ *  - long texts at once: three clients send texts with more network words
+ *    than a connection's slots; one at a time has the text pool, the
+ *    others are answered inline, all byte for byte alike.
  * Skips (77) without the shared weights or the converter. */
 #include <check.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,7 +282,10 @@ START_TEST(vanishing_clients) {
     proto_buf b;
     proto_buf_init(&b, mem, sizeof mem);
     for (int q = 0; q < 4; q++) {
-      unknown_text(t, sizeof t, 10000u + (unsigned)(c * 4 + q) * 300u, 250);
+      /* 600 words (the text pool) and 250 (the connection's slots) in
+       * turn, the first three clients starting with the long ones */
+      unknown_text(t, sizeof t, 10000u + (unsigned)(c * 4 + q) * 700u,
+                   (q + c / 3) % 2 ? 250 : 600);
       ck_assert_int_eq(proto_encode_text_request(&b, (uint64_t)q + 1, t,
                                                  (uint32_t)strlen(t), 0, 0), 0);
     }
@@ -292,11 +300,27 @@ START_TEST(vanishing_clients) {
   long n = ask_text(fd, 9, "Quorbly read the record.", a, sizeof a);
   ck_assert_int_ge(model_words(a, n), 1);
   close(fd);
-  uint64_t vanished = 0, cancelled = 0, ran = 0;
+  uint64_t vanished = 0, cancelled = 0, ran = 0, before = ~0ull;
+  /* until the workers have come back with (or skipped) every word sent */
+  for (;;) {
+    ck_assert_int_eq(stat_of(d.sock, "workers.cancelled", &cancelled), 0);
+    ck_assert_int_eq(stat_of(d.sock, "workers.words", &ran), 0);
+    if (ran + cancelled == before) break;
+    before = ran + cancelled;
+    usleep(200000);
+  }
   ck_assert_int_eq(stat_of(d.sock, "connections.vanished", &vanished), 0);
-  ck_assert_int_eq(stat_of(d.sock, "workers.cancelled", &cancelled), 0);
-  ck_assert_int_eq(stat_of(d.sock, "workers.words", &ran), 0);
-  fprintf(stderr, "vanish: 6 clients gone with 4 texts of 250 unknown words each: "
+  /* the text pool is back: a long text's network words go to the worker */
+  fd = it_connect(d.sock);
+  ck_assert_int_ge(fd, 0);
+  unknown_text(t, sizeof t, 90000u, 600);
+  n = ask_text(fd, 10, t, a, sizeof a);
+  close(fd);
+  uint64_t ran2 = 0;
+  ck_assert_int_eq(stat_of(d.sock, "workers.words", &ran2), 0);
+  ck_assert_int_gt(model_words(a, n), 450);
+  ck_assert_uint_eq(ran2 - ran, (uint64_t)model_words(a, n));
+  fprintf(stderr, "vanish: 6 clients gone with 4 texts of 600 or 250 unknown words each: "
                   "%llu seen vanished, %llu words cancelled, %llu run\n",
           (unsigned long long)vanished, (unsigned long long)cancelled,
           (unsigned long long)ran);
@@ -307,14 +331,15 @@ END_TEST
 START_TEST(ping_during_text) {
   it_daemon d;
   ck_assert_int_eq(start(&d, "1", NULL), 0);
-  enum { N = 20 };
+  enum { N = 10 };
   static char mem[1 << 18], t[8192], a[1 << 17];
   int fa = it_connect(d.sock);
   ck_assert_int_ge(fa, 0);
   proto_buf b;
   proto_buf_init(&b, mem, sizeof mem);
   for (int q = 0; q < N; q++) {
-    unknown_text(t, sizeof t, 50000u + (unsigned)q * 256u, 250);
+    /* half of them longer than a connection's slots: the text pool */
+    unknown_text(t, sizeof t, 50000u + (unsigned)q * 700u, q % 2 ? 250 : 700);
     ck_assert_int_eq(proto_encode_text_request(&b, (uint64_t)q + 1, t,
                                                (uint32_t)strlen(t), 0, 0), 0);
   }
@@ -344,9 +369,62 @@ START_TEST(ping_during_text) {
   for (int q = 0; q < N; q++) {
     long n = it_recv_frame(fa, a, sizeof a);
     ck_assert_int_gt(n, 0);
-    ck_assert_int_ge(model_words(a, n), 150);
+    ck_assert_int_ge(model_words(a, n), q % 2 ? 150 : 450);
   }
   close(fa);
+  stop(&d);
+}
+END_TEST
+
+/* ---- two long texts at once: one has the text pool, the other not ------ */
+
+typedef struct longc {
+  const char *sock;
+  const char *ref;
+  long ref_len;
+  int same, n;
+} longc;
+
+static void *long_run(void *arg) {
+  longc *c = arg;
+  static __thread char mem[1 << 15], rep[1 << 18];
+  int fd = it_connect(c->sock);
+  if (fd < 0) return NULL;
+  proto_buf b;
+  proto_buf_init(&b, mem, sizeof mem);
+  for (int q = 0; q < 4; q++)
+    proto_encode_text_request(&b, 8, texts[7], (uint32_t)strlen(texts[7]), 0, 0);
+  if (it_send_all(fd, b.data, b.len) == 0)
+    for (int q = 0; q < 4; q++) {
+      long n = it_recv_frame(fd, rep, sizeof rep);
+      if (n <= 0) break;
+      c->n++;
+      c->same += n == c->ref_len && memcmp(rep, c->ref, (size_t)n) == 0;
+    }
+  close(fd);
+  return NULL;
+}
+
+START_TEST(long_texts_at_once) {
+  it_daemon d;
+  ck_assert_int_eq(start(&d, "0", NULL), 0);
+  ask_all(d.sock); /* text 7 (400 network words) has id 8 */
+  stop(&d);
+  ck_assert_int_gt(model_words(reply_mem[7], reply_len[7]), 300);
+  static char ref7[1 << 18];
+  memcpy(ref7, reply_mem[7], (size_t)reply_len[7]);
+  ck_assert_int_eq(start(&d, "2", NULL), 0);
+  longc c[3];
+  pthread_t th[3];
+  for (int i = 0; i < 3; i++) {
+    c[i] = (longc){ d.sock, ref7, reply_len[7], 0, 0 };
+    ck_assert_int_eq(pthread_create(&th[i], NULL, long_run, &c[i]), 0);
+  }
+  for (int i = 0; i < 3; i++) {
+    pthread_join(th[i], NULL);
+    ck_assert_int_eq(c[i].n, 4);
+    ck_assert_int_eq(c[i].same, 4);
+  }
   stop(&d);
 }
 END_TEST
@@ -382,6 +460,7 @@ int main(void) {
   tcase_add_test(tc, counted_by_workers);
   tcase_add_test(tc, vanishing_clients);
   tcase_add_test(tc, ping_during_text);
+  tcase_add_test(tc, long_texts_at_once);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
