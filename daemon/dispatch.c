@@ -5,7 +5,15 @@
  * the rest of the batch. Request-level problems are error replies that echo
  * the id whenever it could be read. Counters are committed only once the
  * reply is in the buffer, so a reply retried for lack of room is counted
- * once. */
+ * once.
+ *
+ * A text whose network words went to the workers is packed in a second
+ * pass: the first pass records, in order, which spoken words took a slot
+ * (network words, and the result cache's answers, which may be evicted
+ * meanwhile), and the pack reads the text again (the dispatcher's text
+ * context serves other requests in between) and takes the slots' answers
+ * for those words and the deterministic ones (letters, homographs, user
+ * lexicon, dictionary) afresh for the rest. */
 #include "config.h"
 
 #include "daemon/dispatch.h"
