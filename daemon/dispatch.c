@@ -384,15 +384,18 @@ static int text_read(dispatcher *d, const engine_ref *eng, const char *text,
  * the network inline with the loop's scratch. With slots (a text the
  * workers helped with) the words the first pass gave slots, in order, are
  * answered from them and the others, which that pass answered without the
- * network, are asked again without it. Returns 0 or -1 when the reply does
- * not fit. */
+ * network, are asked again without it. trying (without slots): the
+ * network is not run, and the first word that needs it stops the packing
+ * with TEXT_NEEDS_NET (out then holds a partial reply, for the caller to
+ * drop). Returns 0 or -1 when the reply does not fit. */
+enum { TEXT_NEEDS_NET = 3 };
 static int pack_text(dispatcher *d, const engine_ref *eng, uint64_t id,
                      const char *text, uint32_t n_tokens, unsigned flags,
                      int beam, const word_slot *slots, uint32_t n_slots,
-                     proto_buf *out) {
+                     int trying, proto_buf *out) {
   proto_text_writer w;
   uint32_t j = 0, at = 0; /* spoken word of the text, next slot */
-  if (slots) flags |= G2P_FLAG_NO_NETWORK;
+  if (slots || trying) flags |= G2P_FLAG_NO_NETWORK;
   proto_encode_text_begin(&w, out, id, n_tokens);
   for (uint32_t t = 0; t < n_tokens; t++) {
     g2p_text_token tk;
@@ -415,6 +418,7 @@ static int pack_text(dispatcher *d, const engine_ref *eng, uint64_t id,
       g2p_word_result g;
       int lrc = g2p_engine_text_word(eng->engine, eng->scratch, d->text, t, k, flags,
                                      beam, &word, &wlen, &g);
+      if (trying && lrc == G2P_ENEEDNET) return TEXT_NEEDS_NET;
       if (lrc == 0 && g.source != G2P_SOURCE_NONE)
         proto_encode_token_word(&w, word, wlen, g.phones, g.phones_len,
                                 (enum proto_source)g.source, 0);
@@ -605,6 +609,13 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
       int sr = TEXT_INLINE;
       word_slot *slots = NULL;
       if (d->workers && engine_ref_split(eng) && ar && ar->slots) {
+        /* most texts need no network word: packed at once, in one pass */
+        w = pack_text(d, eng, id, req.text.ptr, n_tokens, tflags, req.opt_beam,
+                      NULL, 0, 1, out);
+        if (w != TEXT_NEEDS_NET) break;
+        out->len = mark;
+        out->overflow = 0;
+        w = 0;
         slots = ar->slots;
         sr = answer_text_split(d, eng, &req, n_tokens, ar, slot, slots,
                                d->cfg->lim.max_words);
@@ -621,7 +632,7 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
       }
       w = pack_text(d, eng, id, req.text.ptr, n_tokens, tflags, req.opt_beam,
                     sr == DISPATCH_DONE ? slots : NULL,
-                    sr == DISPATCH_DONE ? ar->n_words : 0, out);
+                    sr == DISPATCH_DONE ? ar->n_words : 0, 0, out);
       break;
     }
     default:
@@ -674,7 +685,7 @@ int dispatch_async_finish(dispatcher *d, async_req *ar, proto_buf *out,
     w = code != PROTO_OK ? 0
                          : pack_text(d, ar->eng, ar->id, ar->text, n_tokens, ar->text_flags,
                                      ar->beam, ar->lent ? ar->lent : ar->slots,
-                                     ar->n_words, out);
+                                     ar->n_words, 0, out);
   } else {
     w = pack_slots(ar, out, &tally);
   }
