@@ -7,8 +7,11 @@
  * reply is in the buffer, so a reply retried for lack of room is counted
  * once.
  *
- * A text whose network words went to the workers is packed in a second
- * pass: the first pass records, in order, which spoken words took a slot
+ * With workers a text is first packed as it is read, without the network;
+ * most texts need no network word and are done then. At the first word
+ * that does, that reply is dropped, and one whose network words went to
+ * the workers is packed in a second pass once they are back: the first
+ * pass records, in order, which spoken words took a slot
  * (network words, and the result cache's answers, which may be evicted
  * meanwhile), and the pack reads the text again (the dispatcher's text
  * context serves other requests in between) and takes the slots' answers
