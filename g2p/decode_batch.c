@@ -51,7 +51,6 @@ typedef struct blayout {
   size_t enc;     /* arch 2: float[NB][BT_MAX][2H] encoder outputs */
   size_t keys;    /* arch 2: float[BT_MAX][D] (one word at a time) */
   size_t keys_p;  /* arch 2: NB x keys_p_bytes */
-  size_t enc_t;   /* arch 2: float[2H][BT_MAX] (one word at a time) */
   size_t enc_t_p; /* arch 2: NB x enc_t_p_bytes */
   size_t cat;     /* arch 2: float[NB][2H] */
   size_t att;     /* arch 2: float[BT_MAX] */
@@ -83,7 +82,6 @@ static void plan_batch(blayout *L, const g2p_model *m) {
     L->enc = g2p_layout_put(&o, NB * TB * 2 * H * f);
     L->keys = g2p_layout_put(&o, TB * D * f);
     L->keys_p = g2p_layout_put(&o, NB * L->keys_p_bytes);
-    L->enc_t = g2p_layout_put(&o, 2 * H * TB * f);
     L->enc_t_p = g2p_layout_put(&o, NB * L->enc_t_p_bytes);
     L->cat = g2p_layout_put(&o, NB * 2 * H * f);
     L->att = g2p_layout_put(&o, TB * f);
@@ -159,18 +157,14 @@ static void encode_all(const g2p_model *m, void *s, const blayout *L, int nb) {
     k->tanh_inplace(hs + (size_t)b * D, D);
 
   float *keys = AT(s, L->keys, float);
-  float *enc_t = AT(s, L->enc_t, float);
   for (int b = 0; b < nb; b++) {
     const float *e = enc + b * enc_stride;
     int Tb = T[b];
     kw->matmat(m->att_w, NULL, e, keys, D, 2 * H, Tb);
     k->pack_matrix(AT(s, L->keys_p + (size_t)b * L->keys_p_bytes, float), keys,
                    Tb, D);
-    for (size_t j = 0; j < H2; j++)
-      for (int t = 0; t < Tb; t++)
-        enc_t[j * (size_t)Tb + (size_t)t] = e[(size_t)t * H2 + j];
-    k->pack_matrix(AT(s, L->enc_t_p + (size_t)b * L->enc_t_p_bytes, float),
-                   enc_t, 2 * H, Tb);
+    k->pack_matrix_t(AT(s, L->enc_t_p + (size_t)b * L->enc_t_p_bytes, float), e,
+                     2 * H, Tb);
   }
 }
 

@@ -80,6 +80,15 @@ typedef struct kern_ops {
    * [-127, 127], scale[rows] > 0 (w = q * scale). */
   void (*pack_q8)(float *dst, const int8_t *q, const float *scale, int rows,
                   int cols);
+
+  /* pack_matrix of the transpose: packs the rows x cols matrix M with
+   * M[r][c] = src[c * rows + r], i.e. src is M^T (cols x rows,
+   * row-major); the packed bytes equal pack_matrix's of M. For operands
+   * made at run time in the other orientation (the attention context
+   * multiplies the encoder outputs, T x 2H, transposed): the panel
+   * layouts hold M's columns contiguously, so this is a copy, not a
+   * transpose. fp32 tables only; NULL in the int8 tables. */
+  void (*pack_matrix_t)(float *dst, const float *src, int rows, int cols);
 } kern_ops;
 
 /* Activation scale of the int8 tables: x is stored as

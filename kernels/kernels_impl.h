@@ -20,6 +20,8 @@ extern const struct kern_ops kern_table_scalar, kern_table_avx2,
 /* --- scalar reference: row-major weights, libm activations --- */
 size_t kern_packed_bytes_scalar(int rows, int cols);
 void kern_pack_matrix_scalar(float *dst, const float *src, int rows, int cols);
+void kern_pack_matrix_t_scalar(float *dst, const float *src, int rows,
+                               int cols);
 void kern_matvec_scalar(const float *Wp, const float *b, const float *x,
                         float *y, int rows, int cols);
 void kern_matmat_scalar(const float *Wp, const float *b, const float *X,
@@ -42,6 +44,9 @@ void kern_sigmoid_inplace_scalar(float *x, int n);
 size_t kern_panel_bytes(int rows, int cols, int vec);
 void kern_panel_pack(float *dst, const float *src, int rows, int cols, int vec,
                      int max_rows);
+/* The same layout from src = M^T (cols x rows, row-major). */
+void kern_panel_pack_t(float *dst, const float *src, int rows, int cols,
+                       int vec, int max_rows);
 
 #define KERN_AVX2_VEC 8
 #define KERN_AVX2_PANEL 64
@@ -51,6 +56,7 @@ void kern_panel_pack(float *dst, const float *src, int rows, int cols, int vec,
 /* --- AVX2 + FMA (kernels/libkernels_avx2.la) --- */
 size_t kern_packed_bytes_avx2(int rows, int cols);
 void kern_pack_matrix_avx2(float *dst, const float *src, int rows, int cols);
+void kern_pack_matrix_t_avx2(float *dst, const float *src, int rows, int cols);
 void kern_matvec_avx2(const float *Wp, const float *b, const float *x, float *y,
                       int rows, int cols);
 void kern_matmat_avx2(const float *Wp, const float *b, const float *X, float *Y,
@@ -64,6 +70,8 @@ void kern_sigmoid_inplace_avx2(float *x, int n);
 /* --- AVX-512 F/BW/DQ/VL (kernels/libkernels_avx512.la) --- */
 size_t kern_packed_bytes_avx512(int rows, int cols);
 void kern_pack_matrix_avx512(float *dst, const float *src, int rows, int cols);
+void kern_pack_matrix_t_avx512(float *dst, const float *src, int rows,
+                               int cols);
 void kern_matvec_avx512(const float *Wp, const float *b, const float *x,
                         float *y, int rows, int cols);
 void kern_matmat_avx512(const float *Wp, const float *b, const float *X,
