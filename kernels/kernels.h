@@ -62,7 +62,7 @@ typedef struct kern_ops {
   void (*gru_gates)(const float *gh, const float *gi, float *h, int H);
 
   /* Integer weights (compatible extension). The int8 tables ("scalar-int8",
-   * "avx2-int8", "avx512-int8") keep every field above, with packed_bytes,
+   * "avx2-int8", "avx512-int8", "amx-int8") keep every field above, with packed_bytes,
    * pack_matrix, matvec, matmat and gru_step working on int8 weights: the
    * packed buffer is opaque (per-row scales and int8 panels, see
    * kernels_impl.h), pack_matrix quantizes an fp32 matrix per row
@@ -111,8 +111,11 @@ const kern_ops *kern_ops_avx512(void);
 const kern_ops *kern_ops_scalar_int8(void);
 const kern_ops *kern_ops_avx2_int8(void);
 const kern_ops *kern_ops_avx512_int8(void);
+const kern_ops *kern_ops_amx_int8(void);
 
-/* Can this CPU run the named table? */
+/* Can this CPU run the named table? For "amx-int8" this also asks Linux
+ * for the AMX tile state (arch_prctl ARCH_REQ_XCOMP_PERM, once per
+ * process; the permission then covers every thread): no AMX without it. */
 int kern_cpu_supports(const char *name);
 
 /* Chooses a table. want = NULL or "" or "auto": the RNNINFERD_KERNEL

@@ -128,5 +128,12 @@ void kern_matmat_q8_avx512(const float *Wp, const float *b, const float *X,
                            float *Y, int rows, int cols, int nb);
 void kern_gru_step_q8_avx512(const float *Whh_p, const float *bhh,
                              const float *gi, float *h, float *tmp, int H);
+/* xu[0..cp) = quantized x + 128 (unsigned, the vpdpbusd operand; padding
+ * quads 128 + 0), the reference rule otherwise. */
+void kern_q8_quantize_act_avx512(const float *x, int cols, uint8_t *xu);
+/* AMX-TILE + AMX-INT8 (kernels/libkernels_amx.la); matvec and gru_step
+ * are the VNNI ones. */
+void kern_matmat_q8_amx(const float *Wp, const float *b, const float *X,
+                        float *Y, int rows, int cols, int nb);
 
 #endif

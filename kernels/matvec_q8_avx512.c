@@ -22,7 +22,7 @@
 #include "kernels/kernels.h"
 #include "kernels/kernels_impl.h"
 
-static void quantize_act(const float *x, int cols, uint8_t *xu) {
+void kern_q8_quantize_act_avx512(const float *x, int cols, uint8_t *xu) {
   int c = 0;
   const __m512 s = _mm512_set1_ps(KERN_Q8_ACT_SCALE);
   const __m512 lo = _mm512_set1_ps(-127.0f), hi = _mm512_set1_ps(127.0f);
@@ -96,7 +96,7 @@ void kern_matvec_q8_avx512(const float *Wp, const float *b, const float *x,
                            float *y, int rows, int cols) {
   kern_q8_view v = kern_q8_view_of(Wp, rows, cols);
   _Alignas(64) uint8_t xu[KERN_Q8_MAX_COLS];
-  quantize_act(x, cols, xu);
+  kern_q8_quantize_act_avx512(x, cols, xu);
   int nq = v.cp / 4, w;
   size_t off = 0;
   for (int r0 = 0; r0 < rows; r0 += w) {
@@ -214,7 +214,7 @@ void kern_matmat_q8_avx512(const float *Wp, const float *b, const float *X,
     const uint8_t *xu[MM_PASS_MAX];
     for (int i = 0; i < ng; i++) {
       uint8_t *d = xbuf + (size_t)i * (size_t)v.cp;
-      quantize_act(X + (size_t)(g0 + i) * (size_t)cols, cols, d);
+      kern_q8_quantize_act_avx512(X + (size_t)(g0 + i) * (size_t)cols, cols, d);
       xu[i] = d;
     }
     size_t off = 0;

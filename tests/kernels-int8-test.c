@@ -17,7 +17,8 @@
 
 #include "kernels/kernels.h"
 
-static const char *const int8_names[] = {"avx2-int8", "avx512-int8"};
+static const char *const int8_names[] = {"avx2-int8", "avx512-int8",
+                                         "amx-int8"};
 #define N_OPT ((int)(sizeof int8_names / sizeof int8_names[0]))
 #define NS(a) ((int)(sizeof a / sizeof a[0]))
 
@@ -165,6 +166,8 @@ START_TEST(pack_q8_equals_pack_matrix) {
         const kern_ops *o = kern_ops_avx2_int8();
         if (i == 1)
           o = kern_ops_avx512_int8();
+        if (i == 2)
+          o = kern_ops_amx_int8();
         ck_assert_uint_eq(o->packed_bytes(rows, cols), bytes);
       }
       free(W), free(q), free(scale), free(a), free(p);
@@ -318,7 +321,9 @@ START_TEST(select_int8) {
   const kern_ops *b8 = kern_select_for(NULL, 1, err, sizeof err);
   ck_assert_ptr_nonnull(b8);
   ck_assert_int_eq(b8->int8, 1);
-  if (kern_cpu_supports("avx512-int8"))
+  if (kern_cpu_supports("amx-int8"))
+    ck_assert_str_eq(b8->name, "amx-int8");
+  else if (kern_cpu_supports("avx512-int8"))
     ck_assert_str_eq(b8->name, "avx512-int8");
   else if (kern_cpu_supports("avx2-int8"))
     ck_assert_str_eq(b8->name, "avx2-int8");
