@@ -89,6 +89,16 @@ typedef struct kern_ops {
    * layouts hold M's columns contiguously, so this is a copy, not a
    * transpose. fp32 tables only; NULL in the int8 tables. */
   void (*pack_matrix_t)(float *dst, const float *src, int rows, int cols);
+
+  /* n independent mat-vecs without bias: y[i][0..rows[i]) = Wp[i] x[i],
+   * each Wp[i] a rows[i] x cols matrix packed by pack_matrix; equal to n
+   * matvec calls bit for bit. For the attention scores of a batch's
+   * words (each against its own keys): a few short rows of long dot
+   * products are bound by the latency of one FMA chain, and tables may
+   * run several words' chains at once. fp32 tables only; NULL in the
+   * int8 tables. */
+  void (*matvec_n)(const float *const *Wp, const float *const *x,
+                   float *const *y, const int *rows, int cols, int n);
 } kern_ops;
 
 /* Activation scale of the int8 tables: x is stored as

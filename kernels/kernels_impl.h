@@ -26,6 +26,8 @@ void kern_matvec_scalar(const float *Wp, const float *b, const float *x,
                         float *y, int rows, int cols);
 void kern_matmat_scalar(const float *Wp, const float *b, const float *X,
                         float *Y, int rows, int cols, int nb);
+void kern_matvec_n_scalar(const float *const *Wp, const float *const *x,
+                          float *const *y, const int *rows, int cols, int n);
 void kern_gru_step_scalar(const float *Whh_p, const float *bhh, const float *gi,
                           float *h, float *tmp, int H);
 void kern_gru_gates_scalar(const float *gh, const float *gi, float *h, int H);
@@ -61,6 +63,8 @@ void kern_matvec_avx2(const float *Wp, const float *b, const float *x, float *y,
                       int rows, int cols);
 void kern_matmat_avx2(const float *Wp, const float *b, const float *X, float *Y,
                       int rows, int cols, int nb);
+void kern_matvec_n_avx2(const float *const *Wp, const float *const *x,
+                        float *const *y, const int *rows, int cols, int n);
 void kern_gru_step_avx2(const float *Whh_p, const float *bhh, const float *gi,
                         float *h, float *tmp, int H);
 void kern_gru_gates_avx2(const float *gh, const float *gi, float *h, int H);
@@ -76,6 +80,8 @@ void kern_matvec_avx512(const float *Wp, const float *b, const float *x,
                         float *y, int rows, int cols);
 void kern_matmat_avx512(const float *Wp, const float *b, const float *X,
                         float *Y, int rows, int cols, int nb);
+void kern_matvec_n_avx512(const float *const *Wp, const float *const *x,
+                          float *const *y, const int *rows, int cols, int n);
 void kern_gru_step_avx512(const float *Whh_p, const float *bhh,
                           const float *gi, float *h, float *tmp, int H);
 void kern_gru_gates_avx512(const float *gh, const float *gi, float *h, int H);

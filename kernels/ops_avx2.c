@@ -11,6 +11,7 @@ const kern_ops kern_table_avx2 = {
     .packed_bytes = kern_packed_bytes_avx2,
     .pack_matrix = kern_pack_matrix_avx2,
     .pack_matrix_t = kern_pack_matrix_t_avx2,
+    .matvec_n = kern_matvec_n_avx2,
     .matvec = kern_matvec_avx2,
     .gru_step = kern_gru_step_avx2,
     .tanh_inplace = kern_tanh_inplace_avx2,

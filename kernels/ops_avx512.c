@@ -12,6 +12,7 @@ const kern_ops kern_table_avx512 = {
     .packed_bytes = kern_packed_bytes_avx512,
     .pack_matrix = kern_pack_matrix_avx512,
     .pack_matrix_t = kern_pack_matrix_t_avx512,
+    .matvec_n = kern_matvec_n_avx512,
     .matvec = kern_matvec_avx512,
     .gru_step = kern_gru_step_avx512,
     .tanh_inplace = kern_tanh_inplace_avx512,

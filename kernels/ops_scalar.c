@@ -10,6 +10,7 @@ const kern_ops kern_table_scalar = {
     .packed_bytes = kern_packed_bytes_scalar,
     .pack_matrix = kern_pack_matrix_scalar,
     .pack_matrix_t = kern_pack_matrix_t_scalar,
+    .matvec_n = kern_matvec_n_scalar,
     .matvec = kern_matvec_scalar,
     .gru_step = kern_gru_step_scalar,
     .tanh_inplace = kern_tanh_inplace_scalar,

@@ -328,6 +328,48 @@ START_TEST(act_tails) {
 }
 END_TEST
 
+/* matvec_n equals one matvec per matrix, bit for bit and nothing written
+ * past a result: random runs of short matrices (the interleaved groups of
+ * one and two vectors, mixed widths) and longer ones, every table. */
+START_TEST(matvec_n_equals_matvecs) {
+  const kern_ops *ops = _i < N_OPT ? opt_table(_i) : kern_ops_scalar();
+  if (!ops)
+    return;
+  static const int rws[] = {1, 5, 10, 16, 17, 30, 32, 33, 65, 129};
+  static const int cls[] = {1, 7, 64, 256, 384};
+  enum { NMAX = 11 };
+  for (int round = 0; round < 40; round++) {
+    int n = 1 + round % NMAX, cols = cls[round % 5];
+    const float *Wp[NMAX], *x[NMAX];
+    float *y[NMAX], *W[NMAX];
+    int rows[NMAX];
+    for (int i = 0; i < n; i++) {
+      /* runs of equal widths, as the batch decoder's length order makes */
+      int r = rws[(int)(frand(0, 1) * 10) % 10];
+      rows[i] = i > 0 && frand(0, 1) < 0.6f ? rows[i - 1] - (rows[i - 1] > 1)
+                                              : r;
+      W[i] = rand_vec((size_t)rows[i] * cols, -1, 1);
+      Wp[i] = pack(ops, W[i], rows[i], cols);
+      x[i] = rand_vec((size_t)cols, -1, 1);
+      y[i] = xalloc(((size_t)rows[i] + 16) * sizeof(float));
+      for (int j = 0; j < rows[i] + 16; j++)
+        y[i][j] = 12345.0f;
+    }
+    ops->matvec_n(Wp, x, y, rows, cols, n);
+    for (int i = 0; i < n; i++) {
+      float *ref = xalloc((size_t)rows[i] * sizeof(float));
+      ops->matvec(Wp[i], NULL, x[i], ref, rows[i], cols);
+      ck_assert_msg(memcmp(ref, y[i], (size_t)rows[i] * sizeof(float)) == 0,
+                    "%s matvec_n n=%d matrix %d (%dx%d) differs from matvec",
+                    ops->name, n, i, rows[i], cols);
+      for (int j = rows[i]; j < rows[i] + 16; j++)
+        ck_assert(y[i][j] == 12345.0f);
+      free(ref), free(W[i]), free((void *)Wp[i]), free((void *)x[i]), free(y[i]);
+    }
+  }
+}
+END_TEST
+
 /* pack_matrix writes every byte of its packed_bytes (a buffer of 0x00 and
  * one of 0x5a come out equal), and pack_matrix_t of M^T gives the same
  * bytes as pack_matrix of M, for every fp32 table (packing is baseline
@@ -377,6 +419,7 @@ START_TEST(pack_matrix_t_equals_pack_of_transpose) {
       }
   }
   ck_assert_ptr_null(kern_ops_scalar_int8()->pack_matrix_t);
+  ck_assert_ptr_null(kern_ops_avx512_int8()->matvec_n);
   ck_assert_ptr_null(kern_ops_avx512_int8()->pack_matrix_t);
 }
 END_TEST
@@ -441,6 +484,7 @@ static Suite *kernels_suite(void) {
   tcase_add_loop_test(tc, tanh_error_bound, 0, N_OPT);
   tcase_add_loop_test(tc, sigmoid_error_bound, 0, N_OPT);
   tcase_add_test(tc, pack_matrix_t_equals_pack_of_transpose);
+  tcase_add_loop_test(tc, matvec_n_equals_matvecs, 0, N_OPT + 1);
   tcase_add_test(tc, select_env_and_names);
   suite_add_tcase(s, tc);
   return s;
