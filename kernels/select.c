@@ -19,6 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #if defined(__linux__) && defined(__x86_64__)
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -29,6 +32,19 @@
 static const char *const known[] = {"scalar",      "avx2",      "avx512",
                                     "scalar-int8", "avx2-int8", "avx512-int8",
                                     "amx-int8"};
+
+/* AMX-TILE and AMX-INT8: CPUID leaf 7, EDX bits 24 and 25 (read directly:
+ * not every compiler's __builtin_cpu_supports knows the names). */
+static int cpu_has_amx_int8(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned a, b, c, d;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+    return 0;
+  return (d >> 24 & 1) && (d >> 25 & 1);
+#else
+  return 0;
+#endif
+}
 
 /* Linux's permission for the AMX tile data (XFEATURE_XTILEDATA = 18):
  * requested once, the answer kept. */
@@ -55,9 +71,8 @@ int kern_cpu_supports(const char *name) {
   if (strcmp(name, "avx512-int8") == 0)
     return kern_cpu_supports("avx512") && __builtin_cpu_supports("avx512vnni");
   if (strcmp(name, "amx-int8") == 0)
-    return kern_cpu_supports("avx512-int8") &&
-           __builtin_cpu_supports("amx-tile") &&
-           __builtin_cpu_supports("amx-int8") && amx_permitted();
+    return kern_cpu_supports("avx512-int8") && cpu_has_amx_int8() &&
+           amx_permitted();
   if (strcmp(name, "avx512") == 0)
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
            __builtin_cpu_supports("avx512f") &&
