@@ -60,7 +60,7 @@ while [ "$i" -le "$runs" ]; do
     f=$src/models/$name.g2pm
     [ -f "$f" ] || continue
     case $name in
-    *-int8) ks=avx2-int8,avx512-int8 ;;
+    *-int8) ks=avx2-int8,avx512-int8,amx-int8 ;;
     *) ks=avx2,avx512 ;;
     esac
     "$build/bench/kernel" --model "$f" --words "$words" --reps "$reps" \

@@ -54,7 +54,6 @@ typedef struct layout {
   size_t enc;           /* arch 2: float[T_MAX][2H] encoder outputs */
   size_t keys;          /* arch 2: float[T_MAX][D] att_w enc_t */
   size_t keys_p;        /* arch 2: keys packed */
-  size_t enc_t;         /* arch 2: float[2H][T_MAX] (encoder outputs^T) */
   size_t enc_t_p;       /* arch 2: enc_t packed */
   size_t cat;           /* arch 2: float[2H] [f_{T-1}; b_0] */
   size_t att;           /* arch 2: float[B][T_MAX] scores / weights */
@@ -92,7 +91,6 @@ static void plan_scratch(layout *L, const g2p_model *m) {
     L->enc = g2p_layout_put(&o, T_MAX * 2 * H * f);
     L->keys = g2p_layout_put(&o, T_MAX * D * f);
     L->keys_p = g2p_layout_put(&o, L->keys_p_bytes);
-    L->enc_t = g2p_layout_put(&o, 2 * H * T_MAX * f);
     L->enc_t_p = g2p_layout_put(&o, L->enc_t_p_bytes);
     L->cat = g2p_layout_put(&o, 2 * H * f);
     L->att = g2p_layout_put(&o, B * T_MAX * f);
@@ -185,15 +183,12 @@ static void encode(run *r, float *hs0) {
   k->tanh_inplace(hs0, m->D);
 
   /* Attention keys K_t = att_w enc_t (T x D) and the transposed encoder
-   * outputs (2H x T), both packed for this word's mat-vecs. */
+   * outputs (2H x T), both packed for this word's mat-vecs (the latter
+   * straight from enc, T x 2H, by pack_matrix_t). */
   float *keys = AT(r->s, r->L.keys, float);
   kw->matmat(m->att_w, NULL, enc, keys, m->D, 2 * H, T);
   k->pack_matrix(AT(r->s, r->L.keys_p, float), keys, T, m->D);
-  float *enc_t = AT(r->s, r->L.enc_t, float);
-  for (size_t j = 0; j < H2; j++)
-    for (int t = 0; t < T; t++)
-      enc_t[j * (size_t)T + (size_t)t] = enc[(size_t)t * H2 + j];
-  k->pack_matrix(AT(r->s, r->L.enc_t_p, float), enc_t, 2 * H, T);
+  k->pack_matrix_t(AT(r->s, r->L.enc_t_p, float), enc, 2 * H, T);
 }
 
 /* Advances nb decoder states (hs, nb x D, in place) by one step with

@@ -10,8 +10,9 @@
  * The answers are the per-word greedy decoder's (decode.c) bit for bit.
  * That holds because every number is produced by the same kernel calls in
  * the same order per word: the kernel table guarantees that matmat over nb
- * vectors equals nb matvecs, and that gru_step equals matvec followed by
- * gru_gates; element-wise functions (tanh, softmax) are applied per word
+ * vectors equals nb matvecs, that matvec_n (the attention scores of all
+ * running words, each against its own keys) equals one matvec per word,
+ * and that gru_step equals matvec followed by gru_gates; element-wise functions (tanh, softmax) are applied per word
  * over the same lengths as there. Words of different lengths: the words
  * are ordered by encoder length, longest first, so the words still being
  * encoded at any step are a prefix of the batch (the backward encoder of
@@ -51,10 +52,9 @@ typedef struct blayout {
   size_t enc;     /* arch 2: float[NB][BT_MAX][2H] encoder outputs */
   size_t keys;    /* arch 2: float[BT_MAX][D] (one word at a time) */
   size_t keys_p;  /* arch 2: NB x keys_p_bytes */
-  size_t enc_t;   /* arch 2: float[2H][BT_MAX] (one word at a time) */
   size_t enc_t_p; /* arch 2: NB x enc_t_p_bytes */
   size_t cat;     /* arch 2: float[NB][2H] */
-  size_t att;     /* arch 2: float[BT_MAX] */
+  size_t att;     /* arch 2: float[NB][BT_MAX] attention weights */
   size_t hc;      /* arch 2: float[NB][D + 2H] */
   size_t comb;    /* arch 2: float[NB][D] */
   size_t feed;    /* arch 3: float[NB][D] previous comb, by position */
@@ -83,10 +83,9 @@ static void plan_batch(blayout *L, const g2p_model *m) {
     L->enc = g2p_layout_put(&o, NB * TB * 2 * H * f);
     L->keys = g2p_layout_put(&o, TB * D * f);
     L->keys_p = g2p_layout_put(&o, NB * L->keys_p_bytes);
-    L->enc_t = g2p_layout_put(&o, 2 * H * TB * f);
     L->enc_t_p = g2p_layout_put(&o, NB * L->enc_t_p_bytes);
     L->cat = g2p_layout_put(&o, NB * 2 * H * f);
-    L->att = g2p_layout_put(&o, TB * f);
+    L->att = g2p_layout_put(&o, NB * TB * f);
     L->hc = g2p_layout_put(&o, NB * (D + 2 * H) * f);
     L->comb = g2p_layout_put(&o, NB * D * f);
   }
@@ -159,18 +158,14 @@ static void encode_all(const g2p_model *m, void *s, const blayout *L, int nb) {
     k->tanh_inplace(hs + (size_t)b * D, D);
 
   float *keys = AT(s, L->keys, float);
-  float *enc_t = AT(s, L->enc_t, float);
   for (int b = 0; b < nb; b++) {
     const float *e = enc + b * enc_stride;
     int Tb = T[b];
     kw->matmat(m->att_w, NULL, e, keys, D, 2 * H, Tb);
     k->pack_matrix(AT(s, L->keys_p + (size_t)b * L->keys_p_bytes, float), keys,
                    Tb, D);
-    for (size_t j = 0; j < H2; j++)
-      for (int t = 0; t < Tb; t++)
-        enc_t[j * (size_t)Tb + (size_t)t] = e[(size_t)t * H2 + j];
-    k->pack_matrix(AT(s, L->enc_t_p + (size_t)b * L->enc_t_p_bytes, float),
-                   enc_t, 2 * H, Tb);
+    k->pack_matrix_t(AT(s, L->enc_t_p + (size_t)b * L->enc_t_p_bytes, float), e,
+                     2 * H, Tb);
   }
 }
 
@@ -196,17 +191,28 @@ static void dec_step_all(const g2p_model *m, void *s, const blayout *L,
 
   const int *T = AT(s, L->T, int);
   int H2 = 2 * m->H;
-  float *a = AT(s, L->att, float);
+  float *att = AT(s, L->att, float);
   float *hc = AT(s, L->hc, float);
   float *comb = AT(s, L->comb, float);
   size_t w = (size_t)D + (size_t)H2;
+  /* scores of all running words in one call (matvec_n: each word against
+   * its own keys, the same bits as one matvec per word) */
+  const float *kp[G2P_BATCH_MAX], *hx[G2P_BATCH_MAX];
+  float *ya[G2P_BATCH_MAX];
+  int rows[G2P_BATCH_MAX];
+  for (int i = 0; i < na; i++) {
+    int b = pos[i];
+    kp[i] = AT(s, L->keys_p + (size_t)b * L->keys_p_bytes, float);
+    hx[i] = hs + (size_t)i * D;
+    ya[i] = att + (size_t)i * BT_MAX;
+    rows[i] = T[b];
+  }
+  k->matvec_n(kp, hx, ya, rows, D, na);
   for (int i = 0; i < na; i++) {
     int b = pos[i], Tb = T[b];
-    const float *hi = hs + (size_t)i * D;
-    k->matvec(AT(s, L->keys_p + (size_t)b * L->keys_p_bytes, float), NULL, hi,
-              a, Tb, D);
+    float *a = ya[i];
     softmax_inplace(a, Tb);
-    memcpy(hc + i * w, hi, (size_t)D * sizeof(float));
+    memcpy(hc + i * w, hx[i], (size_t)D * sizeof(float));
     k->matvec(AT(s, L->enc_t_p + (size_t)b * L->enc_t_p_bytes, float), NULL,
               a, hc + i * w + D, H2, Tb);
   }

@@ -62,7 +62,7 @@ typedef struct kern_ops {
   void (*gru_gates)(const float *gh, const float *gi, float *h, int H);
 
   /* Integer weights (compatible extension). The int8 tables ("scalar-int8",
-   * "avx2-int8", "avx512-int8") keep every field above, with packed_bytes,
+   * "avx2-int8", "avx512-int8", "amx-int8") keep every field above, with packed_bytes,
    * pack_matrix, matvec, matmat and gru_step working on int8 weights: the
    * packed buffer is opaque (per-row scales and int8 panels, see
    * kernels_impl.h), pack_matrix quantizes an fp32 matrix per row
@@ -80,6 +80,25 @@ typedef struct kern_ops {
    * [-127, 127], scale[rows] > 0 (w = q * scale). */
   void (*pack_q8)(float *dst, const int8_t *q, const float *scale, int rows,
                   int cols);
+
+  /* pack_matrix of the transpose: packs the rows x cols matrix M with
+   * M[r][c] = src[c * rows + r], i.e. src is M^T (cols x rows,
+   * row-major); the packed bytes equal pack_matrix's of M. For operands
+   * made at run time in the other orientation (the attention context
+   * multiplies the encoder outputs, T x 2H, transposed): the panel
+   * layouts hold M's columns contiguously, so this is a copy, not a
+   * transpose. fp32 tables only; NULL in the int8 tables. */
+  void (*pack_matrix_t)(float *dst, const float *src, int rows, int cols);
+
+  /* n independent mat-vecs without bias: y[i][0..rows[i]) = Wp[i] x[i],
+   * each Wp[i] a rows[i] x cols matrix packed by pack_matrix; equal to n
+   * matvec calls bit for bit. For the attention scores of a batch's
+   * words (each against its own keys): a few short rows of long dot
+   * products are bound by the latency of one FMA chain, and tables may
+   * run several words' chains at once. fp32 tables only; NULL in the
+   * int8 tables. */
+  void (*matvec_n)(const float *const *Wp, const float *const *x,
+                   float *const *y, const int *rows, int cols, int n);
 } kern_ops;
 
 /* Activation scale of the int8 tables: x is stored as
@@ -102,8 +121,11 @@ const kern_ops *kern_ops_avx512(void);
 const kern_ops *kern_ops_scalar_int8(void);
 const kern_ops *kern_ops_avx2_int8(void);
 const kern_ops *kern_ops_avx512_int8(void);
+const kern_ops *kern_ops_amx_int8(void);
 
-/* Can this CPU run the named table? */
+/* Can this CPU run the named table? For "amx-int8" this also asks Linux
+ * for the AMX tile state (arch_prctl ARCH_REQ_XCOMP_PERM, once per
+ * process; the permission then covers every thread): no AMX without it. */
 int kern_cpu_supports(const char *name);
 
 /* Chooses a table. want = NULL or "" or "auto": the RNNINFERD_KERNEL

@@ -20,10 +20,14 @@ extern const struct kern_ops kern_table_scalar, kern_table_avx2,
 /* --- scalar reference: row-major weights, libm activations --- */
 size_t kern_packed_bytes_scalar(int rows, int cols);
 void kern_pack_matrix_scalar(float *dst, const float *src, int rows, int cols);
+void kern_pack_matrix_t_scalar(float *dst, const float *src, int rows,
+                               int cols);
 void kern_matvec_scalar(const float *Wp, const float *b, const float *x,
                         float *y, int rows, int cols);
 void kern_matmat_scalar(const float *Wp, const float *b, const float *X,
                         float *Y, int rows, int cols, int nb);
+void kern_matvec_n_scalar(const float *const *Wp, const float *const *x,
+                          float *const *y, const int *rows, int cols, int n);
 void kern_gru_step_scalar(const float *Whh_p, const float *bhh, const float *gi,
                           float *h, float *tmp, int H);
 void kern_gru_gates_scalar(const float *gh, const float *gi, float *h, int H);
@@ -42,6 +46,9 @@ void kern_sigmoid_inplace_scalar(float *x, int n);
 size_t kern_panel_bytes(int rows, int cols, int vec);
 void kern_panel_pack(float *dst, const float *src, int rows, int cols, int vec,
                      int max_rows);
+/* The same layout from src = M^T (cols x rows, row-major). */
+void kern_panel_pack_t(float *dst, const float *src, int rows, int cols,
+                       int vec, int max_rows);
 
 #define KERN_AVX2_VEC 8
 #define KERN_AVX2_PANEL 64
@@ -51,10 +58,13 @@ void kern_panel_pack(float *dst, const float *src, int rows, int cols, int vec,
 /* --- AVX2 + FMA (kernels/libkernels_avx2.la) --- */
 size_t kern_packed_bytes_avx2(int rows, int cols);
 void kern_pack_matrix_avx2(float *dst, const float *src, int rows, int cols);
+void kern_pack_matrix_t_avx2(float *dst, const float *src, int rows, int cols);
 void kern_matvec_avx2(const float *Wp, const float *b, const float *x, float *y,
                       int rows, int cols);
 void kern_matmat_avx2(const float *Wp, const float *b, const float *X, float *Y,
                       int rows, int cols, int nb);
+void kern_matvec_n_avx2(const float *const *Wp, const float *const *x,
+                        float *const *y, const int *rows, int cols, int n);
 void kern_gru_step_avx2(const float *Whh_p, const float *bhh, const float *gi,
                         float *h, float *tmp, int H);
 void kern_gru_gates_avx2(const float *gh, const float *gi, float *h, int H);
@@ -64,10 +74,14 @@ void kern_sigmoid_inplace_avx2(float *x, int n);
 /* --- AVX-512 F/BW/DQ/VL (kernels/libkernels_avx512.la) --- */
 size_t kern_packed_bytes_avx512(int rows, int cols);
 void kern_pack_matrix_avx512(float *dst, const float *src, int rows, int cols);
+void kern_pack_matrix_t_avx512(float *dst, const float *src, int rows,
+                               int cols);
 void kern_matvec_avx512(const float *Wp, const float *b, const float *x,
                         float *y, int rows, int cols);
 void kern_matmat_avx512(const float *Wp, const float *b, const float *X,
                         float *Y, int rows, int cols, int nb);
+void kern_matvec_n_avx512(const float *const *Wp, const float *const *x,
+                          float *const *y, const int *rows, int cols, int n);
 void kern_gru_step_avx512(const float *Whh_p, const float *bhh,
                           const float *gi, float *h, float *tmp, int H);
 void kern_gru_gates_avx512(const float *gh, const float *gi, float *h, int H);
@@ -120,5 +134,12 @@ void kern_matmat_q8_avx512(const float *Wp, const float *b, const float *X,
                            float *Y, int rows, int cols, int nb);
 void kern_gru_step_q8_avx512(const float *Whh_p, const float *bhh,
                              const float *gi, float *h, float *tmp, int H);
+/* xu[0..cp) = quantized x + 128 (unsigned, the vpdpbusd operand; padding
+ * quads 128 + 0), the reference rule otherwise. */
+void kern_q8_quantize_act_avx512(const float *x, int cols, uint8_t *xu);
+/* AMX-TILE + AMX-INT8 (kernels/libkernels_amx.la); matvec and gru_step
+ * are the VNNI ones. */
+void kern_matmat_q8_amx(const float *Wp, const float *b, const float *X,
+                        float *Y, int rows, int cols, int nb);
 
 #endif

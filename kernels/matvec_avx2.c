@@ -200,3 +200,10 @@ void kern_matmat_avx2(const float *Wp, const float *b, const float *X, float *Y,
     }
   }
 }
+
+/* Plain matvecs, one after the other (the interleaved form is AVX-512's). */
+void kern_matvec_n_avx2(const float *const *Wp, const float *const *x,
+                        float *const *y, const int *rows, int cols, int n) {
+  for (int i = 0; i < n; i++)
+    kern_matvec_avx2(Wp[i], NULL, x[i], y[i], rows[i], cols);
+}

@@ -192,3 +192,64 @@ void kern_matmat_avx512(const float *Wp, const float *b, const float *X, float *
     }
   }
 }
+
+/* Up to four matrices of one panel of nv vectors (nv <= 2), their chains
+ * interleaved column by column; per row the same FMA chain in column
+ * order from zero as panel_matvec, so the same bits. */
+static inline __attribute__((always_inline)) void
+matvec_group(const float *const *Wp, const float *const *x, float *const *y,
+             const int *rows, int cols, const int nv, const int n) {
+  __m512 acc[4][2];
+#pragma GCC unroll 4
+  for (int i = 0; i < n; i++)
+#pragma GCC unroll 2
+    for (int k = 0; k < nv; k++)
+      acc[i][k] = _mm512_setzero_ps();
+  for (int c = 0; c < cols; c++) {
+#pragma GCC unroll 4
+    for (int i = 0; i < n; i++) {
+      __m512 bx = _mm512_set1_ps(x[i][c]);
+      const float *p = Wp[i] + (size_t)c * (size_t)(nv * V);
+#pragma GCC unroll 2
+      for (int k = 0; k < nv; k++)
+        acc[i][k] = _mm512_fmadd_ps(_mm512_loadu_ps(p + k * V), bx, acc[i][k]);
+    }
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < n; i++)
+#pragma GCC unroll 2
+    for (int k = 0; k < nv; k++)
+      panel_store(acc[i][k], k, NULL, y[i], rows[i]);
+}
+
+/* Matrices of up to 32 rows (one panel of one or two vectors) go in
+ * groups of up to four of the same panel width; the attention keys of a
+ * batch's words (T <= 32 steps, D columns, words ordered by length) are
+ * such runs. Anything else is a plain matvec. */
+void kern_matvec_n_avx512(const float *const *Wp, const float *const *x,
+                          float *const *y, const int *rows, int cols, int n) {
+  int i = 0;
+  while (i < n) {
+    int nv = (rows[i] + V - 1) / V;
+    int g = 1;
+    if (nv <= 2)
+      while (g < 4 && i + g < n && (rows[i + g] + V - 1) / V == nv)
+        g++;
+    if (g == 1) {
+      kern_matvec_avx512(Wp[i], NULL, x[i], y[i], rows[i], cols);
+    } else if (nv == 1) {
+      switch (g) {
+      case 4: matvec_group(Wp + i, x + i, y + i, rows + i, cols, 1, 4); break;
+      case 3: matvec_group(Wp + i, x + i, y + i, rows + i, cols, 1, 3); break;
+      default: matvec_group(Wp + i, x + i, y + i, rows + i, cols, 1, 2); break;
+      }
+    } else {
+      switch (g) {
+      case 4: matvec_group(Wp + i, x + i, y + i, rows + i, cols, 2, 4); break;
+      case 3: matvec_group(Wp + i, x + i, y + i, rows + i, cols, 2, 3); break;
+      default: matvec_group(Wp + i, x + i, y + i, rows + i, cols, 2, 2); break;
+      }
+    }
+    i += g;
+  }
+}

@@ -18,6 +18,12 @@ void kern_matvec_scalar(const float *Wp, const float *b, const float *x,
   }
 }
 
+void kern_matvec_n_scalar(const float *const *Wp, const float *const *x,
+                          float *const *y, const int *rows, int cols, int n) {
+  for (int i = 0; i < n; i++)
+    kern_matvec_scalar(Wp[i], NULL, x[i], y[i], rows[i], cols);
+}
+
 void kern_matmat_scalar(const float *Wp, const float *b, const float *X,
                         float *Y, int rows, int cols, int nb) {
   for (int i = 0; i < nb; i++)

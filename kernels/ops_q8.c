@@ -51,6 +51,23 @@ static const kern_ops avx512_int8 = {
     .pack_q8 = kern_pack_q8,
 };
 
+/* avx512-int8 with the AMX matmat: the same matvec, gru_step and results. */
+static const kern_ops amx_int8 = {
+    .name = "amx-int8",
+    .packed_bytes = kern_packed_bytes_q8,
+    .pack_matrix = kern_pack_matrix_q8,
+    .matvec = kern_matvec_q8_avx512,
+    .gru_step = kern_gru_step_q8_avx512,
+    .tanh_inplace = kern_tanh_inplace_avx512,
+    .sigmoid_inplace = kern_sigmoid_inplace_avx512,
+    .matmat = kern_matmat_q8_amx,
+    .gru_gates = kern_gru_gates_avx512,
+    .int8 = 1,
+    .f32 = &kern_table_avx512,
+    .pack_q8 = kern_pack_q8,
+};
+
 const kern_ops *kern_ops_scalar_int8(void) { return &scalar_int8; }
 const kern_ops *kern_ops_avx2_int8(void) { return &avx2_int8; }
 const kern_ops *kern_ops_avx512_int8(void) { return &avx512_int8; }
+const kern_ops *kern_ops_amx_int8(void) { return &amx_int8; }

@@ -18,3 +18,13 @@ void kern_pack_matrix_scalar(float *dst, const float *src, int rows, int cols) {
   memcpy(dst, src, n * sizeof(float));
   memset(dst + n, 0, kern_packed_bytes_scalar(rows, cols) - n * sizeof(float));
 }
+
+void kern_pack_matrix_t_scalar(float *dst, const float *src, int rows,
+                               int cols) {
+  size_t n = (size_t)rows * (size_t)cols;
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < cols; c++)
+      dst[(size_t)r * (size_t)cols + (size_t)c] =
+          src[(size_t)c * (size_t)rows + (size_t)r];
+  memset(dst + n, 0, kern_packed_bytes_scalar(rows, cols) - n * sizeof(float));
+}

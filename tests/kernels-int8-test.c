@@ -17,7 +17,8 @@
 
 #include "kernels/kernels.h"
 
-static const char *const int8_names[] = {"avx2-int8", "avx512-int8"};
+static const char *const int8_names[] = {"avx2-int8", "avx512-int8",
+                                         "amx-int8"};
 #define N_OPT ((int)(sizeof int8_names / sizeof int8_names[0]))
 #define NS(a) ((int)(sizeof a / sizeof a[0]))
 
@@ -165,6 +166,8 @@ START_TEST(pack_q8_equals_pack_matrix) {
         const kern_ops *o = kern_ops_avx2_int8();
         if (i == 1)
           o = kern_ops_avx512_int8();
+        if (i == 2)
+          o = kern_ops_amx_int8();
         ck_assert_uint_eq(o->packed_bytes(rows, cols), bytes);
       }
       free(W), free(q), free(scale), free(a), free(p);
@@ -204,39 +207,62 @@ START_TEST(int8_matvec_bit_identical) {
 }
 END_TEST
 
+/* One matmat against nb scalar-int8 matvecs, and nothing written past Y. */
+static void check_matmat(const kern_ops *ops, int rows, int cols, int nb,
+                         int with_b) {
+  const kern_ops *ref = kern_ops_scalar_int8();
+  float *W = rand_vec((size_t)rows * cols, -1, 1);
+  float *b = with_b ? rand_vec((size_t)rows, -1, 1) : NULL;
+  float *X = rand_act((size_t)nb * cols);
+  float *Wp = pack(ref, W, rows, cols);
+  float *Y = xalloc(((size_t)nb * rows + 32) * sizeof(float));
+  float *y = xalloc((size_t)rows * sizeof(float));
+  for (size_t i = 0; i < (size_t)nb * rows + 32; i++)
+    Y[i] = 12345.0f;
+  ops->matmat(Wp, b, X, Y, rows, cols, nb);
+  for (int j = 0; j < nb; j++) {
+    ref->matvec(Wp, b, X + (size_t)j * cols, y, rows, cols);
+    ck_assert_msg(memcmp(y, Y + (size_t)j * rows,
+                         (size_t)rows * sizeof(float)) == 0,
+                  "%s matmat %dx%d nb=%d bias=%d vector %d differs from "
+                  "scalar-int8 matvec",
+                  ops->name, rows, cols, nb, with_b, j);
+  }
+  for (int i = 0; i < 32; i++)
+    ck_assert(Y[(size_t)nb * rows + i] == 12345.0f);
+  free(W), free(b), free(X), free(Wp), free(Y), free(y);
+}
+
+/* Batch sizes 1..17 (register blocks of 1 to 4 vectors and their tails)
+ * and 33 (several passes over W); row counts that leave a last
+ * super-panel of 16, 32, 48 or 64 rows, or a part of one; columns from
+ * one quad to KERN_Q8_MAX_COLS (fewer vectors per pass). */
 START_TEST(int8_matmat_bit_identical) {
   const kern_ops *ops = _i < N_OPT ? int8_table(_i) : kern_ops_scalar_int8();
   if (!ops)
     return;
-  const kern_ops *ref = kern_ops_scalar_int8();
-  static const int nbs[] = {1, 2, 3, 4, 5, 7, 8, 9, 16};
-  static const int rws[] = {1, 17, 70, 129, 1152};
+  static const int rws[] = {1, 17, 48, 70, 129, 1152};
   static const int cls[] = {3, 33, 384, 1152};
-  for (int ni = 0; ni < NS(nbs); ni++)
+  for (int nb = 1; nb <= 17; nb++)
     for (int ri = 0; ri < NS(rws); ri++)
-      for (int ci = 0; ci < NS(cls); ci++) {
-        int nb = nbs[ni], rows = rws[ri], cols = cls[ci];
-        float *W = rand_vec((size_t)rows * cols, -1, 1);
-        float *b = rand_vec((size_t)rows, -1, 1);
-        float *X = rand_act((size_t)nb * cols);
-        float *Wp = pack(ref, W, rows, cols);
-        float *Y = xalloc(((size_t)nb * rows + 32) * sizeof(float));
-        float *y = xalloc((size_t)rows * sizeof(float));
-        for (size_t i = 0; i < (size_t)nb * rows + 32; i++)
-          Y[i] = 12345.0f;
-        ops->matmat(Wp, b, X, Y, rows, cols, nb);
-        for (int j = 0; j < nb; j++) {
-          ref->matvec(Wp, b, X + (size_t)j * cols, y, rows, cols);
-          ck_assert_msg(memcmp(y, Y + (size_t)j * rows,
-                               (size_t)rows * sizeof(float)) == 0,
-                        "%s matmat %dx%d nb=%d vector %d differs from "
-                        "scalar-int8 matvec",
-                        ops->name, rows, cols, nb, j);
-        }
-        for (int i = 0; i < 32; i++)
-          ck_assert(Y[(size_t)nb * rows + i] == 12345.0f);
-        free(W), free(b), free(X), free(Wp), free(Y), free(y);
-      }
+      for (int ci = 0; ci < NS(cls); ci++)
+        check_matmat(ops, rws[ri], cls[ci], nb, (nb + ri + ci) % 3 != 0);
+  check_matmat(ops, 100, 384, 33, 1);
+  check_matmat(ops, 64, KERN_Q8_MAX_COLS, 9, 1);
+  check_matmat(ops, 65, KERN_Q8_MAX_COLS - 1, 5, 0);
+}
+END_TEST
+
+/* Random shapes and batch sizes, with and without a bias. */
+START_TEST(int8_matmat_random_shapes) {
+  const kern_ops *ops = _i < N_OPT ? int8_table(_i) : kern_ops_scalar_int8();
+  if (!ops)
+    return;
+  for (int n = 0; n < 60; n++) {
+    int rows = 1 + (int)(rnd() % 300), cols = 1 + (int)(rnd() % 1300);
+    int nb = 1 + (int)(rnd() % 20);
+    check_matmat(ops, rows, cols, nb, (int)(rnd() % 2));
+  }
 }
 END_TEST
 
@@ -295,7 +321,9 @@ START_TEST(select_int8) {
   const kern_ops *b8 = kern_select_for(NULL, 1, err, sizeof err);
   ck_assert_ptr_nonnull(b8);
   ck_assert_int_eq(b8->int8, 1);
-  if (kern_cpu_supports("avx512-int8"))
+  if (kern_cpu_supports("amx-int8"))
+    ck_assert_str_eq(b8->name, "amx-int8");
+  else if (kern_cpu_supports("avx512-int8"))
     ck_assert_str_eq(b8->name, "avx512-int8");
   else if (kern_cpu_supports("avx2-int8"))
     ck_assert_str_eq(b8->name, "avx2-int8");
@@ -341,6 +369,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, pack_q8_equals_pack_matrix);
   tcase_add_loop_test(tc, int8_matvec_bit_identical, 0, N_OPT);
   tcase_add_loop_test(tc, int8_matmat_bit_identical, 0, N_OPT + 1);
+  tcase_add_loop_test(tc, int8_matmat_random_shapes, 0, N_OPT + 1);
   tcase_add_loop_test(tc, int8_gru_step_is_matvec_then_gates, 0, N_OPT + 1);
   tcase_add_test(tc, quantize_rows_edges);
   tcase_add_test(tc, select_int8);

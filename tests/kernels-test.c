@@ -328,6 +328,102 @@ START_TEST(act_tails) {
 }
 END_TEST
 
+/* matvec_n equals one matvec per matrix, bit for bit and nothing written
+ * past a result: random runs of short matrices (the interleaved groups of
+ * one and two vectors, mixed widths) and longer ones, every table. */
+START_TEST(matvec_n_equals_matvecs) {
+  const kern_ops *ops = _i < N_OPT ? opt_table(_i) : kern_ops_scalar();
+  if (!ops)
+    return;
+  static const int rws[] = {1, 5, 10, 16, 17, 30, 32, 33, 65, 129};
+  static const int cls[] = {1, 7, 64, 256, 384};
+  enum { NMAX = 11 };
+  for (int round = 0; round < 40; round++) {
+    int n = 1 + round % NMAX, cols = cls[round % 5];
+    const float *Wp[NMAX], *x[NMAX];
+    float *y[NMAX], *W[NMAX];
+    int rows[NMAX];
+    for (int i = 0; i < n; i++) {
+      /* runs of equal widths, as the batch decoder's length order makes */
+      int r = rws[(int)(frand(0, 1) * 10) % 10];
+      rows[i] = i > 0 && frand(0, 1) < 0.6f ? rows[i - 1] - (rows[i - 1] > 1)
+                                              : r;
+      W[i] = rand_vec((size_t)rows[i] * cols, -1, 1);
+      Wp[i] = pack(ops, W[i], rows[i], cols);
+      x[i] = rand_vec((size_t)cols, -1, 1);
+      y[i] = xalloc(((size_t)rows[i] + 16) * sizeof(float));
+      for (int j = 0; j < rows[i] + 16; j++)
+        y[i][j] = 12345.0f;
+    }
+    ops->matvec_n(Wp, x, y, rows, cols, n);
+    for (int i = 0; i < n; i++) {
+      float *ref = xalloc((size_t)rows[i] * sizeof(float));
+      ops->matvec(Wp[i], NULL, x[i], ref, rows[i], cols);
+      ck_assert_msg(memcmp(ref, y[i], (size_t)rows[i] * sizeof(float)) == 0,
+                    "%s matvec_n n=%d matrix %d (%dx%d) differs from matvec",
+                    ops->name, n, i, rows[i], cols);
+      for (int j = rows[i]; j < rows[i] + 16; j++)
+        ck_assert(y[i][j] == 12345.0f);
+      free(ref), free(W[i]), free((void *)Wp[i]), free((void *)x[i]), free(y[i]);
+    }
+  }
+}
+END_TEST
+
+/* pack_matrix writes every byte of its packed_bytes (a buffer of 0x00 and
+ * one of 0x5a come out equal), and pack_matrix_t of M^T gives the same
+ * bytes as pack_matrix of M, for every fp32 table (packing is baseline
+ * code: no CPU check needed). The int8 tables have no pack_matrix_t. */
+static unsigned char *pack_fill(void (*fn)(float *, const float *, int, int),
+                                size_t bytes, const float *src, int rows,
+                                int cols, int fill) {
+  unsigned char *p = aligned_alloc(KERN_ALIGN, bytes);
+  ck_assert_ptr_nonnull(p);
+  memset(p, fill, bytes);
+  fn((float *)(void *)p, src, rows, cols);
+  return p;
+}
+
+START_TEST(pack_matrix_t_equals_pack_of_transpose) {
+  const kern_ops *tabs[] = {kern_ops_scalar(), kern_ops_avx2(),
+                            kern_ops_avx512()};
+  static const int dims[] = {1, 2, 7, 8, 9, 15, 16, 17, 33, 64, 65, 127,
+                             128, 129, 200, 768};
+  for (int ti = 0; ti < 3; ti++) {
+    const kern_ops *k = tabs[ti];
+    if (!k)
+      continue;
+    ck_assert_ptr_nonnull(k->pack_matrix_t);
+    for (int ri = 0; ri < (int)(sizeof dims / sizeof dims[0]); ri++)
+      for (int ci = 0; ci < (int)(sizeof dims / sizeof dims[0]); ci += 3) {
+        int rows = dims[ri], cols = dims[ci];
+        float *M = rand_vec((size_t)rows * cols, -1, 1);
+        float *Mt = malloc((size_t)rows * cols * sizeof(float));
+        ck_assert_ptr_nonnull(Mt);
+        for (int r = 0; r < rows; r++)
+          for (int c = 0; c < cols; c++)
+            Mt[(size_t)c * rows + r] = M[(size_t)r * cols + c];
+        size_t bytes = k->packed_bytes(rows, cols);
+        unsigned char *a = pack_fill(k->pack_matrix, bytes, M, rows, cols, 0);
+        unsigned char *b =
+            pack_fill(k->pack_matrix, bytes, M, rows, cols, 0x5a);
+        unsigned char *c =
+            pack_fill(k->pack_matrix_t, bytes, Mt, rows, cols, 0x5a);
+        ck_assert_msg(memcmp(a, b, bytes) == 0,
+                      "%s pack_matrix %dx%d left bytes unwritten", k->name,
+                      rows, cols);
+        ck_assert_msg(memcmp(a, c, bytes) == 0,
+                      "%s pack_matrix_t %dx%d differs from pack_matrix",
+                      k->name, rows, cols);
+        free(M), free(Mt), free(a), free(b), free(c);
+      }
+  }
+  ck_assert_ptr_null(kern_ops_scalar_int8()->pack_matrix_t);
+  ck_assert_ptr_null(kern_ops_avx512_int8()->matvec_n);
+  ck_assert_ptr_null(kern_ops_avx512_int8()->pack_matrix_t);
+}
+END_TEST
+
 START_TEST(select_env_and_names) {
   char err[160];
   unsetenv("RNNINFERD_KERNEL");
@@ -387,6 +483,8 @@ static Suite *kernels_suite(void) {
   tcase_add_loop_test(tc, act_tails, 0, N_OPT);
   tcase_add_loop_test(tc, tanh_error_bound, 0, N_OPT);
   tcase_add_loop_test(tc, sigmoid_error_bound, 0, N_OPT);
+  tcase_add_test(tc, pack_matrix_t_equals_pack_of_transpose);
+  tcase_add_loop_test(tc, matvec_n_equals_matvecs, 0, N_OPT + 1);
   tcase_add_test(tc, select_env_and_names);
   suite_add_tcase(s, tc);
   return s;

@@ -549,10 +549,10 @@ START_TEST(int8_models_load_and_agree) {
     ck_assert_int_eq(g2pm_rd32(img + G2PM_OFF_VERSION), 2);
     ck_assert_int_eq(g2pm_rd32(img + G2PM_OFF_FLAGS), G2PM_FLAG_INT8);
     const char *kernels[] = {"scalar-int8", "avx2-int8", "avx512-int8",
-                             "scalar"};
+                             "amx-int8", "scalar"};
     char ref[G2P_TEXT_MAX];
     int nref = -1;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 5; k++) {
       if (!kern_cpu_supports(kernels[k]))
         continue;
       g2p_model *m = NULL;

@@ -4,10 +4,11 @@
  * For models/cmudict-bigru-int8.g2pm and models/cmudict-bigru-h256-int8.g2pm:
  * (1) each of the model's packed int8 weight matrices, multiplied by
  * bounded random vectors (and batches), gives bit-identical results from
- * scalar-int8, avx2-int8 and avx512-int8 (all read the same layout);
- * (2) avx2-int8 and avx512-int8 give bit-identical logits on every decoding
- * step of the test words (their fp32 halves are bit-identical too), and
- * (3) scalar-int8 gives the same phonemes, greedy and beam 4, as both.
+ * scalar-int8, avx2-int8, avx512-int8 and amx-int8 (all read the same
+ * layout); (2) avx2-int8, avx512-int8 and amx-int8 give bit-identical
+ * logits on every decoding step of the test words (their fp32 halves are
+ * bit-identical too), and (3) scalar-int8 gives the same phonemes, greedy
+ * and beam 4, as all of them.
  * Words: the first lines of ../shared/data/cmudict-split/g014b2b.test when
  * present, else a built-in list. Skips (77) when no int8 model is shipped.
  * Plain C (no Check): one process, quick under sanitizers. */
@@ -92,12 +93,15 @@ static void matrix_check(const char *what, const float *W, int rows, int cols,
   free(X), free(Y0), free(Y);
 }
 
+#define NT 4 /* int8 tables: scalar, avx2, avx512, amx */
+
 static void check_model(const char *path) {
-  const char *names[] = {"scalar-int8", "avx2-int8", "avx512-int8"};
-  g2p_model *m[3] = {0};
-  const kern_ops *simd[2];
+  const char *names[NT] = {"scalar-int8", "avx2-int8", "avx512-int8",
+                           "amx-int8"};
+  g2p_model *m[NT] = {0};
+  const kern_ops *simd[NT - 1];
   int nsimd = 0;
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < NT; i++) {
     if (!kern_cpu_supports(names[i])) {
       printf("model-int8-shipped: CPU lacks %s, not checked\n", names[i]);
       continue;
@@ -126,25 +130,25 @@ static void check_model(const char *path) {
   }
 
   int P = g2p_model_num_phonemes(r), ML = g2p_model_max_len(r);
-  void *s[3];
-  for (int i = 0; i < 3; i++) {
+  void *s[NT];
+  for (int i = 0; i < NT; i++) {
     size_t n = m[i] ? g2p_model_scratch_bytes(m[i]) : 64;
     s[i] = aligned_alloc(64, (n + 63) / 64 * 64);
   }
-  float *L[3];
-  for (int i = 0; i < 3; i++)
+  float *L[NT];
+  for (int i = 0; i < NT; i++)
     L[i] = malloc((size_t)ML * P * sizeof(float));
   int same_logits = 0, same_text = 0, checked_text = 0;
   for (int w = 0; w < n_words; w++) {
     size_t len = strlen(words[w]);
-    char out[3][G2P_TEXT_MAX];
-    int n[3] = {-1, -1, -1};
+    char out[NT][G2P_TEXT_MAX];
+    int n[NT] = {-1, -1, -1, -1};
     for (int beam = 1; beam <= 4; beam += 3) {
-      for (int i = 0; i < 3; i++)
+      for (int i = 0; i < NT; i++)
         if (m[i] && (i > 0 || w < N_SCALAR))
           n[i] = g2p_model_predict(m[i], s[i], words[w], len, beam, out[i],
                                    sizeof out[i]);
-      for (int i = 1; i < 3; i++) {
+      for (int i = 1; i < NT; i++) {
         if (!m[i])
           continue;
         if (w < N_SCALAR) {
@@ -186,12 +190,20 @@ static void check_model(const char *path) {
       same_logits += ok;
       CHECK(ok, "%s '%s': avx2-int8 and avx512-int8 logits differ", path,
             words[w]);
+      if (m[3]) { /* amx-int8: the avx512-int8 matvec, an AMX matmat */
+        int r3 = g2p_model_forced(m[3], s[3], words[w], len, prev, steps, L[3],
+                                  NULL);
+        CHECK(r3 == 0 && r2 == 0 &&
+                  memcmp(L[3], L[2], (size_t)steps * P * sizeof(float)) == 0,
+              "%s '%s': amx-int8 and avx512-int8 logits differ", path,
+              words[w]);
+      }
     }
   }
   printf("model-int8-shipped: %s: %d/%d phoneme strings equal to "
          "scalar-int8's; avx2-int8 == avx512-int8 logits on %d/%d words\n",
          path, same_text, checked_text, same_logits, n_words);
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < NT; i++) {
     free(s[i]);
     free(L[i]);
     g2p_model_close(m[i]);
