@@ -37,7 +37,7 @@ rows=$out/kernel-rows.txt
 model=$out/g2p_en.g2pm
 "$build/tools/g2p-convert" -o "$model" "$data/checkpoint20.npz" >/dev/null
 words=$data/golden_words.tsv
-shipped="cmudict-bigru cmudict-bigru-int8 cmudict-bigru-h256 cmudict-bigru-h256-int8"
+shipped="en-us-h384-int8 en-us-h384 en-us-h256-int8 cmudict-bigru cmudict-bigru-int8 cmudict-bigru-h256 cmudict-bigru-h256-int8"
 
 refblas=/usr/lib/x86_64-linux-gnu/blas
 openblas=/usr/lib/x86_64-linux-gnu/openblas-pthread
@@ -132,6 +132,19 @@ END {
       qm = med(net "-int8/" isa[j] "-int8" SUBSEP "median_us")
       if (fm != "" && qm != "")
         printf "int8 / fp32 %-20s %-7s per-word median %.2f / %.2f us = %.3f\n", net, isa[j], qm, fm, qm / fm
+    }
+  }
+  print ""
+  # the installed models against the g2p_en network in our fp32 kernels
+  split("avx2-int8:avx2 avx512-int8:avx512 amx-int8:avx512", pair, " ")
+  for (n = 1; n <= 2; n++) {
+    net = n == 1 ? "en-us-h384-int8" : "en-us-h256-int8"
+    for (j = 1; j <= 3; j++) {
+      split(pair[j], kk, ":")
+      dm = med(net "/" kk[1] SUBSEP "median_us")
+      gm = med("g2p_en/" kk[2] SUBSEP "median_us")
+      if (dm != "" && gm != "")
+        printf "%-16s %-11s / g2p_en fp32 %-6s per-word median %.2f / %.2f us = %.3f\n", net, kk[1], kk[2], dm, gm, dm / gm
     }
   }
   print ""

@@ -1,7 +1,8 @@
 /* model-int8-shipped -- every shipped int8 model gives the same answers on
  * every int8 kernel table this CPU runs.
  *
- * For models/cmudict-bigru-int8.g2pm and models/cmudict-bigru-h256-int8.g2pm:
+ * For models/en-us-h384-int8.g2pm (the default), en-us-h256-int8.g2pm,
+ * cmudict-bigru-int8.g2pm and cmudict-bigru-h256-int8.g2pm:
  * (1) each of the model's packed int8 weight matrices, multiplied by
  * bounded random vectors (and batches), gives bit-identical results from
  * scalar-int8, avx2-int8, avx512-int8 and amx-int8 (all read the same
@@ -215,10 +216,10 @@ int main(void) {
   if (!top)
     top = ".";
   load_words(top);
-  const char *models[] = {"cmudict-bigru-int8.g2pm",
-                          "cmudict-bigru-h256-int8.g2pm"};
+  const char *models[] = {"en-us-h384-int8.g2pm", "en-us-h256-int8.g2pm",
+                          "cmudict-bigru-int8.g2pm", "cmudict-bigru-h256-int8.g2pm"};
   int found = 0;
-  for (int i = 0; i < 2; i++) {
+  for (int i = 0; i < 4; i++) {
     char p[4096];
     snprintf(p, sizeof p, "%s/models/%s", top, models[i]);
     FILE *f = fopen(p, "rb");

@@ -289,13 +289,12 @@ note "make install DESTDIR=<root> (prefix $prefix, units in $unitdir, sysusers i
 systemctl --root="$root" enable rnninferd.socket 2>&1 || fail "systemctl --root enable rnninferd.socket"
 
 # packaging, from outside: every file where the configured directories say
-model=$pkgdatadir/cmudict-bigru-int8.g2pm   # the default (rnninferd.8)
+model=$pkgdatadir/en-us-h384-int8.g2pm   # the default (rnninferd.8)
 for f in "$sbindir/rnninferd" "$bindir/g2pc" "$libdir/libg2pclient.so" \
          "$includedir/g2pclient.h" "$pkgconfigdir/g2pclient.pc" \
          "$unitdir/rnninferd.service" "$unitdir/rnninferd.socket" \
          "$sysusersdir/rnninferd.conf" "$pkgdatadir/cmudict.lex" "$model" \
-         "$pkgdatadir/cmudict-bigru.g2pm" "$pkgdatadir/cmudict-bigru-h256.g2pm" \
-         "$pkgdatadir/cmudict-bigru-h256-int8.g2pm" \
+         "$pkgdatadir/en-us-h384.g2pm" "$pkgdatadir/en-us-h256-int8.g2pm" \
          "$mandir/man8/rnninferd.8" "$mandir/man1/g2pc.1" "$mandir/man3/libg2pclient.3"; do
   [ -e "$root$f" ] || fail "not installed: $f"
 done

@@ -19,18 +19,24 @@
 # Wall time here (2 vCPUs, one stage on one core, another run on the other
 # core): see the model card.
 #
-# Stages 5-7 make the networks that speak the shipped dictionary's
-# conventions (targets: every variant the project's CMUdict gives each
-# g014b2b.train word, --targets cmudict; dev metric: stressed WER against
-# those variants). 5: the H=384 network of stage 4 fine-tuned on them (the
-# accurate fp32 model, and a teacher); 6: the H=256 network of stage 3 the
-# same way (a teacher, and the student's start); 7: the student, stage 6's
-# network distilled from the ensemble of 5 and 6 (token level: their mean
-# distributions along each target) over the training words plus 40,000
-# words of Debian's word lists that neither the dictionary nor the split
-# holds, read by the ensemble. Stage 7's network, quantized to int8, is the
-# daemon's default. See models/MODEL_CARD.md for the figures and the epochs
-# the recorded runs stopped at (--epochs below repeat them).
+# Stages 5-7 make the installed networks, which speak the shipped
+# dictionary's conventions (targets: every variant the project's CMUdict
+# gives each g014b2b.train word, --targets cmudict; dev metric: stressed WER
+# against those variants). 5: the H=384 network of stage 4 fine-tuned on
+# them (en-us-h384.g2pm; quantized, the daemon's default
+# en-us-h384-int8.g2pm); 6: the H=256 network of stage 3 the same way (the
+# student's start); 7: the student, stage 6's network distilled (token
+# level: the teacher's distributions along each target, weight 0.7) from
+# stage 5's epoch-6 network, over the training words plus 40,000 words of
+# Debian's word lists that neither the dictionary nor the split holds, read
+# by the teacher (quantized: en-us-h256-int8.g2pm). See models/MODEL_CARD.md
+# for the figures. The recorded runs of 5 and 6 started from
+# models/cmudict-bigru.g2pm and models/cmudict-bigru-h256.g2pm (--init-from
+# reads a .g2pm), the same weights as stage 4's and stage 3's best.
+# Then: tools/g2p-convert --name en-us-h384 -o models/en-us-h384.g2pm
+# OUT_DIR/5/final.npz; tools/g2p-convert --quantize int8 --name en-us-h384-int8
+# -o models/en-us-h384-int8.g2pm models/en-us-h384.g2pm; likewise
+# OUT_DIR/7/final.npz -> en-us-h256 -> --quantize int8 -> en-us-h256-int8.
 #
 # usage: tools/train/recipe.sh [OUT_DIR]   (default /tmp/recipe)
 #   WORDLISTS: the unlabeled word lists (default: wamerican-insane's and
@@ -62,23 +68,33 @@ common="--split $SPLIT --hidden 256 --dec 256 --emb 128 --batch 128 --patience 8
   --hidden 384 --dec 384 \
   --emb 128 --batch 128 --patience 8 --dropout 0.05 --lr 3e-4 --epochs 26 \
   --decay-start 1 --decay-factor 0.9 --min-lr 2e-5 --plateau-patience 3
-# 5: the H=384 network on the dictionary's own variants
+# 5: the H=384 network on the dictionary's own variants (en-us-h384.g2pm;
+# the recorded run: 20 epochs, best 17). Its epoch-6 checkpoint is stage 7's
+# teacher, so the stage runs to epoch 6, keeps that checkpoint, and resumes
+# (the schedule is a function of the epoch: resuming repeats the run).
 "$run" --out "$OUT/5" --split "$SPLIT" --targets cmudict --init-from "$OUT/4/ckpt_best.pt" \
   --hidden 384 --dec 384 --emb 128 --batch 128 --dropout 0.05 --lr 2e-4 \
-  --epochs ${EPOCHS5:-20} --decay-start 1 --decay-factor 0.9 --min-lr 2e-5 \
+  --epochs 6 --decay-start 1 --decay-factor 0.9 --min-lr 2e-5 \
   --plateau-patience 3 --patience 6
+cp "$OUT/5/ckpt_best.pt" "$OUT/5/teacher-epoch6.pt"
+"$run" --out "$OUT/5" --split "$SPLIT" --targets cmudict --init-from "$OUT/4/ckpt_best.pt" \
+  --hidden 384 --dec 384 --emb 128 --batch 128 --dropout 0.05 --lr 2e-4 \
+  --epochs 20 --decay-start 1 --decay-factor 0.9 --min-lr 2e-5 \
+  --plateau-patience 3 --patience 6 --resume
 # 6: the H=256 network likewise (the recorded run's best epoch: 4)
 "$run" --out "$OUT/6" --split "$SPLIT" --targets cmudict --init-from "$OUT/3/ckpt_best.pt" \
   --hidden 256 --dec 256 --emb 128 --batch 128 --dropout 0.05 --lr 3e-4 \
-  --epochs ${EPOCHS6:-4} --decay-start 1 --decay-factor 0.9 --min-lr 2e-5 \
+  --epochs 4 --decay-start 1 --decay-factor 0.9 --min-lr 2e-5 \
   --plateau-patience 3 --patience 6
-# 7: the student: distilled from 5 and 6 over the training and unlabeled words
+# 7: the student (en-us-h256-int8.g2pm): stage 6's network distilled from
+# stage 5's epoch-6 network over the training words and 40,000 unlabeled
+# words (the recorded run was stopped after epoch 18; its best was 16)
 unl=""
 for f in $WORDLISTS; do unl="$unl --unlabeled $f"; done
 # shellcheck disable=SC2086
 "$run" --out "$OUT/7" --split "$SPLIT" --targets cmudict --init-from "$OUT/6/ckpt_best.pt" \
-  --teacher "$OUT/${TEACHER5:-5/ckpt_best.pt}" --teacher "$OUT/6/ckpt_best.pt" \
-  $unl --exclude "$TEST" --unlabeled-count 40000 --kd-weight 0.5 \
+  --teacher "$OUT/5/teacher-epoch6.pt" \
+  $unl --exclude "$TEST" --unlabeled-count 40000 --kd-weight 0.7 \
   --hidden 256 --dec 256 --emb 128 --batch 128 --dropout 0.05 --lr 2e-4 \
-  --epochs ${EPOCHS7:-40} --decay-start 1 --decay-factor 0.95 --min-lr 2e-5 \
+  --epochs 16 --decay-start 1 --decay-factor 0.95 --min-lr 2e-5 \
   --plateau-patience 3 --patience 8
