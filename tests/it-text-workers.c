@@ -40,26 +40,13 @@ static char tagger_m[600], hom_m[600];
 static char tmpdir[300];
 
 static int start(it_daemon *d, const char *nworkers, const char *const *more) {
-  const char *extra[20] = { "--model", model_path, "--workers", nworkers,
-                            "--user-lexicon", user_lex, "--tagger", tagger_m,
-                            "--homographs", hom_m };
-  int n = 10;
-  for (int i = 0; more && more[i] && n < 19; i++) extra[n++] = more[i];
-  extra[n] = NULL;
-  if (it_prepare(d) != 0) return -1;
-  if (it_start(d, extra) != 0) {
-    it_dump_log(d);
-    return -1;
-  }
-  return 0;
+  const char *base[] = { "--model", model_path, "--workers", nworkers,
+                         "--user-lexicon", user_lex, "--tagger", tagger_m,
+                         "--homographs", hom_m };
+  return it_start_args(d, base, 10, more);
 }
 
-static void stop(it_daemon *d) {
-  int st = it_stop(d);
-  if (st != 0) it_dump_log(d);
-  ck_assert_int_eq(st, 0);
-  it_cleanup(d);
-}
+static void stop(it_daemon *d) { ck_assert_int_eq(it_stop_clean(d), 0); }
 
 /* A made-up word (rarely in CMUdict) for seed. */
 static void made_up(char *w, unsigned seed) {

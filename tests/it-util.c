@@ -135,6 +135,28 @@ void it_cleanup(it_daemon *d) {
   }
 }
 
+int it_start_args(it_daemon *d, const char *const *base, int nbase,
+                  const char *const *more) {
+  const char *extra[32];
+  int n = 0;
+  for (int i = 0; i < nbase && n < 31; i++) extra[n++] = base[i];
+  for (int i = 0; more && more[i] && n < 31; i++) extra[n++] = more[i];
+  extra[n] = NULL;
+  if (it_prepare(d) != 0) return -1;
+  if (it_start(d, extra) != 0) {
+    it_dump_log(d);
+    return -1;
+  }
+  return 0;
+}
+
+int it_stop_clean(it_daemon *d) {
+  int st = it_stop(d);
+  if (st != 0) it_dump_log(d);
+  it_cleanup(d);
+  return st;
+}
+
 void it_dump_log(const it_daemon *d) {
   char buf[4096];
   int fd = open(d->log, O_RDONLY);

@@ -41,6 +41,14 @@ int it_stop(it_daemon *d);
 void it_cleanup(it_daemon *d);
 /* Prints the daemon's log to stderr (for failed tests). */
 void it_dump_log(const it_daemon *d);
+/* it_prepare then it_start with the arguments of base (nbase of them)
+ * followed by more (NULL-terminated, may be NULL; at most 31 in all); the
+ * log is printed when it does not start. 0 or -1. */
+int it_start_args(it_daemon *d, const char *const *base, int nbase,
+                  const char *const *more);
+/* it_stop, the log printed unless it exited 0, then it_cleanup; returns
+ * the exit status. */
+int it_stop_clean(it_daemon *d);
 
 /* Connects (blocking, 10 s send/receive timeouts). fd or -1. */
 int it_connect(const char *path);

@@ -58,24 +58,11 @@ static void make_words(void) {
 }
 
 static int start(it_daemon *d, const char *nworkers, const char *const *more) {
-  const char *extra[16] = { "--model", model_path, "--workers", nworkers };
-  int n = 4;
-  for (int i = 0; more && more[i] && n < 15; i++) extra[n++] = more[i];
-  extra[n] = NULL;
-  if (it_prepare(d) != 0) return -1;
-  if (it_start(d, extra) != 0) {
-    it_dump_log(d);
-    return -1;
-  }
-  return 0;
+  const char *base[] = { "--model", model_path, "--workers", nworkers };
+  return it_start_args(d, base, 4, more);
 }
 
-static void stop(it_daemon *d) {
-  int st = it_stop(d);
-  if (st != 0) it_dump_log(d);
-  ck_assert_int_eq(st, 0);
-  it_cleanup(d);
-}
+static void stop(it_daemon *d) { ck_assert_int_eq(it_stop_clean(d), 0); }
 
 /* Asks for all words in requests of `per` words with the given options and
  * appends one line per word to out. */
