@@ -417,27 +417,16 @@ START_TEST(long_texts_at_once) {
 END_TEST
 
 int main(void) {
-  char lex[512], npz[700], conv[600], cmd[2048];
   const char *src = getenv("top_srcdir");
-  snprintf(lex, sizeof lex, "%s/data/cmudict.lex", it_builddir());
-  snprintf(npz, sizeof npz, "%s/../shared/data/g2p_en/checkpoint20.npz",
-           src ? src : ".");
-  snprintf(conv, sizeof conv, "%s/tools/g2p-convert", it_builddir());
-  if (access(lex, R_OK) != 0 || access(npz, R_OK) != 0 || access(conv, X_OK) != 0) {
-    printf("it-text-workers: needs %s, %s and %s; skipped\n", lex, npz, conv);
-    return 77;
-  }
+  int rc = it_g2p_en_model("it-text-workers", tmpdir, sizeof tmpdir, model_path,
+                           sizeof model_path);
+  if (rc != 0) return rc;
   snprintf(tagger_m, sizeof tagger_m, "%s/models/en-ewt-tagger.linm", src ? src : ".");
   snprintf(hom_m, sizeof hom_m, "%s/models/en-homographs.linm", src ? src : ".");
-  it_tempdir_template(tmpdir, sizeof tmpdir, "rnninferd-tw");
-  if (!mkdtemp(tmpdir)) return 99;
-  snprintf(model_path, sizeof model_path, "%s/g2p_en.g2pm", tmpdir);
   snprintf(user_lex, sizeof user_lex, "%s/user.dict", tmpdir);
   FILE *uf = fopen(user_lex, "w");
   if (!uf || fputs("KUBERNETES  K UW2 B ER0 N EH1 T IY0 Z\n", uf) < 0 || fclose(uf))
     return 99;
-  snprintf(cmd, sizeof cmd, "'%s' -o '%s' '%s' >/dev/null", conv, model_path, npz);
-  if (system(cmd) != 0) return 99;
   signal(SIGPIPE, SIG_IGN);
   make_texts();
   Suite *s = suite_create("it-text-workers");

@@ -150,6 +150,25 @@ int it_start_args(it_daemon *d, const char *const *base, int nbase,
   return 0;
 }
 
+int it_g2p_en_model(const char *prefix, char *dir, size_t dcap, char *model,
+                    size_t mcap) {
+  char lex[512], npz[700], conv[600], cmd[2400];
+  const char *src = getenv("top_srcdir");
+  snprintf(lex, sizeof lex, "%s/data/cmudict.lex", it_builddir());
+  snprintf(npz, sizeof npz, "%s/../shared/data/g2p_en/checkpoint20.npz",
+           src ? src : ".");
+  snprintf(conv, sizeof conv, "%s/tools/g2p-convert", it_builddir());
+  if (access(lex, R_OK) != 0 || access(npz, R_OK) != 0 || access(conv, X_OK) != 0) {
+    printf("%s: needs %s, %s and %s; skipped\n", prefix, lex, npz, conv);
+    return 77;
+  }
+  it_tempdir_template(dir, dcap, prefix);
+  if (!mkdtemp(dir)) return 99;
+  snprintf(model, mcap, "%s/g2p_en.g2pm", dir);
+  snprintf(cmd, sizeof cmd, "'%s' -o '%s' '%s' >/dev/null", conv, model, npz);
+  return system(cmd) == 0 ? 0 : 99;
+}
+
 int it_stop_clean(it_daemon *d) {
   int st = it_stop(d);
   if (st != 0) it_dump_log(d);

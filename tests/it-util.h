@@ -46,6 +46,12 @@ void it_dump_log(const it_daemon *d);
  * log is printed when it does not start. 0 or -1. */
 int it_start_args(it_daemon *d, const char *const *base, int nbase,
                   const char *const *more);
+/* g2p_en's network converted into a fresh temporary directory: fills dir
+ * (a mkdtemp of prefix) and model (dir/g2p_en.g2pm). Returns 0, 77 (with a
+ * message naming what is missing: the build's lexicon and g2p-convert, or
+ * ../shared's weights) or 99 (it could not be made). */
+int it_g2p_en_model(const char *prefix, char *dir, size_t dcap, char *model,
+                    size_t mcap);
 /* it_stop, the log printed unless it exited 0, then it_cleanup; returns
  * the exit status. */
 int it_stop_clean(it_daemon *d);

@@ -429,21 +429,9 @@ START_TEST(stuck_client) {
 END_TEST
 
 int main(void) {
-  char lex[512], npz[700], conv[600], cmd[2048];
-  const char *src = getenv("top_srcdir");
-  snprintf(lex, sizeof lex, "%s/data/cmudict.lex", it_builddir());
-  snprintf(npz, sizeof npz, "%s/../shared/data/g2p_en/checkpoint20.npz",
-           src ? src : ".");
-  snprintf(conv, sizeof conv, "%s/tools/g2p-convert", it_builddir());
-  if (access(lex, R_OK) != 0 || access(npz, R_OK) != 0 || access(conv, X_OK) != 0) {
-    printf("it-workers: needs %s, %s and %s; skipped\n", lex, npz, conv);
-    return 77;
-  }
-  it_tempdir_template(tmpdir, sizeof tmpdir, "rnninferd-w");
-  if (!mkdtemp(tmpdir)) return 99;
-  snprintf(model_path, sizeof model_path, "%s/g2p_en.g2pm", tmpdir);
-  snprintf(cmd, sizeof cmd, "'%s' -o '%s' '%s' >/dev/null", conv, model_path, npz);
-  if (system(cmd) != 0) return 99;
+  int rc = it_g2p_en_model("it-workers", tmpdir, sizeof tmpdir, model_path,
+                           sizeof model_path);
+  if (rc != 0) return rc;
   signal(SIGPIPE, SIG_IGN);
   make_words();
   Suite *s = suite_create("it-workers");
