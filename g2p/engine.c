@@ -4,7 +4,7 @@
  * too long, invalid UTF-8) and lower-cased (ASCII A-Z only; other bytes are
  * kept as they are, so "ÉCLAIR" becomes "Éclair") into the caller's
  * scratch, then answered from the user lexicons, then the
- * mapped lexicon unless the caller asked for the network only, then from the
+ * dictionary's lexicon unless the caller asked for the network only, then from the
  * model if one is loaded, else reported as not found. All memory a lookup
  * touches is either the read-only engine or the per-thread scratch made by
  * g2p_scratch_create(), so lookups never allocate and threads never share

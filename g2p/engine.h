@@ -11,7 +11,7 @@
  * itself never allocates.
  *
  * Lifetime: phoneme text returned in a g2p_word_result points either into the
- * engine's read-only mapped lexicon or into the scratch. It stays valid until
+ * engine's read-only lexicon image or into the scratch. It stays valid until
  * the next lookup with the same scratch or until the engine is closed,
  * whichever comes first. */
 #ifndef RNNINFERD_G2P_ENGINE_H

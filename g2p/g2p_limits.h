@@ -34,7 +34,7 @@ enum g2p_error {
   G2P_EUTF8 = -4,     /* word is not valid UTF-8 */
   G2P_EINVAL = -5,    /* bad argument (programming error) */
   G2P_ENOMEM = -6,    /* allocation failed (open/scratch only) */
-  G2P_EIO = -7,       /* file could not be read or mapped */
+  G2P_EIO = -7,       /* file could not be read */
   G2P_EFORMAT = -8,   /* file is damaged or not of our format */
   G2P_ENOPRON = -9,   /* the network gave an empty pronunciation, at the
                          asked beam width and greedy alike */

@@ -1,10 +1,10 @@
-/* lexicon.c -- maps a compiled lexicon and answers lookups from it.
+/* lexicon.c -- reads a compiled lexicon into memory and answers lookups.
  *
  * The file comes from our own compiler, but it is still input: it may be
  * truncated by a full disk, swapped for something else, or hostile. So open
  * checks the header field by field, both checksums, and then every entry of
  * the word and pronunciation tables (bounds, counts, key order) once, up
- * front. Lookup can then trust the mapping completely and stays a plain
+ * front. Lookup can then trust the image completely and stays a plain
  * binary search that touches ~17 keys and allocates nothing. */
 #include "common/errbuf.h"
 #include "g2p/lexicon.h"
@@ -14,16 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/filebuf.h"
 #include "g2p/lexicon_format.h"
-#include "g2p/mapfile.h"
 
 struct lexicon {
-  const unsigned char *base; /* the whole mapping */
+  const unsigned char *base; /* the whole file, owned (free at close) */
   size_t size;
   const unsigned char *words; /* n_words * LEXF_WORD_BYTES */
   const unsigned char *prons; /* n_prons * LEXF_PRON_BYTES */
   uint32_t n_words, n_prons, max_variants, crc;
-  int heap; /* base is a malloc'ed image (lexicon_open_image), not a mapping */
 };
 
 
@@ -52,7 +51,7 @@ static int key_cmp(const unsigned char *a, size_t alen, const unsigned char *b,
   return alen < blen ? -1 : alen > blen ? 1 : 0;
 }
 
-/* Checks the header and every entry of a mapping of size bytes. */
+/* Checks the header and every entry of an image of size bytes. */
 static int validate(struct lexicon *lx, char *err, size_t errlen) {
   const unsigned char *h = lx->base;
   size_t size = lx->size;
@@ -190,23 +189,23 @@ static int validate(struct lexicon *lx, char *err, size_t errlen) {
 int lexicon_open(lexicon **out, const char *path, char *err, size_t errlen) {
   if (!out || !path) return err_set(err, errlen, LEX_EIO, "no lexicon path");
   *out = NULL;
-  mapfile mf;
+  filebuf fb;
   char why[256];
-  int mrc = mapfile_open(&mf, path, LEXF_HDR_BYTES, UINT32_MAX, why, sizeof why);
-  if (mrc == MAPFILE_ESIZE && mf.size < LEXF_HDR_BYTES)
+  int mrc = filebuf_read(&fb, path, LEXF_HDR_BYTES, UINT32_MAX, why, sizeof why);
+  if (mrc == FILEBUF_ESIZE && fb.size < LEXF_HDR_BYTES)
     return err_set(err, errlen, LEX_ETRUNCATED,
                 "%s: %llu bytes, shorter than the %u-byte header", path,
-                (unsigned long long)mf.size, LEXF_HDR_BYTES);
-  if (mrc == MAPFILE_ESIZE)
+                (unsigned long long)fb.size, LEXF_HDR_BYTES);
+  if (mrc == FILEBUF_ESIZE)
     return err_set(err, errlen, LEX_EHEADER, "%s: larger than 4 GiB", path);
-  if (mrc != MAPFILE_OK) return err_set(err, errlen, LEX_EIO, "%s", why);
+  if (mrc != FILEBUF_OK) return err_set(err, errlen, LEX_EIO, "%s", why);
   struct lexicon *lx = calloc(1, sizeof *lx);
   if (!lx) {
-    mapfile_close(&mf);
+    filebuf_free(&fb);
     return err_set(err, errlen, LEX_ENOMEM, "out of memory");
   }
-  lx->base = mf.base;
-  lx->size = (size_t)mf.size;
+  lx->base = fb.base;
+  lx->size = (size_t)fb.size;
   int rc = validate(lx, why, sizeof why);
   if (rc != LEX_OK) {
     err_set(err, errlen, rc, "%s: %s", path, why);
@@ -232,7 +231,6 @@ int lexicon_open_image(lexicon **out, unsigned char *image, size_t len,
   }
   lx->base = image;
   lx->size = len;
-  lx->heap = 1;
   int rc = validate(lx, why, sizeof why);
   if (rc != LEX_OK) {
     err_set(err, errlen, rc, "%s: %s", name ? name : "image", why);
@@ -245,12 +243,7 @@ int lexicon_open_image(lexicon **out, unsigned char *image, size_t len,
 
 void lexicon_close(lexicon *lx) {
   if (!lx) return;
-  if (lx->heap) {
-    free((void *)lx->base);
-  } else {
-    mapfile mf = {lx->base, lx->size};
-    mapfile_close(&mf);
-  }
+  free((void *)lx->base);
   free(lx);
 }
 

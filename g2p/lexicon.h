@@ -1,12 +1,14 @@
-/* lexicon.h -- the compiled pronunciation dictionary, mapped read-only.
+/* lexicon.h -- the compiled pronunciation dictionary, read-only.
  *
- * lexicon_open() maps a .lex file (g2p/lexicon_format.h) and checks every
- * header field, offset, length and the key order before anything trusts it,
- * so a damaged or hostile file is refused with a specific error instead of
- * being read out of bounds. After that, lexicon_lookup() is a binary search
- * over the mapped key index: no allocation, no copying; the text it returns
- * points into the mapping and lives until lexicon_close(). A lexicon is
- * immutable and may be shared by any number of threads. */
+ * lexicon_open() reads a .lex file (g2p/lexicon_format.h) into memory it
+ * owns (common/filebuf.h says why not a mapping) and checks every header
+ * field, offset, length and the key order before anything trusts it, so a
+ * damaged or hostile file is refused with a specific error instead of being
+ * read out of bounds. After that, lexicon_lookup() is a binary search over
+ * the key index: no allocation, no copying; the text it returns points into
+ * the lexicon's image and lives until lexicon_close(). Rewriting the file
+ * afterwards changes nothing here. A lexicon is immutable and may be shared
+ * by any number of threads. */
 #ifndef RNNINFERD_G2P_LEXICON_H
 #define RNNINFERD_G2P_LEXICON_H
 
@@ -17,7 +19,7 @@ typedef struct lexicon lexicon;
 
 enum lexicon_error {
   LEX_OK = 0,
-  LEX_EIO = -1,        /* open/stat/mmap failed */
+  LEX_EIO = -1,        /* open/stat/read failed */
   LEX_ENOMEM = -2,     /* allocation failed */
   LEX_ETRUNCATED = -3, /* shorter than its header or than the header says */
   LEX_EMAGIC = -4,     /* not a compiled lexicon */

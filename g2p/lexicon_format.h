@@ -1,6 +1,6 @@
 /* lexicon_format.h -- the on-disk layout of a compiled lexicon (.lex).
  *
- * Written by tools/lexicon-compile, read (mmap'ed, never trusted) by
+ * Written by tools/lexicon-compile, read (into memory, never trusted) by
  * g2p/lexicon.c. Both sides share these constants and the CRC so that the
  * format is defined in exactly one place. doc/lexicon.md describes it in
  * prose. Everything is little-endian; all offsets are byte offsets from the

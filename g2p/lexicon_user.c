@@ -1,6 +1,6 @@
 /* lexicon_user.c -- reads CMUdict text files into a lexicon image (see
  * lexicon_user.h). Runs at start-up and on reload, never per request: it may
- * allocate; the lexicon it returns is looked up like the mapped one. */
+ * allocate; the lexicon it returns is looked up like the compiled one. */
 #include "g2p/lexicon_user.h"
 
 #include <errno.h>

@@ -7,7 +7,7 @@
  * into what the decoders want: the input projections of every symbol are
  * tabulated (W_ih emb + b_ih, one row per symbol), and the matrices used per
  * step are packed by the chosen kernel table. All of it lands in one 64-byte
- * aligned block; the file mapping is dropped before returning, and the model
+ * aligned block; the file's image is freed before returning, and the model
  * is immutable from then on. Nothing here logs: errors are returned. */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +24,7 @@
 #include "g2p/model.h"
 #include "g2p/g2p_limits.h"
 #include "g2p/model_impl.h"
-#include "g2p/mapfile.h"
+#include "common/filebuf.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "model files are little-endian and the loader packs floats in place"
@@ -681,20 +681,20 @@ int g2p_model_open_mem(g2p_model **out, const void *image, size_t size,
 int g2p_model_open_ex(g2p_model **out, const char *path, const char *kernel,
                       char *err, size_t errlen) {
   *out = NULL;
-  mapfile mf;
+  filebuf fb;
   char why[256];
-  int mrc = mapfile_open(&mf, path, 1, G2PM_MAX_FILE_BYTES, why, sizeof why);
-  if (mrc == MAPFILE_ESIZE && mf.size == 0)
+  int mrc = filebuf_read(&fb, path, 1, G2PM_MAX_FILE_BYTES, why, sizeof why);
+  if (mrc == FILEBUF_ESIZE && fb.size == 0)
     return err_set(err, errlen, G2P_EFORMAT, "%s: file is empty (0 bytes)",
                 path);
-  if (mrc == MAPFILE_ESIZE)
+  if (mrc == FILEBUF_ESIZE)
     return err_set(err, errlen, G2P_EFORMAT, "%s: file too large (%llu bytes)",
-                path, (unsigned long long)mf.size);
-  if (mrc != MAPFILE_OK) return err_set(err, errlen, G2P_EIO, "%s", why);
+                path, (unsigned long long)fb.size);
+  if (mrc != FILEBUF_OK) return err_set(err, errlen, G2P_EIO, "%s", why);
   /* the model copies what it keeps into its own aligned block */
-  int rc = g2p_model_open_mem(out, mf.base, (size_t)mf.size, kernel, why,
+  int rc = g2p_model_open_mem(out, fb.base, (size_t)fb.size, kernel, why,
                               sizeof why);
-  mapfile_close(&mf);
+  filebuf_free(&fb);
   if (rc)
     err_set(err, errlen, rc, "%s: %s", path, why);
   return rc;

@@ -26,7 +26,7 @@ int g2p_model_open_ex(g2p_model **out, const char *path, const char *kernel,
                       char *err, size_t errlen);
 
 /* Loads a model from a file image in memory (what g2p_model_open_ex does
- * after mapping the file). The image is not referenced after return. */
+ * after reading the file). The image is not referenced after return. */
 int g2p_model_open_mem(g2p_model **out, const void *image, size_t size,
                        const char *kernel, char *err, size_t errlen);
 

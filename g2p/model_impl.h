@@ -4,7 +4,7 @@
  * Everything the hot path reads lives in one 64-byte aligned block owned by
  * the model: input-projection tables (one row per symbol, padded to a
  * multiple of 16 floats so every row is aligned), weights packed by the
- * kernel table, biases, and the symbol tables. The file mapping is released
+ * kernel table, biases, and the symbol tables. The file's image is freed
  * once the block is built. */
 #ifndef RNNINFERD_G2P_MODEL_IMPL_H
 #define RNNINFERD_G2P_MODEL_IMPL_H

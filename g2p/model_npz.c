@@ -22,7 +22,7 @@
 
 #include "common/errbuf.h"
 #include "g2p/model_npz.h"
-#include "g2p/mapfile.h"
+#include "common/filebuf.h"
 
 
 #define BAD(...) err_set(err, errlen, -1, __VA_ARGS__)
@@ -315,15 +315,15 @@ int npz_parse(npz_file *z, const uint8_t *buf, size_t size, char *err,
 
 int npz_open(npz_file *z, const char *path, char *err, size_t errlen) {
   memset(z, 0, sizeof *z);
-  mapfile mf;
+  filebuf fb;
   char why[256];
-  int mrc = mapfile_open(&mf, path, 1, SIZE_MAX, why, sizeof why);
-  if (mrc == MAPFILE_ESIZE)
+  int mrc = filebuf_read(&fb, path, 1, SIZE_MAX, why, sizeof why);
+  if (mrc == FILEBUF_ESIZE)
     return BAD("%s: not a non-empty regular file", path);
-  if (mrc != MAPFILE_OK)
+  if (mrc != FILEBUF_OK)
     return BAD("%s", why);
-  z->map = mf.base;
-  z->size = (size_t)mf.size;
+  z->map = fb.base;
+  z->size = (size_t)fb.size;
   if (npz_parse(z, z->map, z->size, why, sizeof why)) {
     npz_close(z);
     return BAD("%s: %s", path, why);
@@ -332,8 +332,8 @@ int npz_open(npz_file *z, const char *path, char *err, size_t errlen) {
 }
 
 void npz_close(npz_file *z) {
-  mapfile mf = {z->map, z->size};
-  mapfile_close(&mf);
+  filebuf fb = {(void *)z->map, z->size};
+  filebuf_free(&fb);
   memset(z, 0, sizeof *z);
 }
 

@@ -1,7 +1,7 @@
 /* model_npz.h -- a reader for numpy .npz files (a zip of .npy arrays), just
  * enough for the model converter: stored (uncompressed) entries only,
  * C-order arrays of float32, int32/int64 and bytes. The whole file is
- * mapped read-only and every offset in it is checked before use. */
+ * read into memory and every offset in it is checked before use. */
 #ifndef RNNINFERD_G2P_MODEL_NPZ_H
 #define RNNINFERD_G2P_MODEL_NPZ_H
 
@@ -19,7 +19,7 @@ typedef struct npz_array {
   int ndim;
   uint64_t shape[NPZ_MAX_NDIM];
   uint64_t count;         /* product of shape */
-  const uint8_t *data;    /* count * item size bytes, inside the mapping */
+  const uint8_t *data;    /* count * item size bytes, inside the file's image */
 } npz_array;
 
 typedef struct npz_file {

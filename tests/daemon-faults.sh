@@ -1,6 +1,7 @@
 #!/bin/sh
 # daemon-faults.sh -- rnninferd in a hostile environment: files that are not
-# files, resource limits, a socket directory others can write.
+# files or are rewritten under it, resource limits, a socket directory others
+# can write.
 #
 # Each case starts the real daemon from the build tree and checks what the
 # man page promises: start-up failures exit 1 with a message, a failed
@@ -88,6 +89,29 @@ kill -HUP "$pid"
 wait_stat "$dir/r.sock" reloads.ok 1 || fail "reload after the FIFO lost"
 stop
 echo "ok: a FIFO on reload is logged and counted; later reloads and SIGTERM work"
+
+# ---- files rewritten in place ----------------------------------------------
+# cp over a file truncates it and writes it again; a daemon that mapped its
+# lexicon would die of SIGBUS on the next lookup. It keeps its own copies, so
+# it answers as before, and a reload of the half-written files is refused.
+mdl=${top_srcdir:-.}/models/en-us-h384-int8.g2pm
+if [ -r "$mdl" ]; then
+  cp "$lex" "$dir/inplace.lex"; cp "$mdl" "$dir/inplace.g2pm"
+  "$d" -s "$dir/p.sock" -l "$dir/inplace.lex" -m "$dir/inplace.g2pm" 2>"$dir/log" &
+  pid=$!
+  wait_sock "$dir/p.sock" || fail "daemon did not start"
+  want=$("$c" -s "$dir/p.sock" aardvark zywicki zyxquorbal) || fail "in place: $want"
+  head -c 4096 "$lex" >"$dir/inplace.lex"
+  head -c 100000 "$mdl" >"$dir/inplace.g2pm"
+  got=$("$c" -s "$dir/p.sock" aardvark zywicki zyxquorbal) || fail "in place: $got"
+  [ "$got" = "$want" ] || fail "in place: answers changed: $got (want $want)"
+  kill -HUP "$pid"
+  wait_stat "$dir/p.sock" reloads.failed 1 || fail "in place: reload of cut files not counted"
+  got=$("$c" -s "$dir/p.sock" aardvark zywicki zyxquorbal) || fail "in place: $got"
+  [ "$got" = "$want" ] || fail "in place: answers changed after the failed reload: $got"
+  stop
+  echo "ok: files rewritten in place change nothing until a reload, which refuses them"
+fi
 
 # ---- the socket's directory and mode ----------------------------------------
 mkdir "$dir/pub" "$dir/sticky" "$dir/own"

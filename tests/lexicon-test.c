@@ -1,12 +1,13 @@
 /* lexicon-test -- the compiled CMUdict and the lexicon reader.
  *
- * Three angles: (1) the build's data/cmudict.lex answers every entry of the
+ * Four angles: (1) the build's data/cmudict.lex answers every entry of the
  * vendored index.js as this test's own independent reading of the source
  * says it should (variants in order, comments stripped); (2) the compiler's
  * handling rules on a small hand-written source full of odd lines, checked
  * through its printed counts and the resulting lookups; (3) damaged and
  * hostile files are refused with the specific error, never a crash (run
- * under ASan/UBSan by the sanitizer build). */
+ * under ASan/UBSan by the sanitizer build); (4) an open lexicon whose file
+ * is rewritten in place keeps answering as before. */
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -429,6 +430,33 @@ START_TEST(hostile_files) {
 }
 END_TEST
 
+/* A lexicon someone rewrites in place (cp over it, an editor, a full disk
+ * cutting a copy short) must not change or crash the one already open:
+ * the reader keeps its own copy. A mapping would fault with SIGBUS here on
+ * the first page past the new end. */
+START_TEST(rewritten_in_place) {
+  char path[512], cmd[9000], err[512], buf[300];
+  snprintf(path, sizeof path, "%s/inplace.lex", tmpdir);
+  snprintf(cmd, sizeof cmd, "cp '%s' '%s'", lex_path, path);
+  ck_assert_int_eq(system(cmd), 0);
+  lexicon *lx;
+  ck_assert_msg(lexicon_open(&lx, path, err, sizeof err) == LEX_OK, "%s", err);
+  uint32_t words = lexicon_words(lx);
+  ck_assert_int_eq(truncate(path, 0), 0);
+  write_file(path, "not a lexicon any more", 22);
+  ck_assert_int_eq(lookup_str(lx, "aardvark", 0, buf, sizeof buf), 1);
+  ck_assert_str_eq(buf, "AA1 R D V AA2 R K");
+  ck_assert_int_eq(lookup_str(lx, "zywicki", 0, buf, sizeof buf), 1);
+  ck_assert_str_eq(buf, "Z IH0 W IH1 K IY0");
+  ck_assert_uint_eq(lexicon_words(lx), words);
+  lexicon_close(lx);
+  /* and the rewritten file is refused when opened again */
+  ck_assert_int_eq(lexicon_open(&lx, path, err, sizeof err), LEX_ETRUNCATED);
+  ck_assert(lx == NULL);
+  unlink(path);
+}
+END_TEST
+
 int main(void) {
   const char *b = getenv("top_builddir"), *s = getenv("top_srcdir");
   if (!b) b = ".";
@@ -452,6 +480,7 @@ int main(void) {
   tcase_add_test(tc, every_source_entry);
   tcase_add_test(tc, compiler_rules);
   tcase_add_test(tc, hostile_files);
+  tcase_add_test(tc, rewritten_in_place);
   suite_add_tcase(su, tc);
   SRunner *sr = srunner_create(su);
   srunner_set_fork_status(sr, CK_NOFORK);

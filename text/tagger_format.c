@@ -3,15 +3,12 @@
  * damaged file is refused with a message that names what is wrong. */
 #include "text/tagger_format.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <stdlib.h>
 
 #include "common/errbuf.h"
+#include "common/filebuf.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "linear-model files are read in place: little-endian hosts only"
@@ -237,50 +234,34 @@ int linm_open_buffer(linm *m, const void *buf, size_t n, uint32_t kind, char *er
   }
   m->base = buf;
   m->size = n;
-  m->mapped = 0;
+  m->owned = 0;
   return LINM_OK;
 }
 
 int linm_open(linm *m, const char *path, uint32_t kind, char *err, size_t errlen) {
   memset(m, 0, sizeof *m);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return err_set(err, errlen, LINM_EIO, "%s: %s", path, strerror(errno));
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    int e = errno;
-    close(fd);
-    return err_set(err, errlen, LINM_EIO, "%s: %s", path, strerror(e));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    close(fd);
-    return err_set(err, errlen, LINM_EIO, "%s: not a regular file", path);
-  }
-  if (st.st_size < (off_t)LINM_HEADER_BYTES || (uint64_t)st.st_size > LINM_MAX_FILE) {
-    close(fd);
-    return err_set(err, errlen, LINM_EFORMAT, "%s: size %lld outside %u..%llu bytes", path,
-                   (long long)st.st_size, LINM_HEADER_BYTES,
+  filebuf fb;
+  char why[256];
+  int frc = filebuf_read(&fb, path, LINM_HEADER_BYTES, LINM_MAX_FILE, why, sizeof why);
+  if (frc == FILEBUF_ESIZE)
+    return err_set(err, errlen, LINM_EFORMAT, "%s: size %llu outside %u..%llu bytes", path,
+                   (unsigned long long)fb.size, LINM_HEADER_BYTES,
                    (unsigned long long)LINM_MAX_FILE);
-  }
-  size_t n = (size_t)st.st_size;
-  void *map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
-  int e = errno;
-  close(fd);
-  if (map == MAP_FAILED)
-    return err_set(err, errlen, LINM_EIO, "%s: mmap: %s", path, strerror(e));
-  char why[200];
-  int rc = validate(m, map, n, kind, why, sizeof why);
+  if (frc != FILEBUF_OK) return err_set(err, errlen, LINM_EIO, "%s", why);
+  size_t n = (size_t)fb.size;
+  int rc = validate(m, fb.base, n, kind, why, sizeof why);
   if (rc != LINM_OK) {
-    munmap(map, n);
+    filebuf_free(&fb);
     memset(m, 0, sizeof *m);
     return err_set(err, errlen, rc, "%s: %s", path, why);
   }
-  m->base = map;
+  m->base = fb.base;
   m->size = n;
-  m->mapped = 1;
+  m->owned = 1;
   return LINM_OK;
 }
 
 void linm_close(linm *m) {
-  if (m && m->base && m->mapped) munmap((void *)m->base, (size_t)m->size);
+  if (m && m->base && m->owned) free((void *)m->base);
   if (m) m->base = NULL;
 }

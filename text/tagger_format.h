@@ -27,7 +27,7 @@ enum { LINM_KIND_TAGGER = 1, LINM_KIND_HOMOGRAPH = 2 };
 
 enum {
   LINM_OK = 0,
-  LINM_EIO,     /* cannot open or map */
+  LINM_EIO,     /* cannot open or read */
   LINM_EFORMAT, /* damaged or hostile file; the message names the field */
   LINM_ENOMEM
 };
@@ -41,7 +41,7 @@ typedef struct linm_pair {
 typedef struct linm {
   const uint8_t *base;
   uint64_t size;
-  int mapped; /* 1: munmap at close; 0: caller's buffer */
+  int owned; /* 1: the file's image, freed at close; 0: caller's buffer */
   uint32_t kind, n_classes, n_slots, n_features, n_pairs, max_probe;
   const uint8_t *slots;
   const linm_pair *pairs;
@@ -53,7 +53,8 @@ typedef struct linm {
   uint8_t class_len[LINM_MAX_CLASSES];
 } linm;
 
-/* Maps and validates PATH; expects kind. On error fills err. */
+/* Reads PATH into memory it owns (common/filebuf.h) and validates it;
+ * expects kind. On error fills err. */
 int linm_open(linm *m, const char *path, uint32_t kind, char *err, size_t errlen);
 /* Validates a caller-owned buffer (kept alive by the caller until close). */
 int linm_open_buffer(linm *m, const void *buf, size_t n, uint32_t kind, char *err,
