@@ -1,7 +1,6 @@
 /* engine-noalloc -- g2p_engine_lookup() must never allocate.
  *
- * This program replaces the C allocator with counting wrappers around
- * glibc's own (__libc_malloc and friends) and checks that thousands of
+ * With the counting allocator of tests/alloc-count.h, it checks that thousands of
  * lookups -- dictionary hits with and without variants, misses, bad words,
  * and, when a model can be made from ../shared's g2p_en weights, network
  * answers greedy and beam, one word at a time and batched -- leave the
@@ -17,53 +16,9 @@
 
 #include "g2p/engine.h"
 #include "g2p/model.h"
+#include "tests/alloc-count.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define NOALLOC_SKIP 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NOALLOC_SKIP 1
-#endif
-#endif
-
-#ifndef NOALLOC_SKIP
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void *__libc_memalign(size_t, size_t);
-extern void __libc_free(void *);
-
-static volatile unsigned long n_alloc;
-
-void *malloc(size_t n) {
-  n_alloc++;
-  return __libc_malloc(n);
-}
-void *calloc(size_t a, size_t b) {
-  n_alloc++;
-  return __libc_calloc(a, b);
-}
-void *realloc(void *p, size_t n) {
-  n_alloc++;
-  return __libc_realloc(p, n);
-}
-void free(void *p) { __libc_free(p); }
-int posix_memalign(void **out, size_t align, size_t n) {
-  n_alloc++;
-  void *p = __libc_memalign(align, n);
-  if (!p) return 12; /* ENOMEM */
-  *out = p;
-  return 0;
-}
-void *aligned_alloc(size_t align, size_t n) {
-  n_alloc++;
-  return __libc_memalign(align, n);
-}
-void *memalign(size_t align, size_t n) {
-  n_alloc++;
-  return __libc_memalign(align, n);
-}
-
+#ifndef ALLOC_COUNT_OFF
 static int failures;
 
 static void run(g2p_engine *e, g2p_scratch *s, const char *label, int with_model) {
@@ -77,7 +32,7 @@ static void run(g2p_engine *e, g2p_scratch *s, const char *label, int with_model
   /* warm up: first use may fault pages in, never allocate, but be fair */
   for (size_t i = 0; i < nw; i++)
     g2p_engine_lookup(e, s, words[i], strlen(words[i]), 0, 0, &r);
-  unsigned long before = n_alloc;
+  unsigned long before = alloc_count();
   unsigned long answered = 0;
   for (int round = 0; round < 200; round++) {
     for (size_t i = 0; i < nw; i++) {
@@ -106,7 +61,7 @@ static void run(g2p_engine *e, g2p_scratch *s, const char *label, int with_model
           for (size_t i = 0; i < nb; i++) answered += br[i].error == G2P_OK;
     }
   }
-  unsigned long got = n_alloc - before;
+  unsigned long got = alloc_count() - before;
   printf("%s: %lu answers, %lu allocations\n", label, answered, got);
   if (got != 0) failures++;
   if (answered == 0) {
@@ -117,7 +72,7 @@ static void run(g2p_engine *e, g2p_scratch *s, const char *label, int with_model
 #endif
 
 int main(void) {
-#ifdef NOALLOC_SKIP
+#ifdef ALLOC_COUNT_OFF
   printf("SKIP: allocation counting does not work under ASan\n");
   return 77;
 #else

@@ -16,71 +16,26 @@
 #include <string.h>
 
 #include "kernels/kernels.h"
+#include "tests/kernels-util.h"
 
 static const char *const int8_names[] = {"avx2-int8", "avx512-int8",
                                          "amx-int8"};
 #define N_OPT ((int)(sizeof int8_names / sizeof int8_names[0]))
 #define NS(a) ((int)(sizeof a / sizeof a[0]))
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static uint32_t rnd(void) {
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return (uint32_t)((rng_state * 0x2545f4914f6cdd1dull) >> 32);
-}
-static float frand(float lo, float hi) {
-  return lo + (hi - lo) * (float)((rnd() >> 8) / 16777216.0);
-}
-
-static void *xalloc(size_t bytes) {
-  size_t n = (bytes + KERN_ALIGN - 1) / KERN_ALIGN * KERN_ALIGN;
-  void *p = aligned_alloc(KERN_ALIGN, n ? n : KERN_ALIGN);
-  ck_assert_ptr_nonnull(p);
-  return p;
-}
-
-static float *rand_vec(size_t n, float lo, float hi) {
-  float *v = xalloc(n * sizeof(float));
-  for (size_t i = 0; i < n; i++)
-    v[i] = frand(lo, hi);
-  return v;
-}
-
 /* Activations: mostly in [-1, 1], some past it, some exact ties. */
 static float *rand_act(size_t n) {
-  float *v = xalloc(n * sizeof(float));
+  float *v = kt_xalloc(n * sizeof(float));
   for (size_t i = 0; i < n; i++) {
-    uint32_t k = rnd() % 16;
+    uint32_t k = kt_rnd() % 16;
     if (k == 0)
-      v[i] = frand(-1.5f, 1.5f);
+      v[i] = kt_frand(-1.5f, 1.5f);
     else if (k == 1)
-      v[i] = (float)((int)(rnd() % 509) - 254) / 254.0f;
+      v[i] = (float)((int)(kt_rnd() % 509) - 254) / 254.0f;
     else
-      v[i] = frand(-1, 1);
+      v[i] = kt_frand(-1, 1);
   }
   return v;
-}
-
-static const kern_ops *int8_table(int i) {
-  if (!kern_cpu_supports(int8_names[i])) {
-    printf("skip: CPU lacks %s\n", int8_names[i]);
-    return NULL;
-  }
-  char err[160];
-  const kern_ops *ops = kern_select(int8_names[i], err, sizeof err);
-  ck_assert_msg(ops != NULL, "%s", err);
-  ck_assert_str_eq(ops->name, int8_names[i]);
-  ck_assert_int_eq(ops->int8, 1);
-  return ops;
-}
-
-static float *pack(const kern_ops *ops, const float *W, int rows, int cols) {
-  size_t bytes = ops->packed_bytes(rows, cols);
-  ck_assert_uint_eq(bytes % KERN_ALIGN, 0);
-  float *p = xalloc(bytes);
-  ops->pack_matrix(p, W, rows, cols);
-  return p;
 }
 
 static const int rows_set[] = {1, 3, 8, 15, 16, 17, 31, 48, 63, 64, 65,
@@ -98,14 +53,14 @@ START_TEST(scalar_int8_is_integer_arithmetic) {
     for (int ci = 0; ci < NS(cols_set); ci++)
       for (int with_b = 0; with_b < 2; with_b++) {
         int rows = rows_set[ri], cols = cols_set[ci];
-        float *W = rand_vec((size_t)rows * cols, -0.7f, 0.7f);
+        float *W = kt_rand_vec((size_t)rows * cols, -0.7f, 0.7f);
         float *x = rand_act((size_t)cols);
-        float *b = with_b ? rand_vec((size_t)rows, -1, 1) : NULL;
-        int8_t *q = xalloc((size_t)rows * cols);
-        float *scale = xalloc((size_t)rows * sizeof(float));
+        float *b = with_b ? kt_rand_vec((size_t)rows, -1, 1) : NULL;
+        int8_t *q = kt_xalloc((size_t)rows * cols);
+        float *scale = kt_xalloc((size_t)rows * sizeof(float));
         kern_q8_quantize_rows(W, rows, cols, NULL, q, scale);
-        float *Wp = pack(ref, W, rows, cols);
-        float *y = xalloc(((size_t)rows + 32) * sizeof(float));
+        float *Wp = kt_pack(ref, W, rows, cols);
+        float *y = kt_xalloc(((size_t)rows + 32) * sizeof(float));
         for (int i = 0; i < rows + 32; i++)
           y[i] = 12345.0f;
         ref->matvec(Wp, b, x, y, rows, cols);
@@ -154,12 +109,12 @@ START_TEST(pack_q8_equals_pack_matrix) {
   for (int ri = 0; ri < NS(rows_set); ri++)
     for (int ci = 0; ci < NS(cols_set); ci += 3) {
       int rows = rows_set[ri], cols = cols_set[ci];
-      float *W = rand_vec((size_t)rows * cols, -2, 2);
-      int8_t *q = xalloc((size_t)rows * cols);
-      float *scale = xalloc((size_t)rows * sizeof(float));
+      float *W = kt_rand_vec((size_t)rows * cols, -2, 2);
+      int8_t *q = kt_xalloc((size_t)rows * cols);
+      float *scale = kt_xalloc((size_t)rows * sizeof(float));
       kern_q8_quantize_rows(W, rows, cols, NULL, q, scale);
       size_t bytes = ref->packed_bytes(rows, cols);
-      float *a = pack(ref, W, rows, cols), *p = xalloc(bytes);
+      float *a = kt_pack(ref, W, rows, cols), *p = kt_xalloc(bytes);
       ref->pack_q8(p, q, scale, rows, cols);
       ck_assert_msg(memcmp(a, p, bytes) == 0, "pack %dx%d differs", rows, cols);
       for (int i = 0; i < N_OPT; i++) {
@@ -176,7 +131,7 @@ START_TEST(pack_q8_equals_pack_matrix) {
 END_TEST
 
 START_TEST(int8_matvec_bit_identical) {
-  const kern_ops *ops = int8_table(_i);
+  const kern_ops *ops = kt_table(int8_names[_i], 1);
   if (!ops)
     return;
   const kern_ops *ref = kern_ops_scalar_int8();
@@ -186,12 +141,12 @@ START_TEST(int8_matvec_bit_identical) {
         int rows = rows_set[ri], cols = cols_set[ci];
         if ((size_t)rows * cols > 1500000)
           continue;
-        float *W = rand_vec((size_t)rows * cols, -1, 1);
+        float *W = kt_rand_vec((size_t)rows * cols, -1, 1);
         float *x = rand_act((size_t)cols);
-        float *b = with_b ? rand_vec((size_t)rows, -1, 1) : NULL;
-        float *Wp = pack(ref, W, rows, cols);
-        float *yr = xalloc((size_t)rows * sizeof(float));
-        float *yo = xalloc(((size_t)rows + 32) * sizeof(float));
+        float *b = with_b ? kt_rand_vec((size_t)rows, -1, 1) : NULL;
+        float *Wp = kt_pack(ref, W, rows, cols);
+        float *yr = kt_xalloc((size_t)rows * sizeof(float));
+        float *yo = kt_xalloc(((size_t)rows + 32) * sizeof(float));
         for (int i = 0; i < rows + 32; i++)
           yo[i] = 12345.0f;
         ref->matvec(Wp, b, x, yr, rows, cols);
@@ -211,12 +166,12 @@ END_TEST
 static void check_matmat(const kern_ops *ops, int rows, int cols, int nb,
                          int with_b) {
   const kern_ops *ref = kern_ops_scalar_int8();
-  float *W = rand_vec((size_t)rows * cols, -1, 1);
-  float *b = with_b ? rand_vec((size_t)rows, -1, 1) : NULL;
+  float *W = kt_rand_vec((size_t)rows * cols, -1, 1);
+  float *b = with_b ? kt_rand_vec((size_t)rows, -1, 1) : NULL;
   float *X = rand_act((size_t)nb * cols);
-  float *Wp = pack(ref, W, rows, cols);
-  float *Y = xalloc(((size_t)nb * rows + 32) * sizeof(float));
-  float *y = xalloc((size_t)rows * sizeof(float));
+  float *Wp = kt_pack(ref, W, rows, cols);
+  float *Y = kt_xalloc(((size_t)nb * rows + 32) * sizeof(float));
+  float *y = kt_xalloc((size_t)rows * sizeof(float));
   for (size_t i = 0; i < (size_t)nb * rows + 32; i++)
     Y[i] = 12345.0f;
   ops->matmat(Wp, b, X, Y, rows, cols, nb);
@@ -238,7 +193,7 @@ static void check_matmat(const kern_ops *ops, int rows, int cols, int nb,
  * super-panel of 16, 32, 48 or 64 rows, or a part of one; columns from
  * one quad to KERN_Q8_MAX_COLS (fewer vectors per pass). */
 START_TEST(int8_matmat_bit_identical) {
-  const kern_ops *ops = _i < N_OPT ? int8_table(_i) : kern_ops_scalar_int8();
+  const kern_ops *ops = _i < N_OPT ? kt_table(int8_names[_i], 1) : kern_ops_scalar_int8();
   if (!ops)
     return;
   static const int rws[] = {1, 17, 48, 70, 129, 1152};
@@ -255,33 +210,33 @@ END_TEST
 
 /* Random shapes and batch sizes, with and without a bias. */
 START_TEST(int8_matmat_random_shapes) {
-  const kern_ops *ops = _i < N_OPT ? int8_table(_i) : kern_ops_scalar_int8();
+  const kern_ops *ops = _i < N_OPT ? kt_table(int8_names[_i], 1) : kern_ops_scalar_int8();
   if (!ops)
     return;
   for (int n = 0; n < 60; n++) {
-    int rows = 1 + (int)(rnd() % 300), cols = 1 + (int)(rnd() % 1300);
-    int nb = 1 + (int)(rnd() % 20);
-    check_matmat(ops, rows, cols, nb, (int)(rnd() % 2));
+    int rows = 1 + (int)(kt_rnd() % 300), cols = 1 + (int)(kt_rnd() % 1300);
+    int nb = 1 + (int)(kt_rnd() % 20);
+    check_matmat(ops, rows, cols, nb, (int)(kt_rnd() % 2));
   }
 }
 END_TEST
 
 /* gru_step = int8 matvec into tmp, then the fp32 table's gates. */
 START_TEST(int8_gru_step_is_matvec_then_gates) {
-  const kern_ops *ops = _i < N_OPT ? int8_table(_i) : kern_ops_scalar_int8();
+  const kern_ops *ops = _i < N_OPT ? kt_table(int8_names[_i], 1) : kern_ops_scalar_int8();
   if (!ops)
     return;
   static const int Hs[] = {1, 5, 16, 17, 100, 256, 384};
   for (int hi = 0; hi < NS(Hs); hi++) {
     int H = Hs[hi];
-    float *W = rand_vec((size_t)3 * H * H, -0.3f, 0.3f);
-    float *bhh = rand_vec((size_t)3 * H, -1, 1);
-    float *gi = rand_vec((size_t)3 * H, -3, 3);
-    float *h = rand_vec((size_t)H, -1, 1);
-    float *h2 = xalloc((size_t)H * 4), *tmp = xalloc((size_t)3 * H * 4),
-          *gh = xalloc((size_t)3 * H * 4);
+    float *W = kt_rand_vec((size_t)3 * H * H, -0.3f, 0.3f);
+    float *bhh = kt_rand_vec((size_t)3 * H, -1, 1);
+    float *gi = kt_rand_vec((size_t)3 * H, -3, 3);
+    float *h = kt_rand_vec((size_t)H, -1, 1);
+    float *h2 = kt_xalloc((size_t)H * 4), *tmp = kt_xalloc((size_t)3 * H * 4),
+          *gh = kt_xalloc((size_t)3 * H * 4);
     memcpy(h2, h, (size_t)H * 4);
-    float *Wp = pack(ops, W, 3 * H, H);
+    float *Wp = kt_pack(ops, W, 3 * H, H);
     ops->gru_step(Wp, bhh, gi, h, tmp, H);
     ops->matvec(Wp, bhh, h2, gh, 3 * H, H);
     ops->f32->gru_gates(gh, gi, h2, H);
@@ -377,10 +332,4 @@ static Suite *suite(void) {
   return s;
 }
 
-int main(void) {
-  SRunner *sr = srunner_create(suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+int main(void) { return kt_run(suite()); }

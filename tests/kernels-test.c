@@ -17,56 +17,10 @@
 #include <string.h>
 
 #include "kernels/kernels.h"
+#include "tests/kernels-util.h"
 
 static const char *const opt_names[] = {"avx2", "avx512"};
 #define N_OPT ((int)(sizeof opt_names / sizeof opt_names[0]))
-
-/* xorshift64*: reproducible inputs without touching rand()'s state. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static float frand(float lo, float hi) {
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  uint64_t v = rng_state * 0x2545f4914f6cdd1dull;
-  return lo + (hi - lo) * (float)((v >> 40) / 16777216.0);
-}
-
-static void *xalloc(size_t bytes) {
-  size_t n = (bytes + KERN_ALIGN - 1) / KERN_ALIGN * KERN_ALIGN;
-  void *p = aligned_alloc(KERN_ALIGN, n ? n : KERN_ALIGN);
-  ck_assert_ptr_nonnull(p);
-  return p;
-}
-
-static float *rand_vec(size_t n, float lo, float hi) {
-  float *v = xalloc(n * sizeof(float));
-  for (size_t i = 0; i < n; i++)
-    v[i] = frand(lo, hi);
-  return v;
-}
-
-/* Returns the table or NULL when this CPU cannot run it (test skipped). */
-static const kern_ops *opt_table(int i) {
-  if (!kern_cpu_supports(opt_names[i])) {
-    printf("skip: CPU lacks %s\n", opt_names[i]);
-    return NULL;
-  }
-  char err[128];
-  const kern_ops *ops = kern_select(opt_names[i], err, sizeof err);
-  ck_assert_msg(ops != NULL, "%s", err);
-  ck_assert_str_eq(ops->name, opt_names[i]);
-  return ops;
-}
-
-static float *pack(const kern_ops *ops, const float *W, int rows, int cols) {
-  size_t bytes = ops->packed_bytes(rows, cols);
-  ck_assert_uint_eq(bytes % KERN_ALIGN, 0);
-  ck_assert_uint_ge(bytes, (size_t)rows * (size_t)cols * sizeof(float));
-  float *p = aligned_alloc(KERN_ALIGN, bytes);
-  ck_assert_ptr_nonnull(p);
-  ops->pack_matrix(p, W, rows, cols);
-  return p;
-}
 
 /* Both the reference and the FMA kernel sum cols products in order; each
  * result is within cols * u * sum|w x| of the exact dot product (u = eps/2),
@@ -87,7 +41,7 @@ static const int shape_cols[] = {1, 2, 5, 8, 17, 64, 255, 256, 300};
 #define NS(a) ((int)(sizeof a / sizeof a[0]))
 
 START_TEST(matvec_matches_scalar) {
-  const kern_ops *ops = opt_table(_i);
+  const kern_ops *ops = kt_table(opt_names[_i], 0);
   if (!ops)
     return;
   const kern_ops *ref = kern_ops_scalar();
@@ -95,12 +49,12 @@ START_TEST(matvec_matches_scalar) {
     for (int ci = 0; ci < NS(shape_cols); ci++)
       for (int with_b = 0; with_b < 2; with_b++) {
         int rows = shape_rows[ri], cols = shape_cols[ci];
-        float *W = rand_vec((size_t)rows * cols, -1, 1);
-        float *x = rand_vec((size_t)cols, -1, 1);
-        float *b = with_b ? rand_vec((size_t)rows, -1, 1) : NULL;
-        float *Wr = pack(ref, W, rows, cols), *Wo = pack(ops, W, rows, cols);
-        float *yr = xalloc((size_t)rows * sizeof(float));
-        float *yo = xalloc(((size_t)rows + 32) * sizeof(float));
+        float *W = kt_rand_vec((size_t)rows * cols, -1, 1);
+        float *x = kt_rand_vec((size_t)cols, -1, 1);
+        float *b = with_b ? kt_rand_vec((size_t)rows, -1, 1) : NULL;
+        float *Wr = kt_pack(ref, W, rows, cols), *Wo = kt_pack(ops, W, rows, cols);
+        float *yr = kt_xalloc((size_t)rows * sizeof(float));
+        float *yo = kt_xalloc(((size_t)rows + 32) * sizeof(float));
         for (int i = 0; i < rows + 32; i++)
           yo[i] = 12345.0f;
         ref->matvec(Wr, b, x, yr, rows, cols);
@@ -120,7 +74,7 @@ START_TEST(matvec_matches_scalar) {
 END_TEST
 
 START_TEST(matmat_equals_matvec) {
-  const kern_ops *ops = _i < N_OPT ? opt_table(_i) : kern_ops_scalar();
+  const kern_ops *ops = _i < N_OPT ? kt_table(opt_names[_i], 0) : kern_ops_scalar();
   if (!ops)
     return;
   static const int nbs[] = {1, 2, 3, 4, 5, 7, 8, 9, 16};
@@ -130,12 +84,12 @@ START_TEST(matmat_equals_matvec) {
     for (int ri = 0; ri < NS(rws); ri++)
       for (int ci = 0; ci < NS(cls); ci++) {
         int nb = nbs[ni], rows = rws[ri], cols = cls[ci];
-        float *W = rand_vec((size_t)rows * cols, -1, 1);
-        float *b = rand_vec((size_t)rows, -1, 1);
-        float *X = rand_vec((size_t)nb * cols, -1, 1);
-        float *Wo = pack(ops, W, rows, cols);
-        float *Y = xalloc(((size_t)nb * rows + 32) * sizeof(float));
-        float *y = xalloc((size_t)rows * sizeof(float));
+        float *W = kt_rand_vec((size_t)rows * cols, -1, 1);
+        float *b = kt_rand_vec((size_t)rows, -1, 1);
+        float *X = kt_rand_vec((size_t)nb * cols, -1, 1);
+        float *Wo = kt_pack(ops, W, rows, cols);
+        float *Y = kt_xalloc(((size_t)nb * rows + 32) * sizeof(float));
+        float *y = kt_xalloc((size_t)rows * sizeof(float));
         for (size_t i = 0; i < (size_t)nb * rows + 32; i++)
           Y[i] = 12345.0f;
         ops->matmat(Wo, b, X, Y, rows, cols, nb);
@@ -163,11 +117,11 @@ START_TEST(avx2_avx512_bit_identical) {
   const kern_ops *a = kern_ops_avx2(), *z = kern_ops_avx512();
   int H = 256;
   for (int rows = 1; rows <= 800; rows += 37) {
-    float *W = rand_vec((size_t)rows * H, -1, 1);
-    float *b = rand_vec((size_t)rows, -1, 1);
-    float *x = rand_vec((size_t)H, -1, 1);
-    float *Wa = pack(a, W, rows, H), *Wz = pack(z, W, rows, H);
-    float *ya = xalloc((size_t)rows * 4), *yz = xalloc((size_t)rows * 4);
+    float *W = kt_rand_vec((size_t)rows * H, -1, 1);
+    float *b = kt_rand_vec((size_t)rows, -1, 1);
+    float *x = kt_rand_vec((size_t)H, -1, 1);
+    float *Wa = kt_pack(a, W, rows, H), *Wz = kt_pack(z, W, rows, H);
+    float *ya = kt_xalloc((size_t)rows * 4), *yz = kt_xalloc((size_t)rows * 4);
     a->matvec(Wa, b, x, ya, rows, H);
     z->matvec(Wz, b, x, yz, rows, H);
     ck_assert(memcmp(ya, yz, (size_t)rows * 4) == 0);
@@ -183,7 +137,7 @@ START_TEST(avx2_avx512_bit_identical) {
 END_TEST
 
 START_TEST(gru_step_matches_scalar) {
-  const kern_ops *ops = opt_table(_i);
+  const kern_ops *ops = kt_table(opt_names[_i], 0);
   if (!ops)
     return;
   const kern_ops *ref = kern_ops_scalar();
@@ -192,14 +146,14 @@ START_TEST(gru_step_matches_scalar) {
     int H = Hs[hi];
     /* Weights of the size a trained GRU has (|w| ~ 1/sqrt(H) .. a few). */
     float scale = 3.0f / sqrtf((float)H);
-    float *W = rand_vec((size_t)3 * H * H, -scale, scale);
-    float *bhh = rand_vec((size_t)3 * H, -1, 1);
-    float *gi = rand_vec((size_t)3 * H, -3, 3);
-    float *h0 = rand_vec((size_t)H, -1, 1);
-    float *Wr = pack(ref, W, 3 * H, H), *Wo = pack(ops, W, 3 * H, H);
-    float *hr = xalloc((size_t)H * 4), *ho = xalloc((size_t)H * 4),
-          *hg = xalloc((size_t)H * 4);
-    float *tr = xalloc((size_t)3 * H * 4), *to = xalloc((size_t)3 * H * 4);
+    float *W = kt_rand_vec((size_t)3 * H * H, -scale, scale);
+    float *bhh = kt_rand_vec((size_t)3 * H, -1, 1);
+    float *gi = kt_rand_vec((size_t)3 * H, -3, 3);
+    float *h0 = kt_rand_vec((size_t)H, -1, 1);
+    float *Wr = kt_pack(ref, W, 3 * H, H), *Wo = kt_pack(ops, W, 3 * H, H);
+    float *hr = kt_xalloc((size_t)H * 4), *ho = kt_xalloc((size_t)H * 4),
+          *hg = kt_xalloc((size_t)H * 4);
+    float *tr = kt_xalloc((size_t)3 * H * 4), *to = kt_xalloc((size_t)3 * H * 4);
     memcpy(hr, h0, (size_t)H * 4);
     memcpy(ho, h0, (size_t)H * 4);
     memcpy(hg, h0, (size_t)H * 4);
@@ -245,8 +199,8 @@ static void act_check(const kern_ops *ops, int which, const float *in,
 static void act_sweep(const kern_ops *ops, int which, double *max_err,
                       float *at) {
   enum { CHUNK = 4096 };
-  float *buf = xalloc(CHUNK * sizeof(float));
-  float *in = xalloc(CHUNK * sizeof(float));
+  float *buf = kt_xalloc(CHUNK * sizeof(float));
+  float *in = kt_xalloc(CHUNK * sizeof(float));
   int n = 0;
   *max_err = 0;
   for (uint64_t k = 0; k < (1ull << 32); k += 2003) {
@@ -271,7 +225,7 @@ static void act_sweep(const kern_ops *ops, int which, double *max_err,
 }
 
 START_TEST(tanh_error_bound) {
-  const kern_ops *ops = opt_table(_i);
+  const kern_ops *ops = kt_table(opt_names[_i], 0);
   if (!ops)
     return;
   double e;
@@ -285,7 +239,7 @@ START_TEST(tanh_error_bound) {
 END_TEST
 
 START_TEST(sigmoid_error_bound) {
-  const kern_ops *ops = opt_table(_i);
+  const kern_ops *ops = kt_table(opt_names[_i], 0);
   if (!ops)
     return;
   double e;
@@ -301,17 +255,17 @@ END_TEST
 /* Tails (n not a multiple of the vector width) give the same values as
  * full vectors, and nothing past n is touched. */
 START_TEST(act_tails) {
-  const kern_ops *ops = opt_table(_i);
+  const kern_ops *ops = kt_table(opt_names[_i], 0);
   if (!ops)
     return;
-  float *full = rand_vec(64, -6, 6);
-  float *ft = xalloc(64 * 4), *fs = xalloc(64 * 4);
+  float *full = kt_rand_vec(64, -6, 6);
+  float *ft = kt_xalloc(64 * 4), *fs = kt_xalloc(64 * 4);
   memcpy(ft, full, 64 * 4);
   memcpy(fs, full, 64 * 4);
   ops->tanh_inplace(ft, 64);
   ops->sigmoid_inplace(fs, 64);
   for (int n = 0; n <= 40; n++) {
-    float *b = xalloc(64 * 4);
+    float *b = kt_xalloc(64 * 4);
     for (int start = 0; start < 3; start++) {
       memcpy(b, full, 64 * 4);
       ops->tanh_inplace(b + start, n);
@@ -332,7 +286,7 @@ END_TEST
  * past a result: random runs of short matrices (the interleaved groups of
  * one and two vectors, mixed widths) and longer ones, every table. */
 START_TEST(matvec_n_equals_matvecs) {
-  const kern_ops *ops = _i < N_OPT ? opt_table(_i) : kern_ops_scalar();
+  const kern_ops *ops = _i < N_OPT ? kt_table(opt_names[_i], 0) : kern_ops_scalar();
   if (!ops)
     return;
   static const int rws[] = {1, 5, 10, 16, 17, 30, 32, 33, 65, 129};
@@ -345,19 +299,19 @@ START_TEST(matvec_n_equals_matvecs) {
     int rows[NMAX];
     for (int i = 0; i < n; i++) {
       /* runs of equal widths, as the batch decoder's length order makes */
-      int r = rws[(int)(frand(0, 1) * 10) % 10];
-      rows[i] = i > 0 && frand(0, 1) < 0.6f ? rows[i - 1] - (rows[i - 1] > 1)
+      int r = rws[(int)(kt_frand(0, 1) * 10) % 10];
+      rows[i] = i > 0 && kt_frand(0, 1) < 0.6f ? rows[i - 1] - (rows[i - 1] > 1)
                                               : r;
-      W[i] = rand_vec((size_t)rows[i] * cols, -1, 1);
-      Wp[i] = pack(ops, W[i], rows[i], cols);
-      x[i] = rand_vec((size_t)cols, -1, 1);
-      y[i] = xalloc(((size_t)rows[i] + 16) * sizeof(float));
+      W[i] = kt_rand_vec((size_t)rows[i] * cols, -1, 1);
+      Wp[i] = kt_pack(ops, W[i], rows[i], cols);
+      x[i] = kt_rand_vec((size_t)cols, -1, 1);
+      y[i] = kt_xalloc(((size_t)rows[i] + 16) * sizeof(float));
       for (int j = 0; j < rows[i] + 16; j++)
         y[i][j] = 12345.0f;
     }
     ops->matvec_n(Wp, x, y, rows, cols, n);
     for (int i = 0; i < n; i++) {
-      float *ref = xalloc((size_t)rows[i] * sizeof(float));
+      float *ref = kt_xalloc((size_t)rows[i] * sizeof(float));
       ops->matvec(Wp[i], NULL, x[i], ref, rows[i], cols);
       ck_assert_msg(memcmp(ref, y[i], (size_t)rows[i] * sizeof(float)) == 0,
                     "%s matvec_n n=%d matrix %d (%dx%d) differs from matvec",
@@ -397,7 +351,7 @@ START_TEST(pack_matrix_t_equals_pack_of_transpose) {
     for (int ri = 0; ri < (int)(sizeof dims / sizeof dims[0]); ri++)
       for (int ci = 0; ci < (int)(sizeof dims / sizeof dims[0]); ci += 3) {
         int rows = dims[ri], cols = dims[ci];
-        float *M = rand_vec((size_t)rows * cols, -1, 1);
+        float *M = kt_rand_vec((size_t)rows * cols, -1, 1);
         float *Mt = malloc((size_t)rows * cols * sizeof(float));
         ck_assert_ptr_nonnull(Mt);
         for (int r = 0; r < rows; r++)
@@ -490,10 +444,4 @@ static Suite *kernels_suite(void) {
   return s;
 }
 
-int main(void) {
-  SRunner *sr = srunner_create(kernels_suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+int main(void) { return kt_run(kernels_suite()); }

@@ -24,44 +24,7 @@
 #include "g2p/model_convert.h"
 #include "g2p/model_format.h"
 #include "kernels/kernels.h"
-
-/* ---- allocation counting ------------------------------------------------ */
-#if defined(__SANITIZE_ADDRESS__)
-#define COUNT_ALLOCS 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define COUNT_ALLOCS 0
-#endif
-#endif
-#ifndef COUNT_ALLOCS
-#define COUNT_ALLOCS 1
-#endif
-
-static volatile int counting;
-static volatile long allocs;
-
-#if COUNT_ALLOCS
-extern void *__libc_malloc(size_t n);
-extern void *__libc_calloc(size_t n, size_t s);
-extern void *__libc_realloc(void *p, size_t n);
-extern void __libc_free(void *p);
-void *malloc(size_t n) {
-  if (counting)
-    allocs++;
-  return __libc_malloc(n);
-}
-void *calloc(size_t n, size_t s) {
-  if (counting)
-    allocs++;
-  return __libc_calloc(n, s);
-}
-void *realloc(void *p, size_t n) {
-  if (counting)
-    allocs++;
-  return __libc_realloc(p, n);
-}
-void free(void *p) { __libc_free(p); }
-#endif
+#include "tests/alloc-count.h"
 
 /* ---- a small valid model ---------------------------------------------- */
 
@@ -787,8 +750,7 @@ START_TEST(predict_allocates_nothing) {
     char out[G2P_TEXT_MAX], again[G2P_TEXT_MAX];
     /* No Check assertions while counting: they allocate themselves. */
     int bad = 0;
-    counting = 1;
-    allocs = 0;
+    unsigned long before = alloc_count();
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
       size_t wl = strlen(words[i]);
       for (int b = 1; b <= G2P_BEAM_MAX; b++) {
@@ -803,16 +765,17 @@ START_TEST(predict_allocates_nothing) {
         }
       }
     }
-    counting = 0;
+    unsigned long allocs = alloc_count() - before;
     ck_assert_msg(bad == 0, "arch %u: %d predictions failed, differed "
                   "between runs or beam 1 != greedy", arch, bad);
-    ck_assert_msg(allocs == 0, "predict allocated %ld times", allocs);
+    ck_assert_msg(allocs == 0, "predict allocated %lu times", allocs);
     free(s);
     g2p_model_close(m);
     free(img);
   }
-  if (!COUNT_ALLOCS)
-    printf("model-hostile: allocation counting is off under ASan\n");
+#ifdef ALLOC_COUNT_OFF
+  printf("model-hostile: allocation counting is off under ASan\n");
+#endif
 }
 END_TEST
 

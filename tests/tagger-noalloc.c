@@ -1,7 +1,6 @@
 /* tagger-noalloc -- tagging and homograph choice never allocate.
  *
- * The C allocator is replaced by counting wrappers around glibc's own
- * (__libc_malloc and friends); after the models are open (which may
+ * With the counting allocator of tests/alloc-count.h: after the models are open (which may
  * allocate), tagging and choosing over sentences of every shape -- empty,
  * one word, long, odd bytes, every word a homograph -- must leave the
  * counter untouched. Under ASan the allocator is the sanitizer's, so the
@@ -11,57 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/alloc-count.h"
 #include "tests/tagger-util.h"
 #include "text/homograph.h"
 #include "text/tagger.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define NOALLOC_SKIP 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NOALLOC_SKIP 1
-#endif
-#endif
-
-#ifdef NOALLOC_SKIP
+#ifdef ALLOC_COUNT_OFF
 int main(void) {
   printf("SKIP: allocation counting does not work under ASan\n");
   return 77;
 }
 #else
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void *__libc_memalign(size_t, size_t);
-extern void __libc_free(void *);
-
-static volatile unsigned long n_alloc;
-
-void *malloc(size_t n) {
-  n_alloc++;
-  return __libc_malloc(n);
-}
-void *calloc(size_t a, size_t b) {
-  n_alloc++;
-  return __libc_calloc(a, b);
-}
-void *realloc(void *p, size_t n) {
-  n_alloc++;
-  return __libc_realloc(p, n);
-}
-void free(void *p) { __libc_free(p); }
-int posix_memalign(void **out, size_t align, size_t n) {
-  n_alloc++;
-  void *p = __libc_memalign(align, n);
-  if (!p) return 12;
-  *out = p;
-  return 0;
-}
-void *aligned_alloc(size_t align, size_t n) {
-  n_alloc++;
-  return __libc_memalign(align, n);
-}
-
 static const char *const sentences[] = {
     "I read it yesterday , and I will read it again .",
     "The lead singer wore lead boots .",
@@ -128,9 +87,9 @@ int main(void) {
     return 1;
   }
   tag_all(t, h, 1); /* warm up (stdio may allocate its buffers) */
-  unsigned long before = n_alloc;
+  unsigned long before = alloc_count();
   unsigned long chosen = tag_all(t, h, 50);
-  unsigned long during = n_alloc - before;
+  unsigned long during = alloc_count() - before;
   homograph_close(h);
   tagger_close(t);
   printf("%lu homograph choices over 50 rounds, %lu allocations while tagging and choosing\n",
