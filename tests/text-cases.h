@@ -71,4 +71,18 @@ static inline void run_cases(const text_case *cases, size_t n) {
 
 #define RUN(cases) run_cases(cases, sizeof cases / sizeof cases[0])
 
+/* A Check test t_NAME that runs the case table NAME. */
+#define CASES_TEST(name)                                                       \
+  START_TEST(t_##name) { RUN(name); }                                          \
+  END_TEST
+
+/* Runs a suite; the process's exit status. */
+static inline int run_suite(Suite *s) {
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}
+
 #endif

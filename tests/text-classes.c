@@ -284,26 +284,16 @@ static const text_case symbols[] = {
     {"/", "", PU},
 };
 
-START_TEST(t_money) { RUN(money); }
-END_TEST
-START_TEST(t_times) { RUN(times); }
-END_TEST
-START_TEST(t_dates) { RUN(dates); }
-END_TEST
-START_TEST(t_measures) { RUN(measures); }
-END_TEST
-START_TEST(t_abbrevs) { RUN(abbrevs); }
-END_TEST
-START_TEST(t_initialisms) { RUN(initialisms); }
-END_TEST
-START_TEST(t_romans) { RUN(romans); }
-END_TEST
-START_TEST(t_words) { RUN(words); }
-END_TEST
-START_TEST(t_urls) { RUN(urls); }
-END_TEST
-START_TEST(t_symbols) { RUN(symbols); }
-END_TEST
+CASES_TEST(money)
+CASES_TEST(times)
+CASES_TEST(dates)
+CASES_TEST(measures)
+CASES_TEST(abbrevs)
+CASES_TEST(initialisms)
+CASES_TEST(romans)
+CASES_TEST(words)
+CASES_TEST(urls)
+CASES_TEST(symbols)
 
 int main(void) {
   Suite *s = suite_create("text-classes");
@@ -319,9 +309,5 @@ int main(void) {
   tcase_add_test(tc, t_urls);
   tcase_add_test(tc, t_symbols);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(s);
 }

@@ -229,22 +229,14 @@ static const text_case idents[] = {
     {"or 97201", "or ninety seven thousand two hundred one", TEXT_KIND_WORD},
 };
 
-START_TEST(t_cardinals) { RUN(cardinals); }
-END_TEST
-START_TEST(t_ordinals) { RUN(ordinals); }
-END_TEST
-START_TEST(t_years) { RUN(years); }
-END_TEST
-START_TEST(t_fractions) { RUN(fractions); }
-END_TEST
-START_TEST(t_percents) { RUN(percents); }
-END_TEST
-START_TEST(t_ranges) { RUN(ranges); }
-END_TEST
-START_TEST(t_phones) { RUN(phones); }
-END_TEST
-START_TEST(t_idents) { RUN(idents); }
-END_TEST
+CASES_TEST(cardinals)
+CASES_TEST(ordinals)
+CASES_TEST(years)
+CASES_TEST(fractions)
+CASES_TEST(percents)
+CASES_TEST(ranges)
+CASES_TEST(phones)
+CASES_TEST(idents)
 
 int main(void) {
   Suite *s = suite_create("text-numbers");
@@ -258,9 +250,5 @@ int main(void) {
   tcase_add_test(tc, t_phones);
   tcase_add_test(tc, t_idents);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite(s);
 }
