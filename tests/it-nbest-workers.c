@@ -17,6 +17,8 @@
  *    shows those requests not done yet (an order, not a time; inline on
  *    the loop, as before, the first client's own pong comes only after
  *    its nbest requests, and the stats would show them done);
+ *  - reload: a SIGHUP while nbest words are out and a request waits for a
+ *    pool: each is answered as the same request is after the reload;
  *  - vanish: clients that send big nbest requests and hang up at once cost
  *    nothing: their words are cancelled, the pools come back (a later
  *    request's words run on the worker) and the daemon exits cleanly
@@ -353,6 +355,53 @@ START_TEST(vanishing_clients) {
 }
 END_TEST
 
+/* SIGHUP while a big nbest request's words are out, and while another
+ * client's waits for a pool: both are answered from the engine they began
+ * on (the same files: the same reply as once the new engine serves). */
+START_TEST(reload_in_flight) {
+  it_daemon d;
+  ck_assert_int_eq(start(&d, "1", NULL), 0);
+  static char mem[1 << 15], a[3][1 << 19];
+  long n[3];
+  int fd[3];
+  for (int c = 0; c < 3; c++) { /* the third waits for a pool */
+    fd[c] = it_connect(d.sock);
+    ck_assert_int_ge(fd[c], 0);
+    proto_buf b;
+    proto_buf_init(&b, mem, sizeof mem);
+    proto_encode_request(&b, 1, PROTO_OP_PING, NULL, 0, 0, 0, 0);
+    b.len += encode_big(mem + b.len, sizeof mem - b.len, 2, 60000u + (unsigned)c * 300u);
+    ck_assert_int_eq(it_send_all(fd[c], b.data, b.len), 0);
+    proto_reply r;
+    ck_assert_int_eq(it_recv_reply(fd[c], &r), 0); /* its request is read */
+    ck_assert(r.ok && r.id == 1);
+    proto_reply_free(&r);
+  }
+  ck_assert_int_eq(kill(d.pid, SIGHUP), 0);
+  for (int c = 0; c < 3; c++) {
+    n[c] = it_recv_frame(fd[c], a[c], sizeof a[c]);
+    ck_assert_int_gt(n[c], 0);
+  }
+  uint64_t ok = 0;
+  for (int i = 0; i < 100 && ok == 0; i++) {
+    ck_assert_int_eq(stat_of(d.sock, "reloads.ok", &ok), 0);
+    if (!ok) usleep(100000);
+  }
+  ck_assert_uint_eq(ok, 1);
+  static char again[1 << 19];
+  for (int c = 0; c < 3; c++) { /* the same request on the new engine */
+    size_t k = encode_big(mem, sizeof mem, 2, 60000u + (unsigned)c * 300u);
+    ck_assert_int_eq(it_send_all(fd[c], mem, k), 0);
+    long m = it_recv_frame(fd[c], again, sizeof again);
+    ck_assert_msg(m == n[c] && memcmp(again, a[c], (size_t)m) == 0,
+                  "client %d: the reply across the reload differs", c);
+    ck_assert_int_gt(model_words(again, m, NULL), 200);
+    close(fd[c]);
+  }
+  stop(&d); /* exit 0: the old engine closed once its last request was done */
+}
+END_TEST
+
 int main(void) {
   int rc = it_g2p_en_model("it-nbest-workers", tmpdir, sizeof tmpdir, model_path,
                            sizeof model_path);
@@ -365,6 +414,7 @@ int main(void) {
   tcase_add_test(tc, parity_with_inline);
   tcase_add_test(tc, ping_during_nbest);
   tcase_add_test(tc, vanishing_clients);
+  tcase_add_test(tc, reload_in_flight);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
