@@ -190,7 +190,22 @@ static long ref_len[N_ASK];
 static char big_ref[1 << 19];
 static long big_ref_len;
 
+/* Parity is skipped under ThreadSanitizer, as in it-workers: it runs the
+ * network over thousands of words at beam 16 (minutes there) and has no
+ * threads of its own to check; the other cases keep the workers busy. */
+#if defined(__SANITIZE_THREAD__)
+#define UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define UNDER_TSAN 1
+#endif
+#endif
+
 START_TEST(parity_with_inline) {
+#ifdef UNDER_TSAN
+  fprintf(stderr, "parity: skipped under ThreadSanitizer (slow, no race of its own)\n");
+  return;
+#endif
   it_daemon d;
   ck_assert_int_eq(start(&d, "0", NULL), 0);
   ask_mixed(d.sock);
