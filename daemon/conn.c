@@ -324,6 +324,7 @@ int conn_start(conn *c, int fd, uint64_t serial) {
   c->draining = c->zombie = c->waiting = 0;
   c->ar.active = 0;
   c->ar.pending = 0;
+  c->ar.waited_since = 0; /* an earlier client's wait for a pool */
   c->active_ms = uv_now(env->loop);
   int rc = uv_pipe_init(env->loop, &c->pipe, 0);
   if (rc != 0) {

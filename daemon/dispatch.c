@@ -643,7 +643,9 @@ static void commit_words(daemon_stats *st, const word_tally *t) {
 int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
                      proto_buf *out, int out_is_empty, async_req *ar,
                      uint32_t slot) {
-  uint64_t t0 = uv_hrtime();
+  /* a request asked again after waiting for an nbest pool began then */
+  uint64_t t0 = ar && ar->waited_since ? ar->waited_since : uv_hrtime();
+  if (ar) ar->waited_since = 0;
   daemon_stats *st = d->stats;
   char err[160];
   proto_request req;
@@ -680,6 +682,7 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
           if (nbest_needs_network(d, eng, &req)) { /* wait for a pool */
             engine_ref_release(eng);
             ar->wait_ticket = ++d->wait_serial;
+            ar->waited_since = t0;
             return DISPATCH_WAIT;
           }
           /* dictionary words only: no network, answered right away */

@@ -65,6 +65,8 @@ typedef struct async_req {
   nbest_pool *pool;           /* words with opts.nbest: the pool lent to it */
   int nbest;                  /* words: opts.nbest (0: none) */
   uint64_t wait_ticket;       /* DISPATCH_WAIT: its place among the waiting */
+  uint64_t waited_since;      /* DISPATCH_WAIT: the request's start (its
+                               * latency counts the wait); 0 otherwise */
   int op;                     /* PROTO_OP_WORDS or PROTO_OP_TEXT */
   int active;                 /* a request is in progress */
   uint32_t pending;           /* words still with the workers */
