@@ -683,6 +683,7 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
             engine_ref_release(eng);
             ar->wait_ticket = ++d->wait_serial;
             ar->waited_since = t0;
+            st->nbest_waits++;
             return DISPATCH_WAIT;
           }
           /* dictionary words only: no network, answered right away */

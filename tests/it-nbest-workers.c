@@ -260,8 +260,11 @@ START_TEST(parity_with_inline) {
       ck_assert_msg(bc[i].same, "--workers %s: big request %d at once differs",
                     cfg[c].workers, i);
     }
+    uint64_t waits = 0;
+    ck_assert_int_eq(stat_of(d.sock, "nbest.pool_waits", &waits), 0);
     fprintf(stderr, "parity: --workers %s: %d replies and 4 big ones at once "
-                    "identical, %llu words on the workers\n", cfg[c].workers, N_ASK,
+                    "identical (%llu waits for a pool), %llu words on the workers\n",
+            cfg[c].workers, N_ASK, (unsigned long long)waits,
             (unsigned long long)(w1 - w0));
     stop(&d);
   }
@@ -403,6 +406,9 @@ START_TEST(reload_in_flight) {
     if (!ok) usleep(100000);
   }
   ck_assert_uint_eq(ok, 1);
+  uint64_t waits = 0;
+  ck_assert_int_eq(stat_of(d.sock, "nbest.pool_waits", &waits), 0);
+  ck_assert_uint_ge(waits, 1); /* the third client did wait */
   static char again[1 << 19];
   for (int c = 0; c < 3; c++) { /* the same request on the new engine */
     size_t k = encode_big(mem, sizeof mem, 2, 60000u + (unsigned)c * 300u);
