@@ -81,7 +81,7 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf) {
 
 static void conn_read_start(conn *c) {
   if (c->reading || c->eof || c->fatal || c->closing || c->blocked ||
-      c->draining || c->ar.active)
+      c->draining || c->ar.active || c->waiting)
     return;
   int rc = uv_read_start((uv_stream_t *)&c->pipe, on_alloc, on_read);
   if (rc != 0) {
@@ -196,6 +196,7 @@ static int conn_emit_frame_error(conn *c) {
 static int conn_answer(conn *c) {
   const conn_env *env = c->env;
   const proto_limits *lim = &env->cfg->lim;
+  if (c->waiting) return -1; /* for an nbest pool: conn_pool_free resumes */
   while (!c->closing && !c->fatal) {
     if (c->ar.active) {
       if (c->ar.pending > 0) return -1; /* words still with the workers */
@@ -231,6 +232,13 @@ static int conn_answer(conn *c) {
       c->ar.frame_bytes = PROTO_HEADER_BYTES + len;
       conn_read_stop(c);
       conn_flush(c); /* replies before it need not wait */
+      return -1;
+    }
+    if (r == DISPATCH_WAIT) {
+      /* every nbest pool is lent: the frame stays, asked again later */
+      c->waiting = 1;
+      conn_read_stop(c);
+      conn_flush(c);
       return -1;
     }
     if (r != DISPATCH_DONE) {
@@ -290,7 +298,8 @@ static void conn_process(conn *c) {
 
 /* Closes a connection that will get no more input once its replies are out. */
 static void conn_maybe_finish(conn *c) {
-  if (c->closing || c->blocked || c->ar.active || !(c->eof || c->fatal))
+  if (c->closing || c->blocked || c->ar.active || c->waiting ||
+      !(c->eof || c->fatal))
     return;
   if (c->rlen > c->roff) {
     c->env->stats->conn_closed_truncated++;
@@ -312,9 +321,10 @@ int conn_start(conn *c, int fd, uint64_t serial) {
   c->frame_err = 0;
   c->in_use = 1;
   c->reading = c->blocked = c->eof = c->fatal = c->writing = c->closing = 0;
-  c->draining = c->zombie = 0;
+  c->draining = c->zombie = c->waiting = 0;
   c->ar.active = 0;
   c->ar.pending = 0;
+  c->ar.waited_since = 0; /* an earlier client's wait for a pool */
   c->active_ms = uv_now(env->loop);
   int rc = uv_pipe_init(env->loop, &c->pipe, 0);
   if (rc != 0) {
@@ -368,16 +378,24 @@ void conn_word_done(conn *c, uint32_t gen) {
   if (!c->closing && !c->blocked) conn_process(c);
 }
 
+void conn_pool_free(conn *c) {
+  if (!c->in_use || c->closing || !c->waiting) return;
+  c->waiting = 0;
+  if (!c->blocked) conn_process(c);
+}
+
 int conn_check_vanished(conn *c) {
-  if (!c->in_use || c->closing || !c->ar.active || c->ar.pending == 0) return 0;
+  if (!c->in_use || c->closing) return 0;
+  if (!c->waiting && (!c->ar.active || c->ar.pending == 0)) return 0;
   uv_os_fd_t fd;
   if (uv_fileno((const uv_handle_t *)&c->pipe, &fd) != 0) return 0;
   struct pollfd p = { .fd = fd, .events = 0 };
   if (poll(&p, 1, 0) != 1 || !(p.revents & (POLLHUP | POLLERR))) return 0;
-  __atomic_store_n(&c->ar.cancelled, 1, __ATOMIC_RELEASE);
+  if (c->ar.active) __atomic_store_n(&c->ar.cancelled, 1, __ATOMIC_RELEASE);
   c->env->stats->conn_vanished++;
-  log_debug("conn %llu: client gone with %u words queued; cancelled",
-            (unsigned long long)c->serial, (unsigned)c->ar.pending);
+  log_debug("conn %llu: client gone with %u words queued%s; cancelled",
+            (unsigned long long)c->serial, (unsigned)c->ar.pending,
+            c->waiting ? " (waiting for an nbest pool)" : "");
   conn_close(c);
   return 1;
 }

@@ -11,7 +11,9 @@
  * A words request whose words went to the kernel workers stops the
  * connection (no reading, no further frames: replies stay in order) until
  * its last word comes back; the frame stays in the read buffer meanwhile,
- * since the workers read the words from there. */
+ * since the workers read the words from there. An nbest request that
+ * finds every nbest pool lent stops it the same way until the owner says
+ * a pool is free (conn_pool_free). */
 #ifndef RNNINFERD_DAEMON_CONN_H
 #define RNNINFERD_DAEMON_CONN_H
 
@@ -71,6 +73,7 @@ typedef struct conn {
   unsigned closing : 1;  /* uv_close called */
   unsigned draining : 1; /* daemon stopping: no input beyond what has arrived */
   unsigned zombie : 1;   /* closed while words were with the workers */
+  unsigned waiting : 1;  /* an nbest request waits for a pool (ar.wait_ticket) */
 } conn;
 
 /* Reserves the slot's buffers (start-up only). env must outlive the slot.
@@ -92,8 +95,12 @@ void conn_close(conn *c);
  * a client that closes is not noticed by reading. This asks the kernel
  * (POLLHUP: the peer closed both ways, unlike a half-close, which still
  * wants its replies); when the client is gone, its queued words are
- * cancelled and the connection closed. Returns 1 then, else 0. */
+ * cancelled and the connection closed. The same for a connection waiting
+ * for an nbest pool. Returns 1 then, else 0. */
 int conn_check_vanished(conn *c);
+/* An nbest pool was given back: a connection waiting for one asks again
+ * (the owner calls it for the oldest waiting ticket first). */
+void conn_pool_free(conn *c);
 /* A worker finished one word of this slot's request generation gen. */
 void conn_word_done(conn *c, uint32_t gen);
 

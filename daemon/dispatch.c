@@ -16,7 +16,19 @@
  * meanwhile), and the pack reads the text again (the dispatcher's text
  * context serves other requests in between) and takes the slots' answers
  * for those words and the deterministic ones (letters, homographs, user
- * lexicon, dictionary) afresh for the rest. */
+ * lexicon, dictionary) afresh for the rest.
+ *
+ * An nbest words request with workers is split the same way as a plain
+ * one; only its alternatives need more than a word slot: up to 16 texts a
+ * word, 16 x 256 bytes at worst. Reserving that for every connection
+ * (max_words each) would cost 128 x 256 x 4 KiB = 128 MiB with the default
+ * limits, so the dispatcher keeps DISPATCH_NBEST_POOLS pools of max_words
+ * records (~4.3 KiB each: 1.1 MiB a pool by default), lent to one request
+ * from its first pass until its reply is packed, like the text pool. A
+ * request that finds both lent and has a network word waits, without
+ * stalling the loop (DISPATCH_WAIT; the owner resumes it when a pool is
+ * given back); one whose words are all the dictionary's is answered at
+ * once inline, which runs no network. */
 #include "config.h"
 
 #include "daemon/dispatch.h"
@@ -50,12 +62,20 @@ int dispatcher_init(dispatcher *d, const daemon_config *cfg,
   if (g2p_text_ctx_create(&d->text, cfg->lim.max_text_bytes ? cfg->lim.max_text_bytes : 1,
                           max_tokens, max_tokens * 8) != G2P_OK)
     d->text = NULL;
+  int nb_ok = 1;
   if (cfg->workers > 0 && cfg->model_path) {
     d->text_pool_cap = max_tokens;
     d->text_pool = calloc(d->text_pool_cap, sizeof *d->text_pool);
     if (!d->text_pool) d->text_pool_cap = 0;
+    for (unsigned i = 0; i < DISPATCH_NBEST_POOLS; i++) {
+      nbest_pool *p = &d->nbest[i];
+      p->alts = calloc(cfg->lim.max_words ? cfg->lim.max_words : 1, sizeof *p->alts);
+      p->owner = d;
+      if (!p->alts) nb_ok = 0;
+    }
+    d->n_nbest = DISPATCH_NBEST_POOLS;
   }
-  if (!d->words || !d->stat_table || !d->text ||
+  if (!d->words || !d->stat_table || !d->text || !nb_ok ||
       (cfg->workers > 0 && cfg->model_path && !d->text_pool)) {
     dispatcher_destroy(d);
     return -1;
@@ -68,6 +88,11 @@ void dispatcher_destroy(dispatcher *d) {
   free(d->stat_table);
   free(d->text_pool);
   d->text_pool = NULL;
+  for (unsigned i = 0; i < DISPATCH_NBEST_POOLS; i++) {
+    free(d->nbest[i].alts);
+    d->nbest[i].alts = NULL;
+  }
+  d->n_nbest = 0;
   d->text_pool_cap = 0;
   g2p_text_ctx_destroy(d->text);
   d->words = NULL;
@@ -118,18 +143,18 @@ static void word_result_of(const word_slot *s, int variants,
   }
 }
 
-/* An nbest request's alternatives (the engine's, valid until the next
- * lookup); a written form read by the text front end ("42") has one
- * reading, its answer. */
-static void alternatives_of(const g2p_word_result *g, int nbest,
-                            const word_slot *s, proto_word_result *r) {
+/* An nbest request's alternatives (inline: the engine's, valid until the
+ * next lookup; with workers: a pool's record); a written form read by the
+ * text front end ("42") has none of its own: one reading, its answer. */
+static void alternatives_of(const word_alts *a, int nbest, const word_slot *s,
+                            proto_word_result *r) {
   if (!nbest || r->error != PROTO_OK) return;
-  uint32_t n = g->n_alternatives;
+  uint32_t n = a->n;
   if (n > PROTO_NBEST_MAX) n = PROTO_NBEST_MAX;
   for (uint32_t i = 0; i < n; i++) {
-    r->alternative[i] = g->alternative[i];
-    r->alternative_len[i] = g->alternative_len[i];
-    r->alternative_logprob[i] = g->alternative_logprob[i];
+    r->alternative[i] = a->alt[i];
+    r->alternative_len[i] = a->len[i];
+    r->alternative_logprob[i] = a->logprob[i];
   }
   if (n == 0) {
     r->alternative[0] = s->phones;
@@ -250,6 +275,7 @@ static int answer_words_inline(dispatcher *d, const engine_ref *eng,
   const proto_limits *lim = &d->cfg->lim;
   unsigned flags = lookup_flags(req);
   proto_words_writer w;
+  word_alts *alts = &d->inline_alts;
   proto_encode_words_begin(&w, out, req->id, req->n_words);
   for (uint32_t i = 0; i < req->n_words; i++) {
     const proto_slice *s = &req->words[i];
@@ -274,34 +300,45 @@ static int answer_words_inline(dispatcher *d, const engine_ref *eng,
     }
     proto_word_result r;
     word_result_of(&slot, req->opt_variants, &r);
-    alternatives_of(&g, req->opt_nbest, &slot, &r);
+    if (req->opt_nbest > 0) {
+      word_alts_set(alts, 0, &g, 0); /* pointers into the scratch or lexicon */
+      alternatives_of(alts, req->opt_nbest, &slot, &r);
+    }
     encode_word_form(&w, &r, request_form(req));
     tally_word(t, &r);
   }
   return proto_encode_words_end(&w);
 }
 
+/* Packs a words reply from ar's slots (and, for nbest, its pool's
+ * alternatives). */
 static int pack_slots(const async_req *ar, proto_buf *out, word_tally *t) {
   proto_words_writer w;
   proto_encode_words_begin(&w, out, ar->id, ar->n_words);
   for (uint32_t i = 0; i < ar->n_words; i++) {
     proto_word_result r;
     word_result_of(&ar->slots[i], ar->variants, &r);
+    if (ar->nbest > 0) alternatives_of(&ar->pool->alts[i], ar->nbest, &ar->slots[i], &r);
     encode_word_form(&w, &r, ar->form);
     tally_word(t, &r);
   }
   return proto_encode_words_end(&w);
 }
 
-/* Dictionary on the loop, network words to the workers. Returns
- * DISPATCH_ASYNC when words were queued, else DISPATCH_DONE with the
- * answers in ar->slots (ar not active). */
+/* Dictionary on the loop, network words to the workers. pool: an nbest
+ * request's (lent to ar; NULL without opts.nbest), whose records take the
+ * words' alternatives. Returns DISPATCH_ASYNC when words were queued, else
+ * DISPATCH_DONE with the answers in ar->slots (ar not active; the pool, if
+ * any, is ar's until given back). */
 static int answer_words_split(dispatcher *d, engine_ref *eng,
                               const proto_request *req, async_req *ar,
-                              uint32_t slot) {
+                              uint32_t slot, nbest_pool *pool) {
   const proto_limits *lim = &d->cfg->lim;
   unsigned flags = lookup_flags(req);
+  int nbest = pool ? req->opt_nbest : 0;
   uint32_t queued = 0;
+  ar->pool = pool;
+  ar->nbest = nbest;
   ar->gen++;
   /* no job of an earlier request is left (a new one starts only when none
    * is pending), so nobody reads the flag meanwhile */
@@ -309,6 +346,8 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
   for (uint32_t i = 0; i < req->n_words; i++) {
     const proto_slice *s = &req->words[i];
     word_slot *ws = &ar->slots[i];
+    word_alts *wa = pool ? &pool->alts[i] : NULL;
+    if (wa) wa->n = 0;
     int code = proto_word_check(s->ptr, s->len, lim);
     if (code != PROTO_OK) {
       ws->code = code;
@@ -321,19 +360,23 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
     if (prepare_word(d, eng, req, s->ptr, s->len, ws->key, sizeof ws->key, &key,
                      &klen, ws))
       continue;
-    { /* the dictionary (unless model-only), then the result cache */
+    { /* the dictionary (unless model-only), then the result cache (which
+       * nbest never asks: it holds one answer) */
       g2p_word_result g;
-      int rc = g2p_engine_lookup(eng->dict, eng->dict_scratch, key, klen,
-                                 flags, req->opt_beam, &g);
+      int rc = nbest ? g2p_engine_lookup_nbest(eng->dict, eng->dict_scratch, key, klen,
+                                               flags, req->opt_beam, nbest, &g)
+                     : g2p_engine_lookup(eng->dict, eng->dict_scratch, key, klen,
+                                         flags, req->opt_beam, &g);
       if (rc != G2P_ENOTFOUND) { /* answered, or an error the model shares */
         /* a cached network answer lives in the scratch: copy it */
         word_slot_set(ws, rc, &g, rc == 0 && g.source == G2P_SOURCE_MODEL);
+        if (wa) word_alts_set(wa, rc, &g, 0); /* into the lexicon */
         continue;
       }
     }
     ws->needs_model = 1;
     word_job job = { eng, key, (uint32_t)klen, flags, req->opt_beam, ws,
-                     &ar->cancelled, slot, ar->gen };
+                     &ar->cancelled, slot, ar->gen, nbest, wa };
     if (workers_submit(d->workers, &job) != 0) {
       ws->needs_model = 0; /* cannot happen: the rings hold every slot's words */
       ws->code = PROTO_E_BUSY;
@@ -353,6 +396,62 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
   workers_note_submitted(d->workers, queued);
   workers_kick(d->workers);
   return DISPATCH_ASYNC;
+}
+
+/* Does an nbest request have a word that only the network answers? As
+ * answer_words_split decides, without filling anything: written forms
+ * the text front end reads are answered on the loop thread either way. */
+static int nbest_needs_network(dispatcher *d, engine_ref *eng, const proto_request *req) {
+  unsigned flags = lookup_flags(req);
+  for (uint32_t i = 0; i < req->n_words; i++) {
+    const proto_slice *s = &req->words[i];
+    if (proto_word_check(s->ptr, s->len, &d->cfg->lim) != PROTO_OK) continue;
+    const char *key = s->ptr;
+    size_t klen = s->len;
+    char keybuf[sizeof ((word_slot *)0)->key];
+    int plain = 1;
+    for (size_t k = 0; k < klen && plain; k++) {
+      char c = (char)(key[k] | 0x20);
+      plain = (c >= 'a' && c <= 'z') || key[k] == '\'';
+    }
+    if (!plain) {
+      int n = g2p_fold_word(s->ptr, s->len, keybuf, sizeof keybuf);
+      if (n <= 0) continue; /* read by the text front end */
+      key = keybuf;
+      klen = (size_t)n;
+    }
+    g2p_word_result g;
+    if (g2p_engine_lookup_nbest(eng->dict, eng->dict_scratch, key, klen, flags,
+                                req->opt_beam, req->opt_nbest, &g) == G2P_ENOTFOUND)
+      return 1;
+  }
+  return 0;
+}
+
+static nbest_pool *nbest_pool_take(dispatcher *d) {
+  for (unsigned i = 0; i < d->n_nbest; i++)
+    if (!d->nbest[i].busy) {
+      d->nbest[i].busy = 1;
+      return &d->nbest[i];
+    }
+  return NULL;
+}
+
+int dispatch_nbest_pool_free(const dispatcher *d) {
+  for (unsigned i = 0; i < d->n_nbest; i++)
+    if (!d->nbest[i].busy) return 1;
+  return 0;
+}
+
+/* Gives ar's nbest pool back and tells the owner (who may resume a
+ * request waiting for one; not from here: we may be inside a reply). */
+static void nbest_pool_give_back(async_req *ar) {
+  nbest_pool *p = ar->pool;
+  if (!p) return;
+  ar->pool = NULL;
+  ar->nbest = 0;
+  p->busy = 0;
+  if (p->owner->on_pool_free) p->owner->on_pool_free(p->owner->pool_ctx);
 }
 
 static int token_error_code(int e) {
@@ -488,7 +587,7 @@ static int answer_text_split(dispatcher *d, engine_ref *eng, const proto_request
     word_slot *ws = &slots[i];
     if (!ws->needs_model) continue;
     word_job job = { eng, ws->key, ws->key_len, flags, req->opt_beam, ws,
-                     &ar->cancelled, slot, ar->gen };
+                     &ar->cancelled, slot, ar->gen, 0, NULL };
     if (workers_submit(d->workers, &job) != 0) {
       ws->needs_model = 0; /* cannot happen: the rings hold every slot's words */
       ws->code = PROTO_E_BUSY;
@@ -544,7 +643,9 @@ static void commit_words(daemon_stats *st, const word_tally *t) {
 int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
                      proto_buf *out, int out_is_empty, async_req *ar,
                      uint32_t slot) {
-  uint64_t t0 = uv_hrtime();
+  /* a request asked again after waiting for an nbest pool began then */
+  uint64_t t0 = ar && ar->waited_since ? ar->waited_since : uv_hrtime();
+  if (ar) ar->waited_since = 0;
   daemon_stats *st = d->stats;
   char err[160];
   proto_request req;
@@ -572,13 +673,37 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
         snprintf(err, sizeof err, "opts.nbest %d exceeds the beam width %d "
                  "(ask for \"beam\": %d or more)", req.opt_nbest,
                  req.opt_beam > 0 ? req.opt_beam : d->cfg->beam, req.opt_nbest);
+      } else if (req.opt_nbest > 0 && d->workers && engine_ref_split(eng) && ar &&
+                 ar->slots && d->n_nbest) {
+        /* n-best answers are several texts a word: beside the word slots
+         * they need a pool's records, lent to one request at a time */
+        nbest_pool *pool = nbest_pool_take(d);
+        if (!pool) {
+          if (nbest_needs_network(d, eng, &req)) { /* wait for a pool */
+            engine_ref_release(eng);
+            ar->wait_ticket = ++d->wait_serial;
+            ar->waited_since = t0;
+            st->nbest_waits++;
+            return DISPATCH_WAIT;
+          }
+          /* dictionary words only: no network, answered right away */
+          w = answer_words_inline(d, eng, &req, out, &tally);
+          break;
+        }
+        ar->op = PROTO_OP_WORDS;
+        if (answer_words_split(d, eng, &req, ar, slot, pool) == DISPATCH_ASYNC) {
+          ar->t0 = t0;
+          engine_ref_release(eng);
+          return DISPATCH_ASYNC;
+        }
+        w = pack_slots(ar, out, &tally);
+        nbest_pool_give_back(ar);
       } else if (req.opt_nbest > 0) {
-        /* n-best answers are several texts a word: they are answered here,
-         * where they are packed right away, rather than in word slots */
+        /* no workers: the network inline, each word packed right away */
         w = answer_words_inline(d, eng, &req, out, &tally);
       } else if (d->workers && engine_ref_split(eng) && ar && ar->slots) {
         ar->op = PROTO_OP_WORDS;
-        if (answer_words_split(d, eng, &req, ar, slot) == DISPATCH_ASYNC) {
+        if (answer_words_split(d, eng, &req, ar, slot, NULL) == DISPATCH_ASYNC) {
           ar->t0 = t0;
           engine_ref_release(eng);
           return DISPATCH_ASYNC;
@@ -727,4 +852,5 @@ void dispatch_async_abandon(async_req *ar) {
   ar->eng = NULL;
   ar->active = 0;
   ar->pending = 0;
+  nbest_pool_give_back(ar); /* last: its owner may start another request */
 }

@@ -15,8 +15,17 @@
  * for a text with more network words, in the dispatcher's text pool
  * (max_tokens slots, one text at a time). A text that fits neither (more
  * than max_tokens network words, or the pool lent to another text) is
- * answered inline on the loop thread, as without workers. Words requests
- * with opts.nbest are answered inline too. */
+ * answered inline on the loop thread, as without workers.
+ *
+ * A words request with opts.nbest goes the same way, its network words to
+ * the workers, but each word's alternatives (up to 16 texts) need more
+ * room than a word slot: they go to one of the dispatcher's few nbest
+ * pools (DISPATCH_NBEST_POOLS of max_words word_alts, reserved when there
+ * are workers), lent to one request until it is answered. When every pool
+ * is lent, a request with network words waits (DISPATCH_WAIT: nothing
+ * done, nothing counted; the connection stops and asks again when told a
+ * pool is free, through on_pool_free); one without network words is
+ * answered at once on the loop thread. */
 #ifndef RNNINFERD_DAEMON_DISPATCH_H
 #define RNNINFERD_DAEMON_DISPATCH_H
 
@@ -30,6 +39,17 @@
 #include "proto/proto.h"
 
 struct workers;
+struct dispatcher;
+
+/* max_words alternatives records, lent to one nbest request at a time. */
+typedef struct nbest_pool {
+  word_alts *alts;
+  int busy;
+  struct dispatcher *owner; /* told when the pool is given back */
+} nbest_pool;
+
+/* Two: one request's words with the workers while the next is prepared. */
+#define DISPATCH_NBEST_POOLS 2
 
 /* A words or text request waiting for the workers (one per connection at
  * most). A text request's slots hold only its spoken words that the
@@ -42,6 +62,11 @@ typedef struct async_req {
   word_slot *lent;            /* text: the dispatcher's text_pool, when the
                                * text needed more slots (NULL otherwise) */
   int *lent_busy;             /* cleared when the pool is given back */
+  nbest_pool *pool;           /* words with opts.nbest: the pool lent to it */
+  int nbest;                  /* words: opts.nbest (0: none) */
+  uint64_t wait_ticket;       /* DISPATCH_WAIT: its place among the waiting */
+  uint64_t waited_since;      /* DISPATCH_WAIT: the request's start (its
+                               * latency counts the wait); 0 otherwise */
   int op;                     /* PROTO_OP_WORDS or PROTO_OP_TEXT */
   int active;                 /* a request is in progress */
   uint32_t pending;           /* words still with the workers */
@@ -62,7 +87,8 @@ typedef struct async_req {
   engine_ref *eng;            /* held until answered */
 } async_req;
 
-enum { DISPATCH_DONE = 0, DISPATCH_NO_ROOM = -1, DISPATCH_ASYNC = 1 };
+enum { DISPATCH_DONE = 0, DISPATCH_NO_ROOM = -1, DISPATCH_ASYNC = 1,
+       DISPATCH_WAIT = 2 };
 
 /* How a words reply spells pronunciations (opts.stress, opts.alphabet). */
 enum { DISPATCH_FORM_NO_STRESS = 1, DISPATCH_FORM_IPA = 2 };
@@ -79,6 +105,13 @@ typedef struct dispatcher {
   word_slot *text_pool;
   uint32_t text_pool_cap;
   int text_pool_busy;
+  /* nbest requests' alternatives (n_nbest pools when there are workers) */
+  nbest_pool nbest[DISPATCH_NBEST_POOLS];
+  unsigned n_nbest;
+  uint64_t wait_serial;    /* tickets of the requests waiting for a pool */
+  void (*on_pool_free)(void *ctx); /* a pool was given back (set by the owner) */
+  void *pool_ctx;
+  word_alts inline_alts;   /* an inline nbest word's, pointing into scratch */
   proto_slice *words;      /* cfg->lim.max_words slices */
   proto_stat *stat_table;  /* STATS_MAX_ENTRIES */
 } dispatcher;
@@ -93,8 +126,11 @@ void dispatcher_destroy(dispatcher *d);
  * when out_is_empty is set the buffer is as large as it gets, so an
  * oversized reply becomes an `internal` error reply instead); or returns
  * DISPATCH_ASYNC when words went to the workers: ar is then active and
- * dispatch_async_finish() packs the reply once ar->pending is 0. slot is
- * the connection's slot index, carried by the worker jobs. */
+ * dispatch_async_finish() packs the reply once ar->pending is 0; or returns
+ * DISPATCH_WAIT (an nbest request with network words, every nbest pool
+ * lent: out unchanged, nothing counted, ar->wait_ticket set): call again
+ * after on_pool_free, oldest ticket first. slot is the connection's slot
+ * index, carried by the worker jobs. */
 int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
                      proto_buf *out, int out_is_empty, async_req *ar,
                      uint32_t slot);
@@ -105,8 +141,11 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
 int dispatch_async_finish(dispatcher *d, async_req *ar, proto_buf *out,
                           int out_is_empty);
 /* Drops an asynchronous request whose connection went away (after its
- * words came back). */
+ * words came back). Gives back what was lent to it. */
 void dispatch_async_abandon(async_req *ar);
+
+/* Is an nbest pool free (a waiting request would get it)? */
+int dispatch_nbest_pool_free(const dispatcher *d);
 
 /* Appends an error reply (framing errors, refusals) and counts it.
  * Returns 0 or -1 when out has no room. */

@@ -47,6 +47,33 @@ static void on_word_done(void *ctx, const word_done *d) {
   if (d->slot < s->n_slots) conn_word_done(&s->conns[d->slot], d->gen);
 }
 
+/* An nbest pool was given back (the dispatcher, maybe inside a reply):
+ * the waiting connections are resumed on the next loop turn. */
+static void on_pool_resume(uv_idle_t *h);
+static void on_pool_free(void *ctx) {
+  server *s = ctx;
+  if (!uv_is_active((uv_handle_t *)&s->pool_resume))
+    uv_idle_start(&s->pool_resume, on_pool_resume);
+}
+
+/* Resumes the connections waiting for an nbest pool, oldest first, while
+ * a pool is free (one that needs none any more leaves it to the next). */
+static void on_pool_resume(uv_idle_t *h) {
+  server *s = h->data;
+  uv_idle_stop(h);
+  while (dispatch_nbest_pool_free(&s->disp)) {
+    conn *oldest = NULL;
+    for (uint32_t i = 0; i < s->n_slots; i++) {
+      conn *c = &s->conns[i];
+      if (c->in_use && !c->closing && c->waiting &&
+          (!oldest || c->ar.wait_ticket < oldest->ar.wait_ticket))
+        oldest = c;
+    }
+    if (!oldest) break;
+    conn_pool_free(oldest); /* clears waiting: the loop ends */
+  }
+}
+
 /* Drops connections whose replies have waited for the client longer than
  * --output-timeout (a client that never reads cannot pin its slot), and
  * with --idle-timeout those that have sent nothing for that long while
@@ -59,7 +86,7 @@ static void on_slow_sweep(uv_timer_t *t) {
   for (uint32_t i = 0; i < s->n_slots; i++) {
     conn *c = &s->conns[i];
     if (!c->in_use || c->closing) continue;
-    if (c->writing || c->ar.active || c->draining) {
+    if (c->writing || c->ar.active || c->waiting || c->draining) {
       c->active_ms = now; /* busy for the client: not idle */
       if (!c->writing || out_ms == 0 || now - c->blocked_since < out_ms) continue;
       s->stats.conn_dropped_slow++;
@@ -192,6 +219,10 @@ int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
                       s, err, errlen) != 0)
       return -1;
     s->disp.workers = &s->workers;
+    s->disp.on_pool_free = on_pool_free;
+    s->disp.pool_ctx = s;
+    uv_idle_init(loop, &s->pool_resume);
+    s->pool_resume.data = s;
     uv_check_init(loop, &s->vanish_check);
     s->vanish_check.data = s;
     uv_check_start(&s->vanish_check, on_vanish_check);
@@ -216,6 +247,12 @@ void server_stop_threads(server *s) {
     uv_check_stop(&s->vanish_check);
     uv_close(h, NULL);
   }
+  h = (uv_handle_t *)&s->pool_resume;
+  if (h->type == UV_IDLE && !uv_is_closing(h)) {
+    uv_idle_stop(&s->pool_resume);
+    uv_close(h, NULL);
+  }
+  s->disp.on_pool_free = NULL;
   if (s->n_workers > 0) {
     s->disp.workers = NULL;
     workers_stop(&s->workers);

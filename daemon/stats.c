@@ -152,6 +152,7 @@ size_t stats_collect(const daemon_stats *st, uint64_t now_ns,
   PUT("connections.dropped_slow", st->conn_dropped_slow);
   PUT("connections.vanished", st->conn_vanished);
   PUT("connections.idle_timeout", st->conn_idle_closed);
+  PUT("nbest.pool_waits", st->nbest_waits);
   for (int op = 0; op < STATS_N_OPS; op++) {
     PUT(st->name_requests[op], st->requests[op]);
     total += st->requests[op];

@@ -64,3 +64,24 @@ void word_slot_set(word_slot *s, int rc, const g2p_word_result *g,
     s->variant_len[v] = g->variant_len[v];
   }
 }
+
+void word_alts_set(word_alts *a, int rc, const g2p_word_result *g, int copy_text) {
+  a->n = 0;
+  if (rc != 0) return;
+  unsigned n = g->n_alternatives < G2P_NBEST_MAX ? g->n_alternatives : G2P_NBEST_MAX;
+  size_t at = 0;
+  for (unsigned i = 0; i < n; i++) {
+    uint16_t len = g->alternative_len[i] < G2P_TEXT_MAX ? g->alternative_len[i]
+                                                        : G2P_TEXT_MAX;
+    a->len[i] = len;
+    a->logprob[i] = g->alternative_logprob[i];
+    if (!copy_text) {
+      a->alt[i] = g->alternative[i];
+      continue;
+    }
+    memcpy(a->text + at, g->alternative[i], len); /* fits: 16 x G2P_TEXT_MAX */
+    a->alt[i] = a->text + at;
+    at += len;
+  }
+  a->n = (uint8_t)n;
+}

@@ -29,6 +29,21 @@ typedef struct word_slot {
   double confidence;          /* network answers (g2p_word_result) */
 } word_slot;
 
+/* An nbest request's alternatives for one word, beside its word_slot (the
+ * slot holds the best answer, alternative[0]). A dictionary word's point
+ * into the lexicon; a network word's are copied into text by the worker
+ * that ran it, packed one after another (the engine's scratch holds them
+ * so: at most G2P_NBEST_MAX answers of G2P_TEXT_MAX bytes). n is 0 for a
+ * word answered otherwise (an error, a written form read by the text
+ * front end): the reply then lists its one answer. */
+typedef struct word_alts {
+  uint8_t n;
+  uint16_t len[G2P_NBEST_MAX];
+  const char *alt[G2P_NBEST_MAX];
+  double logprob[G2P_NBEST_MAX];
+  char text[G2P_NBEST_MAX * G2P_TEXT_MAX];
+} word_alts;
+
 /* The wire's per-word code for an engine error (internal for the rest). */
 int word_slot_error_code(int g2p_rc);
 
@@ -36,5 +51,9 @@ int word_slot_error_code(int g2p_rc);
  * into slot->text (needed for answers that live in a scratch). */
 void word_slot_set(word_slot *s, int rc, const g2p_word_result *g,
                    int copy_text);
+
+/* Fills the alternatives from an engine answer (rc 0; otherwise none);
+ * copy_text copies their texts into a->text (answers in a scratch). */
+void word_alts_set(word_alts *a, int rc, const g2p_word_result *g, int copy_text);
 
 #endif

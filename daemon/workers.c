@@ -10,8 +10,10 @@
  * through g2p_engine_lookup_batch, which decodes greedy words in lockstep
  * with one matrix-matrix product per step (the weights are read once for
  * all of them). It never waits for a batch to fill: a lone word runs
- * alone, at once. The environment variable RNNINFERD_WORKER_BATCH (1..16,
- * default 16) caps the batch; 1 turns batching off, for comparisons.
+ * alone, at once. A word of an nbest request always runs alone
+ * (g2p_engine_lookup_nbest), its alternatives copied beside its slot.
+ * The environment variable RNNINFERD_WORKER_BATCH (1..16, default 16)
+ * caps the batch; 1 turns batching off, for comparisons.
  *
  * Wake-ups (--spin-us): on these virtual machines waking a sleeping thread
  * on another vCPU costs ~20 us, and a network word needs two (loop to
@@ -73,9 +75,11 @@ static size_t take_jobs(worker *w, word_job *jobs, size_t max) {
   return n;
 }
 
-/* Can b run in one engine call with a? */
+/* Can b run in one engine call with a? (An nbest word runs alone: the
+ * batched lookup gives one answer a word.) */
 static int same_batch(const word_job *a, const word_job *b) {
-  return a->eng == b->eng && a->flags == b->flags && a->beam == b->beam;
+  return a->eng == b->eng && a->flags == b->flags && a->beam == b->beam &&
+         a->nbest == 0 && b->nbest == 0;
 }
 
 /* Pushes the completions of n jobs and wakes the loop. */
@@ -106,8 +110,11 @@ static void run_jobs(worker *w, const word_job *jobs, size_t n) {
   int rc[G2P_BATCH_MAX];
   if (n == 1) {
     uint64_t t0 = uv_hrtime();
-    rc[0] = g2p_engine_lookup(j0->eng->engine, scratch, j0->word, j0->len,
-                              flags, j0->beam, &g[0]);
+    rc[0] = j0->nbest > 0
+                ? g2p_engine_lookup_nbest(j0->eng->engine, scratch, j0->word, j0->len,
+                                          flags, j0->beam, j0->nbest, &g[0])
+                : g2p_engine_lookup(j0->eng->engine, scratch, j0->word, j0->len,
+                                    flags, j0->beam, &g[0]);
     /* A lone word's time, tracked low (down fast, up slowly: ~ a low
      * percentile): waking the loop early costs a little polling, late a
      * wake-up. Workers race on it benignly. */
@@ -126,7 +133,10 @@ static void run_jobs(worker *w, const word_job *jobs, size_t n) {
                                       n, flags, j0->beam, g);
     for (size_t i = 0; i < n; i++) rc[i] = brc != 0 ? brc : g[i].error;
   }
-  for (size_t i = 0; i < n; i++) word_slot_set(jobs[i].out, rc[i], &g[i], 1);
+  for (size_t i = 0; i < n; i++) {
+    word_slot_set(jobs[i].out, rc[i], &g[i], 1);
+    if (jobs[i].alts) word_alts_set(jobs[i].alts, rc[i], &g[i], 1);
+  }
   __atomic_store_n(&w->words, w->words + n, __ATOMIC_RELAXED);
   publish_done(w, jobs, n);
 }

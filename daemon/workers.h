@@ -6,7 +6,8 @@
  * thread, completions back to it. The loop wakes a worker with a semaphore
  * post; workers wake the loop with uv_async_send. Jobs carry everything a
  * worker needs (engine reference, word bytes, destination slot); a worker
- * writes only into the destination slot, then publishes the completion.
+ * writes only into the destination slot (and, for an nbest request's
+ * word, its alternatives record), then publishes the completion.
  *
  * The reply path of a network word runs one way: worker -> done ring ->
  * loop (on_done, the owner's callback) -> connection (conn_word_done) ->
@@ -36,6 +37,8 @@ typedef struct word_job {
   word_slot *out;
   const int *cancelled; /* atomic: set when nobody waits for the answer */
   uint32_t slot, gen;   /* the connection and its request */
+  int nbest;            /* > 0: an nbest request's word, run alone */
+  word_alts *alts;      /* nbest: where its alternatives go */
 } word_job;
 
 typedef struct word_done {

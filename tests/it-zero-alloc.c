@@ -8,7 +8,8 @@
  * network words, running text through the text op (some of it made-up
  * words, whose network words go to the workers), written forms through
  * the words op, per-word and request-level errors, framing errors that
- * close connections, new connections, pipelined bursts and lone requests),
+ * close connections, new connections, pipelined bursts and lone requests,
+ * nbest requests on three connections at once, one waiting for a pool),
  * and checks that neither counter moved. A user lexicon is loaded and its
  * words (an override and a new word with variants) are in the traffic, so
  * lookups in it are covered too, and so are the stressless and IPA output
@@ -219,6 +220,34 @@ static void traffic(unsigned n, uint64_t seed) {
       id += 50;
       continue;
     }
+    if (id % 89 == 0) { /* nbest network words on three connections at
+                         * once: two nbest pools, so one of them waits */
+      static char mem[3][4096];
+      char w[3][8][32];
+      for (int q = 0; q < 3; q++) {
+        proto_slice sl[8];
+        for (int i = 0; i < 8; i++) {
+          made_up(w[q][i], (unsigned)(id * 24 + (uint64_t)q * 8 + (uint64_t)i));
+          sl[i].ptr = w[q][i];
+          sl[i].len = (uint32_t)strlen(w[q][i]);
+        }
+        proto_opts o = { 0, 0, 4, 0, 0, 4 };
+        proto_buf b;
+        proto_buf_init(&b, mem[q], sizeof mem[q]);
+        ck_assert_int_eq(proto_encode_request_opts(&b, id + (uint64_t)q, PROTO_OP_WORDS,
+                                                   sl, 8, &o), 0);
+        ck_assert_int_eq(it_send_all(fds[(c + q) % 4], b.data, b.len), 0);
+      }
+      for (int q = 0; q < 3; q++) {
+        proto_reply r;
+        ck_assert_int_eq(it_recv_reply(fds[(c + q) % 4], &r), 0);
+        ck_assert(r.ok && r.id == id + (uint64_t)q && r.n_words == 8);
+        proto_reply_free(&r);
+      }
+      done += 3;
+      id += 3;
+      continue;
+    }
     if (one_request(fds[c], k, id)) {
       close(fds[c]);
       fds[c] = it_connect(D.sock);
@@ -248,10 +277,13 @@ START_TEST(no_allocation_after_warmup) {
   ck_assert_int_eq(stats_get("memory.loop_allocated_bytes", &loop1), 0);
   ck_assert_int_eq(stats_get("memory.workers_allocated_bytes", &work1), 0);
   ck_assert_int_eq(stats_get("words.total", &words1), 0);
-  fprintf(stderr, "zero-alloc: %llu words answered (%s); loop thread "
-                  "allocated %llu -> %llu bytes, workers %llu -> %llu\n",
+  uint64_t waits = 0;
+  ck_assert_int_eq(stats_get("nbest.pool_waits", &waits), 0);
+  fprintf(stderr, "zero-alloc: %llu words answered (%s, %llu nbest waits for a "
+                  "pool); loop thread allocated %llu -> %llu bytes, workers %llu -> %llu\n",
           (unsigned long long)(words1 - words0),
           with_model ? "with the network on a worker" : "dictionary only",
+          (unsigned long long)waits,
           (unsigned long long)loop0, (unsigned long long)loop1,
           (unsigned long long)work0, (unsigned long long)work1);
   ck_assert(words1 - words0 > 10000);

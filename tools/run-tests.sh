@@ -64,8 +64,8 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 
 # ---- ThreadSanitizer and bounded fuzzing ------------------------------------
 # TSan: the tests that run threads against each other (rings, spinning
-# workers, the reload thread, cancellation, the daemon under faults), with
-# timeouts stretched for its 5-15x slowdown.
+# workers, nbest pools, the reload thread, cancellation, the daemon under
+# faults), with timeouts stretched for its 5-15x slowdown.
 echo "== ThreadSanitizer build and the threaded tests (_build-tsan)"
 cd "$top"
 rm -rf _build-tsan && mkdir _build-tsan && cd _build-tsan
@@ -74,8 +74,8 @@ make -j"$jobs" >/dev/null
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 CK_TIMEOUT_MULTIPLIER=4 IT_IO_TIMEOUT_S=60 \
   make -j"$jobs" check TESTS="tests/daemon-unit tests/it-workers \
-    tests/it-drain-reload tests/it-malformed tests/daemon-faults.sh \
-    tests/daemon-nopron.sh" ||
+    tests/it-nbest-workers tests/it-drain-reload tests/it-malformed \
+    tests/daemon-faults.sh tests/daemon-nopron.sh" ||
   { show_logs .; exit 1; }
 
 # Fuzzing: a fixed number of inputs each (FUZZ_RUNS, default 20000) from
