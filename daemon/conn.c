@@ -196,7 +196,7 @@ static int conn_emit_frame_error(conn *c) {
 static int conn_answer(conn *c) {
   const conn_env *env = c->env;
   const proto_limits *lim = &env->cfg->lim;
-  if (c->waiting) return -1; /* for an nbest pool: conn_pool_free resumes */
+  if (c->waiting) return -1; /* for a pool: conn_pool_free resumes */
   while (!c->closing && !c->fatal) {
     if (c->ar.active) {
       if (c->ar.pending > 0) return -1; /* words still with the workers */
@@ -235,7 +235,7 @@ static int conn_answer(conn *c) {
       return -1;
     }
     if (r == DISPATCH_WAIT) {
-      /* every nbest pool is lent: the frame stays, asked again later */
+      /* the pool it needs is lent: the frame stays, asked again later */
       c->waiting = 1;
       conn_read_stop(c);
       conn_flush(c);
@@ -395,13 +395,14 @@ int conn_check_vanished(conn *c) {
   c->env->stats->conn_vanished++;
   log_debug("conn %llu: client gone with %u words queued%s; cancelled",
             (unsigned long long)c->serial, (unsigned)c->ar.pending,
-            c->waiting ? " (waiting for an nbest pool)" : "");
+            c->waiting ? " (waiting for a pool)" : "");
   conn_close(c);
   return 1;
 }
 
 void conn_close(conn *c) {
   if (c->closing) return;
+  dispatch_wait_cancel(c->env->disp, &c->ar);
   conn_read_stop(c);
   c->closing = 1;
   uv_close((uv_handle_t *)&c->pipe, on_close);

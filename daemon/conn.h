@@ -96,9 +96,9 @@ void conn_close(conn *c);
  * (POLLHUP: the peer closed both ways, unlike a half-close, which still
  * wants its replies); when the client is gone, its queued words are
  * cancelled and the connection closed. The same for a connection waiting
- * for an nbest pool. Returns 1 then, else 0. */
+ * for a pool. Returns 1 then, else 0. */
 int conn_check_vanished(conn *c);
-/* An nbest pool was given back: a connection waiting for one asks again
+/* A pool was given back: a connection waiting for one asks again
  * (the owner calls it for the oldest waiting ticket first). */
 void conn_pool_free(conn *c);
 /* A worker finished one word of this slot's request generation gen. */

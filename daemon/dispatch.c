@@ -437,10 +437,46 @@ static nbest_pool *nbest_pool_take(dispatcher *d) {
   return NULL;
 }
 
-int dispatch_nbest_pool_free(const dispatcher *d) {
+int dispatch_pool_free(const dispatcher *d, int kind) {
+  if (kind == DISPATCH_POOL_TEXT) return d->text_pool && !d->text_pool_busy;
   for (unsigned i = 0; i < d->n_nbest; i++)
     if (!d->nbest[i].busy) return 1;
   return 0;
+}
+
+/* DISPATCH_WAIT for a pool of that kind: nothing done, nothing counted
+ * but the wait; the request is asked again when one is given back. */
+static int wait_for_pool(dispatcher *d, async_req *ar, int kind, uint64_t t0) {
+  ar->wait_ticket = ++d->wait_serial;
+  ar->wait_pool = kind;
+  ar->waited_since = t0;
+  d->n_waiting[kind]++;
+  if (kind == DISPATCH_POOL_TEXT)
+    d->stats->text_waits++;
+  else
+    d->stats->nbest_waits++;
+  /* waiting behind older waiters while a pool is free: have them resumed
+   * now rather than at the next give-back */
+  if (dispatch_pool_free(d, kind) && d->on_pool_free) d->on_pool_free(d->pool_ctx);
+  return DISPATCH_WAIT;
+}
+
+/* Takes ar off the waiting (its request is asked again, or its client has
+ * gone); 1 when it was waiting. */
+static int unwait(dispatcher *d, async_req *ar) {
+  if (!ar || !ar->wait_pool) return 0;
+  d->n_waiting[ar->wait_pool]--;
+  ar->wait_pool = 0;
+  return 1;
+}
+
+void dispatch_wait_cancel(dispatcher *d, async_req *ar) {
+  int kind = ar->wait_pool;
+  if (!unwait(d, ar)) return;
+  ar->waited_since = 0;
+  /* those behind it may go now */
+  if (d->n_waiting[kind] && dispatch_pool_free(d, kind) && d->on_pool_free)
+    d->on_pool_free(d->pool_ctx);
 }
 
 /* Gives ar's nbest pool back and tells the owner (who may resume a
@@ -600,6 +636,7 @@ static int answer_text_split(dispatcher *d, engine_ref *eng, const proto_request
   if (slots == d->text_pool) {
     ar->lent = slots;
     ar->lent_busy = &d->text_pool_busy;
+    ar->lent_owner = d;
     d->text_pool_busy = 1;
   }
   ar->text = req->text.ptr;
@@ -643,9 +680,12 @@ static void commit_words(daemon_stats *st, const word_tally *t) {
 int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
                      proto_buf *out, int out_is_empty, async_req *ar,
                      uint32_t slot) {
-  /* a request asked again after waiting for an nbest pool began then */
+  /* a request asked again after waiting for a pool began then */
   uint64_t t0 = ar && ar->waited_since ? ar->waited_since : uv_hrtime();
   if (ar) ar->waited_since = 0;
+  /* first come, first served: a pool goes to a new request only when no
+   * older one waits for that kind; one asked again goes before them */
+  int resumed = unwait(d, ar);
   daemon_stats *st = d->stats;
   char err[160];
   proto_request req;
@@ -677,14 +717,12 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
                  ar->slots && d->n_nbest) {
         /* n-best answers are several texts a word: beside the word slots
          * they need a pool's records, lent to one request at a time */
-        nbest_pool *pool = nbest_pool_take(d);
+        nbest_pool *pool =
+            resumed || !d->n_waiting[DISPATCH_POOL_NBEST] ? nbest_pool_take(d) : NULL;
         if (!pool) {
           if (nbest_needs_network(d, eng, &req)) { /* wait for a pool */
             engine_ref_release(eng);
-            ar->wait_ticket = ++d->wait_serial;
-            ar->waited_since = t0;
-            st->nbest_waits++;
-            return DISPATCH_WAIT;
+            return wait_for_pool(d, ar, DISPATCH_POOL_NBEST, t0);
           }
           /* dictionary words only: no network, answered right away */
           w = answer_words_inline(d, eng, &req, out, &tally);
@@ -747,8 +785,13 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
         slots = ar->slots;
         sr = answer_text_split(d, eng, &req, n_tokens, ar, slot, slots,
                                d->cfg->lim.max_words);
-        if (sr == TEXT_INLINE && d->text_pool && !d->text_pool_busy) {
-          slots = d->text_pool; /* a long text: the pool, if it is free */
+        if (sr == TEXT_INLINE && d->text_pool) {
+          if (d->text_pool_busy || (!resumed && d->n_waiting[DISPATCH_POOL_TEXT])) {
+            /* a long text: wait for the pool, in turn */
+            engine_ref_release(eng);
+            return wait_for_pool(d, ar, DISPATCH_POOL_TEXT, t0);
+          }
+          slots = d->text_pool;
           sr = answer_text_split(d, eng, &req, n_tokens, ar, slot, slots,
                                  d->text_pool_cap);
         }
@@ -843,14 +886,19 @@ int dispatch_async_finish(dispatcher *d, async_req *ar, proto_buf *out,
 }
 
 void dispatch_async_abandon(async_req *ar) {
+  dispatcher *text_owner = NULL;
   if (ar->lent) { /* the workers are done with the text pool */
     *ar->lent_busy = 0;
+    text_owner = ar->lent_owner;
     ar->lent = NULL;
     ar->lent_busy = NULL;
+    ar->lent_owner = NULL;
   }
   engine_ref_release(ar->eng);
   ar->eng = NULL;
   ar->active = 0;
   ar->pending = 0;
-  nbest_pool_give_back(ar); /* last: its owner may start another request */
+  /* last: the owner may start another request */
+  if (text_owner && text_owner->on_pool_free) text_owner->on_pool_free(text_owner->pool_ctx);
+  nbest_pool_give_back(ar);
 }

@@ -25,7 +25,8 @@
  * is lent, a request with network words waits (DISPATCH_WAIT: nothing
  * done, nothing counted; the connection stops and asks again when told a
  * pool is free, through on_pool_free); one without network words is
- * answered at once on the loop thread. */
+ * answered at once on the loop thread. A text whose network words need
+ * the text pool waits the same way while another text holds it. */
 #ifndef RNNINFERD_DAEMON_DISPATCH_H
 #define RNNINFERD_DAEMON_DISPATCH_H
 
@@ -62,9 +63,11 @@ typedef struct async_req {
   word_slot *lent;            /* text: the dispatcher's text_pool, when the
                                * text needed more slots (NULL otherwise) */
   int *lent_busy;             /* cleared when the pool is given back */
+  struct dispatcher *lent_owner; /* told when the text pool is given back */
   nbest_pool *pool;           /* words with opts.nbest: the pool lent to it */
   int nbest;                  /* words: opts.nbest (0: none) */
   uint64_t wait_ticket;       /* DISPATCH_WAIT: its place among the waiting */
+  int wait_pool;              /* DISPATCH_WAIT: the DISPATCH_POOL_* it needs */
   uint64_t waited_since;      /* DISPATCH_WAIT: the request's start (its
                                * latency counts the wait); 0 otherwise */
   int op;                     /* PROTO_OP_WORDS or PROTO_OP_TEXT */
@@ -90,6 +93,9 @@ typedef struct async_req {
 enum { DISPATCH_DONE = 0, DISPATCH_NO_ROOM = -1, DISPATCH_ASYNC = 1,
        DISPATCH_WAIT = 2 };
 
+/* What a waiting request waits for. */
+enum { DISPATCH_POOL_NBEST = 1, DISPATCH_POOL_TEXT = 2 };
+
 /* How a words reply spells pronunciations (opts.stress, opts.alphabet). */
 enum { DISPATCH_FORM_NO_STRESS = 1, DISPATCH_FORM_IPA = 2 };
 
@@ -109,6 +115,7 @@ typedef struct dispatcher {
   nbest_pool nbest[DISPATCH_NBEST_POOLS];
   unsigned n_nbest;
   uint64_t wait_serial;    /* tickets of the requests waiting for a pool */
+  uint32_t n_waiting[3];   /* requests waiting, by DISPATCH_POOL_* */
   void (*on_pool_free)(void *ctx); /* a pool was given back (set by the owner) */
   void *pool_ctx;
   word_alts inline_alts;   /* an inline nbest word's, pointing into scratch */
@@ -127,9 +134,11 @@ void dispatcher_destroy(dispatcher *d);
  * oversized reply becomes an `internal` error reply instead); or returns
  * DISPATCH_ASYNC when words went to the workers: ar is then active and
  * dispatch_async_finish() packs the reply once ar->pending is 0; or returns
- * DISPATCH_WAIT (an nbest request with network words, every nbest pool
- * lent: out unchanged, nothing counted, ar->wait_ticket set): call again
- * after on_pool_free, oldest ticket first. slot is the connection's slot
+ * DISPATCH_WAIT (an nbest request with network words and every nbest
+ * pool lent, or a text that needs the text pool while another holds it:
+ * out unchanged, nothing counted but the wait, ar->wait_ticket and
+ * ar->wait_pool set): call again after on_pool_free, oldest ticket first
+ * among those waiting for that kind of pool. slot is the connection's slot
  * index, carried by the worker jobs. */
 int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
                      proto_buf *out, int out_is_empty, async_req *ar,
@@ -144,8 +153,12 @@ int dispatch_async_finish(dispatcher *d, async_req *ar, proto_buf *out,
  * words came back). Gives back what was lent to it. */
 void dispatch_async_abandon(async_req *ar);
 
-/* Is an nbest pool free (a waiting request would get it)? */
-int dispatch_nbest_pool_free(const dispatcher *d);
+/* Is a pool of that kind (DISPATCH_POOL_*) free, so that a request
+ * waiting for one would get it? */
+int dispatch_pool_free(const dispatcher *d, int kind);
+/* A connection that got DISPATCH_WAIT is closing: its request no longer
+ * waits (and no longer holds back newer ones). */
+void dispatch_wait_cancel(dispatcher *d, async_req *ar);
 
 /* Appends an error reply (framing errors, refusals) and counts it.
  * Returns 0 or -1 when out has no room. */

@@ -56,22 +56,26 @@ static void on_pool_free(void *ctx) {
     uv_idle_start(&s->pool_resume, on_pool_resume);
 }
 
-/* Resumes the connections waiting for an nbest pool, oldest first, while
- * a pool is free (one that needs none any more leaves it to the next). */
+/* Resumes the connections waiting for a pool, oldest first, while a pool
+ * of the kind each waits for is free (one that needs none any more leaves
+ * it to the next). A resumed request takes the free pool or needs none, so
+ * it never waits again here and each pass ends. */
 static void on_pool_resume(uv_idle_t *h) {
   server *s = h->data;
   uv_idle_stop(h);
-  while (dispatch_nbest_pool_free(&s->disp)) {
-    conn *oldest = NULL;
-    for (uint32_t i = 0; i < s->n_slots; i++) {
-      conn *c = &s->conns[i];
-      if (c->in_use && !c->closing && c->waiting &&
-          (!oldest || c->ar.wait_ticket < oldest->ar.wait_ticket))
-        oldest = c;
+  static const int kinds[] = {DISPATCH_POOL_NBEST, DISPATCH_POOL_TEXT};
+  for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+    while (dispatch_pool_free(&s->disp, kinds[k])) {
+      conn *oldest = NULL;
+      for (uint32_t i = 0; i < s->n_slots; i++) {
+        conn *c = &s->conns[i];
+        if (c->in_use && !c->closing && c->waiting && c->ar.wait_pool == kinds[k] &&
+            (!oldest || c->ar.wait_ticket < oldest->ar.wait_ticket))
+          oldest = c;
+      }
+      if (!oldest) break;
+      conn_pool_free(oldest); /* clears waiting */
     }
-    if (!oldest) break;
-    conn_pool_free(oldest); /* clears waiting: the loop ends */
-  }
 }
 
 /* Drops connections whose replies have waited for the client longer than

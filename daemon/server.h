@@ -63,7 +63,7 @@ typedef struct server {
 
   /* clients gone while their words are with the workers */
   uv_check_t vanish_check;
-  /* connections waiting for an nbest pool, resumed when one is back */
+  /* connections waiting for a pool, resumed when one is back */
   uv_idle_t pool_resume;
   uint64_t vanish_checked_ms;
 

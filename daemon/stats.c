@@ -153,6 +153,7 @@ size_t stats_collect(const daemon_stats *st, uint64_t now_ns,
   PUT("connections.vanished", st->conn_vanished);
   PUT("connections.idle_timeout", st->conn_idle_closed);
   PUT("nbest.pool_waits", st->nbest_waits);
+  PUT("text.pool_waits", st->text_waits);
   for (int op = 0; op < STATS_N_OPS; op++) {
     PUT(st->name_requests[op], st->requests[op]);
     total += st->requests[op];

@@ -43,6 +43,7 @@ typedef struct daemon_stats {
   uint64_t conn_idle_closed;     /* idle or mid-frame for --idle-timeout */
   uint64_t conn_vanished;        /* closed with words queued: words cancelled */
   uint64_t nbest_waits;          /* nbest requests that found every pool lent */
+  uint64_t text_waits;           /* long texts that found the text pool lent */
 
   /* allocation counter of the loop thread (jemalloc thread.allocatedp) */
   uint64_t *loop_allocatedp;

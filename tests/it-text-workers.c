@@ -22,7 +22,9 @@
  *    texts not all done yet (an order, not a time);
  *  - long texts at once: three clients send texts with more network words
  *    than a connection's slots; one at a time has the text pool, the
- *    others are answered inline, all byte for byte alike.
+ *    others wait for it, all byte for byte alike;
+ *  - waits its turn: a long text that finds the text pool lent waits for
+ *    it (its words still go to the workers) ahead of later texts.
  * Skips (77) without the shared weights or the converter. */
 #include <check.h>
 #include <pthread.h>
@@ -416,6 +418,68 @@ START_TEST(long_texts_at_once) {
 }
 END_TEST
 
+/* Long texts wait their turn for the text pool. A pipelines six long
+ * texts of made-up words on one connection; B sends one after A's first
+ * reply, while A's second holds the pool. B's text must neither run on the
+ * loop (workers.words counts every network word of all seven) nor wait
+ * behind all of A's: first come, first served puts it before A's third,
+ * so when B's reply comes, requests.text shows A still has texts left
+ * (an order, not a time). */
+START_TEST(long_text_waits_its_turn) {
+  enum { NA = 6, NW = 400 };
+  static char tx[NA + 1][8192], ref[NA + 1][1 << 17], rep[1 << 17], mem[1 << 16];
+  static long rlen[NA + 1];
+  for (int i = 0; i <= NA; i++)
+    unknown_text(tx[i], sizeof tx[i], 20000u + 1000u * (unsigned)i, NW);
+  it_daemon d;
+  ck_assert_int_eq(start(&d, "0", NULL), 0);
+  int fd = it_connect(d.sock);
+  ck_assert_int_ge(fd, 0);
+  uint64_t net = 0;
+  for (int i = 0; i <= NA; i++) {
+    rlen[i] = ask_text(fd, (uint64_t)i + 1, tx[i], ref[i], sizeof ref[i]);
+    int m = model_words(ref[i], rlen[i]);
+    ck_assert_int_gt(m, 256); /* more than a connection's slots: the pool */
+    net += (uint64_t)m;
+  }
+  close(fd);
+  stop(&d);
+
+  ck_assert_int_eq(start(&d, "1", NULL), 0);
+  uint64_t w0, w1, waits, done;
+  ck_assert_int_eq(stat_of(d.sock, "workers.words", &w0), 0);
+  int a = it_connect(d.sock), b = it_connect(d.sock);
+  ck_assert(a >= 0 && b >= 0);
+  proto_buf pb;
+  proto_buf_init(&pb, mem, sizeof mem);
+  for (int i = 0; i < NA; i++)
+    ck_assert_int_eq(proto_encode_text_request(&pb, (uint64_t)i + 1, tx[i],
+                                               (uint32_t)strlen(tx[i]), 0, 0), 0);
+  ck_assert_int_eq(it_send_all(a, pb.data, pb.len), 0);
+  long n = it_recv_frame(a, rep, sizeof rep);
+  ck_assert(n == rlen[0] && memcmp(rep, ref[0], (size_t)n) == 0);
+  n = ask_text(b, NA + 1, tx[NA], rep, sizeof rep);
+  ck_assert_int_eq(stat_of(d.sock, "requests.text", &done), 0);
+  ck_assert_msg(n == rlen[NA] && memcmp(rep, ref[NA], (size_t)n) == 0, "B's reply");
+  ck_assert_msg(done < NA + 1, "B was answered after all of A's texts (%llu done)",
+                (unsigned long long)done);
+  for (int i = 1; i < NA; i++) {
+    n = it_recv_frame(a, rep, sizeof rep);
+    ck_assert_msg(n == rlen[i] && memcmp(rep, ref[i], (size_t)n) == 0, "A's text %d", i);
+  }
+  close(a);
+  close(b);
+  ck_assert_int_eq(stat_of(d.sock, "workers.words", &w1), 0);
+  ck_assert_int_eq(stat_of(d.sock, "text.pool_waits", &waits), 0);
+  printf("turn: B answered with %llu of %d texts done; %llu network words, workers ran "
+         "%llu; %llu pool waits\n", (unsigned long long)done, NA + 1,
+         (unsigned long long)net, (unsigned long long)(w1 - w0), (unsigned long long)waits);
+  ck_assert_uint_eq(w1 - w0, net);
+  ck_assert_uint_ge(waits, 2); /* B, then A's third behind it */
+  stop(&d);
+}
+END_TEST
+
 int main(void) {
   const char *src = getenv("top_srcdir");
   int rc = it_g2p_en_model("it-text-workers", tmpdir, sizeof tmpdir, model_path,
@@ -437,6 +501,7 @@ int main(void) {
   tcase_add_test(tc, vanishing_clients);
   tcase_add_test(tc, ping_during_text);
   tcase_add_test(tc, long_texts_at_once);
+  tcase_add_test(tc, long_text_waits_its_turn);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
