@@ -36,23 +36,33 @@ def main():
     ap.add_argument('--split', required=True,
                     help='the training split whose dev words score the mean (g014b2b.train)')
     ap.add_argument('--out', required=True, help='npz export of the mean')
+    ap.add_argument('--targets', choices=('split', 'cmudict'), default='split',
+                    help="the dev references, as the trainer's --targets: the split's "
+                         "stressless pronunciations, or the project CMUdict's variants "
+                         "(stressed WER, as the trainer scores such runs)")
     args = ap.parse_args()
     torch.set_num_threads(int(os.environ.get('G2P_TORCH_THREADS', '1')))
     split = C.load_split(args.split)
-    dev = {w: p for w, p in split.items() if C.is_dev(w)}
+    stressed = args.targets == 'cmudict'
+    if stressed:
+        cmu = C.load_cmudict()
+        dev = {w: cmu[w] for w in split if C.is_dev(w) and w in cmu}
+    else:
+        dev = {w: p for w, p in split.items() if C.is_dev(w)}
     gidx = {g: i for i, g in enumerate(C.GRAPHEMES)}
     models = [load(p) for p in args.ckpts]
     for p, m in zip(args.ckpts, models):
         preds, _ = T.decode_words(m, list(dev), gidx, C.MAX_LEN)
-        wer, per, n = C.score(preds, dev, stressless=True)
+        wer, per, n = C.score(preds, dev, stressless=not stressed)
         print('%s: dev WER %.2f PER %.2f (n=%d)' % (p, wer, per, n), flush=True)
     mean = models[0]
     sd = {k: sum(m.state_dict()[k].float() for m in models) / len(models)
           for k in mean.state_dict()}
     mean.load_state_dict(sd)
     preds, _ = T.decode_words(mean, list(dev), gidx, C.MAX_LEN)
-    wer, per, n = C.score(preds, dev, stressless=True)
-    print('mean of %d: dev WER %.2f PER %.2f (n=%d)' % (len(models), wer, per, n))
+    wer, per, n = C.score(preds, dev, stressless=not stressed)
+    print('mean of %d: dev WER %.2f PER %.2f (n=%d)%s' % (len(models), wer, per, n,
+                                                        ' stressed' if stressed else ''))
     T.export_npz(mean, args.out, C.MAX_LEN)
     print('exported', args.out)
 
