@@ -124,28 +124,11 @@ static int copy_file(const char *from, const char *to) {
   return rc;
 }
 
-static int stat_of(const char *sock, const char *name, uint64_t *v) {
-  static char mem[64];
-  proto_buf b;
-  proto_buf_init(&b, mem, sizeof mem);
-  proto_encode_request(&b, 1, PROTO_OP_STATS, NULL, 0, 0, 0, 0);
-  int fd = it_connect(sock);
-  if (fd < 0) return -1;
-  proto_reply r;
-  int rc = -1;
-  if (it_send_all(fd, b.data, b.len) == 0 && it_recv_reply(fd, &r) == 0) {
-    rc = it_stat(&r, name, v) ? 0 : -1;
-    proto_reply_free(&r);
-  }
-  close(fd);
-  return rc;
-}
-
 /* Waits until the counter reaches want (20 s). */
 static int wait_stat(const char *sock, const char *name, uint64_t want) {
   uint64_t v = 0;
   for (int i = 0; i < 2000; i++) {
-    if (stat_of(sock, name, &v) == 0 && v >= want) return 0;
+    if (it_stat_of(sock, name, &v) == 0 && v >= want) return 0;
     usleep(10000);
   }
   fprintf(stderr, "%s stayed at %llu (want %llu)\n", name, (unsigned long long)v,
@@ -195,25 +178,25 @@ START_TEST(cache_hits_and_reload_empties) {
   ck_assert_int_eq(it_start(&d, extra), 0);
   char a[256], b[256];
   uint64_t v;
-  ck_assert_int_eq(stat_of(d.sock, "cache.entries", &v), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "cache.entries", &v), 0);
   ck_assert_uint_eq(v, 16);
   ask_net(d.sock, "qxzvvk", a, sizeof a);
   ck_assert_int_eq(wait_stat(d.sock, "cache.inserts", 1), 0);
   ask_net(d.sock, "QXZVVK", b, sizeof b);
   ck_assert_str_eq(a, b);
-  ck_assert_int_eq(stat_of(d.sock, "cache.hits", &v), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "cache.hits", &v), 0);
   ck_assert_uint_eq(v, 1);
-  ck_assert_int_eq(stat_of(d.sock, "cache.misses", &v), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "cache.misses", &v), 0);
   ck_assert_uint_eq(v, 1);
   ck_assert_int_eq(kill(d.pid, SIGHUP), 0);
   ck_assert_int_eq(wait_stat(d.sock, "reloads.ok", 1), 0);
-  ck_assert_int_eq(stat_of(d.sock, "cache.inserts", &v), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "cache.inserts", &v), 0);
   ck_assert_uint_eq(v, 0);
-  ck_assert_int_eq(stat_of(d.sock, "cache.hits", &v), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "cache.hits", &v), 0);
   ck_assert_uint_eq(v, 0);
   ask_net(d.sock, "qxzvvk", b, sizeof b);
   ck_assert_str_eq(a, b);
-  ck_assert_int_eq(stat_of(d.sock, "cache.misses", &v), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "cache.misses", &v), 0);
   ck_assert_uint_eq(v, 1);
   ck_assert_int_eq(it_stop(&d), 0);
   it_cleanup(&d);
@@ -223,9 +206,9 @@ START_TEST(cache_hits_and_reload_empties) {
   ck_assert_int_eq(it_start(&d, off), 0);
   ask_net(d.sock, "qxzvvk", a, sizeof a);
   ask_net(d.sock, "qxzvvk", a, sizeof a);
-  ck_assert_int_eq(stat_of(d.sock, "cache.entries", &v), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "cache.entries", &v), 0);
   ck_assert_uint_eq(v, 0);
-  ck_assert_int_eq(stat_of(d.sock, "cache.hits", &v), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "cache.hits", &v), 0);
   ck_assert_uint_eq(v, 0);
   ck_assert_int_eq(it_stop(&d), 0);
   it_cleanup(&d);
@@ -287,7 +270,7 @@ START_TEST(reload_under_load) {
     answered += cl[i].answered;
   }
   uint64_t failed = 0;
-  ck_assert_int_eq(stat_of(d.sock, "reloads.failed", &failed), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "reloads.failed", &failed), 0);
   ck_assert(failed == 1);
   fprintf(stderr, "reload: %ld replies checked during reloads\n", answered);
   ck_assert_int_gt(answered, 0);

@@ -131,22 +131,6 @@ static void ask_mixed(const char *sock) {
   close(fd);
 }
 
-static int stat_of(const char *sock, const char *name, uint64_t *v) {
-  static char mem[256];
-  int fd = it_connect(sock);
-  if (fd < 0) return -1;
-  proto_buf b;
-  proto_buf_init(&b, mem, sizeof mem);
-  proto_encode_request(&b, 77, PROTO_OP_STATS, NULL, 0, 0, 0, 0);
-  proto_reply r;
-  int rc = it_send_all(fd, b.data, b.len) == 0 && it_recv_reply(fd, &r) == 0 ? 0 : -1;
-  close(fd);
-  if (rc != 0) return -1;
-  rc = it_stat(&r, name, v) ? 0 : -1;
-  proto_reply_free(&r);
-  return rc;
-}
-
 /* Model answers (and all alternatives) in a words reply payload. */
 static int model_words(const char *p, long n, int *alts) {
   proto_reply r;
@@ -193,16 +177,9 @@ static long big_ref_len;
 /* Parity is skipped under ThreadSanitizer, as in it-workers: it runs the
  * network over thousands of words at beam 16 (minutes there) and has no
  * threads of its own to check; the other cases keep the workers busy. */
-#if defined(__SANITIZE_THREAD__)
-#define UNDER_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define UNDER_TSAN 1
-#endif
-#endif
 
 START_TEST(parity_with_inline) {
-#ifdef UNDER_TSAN
+#ifdef IT_UNDER_TSAN
   fprintf(stderr, "parity: skipped under ThreadSanitizer (slow, no race of its own)\n");
   return;
 #endif
@@ -235,9 +212,9 @@ START_TEST(parity_with_inline) {
     const char *spin[] = { "--spin-us", cfg[c].spin, NULL };
     ck_assert_int_eq(start(&d, cfg[c].workers, cfg[c].spin ? spin : NULL), 0);
     uint64_t w0 = 0, w1 = 0;
-    ck_assert_int_eq(stat_of(d.sock, "workers.words", &w0), 0);
+    ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &w0), 0);
     ask_mixed(d.sock);
-    ck_assert_int_eq(stat_of(d.sock, "workers.words", &w1), 0);
+    ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &w1), 0);
     for (int i = 0; i < N_ASK; i++)
       ck_assert_msg(rep_len[i] == ref_len[i] &&
                         memcmp(rep[i], ref[i], (size_t)ref_len[i]) == 0,
@@ -261,7 +238,7 @@ START_TEST(parity_with_inline) {
                     cfg[c].workers, i);
     }
     uint64_t waits = 0;
-    ck_assert_int_eq(stat_of(d.sock, "nbest.pool_waits", &waits), 0);
+    ck_assert_int_eq(it_stat_of(d.sock, "nbest.pool_waits", &waits), 0);
     fprintf(stderr, "parity: --workers %s: %d replies and 4 big ones at once "
                     "identical (%llu waits for a pool), %llu words on the workers\n",
             cfg[c].workers, N_ASK, (unsigned long long)waits,
@@ -338,13 +315,13 @@ START_TEST(vanishing_clients) {
   uint64_t vanished = 0, cancelled = 0, ran = 0, before = ~0ull;
   /* until the worker has come back with (or skipped) every word sent */
   for (;;) {
-    ck_assert_int_eq(stat_of(d.sock, "workers.cancelled", &cancelled), 0);
-    ck_assert_int_eq(stat_of(d.sock, "workers.words", &ran), 0);
+    ck_assert_int_eq(it_stat_of(d.sock, "workers.cancelled", &cancelled), 0);
+    ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &ran), 0);
     if (ran + cancelled == before) break;
     before = ran + cancelled;
     usleep(200000);
   }
-  ck_assert_int_eq(stat_of(d.sock, "connections.vanished", &vanished), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "connections.vanished", &vanished), 0);
   fprintf(stderr, "vanish: 4 clients gone with a big nbest request each: %llu seen "
                   "vanished, %llu words cancelled, %llu run\n",
           (unsigned long long)vanished, (unsigned long long)cancelled,
@@ -361,7 +338,7 @@ START_TEST(vanishing_clients) {
     long k = it_recv_frame(fd, a, sizeof a);
     ck_assert_int_gt(k, 0);
     uint64_t ran2 = 0;
-    ck_assert_int_eq(stat_of(d.sock, "workers.words", &ran2), 0);
+    ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &ran2), 0);
     int m = model_words(a, k, NULL);
     ck_assert_int_gt(m, 200);
     ck_assert_uint_ge(ran2 - ran, (uint64_t)m);
@@ -402,12 +379,12 @@ START_TEST(reload_in_flight) {
   }
   uint64_t ok = 0;
   for (int i = 0; i < 100 && ok == 0; i++) {
-    ck_assert_int_eq(stat_of(d.sock, "reloads.ok", &ok), 0);
+    ck_assert_int_eq(it_stat_of(d.sock, "reloads.ok", &ok), 0);
     if (!ok) usleep(100000);
   }
   ck_assert_uint_eq(ok, 1);
   uint64_t waits = 0;
-  ck_assert_int_eq(stat_of(d.sock, "nbest.pool_waits", &waits), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "nbest.pool_waits", &waits), 0);
   ck_assert_uint_ge(waits, 1); /* the third client did wait */
   static char again[1 << 19];
   for (int c = 0; c < 3; c++) { /* the same request on the new engine */

@@ -135,22 +135,6 @@ static void ask_all(const char *sock) {
   close(fd);
 }
 
-static int stat_of(const char *sock, const char *name, uint64_t *v) {
-  static char mem[256];
-  int fd = it_connect(sock);
-  if (fd < 0) return -1;
-  proto_buf b;
-  proto_buf_init(&b, mem, sizeof mem);
-  proto_encode_request(&b, 77, PROTO_OP_STATS, NULL, 0, 0, 0, 0);
-  proto_reply r;
-  int rc = it_send_all(fd, b.data, b.len) == 0 && it_recv_reply(fd, &r) == 0 ? 0 : -1;
-  close(fd);
-  if (rc != 0) return -1;
-  rc = it_stat(&r, name, v) ? 0 : -1;
-  proto_reply_free(&r);
-  return rc;
-}
-
 static char ref_mem[N_TEXTS][1 << 18];
 static long ref_len[N_TEXTS];
 
@@ -189,9 +173,9 @@ START_TEST(parity_with_inline) {
     const char *spin[] = { "--spin-us", cfg[c].spin, NULL };
     ck_assert_int_eq(start(&d, cfg[c].workers, cfg[c].spin ? spin : NULL), 0);
     uint64_t w0 = 0, w1 = 0;
-    ck_assert_int_eq(stat_of(d.sock, "workers.words", &w0), 0);
+    ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &w0), 0);
     ask_all(d.sock);
-    ck_assert_int_eq(stat_of(d.sock, "workers.words", &w1), 0);
+    ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &w1), 0);
     for (int t = 0; t < N_TEXTS; t++)
       ck_assert_msg(reply_len[t] == ref_len[t] &&
                         memcmp(reply_mem[t], ref_mem[t], (size_t)ref_len[t]) == 0,
@@ -240,12 +224,12 @@ START_TEST(counted_by_workers) {
   int fd = it_connect(d.sock);
   ck_assert_int_ge(fd, 0);
   uint64_t w0, w1, w2, tx;
-  ck_assert_int_eq(stat_of(d.sock, "workers.words", &w0), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &w0), 0);
   long na = ask_text(fd, 1, t, a, sizeof a);
-  ck_assert_int_eq(stat_of(d.sock, "workers.words", &w1), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &w1), 0);
   long nb = ask_text(fd, 2, t, b2, sizeof b2);
-  ck_assert_int_eq(stat_of(d.sock, "workers.words", &w2), 0);
-  ck_assert_int_eq(stat_of(d.sock, "requests.text", &tx), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &w2), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "requests.text", &tx), 0);
   int m = model_words(a, na);
   fprintf(stderr, "counted: %d model words in the text, workers ran %llu, then "
                   "%llu for the repeat\n", m, (unsigned long long)(w1 - w0),
@@ -292,13 +276,13 @@ START_TEST(vanishing_clients) {
   uint64_t vanished = 0, cancelled = 0, ran = 0, before = ~0ull;
   /* until the workers have come back with (or skipped) every word sent */
   for (;;) {
-    ck_assert_int_eq(stat_of(d.sock, "workers.cancelled", &cancelled), 0);
-    ck_assert_int_eq(stat_of(d.sock, "workers.words", &ran), 0);
+    ck_assert_int_eq(it_stat_of(d.sock, "workers.cancelled", &cancelled), 0);
+    ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &ran), 0);
     if (ran + cancelled == before) break;
     before = ran + cancelled;
     usleep(200000);
   }
-  ck_assert_int_eq(stat_of(d.sock, "connections.vanished", &vanished), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "connections.vanished", &vanished), 0);
   /* the text pool is back: a long text's network words go to the worker */
   fd = it_connect(d.sock);
   ck_assert_int_ge(fd, 0);
@@ -306,7 +290,7 @@ START_TEST(vanishing_clients) {
   n = ask_text(fd, 10, t, a, sizeof a);
   close(fd);
   uint64_t ran2 = 0;
-  ck_assert_int_eq(stat_of(d.sock, "workers.words", &ran2), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &ran2), 0);
   ck_assert_int_gt(model_words(a, n), 450);
   ck_assert_uint_eq(ran2 - ran, (uint64_t)model_words(a, n));
   fprintf(stderr, "vanish: 6 clients gone with 4 texts of 600 or 250 unknown words each: "
@@ -447,7 +431,7 @@ START_TEST(long_text_waits_its_turn) {
 
   ck_assert_int_eq(start(&d, "1", NULL), 0);
   uint64_t w0, w1, waits, done;
-  ck_assert_int_eq(stat_of(d.sock, "workers.words", &w0), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &w0), 0);
   int a = it_connect(d.sock), b = it_connect(d.sock);
   ck_assert(a >= 0 && b >= 0);
   proto_buf pb;
@@ -459,7 +443,7 @@ START_TEST(long_text_waits_its_turn) {
   long n = it_recv_frame(a, rep, sizeof rep);
   ck_assert(n == rlen[0] && memcmp(rep, ref[0], (size_t)n) == 0);
   n = ask_text(b, NA + 1, tx[NA], rep, sizeof rep);
-  ck_assert_int_eq(stat_of(d.sock, "requests.text", &done), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "requests.text", &done), 0);
   ck_assert_msg(n == rlen[NA] && memcmp(rep, ref[NA], (size_t)n) == 0, "B's reply");
   ck_assert_msg(done < NA + 1, "B was answered after all of A's texts (%llu done)",
                 (unsigned long long)done);
@@ -469,8 +453,8 @@ START_TEST(long_text_waits_its_turn) {
   }
   close(a);
   close(b);
-  ck_assert_int_eq(stat_of(d.sock, "workers.words", &w1), 0);
-  ck_assert_int_eq(stat_of(d.sock, "text.pool_waits", &waits), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &w1), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "text.pool_waits", &waits), 0);
   printf("turn: B answered with %llu of %d texts done; %llu network words, workers ran "
          "%llu; %llu pool waits\n", (unsigned long long)done, NA + 1,
          (unsigned long long)net, (unsigned long long)(w1 - w0), (unsigned long long)waits);

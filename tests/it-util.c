@@ -320,6 +320,23 @@ int it_stat(const proto_reply *rep, const char *name, uint64_t *v) {
   return 0;
 }
 
+int it_stat_of(const char *sock, const char *name, uint64_t *v) {
+  char mem[64];
+  proto_buf b;
+  proto_buf_init(&b, mem, sizeof mem);
+  proto_encode_request(&b, 77, PROTO_OP_STATS, NULL, 0, 0, 0, 0);
+  int fd = it_connect(sock);
+  if (fd < 0) return -1;
+  proto_reply r;
+  int rc = -1;
+  if (it_send_all(fd, b.data, b.len) == 0 && it_recv_reply(fd, &r) == 0) {
+    rc = it_stat(&r, name, v) ? 0 : -1;
+    proto_reply_free(&r);
+  }
+  close(fd);
+  return rc;
+}
+
 /* ---- msgpack writer ------------------------------------------------------ */
 
 void mp_raw(it_bytes *b, const void *p, size_t n) {

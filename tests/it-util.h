@@ -81,6 +81,18 @@ int it_aardvark_ok_fd(int fd, uint64_t id);
 
 /* Looks up a counter in a stats reply; returns 1 and *v when present. */
 int it_stat(const proto_reply *rep, const char *name, uint64_t *v);
+/* Asks the daemon at sock for its stats on a fresh connection; 0 and *v
+ * when the counter is there, -1 otherwise. */
+int it_stat_of(const char *sock, const char *name, uint64_t *v);
+
+/* Defined in a ThreadSanitizer build: tests skip what is only slow there. */
+#if defined(__SANITIZE_THREAD__)
+#define IT_UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define IT_UNDER_TSAN 1
+#endif
+#endif
 
 /* A tiny msgpack writer for hand-made (and malformed) payloads. */
 typedef struct it_bytes {

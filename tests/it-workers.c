@@ -119,16 +119,9 @@ static const int opts[4][3] = { { 256, 0, 0 }, { 7, 1, 0 }, { 1, 0, 1 },
  * clients' 10 s timeouts, so the comparison says nothing there; parity
  * (answers equal to inline ones) has no threads of its own to check and
  * runs the network over thousands of words, minutes under TSan. */
-#if defined(__SANITIZE_THREAD__)
-#define UNDER_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define UNDER_TSAN 1
-#endif
-#endif
 
 START_TEST(parity_with_inline) {
-#ifdef UNDER_TSAN
+#ifdef IT_UNDER_TSAN
   fprintf(stderr, "parity: skipped under ThreadSanitizer (slow, no race of its own)\n");
   return;
 #endif
@@ -245,7 +238,7 @@ static void fairness_run(const char *nworkers, int n_light, uint64_t *light,
 }
 
 START_TEST(fairness) {
-#ifdef UNDER_TSAN
+#ifdef IT_UNDER_TSAN
   fprintf(stderr, "fairness: skipped under ThreadSanitizer (timing)\n");
   return;
 #endif

@@ -29,23 +29,6 @@ static it_daemon D;
 static int with_model;
 static char model_path[600];
 
-static int stats_get(const char *name, uint64_t *v) {
-  static char mem[64];
-  proto_buf b;
-  proto_buf_init(&b, mem, sizeof mem);
-  proto_encode_request(&b, 7, PROTO_OP_STATS, NULL, 0, 0, 0, 0);
-  int fd = it_connect(D.sock);
-  if (fd < 0) return -1;
-  proto_reply r;
-  int rc = -1;
-  if (it_send_all(fd, b.data, b.len) == 0 && it_recv_reply(fd, &r) == 0) {
-    rc = it_stat(&r, name, v) ? 0 : -1;
-    proto_reply_free(&r);
-  }
-  close(fd);
-  return rc;
-}
-
 /* Deterministic made-up words the dictionary lacks. */
 static void made_up(char *w, unsigned k) {
   static const char *syl[] = { "zor", "qua", "blix", "tem", "vor", "shn",
@@ -263,22 +246,22 @@ START_TEST(no_allocation_after_warmup) {
   traffic(600, 1); /* warm-up: every path at least once */
   usleep(100000);
   uint64_t nw = 0, counters = 0;
-  ck_assert_int_eq(stats_get("workers.count", &nw), 0);
-  ck_assert_int_eq(stats_get("workers.alloc_counters", &counters), 0);
+  ck_assert_int_eq(it_stat_of(D.sock, "workers.count", &nw), 0);
+  ck_assert_int_eq(it_stat_of(D.sock, "workers.alloc_counters", &counters), 0);
   ck_assert_msg(nw == counters, "%llu workers but %llu allocation counters",
                 (unsigned long long)nw, (unsigned long long)counters);
   if (with_model) ck_assert(nw >= 1);
   uint64_t loop0, work0, loop1, work1, words0, words1;
-  ck_assert_int_eq(stats_get("memory.loop_allocated_bytes", &loop0), 0);
-  ck_assert_int_eq(stats_get("memory.workers_allocated_bytes", &work0), 0);
-  ck_assert_int_eq(stats_get("words.total", &words0), 0);
+  ck_assert_int_eq(it_stat_of(D.sock, "memory.loop_allocated_bytes", &loop0), 0);
+  ck_assert_int_eq(it_stat_of(D.sock, "memory.workers_allocated_bytes", &work0), 0);
+  ck_assert_int_eq(it_stat_of(D.sock, "words.total", &words0), 0);
   traffic(10000, 100000);
   usleep(100000);
-  ck_assert_int_eq(stats_get("memory.loop_allocated_bytes", &loop1), 0);
-  ck_assert_int_eq(stats_get("memory.workers_allocated_bytes", &work1), 0);
-  ck_assert_int_eq(stats_get("words.total", &words1), 0);
+  ck_assert_int_eq(it_stat_of(D.sock, "memory.loop_allocated_bytes", &loop1), 0);
+  ck_assert_int_eq(it_stat_of(D.sock, "memory.workers_allocated_bytes", &work1), 0);
+  ck_assert_int_eq(it_stat_of(D.sock, "words.total", &words1), 0);
   uint64_t waits = 0;
-  ck_assert_int_eq(stats_get("nbest.pool_waits", &waits), 0);
+  ck_assert_int_eq(it_stat_of(D.sock, "nbest.pool_waits", &waits), 0);
   fprintf(stderr, "zero-alloc: %llu words answered (%s, %llu nbest waits for a "
                   "pool); loop thread allocated %llu -> %llu bytes, workers %llu -> %llu\n",
           (unsigned long long)(words1 - words0),
@@ -335,7 +318,7 @@ int main(void) {
     return 99;
   }
   uint64_t je = 0;
-  if (stats_get("memory.jemalloc", &je) != 0 || je != 1) {
+  if (it_stat_of(D.sock, "memory.jemalloc", &je) != 0 || je != 1) {
     printf("it-zero-alloc: jemalloc is not the daemon's allocator (sanitizer "
            "build?); skipped\n");
     unlink(model_path);
