@@ -325,6 +325,17 @@ static int pack_slots(const async_req *ar, proto_buf *out, word_tally *t) {
   return proto_encode_words_end(&w);
 }
 
+/* Queues one word's job; 1 when queued, else 0 with the word answered
+ * busy (cannot happen: the rings hold every slot's words). */
+static int submit_word(dispatcher *d, const word_job *job) {
+  if (workers_submit(d->workers, job) == 0) return 1;
+  word_slot *ws = job->out;
+  ws->needs_model = 0;
+  ws->code = PROTO_E_BUSY;
+  ws->source = PROTO_SOURCE_NONE;
+  return 0;
+}
+
 /* Dictionary on the loop, network words to the workers. pool: an nbest
  * request's (lent to ar; NULL without opts.nbest), whose records take the
  * words' alternatives. Returns DISPATCH_ASYNC when words were queued, else
@@ -377,13 +388,7 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
     ws->needs_model = 1;
     word_job job = { eng, key, (uint32_t)klen, flags, req->opt_beam, ws,
                      &ar->cancelled, slot, ar->gen, nbest, wa };
-    if (workers_submit(d->workers, &job) != 0) {
-      ws->needs_model = 0; /* cannot happen: the rings hold every slot's words */
-      ws->code = PROTO_E_BUSY;
-      ws->source = PROTO_SOURCE_NONE;
-      continue;
-    }
-    queued++;
+    queued += submit_word(d, &job);
   }
   ar->n_words = req->n_words;
   ar->id = req->id;
@@ -624,13 +629,7 @@ static int answer_text_split(dispatcher *d, engine_ref *eng, const proto_request
     if (!ws->needs_model) continue;
     word_job job = { eng, ws->key, ws->key_len, flags, req->opt_beam, ws,
                      &ar->cancelled, slot, ar->gen, 0, NULL };
-    if (workers_submit(d->workers, &job) != 0) {
-      ws->needs_model = 0; /* cannot happen: the rings hold every slot's words */
-      ws->code = PROTO_E_BUSY;
-      ws->source = PROTO_SOURCE_NONE;
-      continue;
-    }
-    queued++;
+    queued += submit_word(d, &job);
   }
   if (queued == 0) return DISPATCH_DONE;
   if (slots == d->text_pool) {

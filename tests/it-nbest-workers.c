@@ -44,16 +44,6 @@ static int start(it_daemon *d, const char *nworkers, const char *const *more) {
 
 static void stop(it_daemon *d) { ck_assert_int_eq(it_stop_clean(d), 0); }
 
-/* A made-up word (rarely in CMUdict) for seed. */
-static void made_up(char *w, unsigned seed) {
-  unsigned x = seed * 2654435761u + 7u;
-  int n = 5 + (int)(x % 5);
-  for (int k = 0; k < n; k++) {
-    x = x * 1103515245u + 12345u;
-    w[k] = (char)('a' + (x >> 16) % 26);
-  }
-  w[n] = '\0';
-}
 
 /* The mixed words: network words among dictionary words (some with
  * variants), written forms, folded words and per-word errors. */
@@ -70,7 +60,7 @@ static void make_mixed(void) {
     if (i % 4 == 1 && (size_t)(i / 4) < nf)
       snprintf(mixed[i], sizeof mixed[i], "%s", fixed[i / 4]);
     else
-      made_up(mixed[i], 700u + (unsigned)i);
+      it_made_up(mixed[i], 700u + (unsigned)i);
   }
 }
 
@@ -87,7 +77,7 @@ static char bigw[N_BIG][16];
 static size_t encode_big(char *mem, size_t cap, uint64_t id, unsigned seed) {
   proto_slice sl[N_BIG];
   for (int k = 0; k < N_BIG; k++) {
-    made_up(bigw[k], seed + (unsigned)k);
+    it_made_up(bigw[k], seed + (unsigned)k);
     sl[k].ptr = bigw[k];
     sl[k].len = (uint32_t)strlen(bigw[k]);
   }

@@ -50,16 +50,6 @@ static int start(it_daemon *d, const char *nworkers, const char *const *more) {
 
 static void stop(it_daemon *d) { ck_assert_int_eq(it_stop_clean(d), 0); }
 
-/* A made-up word (rarely in CMUdict) for seed. */
-static void made_up(char *w, unsigned seed) {
-  unsigned x = seed * 2654435761u + 7u;
-  int n = 5 + (int)(x % 5);
-  for (int k = 0; k < n; k++) {
-    x = x * 1103515245u + 12345u;
-    w[k] = (char)('a' + (x >> 16) % 26);
-  }
-  w[n] = '\0';
-}
 
 /* n made-up words from seed on, separated by spaces and now and then a
  * comma, into buf (NUL-terminated); returns its length. */
@@ -67,7 +57,7 @@ static size_t unknown_text(char *buf, size_t cap, unsigned seed, int n) {
   size_t o = 0;
   for (int i = 0; i < n; i++) {
     char w[16];
-    made_up(w, seed + (unsigned)i);
+    it_made_up(w, seed + (unsigned)i);
     int m = snprintf(buf + o, cap - o, "%s%s%s", i ? " " : "", w, i % 9 == 8 ? "," : "");
     if (m <= 0 || (size_t)m >= cap - o) abort(); /* the buffers fit */
     o += (size_t)m;

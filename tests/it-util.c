@@ -320,6 +320,16 @@ int it_stat(const proto_reply *rep, const char *name, uint64_t *v) {
   return 0;
 }
 
+void it_made_up(char *w, unsigned seed) {
+  unsigned x = seed * 2654435761u + 7u;
+  int n = 5 + (int)(x % 5);
+  for (int k = 0; k < n; k++) {
+    x = x * 1103515245u + 12345u;
+    w[k] = (char)('a' + (x >> 16) % 26);
+  }
+  w[n] = '\0';
+}
+
 int it_stat_of(const char *sock, const char *name, uint64_t *v) {
   char mem[64];
   proto_buf b;

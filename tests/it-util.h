@@ -79,6 +79,10 @@ int it_aardvark_ok(const char *sock);
 /* The same on an existing connection. */
 int it_aardvark_ok_fd(int fd, uint64_t id);
 
+/* A made-up word of 5-9 letters (rarely in CMUdict) for seed, into w
+ * (10 bytes or more). */
+void it_made_up(char *w, unsigned seed);
+
 /* Looks up a counter in a stats reply; returns 1 and *v when present. */
 int it_stat(const proto_reply *rep, const char *name, uint64_t *v);
 /* Asks the daemon at sock for its stats on a fresh connection; 0 and *v
