@@ -28,7 +28,10 @@
  * request that finds both lent and has a network word waits, without
  * stalling the loop (DISPATCH_WAIT; the owner resumes it when a pool is
  * given back); one whose words are all the dictionary's is answered at
- * once inline, which runs no network. */
+ * once inline, which runs no network. A pool is taken (or waited for)
+ * only with the connection's output empty, so the reply always packs when
+ * the words are back and the pool returns then, whether or not the client
+ * reads. */
 #include "config.h"
 
 #include "daemon/dispatch.h"
@@ -715,7 +718,15 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
       } else if (req.opt_nbest > 0 && d->workers && engine_ref_split(eng) && ar &&
                  ar->slots && d->n_nbest) {
         /* n-best answers are several texts a word: beside the word slots
-         * they need a pool's records, lent to one request at a time */
+         * they need a pool's records, lent to one request at a time. Only
+         * with the output empty: then the reply packs the moment its words
+         * are back, and a client that stops reading waits for room
+         * (DISPATCH_NO_ROOM) holding no pool, instead of keeping one from
+         * everyone until --output-timeout. */
+        if (!out_is_empty && nbest_needs_network(d, eng, &req)) {
+          engine_ref_release(eng);
+          return DISPATCH_NO_ROOM;
+        }
         nbest_pool *pool =
             resumed || !d->n_waiting[DISPATCH_POOL_NBEST] ? nbest_pool_take(d) : NULL;
         if (!pool) {
@@ -785,6 +796,10 @@ int dispatch_request(dispatcher *d, const char *payload, uint32_t len,
         sr = answer_text_split(d, eng, &req, n_tokens, ar, slot, slots,
                                d->cfg->lim.max_words);
         if (sr == TEXT_INLINE && d->text_pool) {
+          if (!out_is_empty) { /* as for an nbest pool, above */
+            engine_ref_release(eng);
+            return DISPATCH_NO_ROOM;
+          }
           if (d->text_pool_busy || (!resumed && d->n_waiting[DISPATCH_POOL_TEXT])) {
             /* a long text: wait for the pool, in turn */
             engine_ref_release(eng);

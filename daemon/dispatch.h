@@ -129,7 +129,8 @@ void dispatcher_destroy(dispatcher *d);
 
 /* Answers the request in payload[0..len) with one reply frame appended to
  * out and returns DISPATCH_DONE; or returns DISPATCH_NO_ROOM when the reply
- * did not fit (out unchanged, nothing counted: call again with more room;
+ * did not fit, or when it needs a shared pool and out is not empty (out
+ * unchanged, nothing counted: call again with more room;
  * when out_is_empty is set the buffer is as large as it gets, so an
  * oversized reply becomes an `internal` error reply instead); or returns
  * DISPATCH_ASYNC when words went to the workers: ar is then active and

@@ -19,6 +19,8 @@
  *    its nbest requests, and the stats would show them done);
  *  - reload: a SIGHUP while nbest words are out and a request waits for a
  *    pool: each is answered as the same request is after the reload;
+ *  - stalled: clients that stop reading hold no pool while their replies
+ *    wait for room, so other clients' nbest requests go on;
  *  - vanish: clients that send big nbest requests and hang up at once cost
  *    nothing: their words are cancelled, the pools come back (a later
  *    request's words run on the worker) and the daemon exits cleanly
@@ -340,6 +342,63 @@ START_TEST(vanishing_clients) {
 }
 END_TEST
 
+/* Two clients pipeline big nbest requests and never read: their replies
+ * fill the socket and both of the connection's buffers. Neither may keep
+ * a pool while it waits for room, so a third client's big nbest request is
+ * answered while they are still stalled. (When a pool went to a request
+ * whatever the output held, each stalled client kept one from the moment
+ * its reply found no room until --output-timeout, here 600 s: the third
+ * client's read timed out.) */
+START_TEST(stalled_readers) {
+  it_daemon d;
+  const char *more[] = { "--output-timeout", "600", NULL };
+  ck_assert_int_eq(start(&d, "1", more), 0);
+  static char mem[1 << 15], a[1 << 19];
+  enum { N_PIPE = 10 };
+  int fs[2];
+  for (int c = 0; c < 2; c++) {
+    fs[c] = it_connect(d.sock);
+    ck_assert_int_ge(fs[c], 0);
+    for (int q = 0; q < N_PIPE; q++) {
+      size_t n = encode_big(mem, sizeof mem, (uint64_t)q + 1,
+                            70000u + (unsigned)(c * N_PIPE + q) * 300u);
+      ck_assert_int_eq(it_send_all(fs[c], mem, n), 0);
+    }
+  }
+  /* until the worker is idle: both clients stalled for room */
+  uint64_t ran = 0, before = ~0ull, answered = 0;
+  for (;;) {
+    usleep(300000);
+    ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &ran), 0);
+    if (ran == before) break;
+    before = ran;
+  }
+  ck_assert_int_eq(it_stat_of(d.sock, "requests.words", &answered), 0);
+  fprintf(stderr, "stalled: %llu of %d nbest requests answered, %llu words run, "
+                  "before the third client asks\n",
+          (unsigned long long)answered, 2 * N_PIPE, (unsigned long long)ran);
+  ck_assert_uint_lt(answered, 2 * N_PIPE); /* the stall was reached */
+  int fb = it_connect(d.sock);
+  ck_assert_int_ge(fb, 0);
+  size_t n = encode_big(mem, sizeof mem, 99, 95000u);
+  ck_assert_int_eq(it_send_all(fb, mem, n), 0);
+  long k = it_recv_frame(fb, a, sizeof a);
+  ck_assert_msg(k > 0, "the third client got no reply: a stalled client holds a pool");
+  ck_assert_int_gt(model_words(a, k, NULL), 200);
+  close(fb);
+  /* the stalled clients are still served once they read */
+  for (int c = 0; c < 2; c++) {
+    for (int q = 0; q < N_PIPE; q++) {
+      long m = it_recv_frame(fs[c], a, sizeof a);
+      ck_assert_int_gt(m, 0);
+      ck_assert_int_gt(model_words(a, m, NULL), 200);
+    }
+    close(fs[c]);
+  }
+  stop(&d);
+}
+END_TEST
+
 /* SIGHUP while a big nbest request's words are out, and while another
  * client's waits for a pool: both are answered from the engine they began
  * on (the same files: the same reply as once the new engine serves). */
@@ -403,6 +462,7 @@ int main(void) {
   tcase_add_test(tc, ping_during_nbest);
   tcase_add_test(tc, vanishing_clients);
   tcase_add_test(tc, reload_in_flight);
+  tcase_add_test(tc, stalled_readers);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -24,7 +24,9 @@
  *    than a connection's slots; one at a time has the text pool, the
  *    others wait for it, all byte for byte alike;
  *  - waits its turn: a long text that finds the text pool lent waits for
- *    it (its words still go to the workers) ahead of later texts.
+ *    it (its words still go to the workers) ahead of later texts;
+ *  - stalled: a client that stops reading holds no text pool while its
+ *    replies wait for room, so another client's long text goes on.
  * Skips (77) without the shared weights or the converter. */
 #include <check.h>
 #include <pthread.h>
@@ -454,6 +456,58 @@ START_TEST(long_text_waits_its_turn) {
 }
 END_TEST
 
+/* A client pipelines long texts and never reads: its replies fill the
+ * socket and both of the connection's buffers. It may not keep the text
+ * pool while it waits for room, so another client's long text is answered
+ * while it is still stalled. (When the pool went to a text whatever the
+ * output held, the stalled client kept it from the moment its reply found
+ * no room until --output-timeout, here 600 s: the other client's read
+ * timed out.) */
+START_TEST(stalled_reader) {
+  enum { NA = 24, NW = 400 };
+  static char tx[8192], rep[1 << 17];
+  it_daemon d;
+  const char *more[] = { "--output-timeout", "600", NULL };
+  ck_assert_int_eq(start(&d, "1", more), 0);
+  int a = it_connect(d.sock);
+  ck_assert_int_ge(a, 0);
+  static char mem[1 << 14];
+  for (int i = 0; i < NA; i++) {
+    unknown_text(tx, sizeof tx, 50000u + 1000u * (unsigned)i, NW);
+    proto_buf pb;
+    proto_buf_init(&pb, mem, sizeof mem);
+    ck_assert_int_eq(proto_encode_text_request(&pb, (uint64_t)i + 1, tx,
+                                               (uint32_t)strlen(tx), 0, 0), 0);
+    ck_assert_int_eq(it_send_all(a, pb.data, pb.len), 0);
+  }
+  /* until the worker is idle: the client stalled for room */
+  uint64_t ran = 0, before = ~0ull, answered = 0;
+  for (;;) {
+    usleep(300000);
+    ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &ran), 0);
+    if (ran == before) break;
+    before = ran;
+  }
+  ck_assert_int_eq(it_stat_of(d.sock, "requests.text", &answered), 0);
+  printf("stalled: %llu of %d long texts answered, %llu words run, before the "
+         "other client asks\n", (unsigned long long)answered, NA, (unsigned long long)ran);
+  ck_assert_uint_lt(answered, NA); /* the stall was reached */
+  int b = it_connect(d.sock);
+  ck_assert_int_ge(b, 0);
+  unknown_text(tx, sizeof tx, 90000u, NW);
+  long n = ask_text(b, 1, tx, rep, sizeof rep);
+  ck_assert_int_gt(model_words(rep, n), 256); /* it needed the pool */
+  close(b);
+  for (int i = 0; i < NA; i++) { /* the stalled client is served once it reads */
+    n = it_recv_frame(a, rep, sizeof rep);
+    ck_assert_int_gt(n, 0);
+    ck_assert_int_gt(model_words(rep, n), 256);
+  }
+  close(a);
+  stop(&d);
+}
+END_TEST
+
 int main(void) {
   const char *src = getenv("top_srcdir");
   int rc = it_g2p_en_model("it-text-workers", tmpdir, sizeof tmpdir, model_path,
@@ -476,6 +530,7 @@ int main(void) {
   tcase_add_test(tc, ping_during_text);
   tcase_add_test(tc, long_texts_at_once);
   tcase_add_test(tc, long_text_waits_its_turn);
+  tcase_add_test(tc, stalled_reader);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
