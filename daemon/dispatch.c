@@ -224,16 +224,21 @@ static unsigned lookup_flags(const proto_request *req) {
   return flags;
 }
 
+enum { WORD_LOOKUP = 0, WORD_ANSWERED = 1, WORD_READ_ON_WORKER = 2 };
+
 /* The words op reads what the text op reads: a word of ASCII letters and
  * apostrophes is looked up as it is; one that folds to them (naïve, John’s)
  * is looked up folded (key into keybuf); any other written form (42, Dr.,
  * $3.50, x-ray) is read by the text front end, its spoken words' phonemes
- * joined into ws->text. Returns 1 when ws was answered here, 0
- * when *key (of *klen bytes) is to be looked up as usual. */
+ * joined into ws->text. Returns WORD_ANSWERED when ws was answered here,
+ * WORD_LOOKUP when *key (of *klen bytes) is to be looked up as usual, and
+ * with split (workers) WORD_READ_ON_WORKER for a written form whose spoken
+ * words need the network: a worker reads it whole, and the loop runs no
+ * network. */
 static int prepare_word(dispatcher *d, const engine_ref *eng,
                         const proto_request *req, const char *w, size_t n,
                         char *keybuf, size_t keycap, const char **key,
-                        size_t *klen, word_slot *ws) {
+                        size_t *klen, word_slot *ws, int split) {
   *key = w;
   *klen = n;
   int plain = 1;
@@ -241,33 +246,23 @@ static int prepare_word(dispatcher *d, const engine_ref *eng,
     char c = (char)(w[i] | 0x20);
     plain = (c >= 'a' && c <= 'z') || w[i] == '\'';
   }
-  if (plain) return 0;
+  if (plain) return WORD_LOOKUP;
   int k = g2p_fold_word(w, n, keybuf, keycap);
   if (k > 0) {
     *key = keybuf;
     *klen = (size_t)k;
-    return 0;
+    return WORD_LOOKUP;
   }
   enum g2p_source src = G2P_SOURCE_NONE;
-  int rc = g2p_engine_text_reading(eng->engine, eng->scratch, d->text, w, n,
-                                   req->opt_model_only ? G2P_FLAG_MODEL_ONLY : 0,
+  double conf = 0.0;
+  unsigned flags = (req->opt_model_only ? G2P_FLAG_MODEL_ONLY : 0) |
+                   (split ? G2P_FLAG_NO_NETWORK : 0);
+  int rc = g2p_engine_text_reading(eng->engine, eng->scratch, d->text, w, n, flags,
                                    req->opt_beam, ws->text, sizeof ws->text, &src,
-                                   &ws->confidence);
-  ws->needs_model = 0;
-  ws->n_variants = 0;
-  if (rc > 0) {
-    ws->code = PROTO_OK;
-    ws->source = (enum proto_source)src;
-    ws->phones = ws->text;
-    ws->phones_len = (uint16_t)rc;
-    return 1;
-  }
-  ws->code = word_slot_error_code(rc);
-  ws->source = PROTO_SOURCE_NONE;
-  ws->confidence = 0.0;
-  ws->phones = NULL;
-  ws->phones_len = 0;
-  return 1;
+                                   &conf);
+  if (split && rc == G2P_ENEEDNET) return WORD_READ_ON_WORKER;
+  word_slot_set_reading(ws, rc, src, conf);
+  return WORD_ANSWERED;
 }
 
 /* All words on the loop thread, each packed right after its lookup (the
@@ -288,8 +283,9 @@ static int answer_words_inline(dispatcher *d, const engine_ref *eng,
     size_t klen;
     g2p_word_result g;
     g.n_alternatives = 0;
-    if (code == PROTO_OK && !prepare_word(d, eng, req, s->ptr, s->len, slot.key,
-                                          sizeof slot.key, &key, &klen, &slot)) {
+    if (code == PROTO_OK && prepare_word(d, eng, req, s->ptr, s->len, slot.key,
+                                         sizeof slot.key, &key, &klen, &slot,
+                                         0) == WORD_LOOKUP) {
       int rc = req->opt_nbest > 0
                    ? g2p_engine_lookup_nbest(eng->engine, eng->scratch, key, klen,
                                              flags, req->opt_beam, req->opt_nbest, &g)
@@ -371,9 +367,17 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
     }
     const char *key;
     size_t klen;
-    if (prepare_word(d, eng, req, s->ptr, s->len, ws->key, sizeof ws->key, &key,
-                     &klen, ws))
+    int how = prepare_word(d, eng, req, s->ptr, s->len, ws->key, sizeof ws->key,
+                           &key, &klen, ws, 1);
+    if (how == WORD_ANSWERED) continue;
+    if (how == WORD_READ_ON_WORKER) { /* the frame stays put: s->ptr lives */
+      ws->needs_model = 1;
+      word_job job = { eng, s->ptr, s->len,
+                       req->opt_model_only ? G2P_FLAG_MODEL_ONLY : 0u, req->opt_beam,
+                       ws, &ar->cancelled, slot, ar->gen, 0, NULL, 1 };
+      queued += submit_word(d, &job);
       continue;
+    }
     { /* the dictionary (unless model-only), then the result cache (which
        * nbest never asks: it holds one answer) */
       g2p_word_result g;
@@ -390,7 +394,7 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
     }
     ws->needs_model = 1;
     word_job job = { eng, key, (uint32_t)klen, flags, req->opt_beam, ws,
-                     &ar->cancelled, slot, ar->gen, nbest, wa };
+                     &ar->cancelled, slot, ar->gen, nbest, wa, 0 };
     queued += submit_word(d, &job);
   }
   ar->n_words = req->n_words;
@@ -406,28 +410,21 @@ static int answer_words_split(dispatcher *d, engine_ref *eng,
   return DISPATCH_ASYNC;
 }
 
-/* Does an nbest request have a word that only the network answers? As
- * answer_words_split decides, without filling anything: written forms
- * the text front end reads are answered on the loop thread either way. */
+/* Does an nbest request have a word that only the network answers (or a
+ * written form with such a word)? As answer_words_split decides, in a
+ * scratch slot of the dispatcher's. */
 static int nbest_needs_network(dispatcher *d, engine_ref *eng, const proto_request *req) {
   unsigned flags = lookup_flags(req);
   for (uint32_t i = 0; i < req->n_words; i++) {
     const proto_slice *s = &req->words[i];
     if (proto_word_check(s->ptr, s->len, &d->cfg->lim) != PROTO_OK) continue;
-    const char *key = s->ptr;
-    size_t klen = s->len;
-    char keybuf[sizeof ((word_slot *)0)->key];
-    int plain = 1;
-    for (size_t k = 0; k < klen && plain; k++) {
-      char c = (char)(key[k] | 0x20);
-      plain = (c >= 'a' && c <= 'z') || key[k] == '\'';
-    }
-    if (!plain) {
-      int n = g2p_fold_word(s->ptr, s->len, keybuf, sizeof keybuf);
-      if (n <= 0) continue; /* read by the text front end */
-      key = keybuf;
-      klen = (size_t)n;
-    }
+    const char *key;
+    size_t klen;
+    word_slot *ws = &d->probe;
+    int how = prepare_word(d, eng, req, s->ptr, s->len, ws->key, sizeof ws->key, &key,
+                           &klen, ws, 1);
+    if (how == WORD_READ_ON_WORKER) return 1;
+    if (how == WORD_ANSWERED) continue;
     g2p_word_result g;
     if (g2p_engine_lookup_nbest(eng->dict, eng->dict_scratch, key, klen, flags,
                                 req->opt_beam, req->opt_nbest, &g) == G2P_ENOTFOUND)
@@ -631,7 +628,7 @@ static int answer_text_split(dispatcher *d, engine_ref *eng, const proto_request
     word_slot *ws = &slots[i];
     if (!ws->needs_model) continue;
     word_job job = { eng, ws->key, ws->key_len, flags, req->opt_beam, ws,
-                     &ar->cancelled, slot, ar->gen, 0, NULL };
+                     &ar->cancelled, slot, ar->gen, 0, NULL, 0 };
     queued += submit_word(d, &job);
   }
   if (queued == 0) return DISPATCH_DONE;

@@ -119,6 +119,7 @@ typedef struct dispatcher {
   void (*on_pool_free)(void *ctx); /* a pool was given back (set by the owner) */
   void *pool_ctx;
   word_alts inline_alts;   /* an inline nbest word's, pointing into scratch */
+  word_slot probe;         /* nbest_needs_network's answers, thrown away */
   proto_slice *words;      /* cfg->lim.max_words slices */
   proto_stat *stat_table;  /* STATS_MAX_ENTRIES */
 } dispatcher;

@@ -219,7 +219,11 @@ int server_init(server *s, uv_loop_t *loop, const daemon_config *cfg,
     /* every connection's slots full, and the text pool */
     size_t cap = (size_t)s->n_slots * cfg->lim.max_words + s->disp.text_pool_cap;
     if (workers_start(&s->workers, loop, s->n_workers, cfg->cpus,
-                      (unsigned)cfg->n_cpus, cap, cfg->spin_us, on_word_done,
+                      (unsigned)cfg->n_cpus, cap, cfg->spin_us,
+                      cfg->lim.max_word_bytes < cfg->lim.max_text_bytes
+                          ? cfg->lim.max_word_bytes
+                          : cfg->lim.max_text_bytes,
+                      cfg->lim.max_tokens, on_word_done,
                       s, err, errlen) != 0)
       return -1;
     s->disp.workers = &s->workers;

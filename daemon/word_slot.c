@@ -85,3 +85,21 @@ void word_alts_set(word_alts *a, int rc, const g2p_word_result *g, int copy_text
   }
   a->n = (uint8_t)n;
 }
+
+void word_slot_set_reading(word_slot *s, int rc, enum g2p_source src, double confidence) {
+  s->needs_model = 0;
+  s->n_variants = 0;
+  if (rc > 0) {
+    s->code = PROTO_OK;
+    s->source = (enum proto_source)src;
+    s->phones = s->text;
+    s->phones_len = (uint16_t)rc;
+    s->confidence = confidence;
+    return;
+  }
+  s->code = word_slot_error_code(rc);
+  s->source = PROTO_SOURCE_NONE;
+  s->confidence = 0.0;
+  s->phones = NULL;
+  s->phones_len = 0;
+}

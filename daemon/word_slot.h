@@ -52,6 +52,9 @@ int word_slot_error_code(int g2p_rc);
 void word_slot_set(word_slot *s, int rc, const g2p_word_result *g,
                    int copy_text);
 
+/* Fills a word slot from g2p_engine_text_reading()'s answer (rc: its
+ * length in s->text, or an error), source and confidence. */
+void word_slot_set_reading(word_slot *s, int rc, enum g2p_source src, double confidence);
 /* Fills the alternatives from an engine answer (rc 0; otherwise none);
  * copy_text copies their texts into a->text (answers in a scratch). */
 void word_alts_set(word_alts *a, int rc, const g2p_word_result *g, int copy_text);

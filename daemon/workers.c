@@ -79,7 +79,7 @@ static size_t take_jobs(worker *w, word_job *jobs, size_t max) {
  * batched lookup gives one answer a word.) */
 static int same_batch(const word_job *a, const word_job *b) {
   return a->eng == b->eng && a->flags == b->flags && a->beam == b->beam &&
-         a->nbest == 0 && b->nbest == 0;
+         a->nbest == 0 && b->nbest == 0 && !a->reading && !b->reading;
 }
 
 /* Pushes the completions of n jobs and wakes the loop. */
@@ -98,11 +98,28 @@ static void publish_done(worker *w, const word_job *jobs, size_t n) {
     uv_async_send(&ws->async);
 }
 
+/* A written form read whole: its dictionary words, letters and network
+ * words, as the loop reads one without workers. */
+static void run_reading(worker *w, const word_job *j) {
+  enum g2p_source src = G2P_SOURCE_NONE;
+  double conf = 0.0;
+  int rc = g2p_engine_text_reading(j->eng->engine, j->eng->wscratch[w->index], w->text,
+                                   j->word, j->len, j->flags, j->beam, j->out->text,
+                                   sizeof j->out->text, &src, &conf);
+  word_slot_set_reading(j->out, rc, src, conf);
+  __atomic_store_n(&w->words, w->words + 1, __ATOMIC_RELAXED);
+  publish_done(w, j, 1);
+}
+
 /* Runs n jobs of one engine, flags and beam (one lookup, or one batched
  * lookup for several), fills their slots and publishes the completions. */
 static void run_jobs(worker *w, const word_job *jobs, size_t n) {
   workers *ws = w->pool;
   const word_job *j0 = &jobs[0];
+  if (j0->reading) { /* alone: same_batch */
+    run_reading(w, j0);
+    return;
+  }
   g2p_scratch *scratch = j0->eng->wscratch[w->index];
   /* the loop thread asked the dictionary and the result cache already */
   unsigned flags = j0->flags | G2P_FLAG_MODEL_ONLY | G2P_FLAG_CACHE_CHECKED;
@@ -216,6 +233,7 @@ static void on_due(uv_poll_t *h, int status, int events);
 
 int workers_start(workers *ws, uv_loop_t *loop, unsigned n, const int *cpus,
                   unsigned n_cpus, size_t ring_cap, uint32_t spin_us,
+                  uint32_t word_bytes, uint32_t max_tokens,
                   void (*on_done)(void *ctx, const word_done *d), void *ctx,
                   char *err, size_t errlen) {
   memset(ws, 0, sizeof *ws);
@@ -275,6 +293,13 @@ int workers_start(workers *ws, uv_loop_t *loop, unsigned n, const int *cpus,
         ring_init(&w->done, ring_cap, sizeof(word_done)) != 0 ||
         sem_init(&w->wake, 0, 0) != 0) {
       snprintf(err, errlen, "out of memory (worker rings)");
+      break;
+    }
+    if (g2p_text_ctx_create(&w->text, word_bytes ? word_bytes : 1,
+                            max_tokens ? max_tokens : 1,
+                            (max_tokens ? max_tokens : 1) * 8) != G2P_OK) {
+      w->text = NULL;
+      snprintf(err, errlen, "out of memory (worker text context)");
       break;
     }
     ws->n = i + 1;
@@ -406,6 +431,8 @@ void workers_stop(workers *ws) {
     ring_destroy(&w->jobs);
     ring_destroy(&w->done);
     sem_destroy(&w->wake);
+    g2p_text_ctx_destroy(w->text);
+    w->text = NULL;
   }
   if (ws->async_open && !uv_is_closing((uv_handle_t *)&ws->async)) {
     uv_close((uv_handle_t *)&ws->async, NULL);

@@ -7,7 +7,9 @@
  * post; workers wake the loop with uv_async_send. Jobs carry everything a
  * worker needs (engine reference, word bytes, destination slot); a worker
  * writes only into the destination slot (and, for an nbest request's
- * word, its alternatives record), then publishes the completion.
+ * word, its alternatives record), then publishes the completion. A
+ * reading job (a words request's written form whose spoken words need the
+ * network) is read whole by the worker, with its own text context.
  *
  * The reply path of a network word runs one way: worker -> done ring ->
  * loop (on_done, the owner's callback) -> connection (conn_word_done) ->
@@ -39,6 +41,9 @@ typedef struct word_job {
   uint32_t slot, gen;   /* the connection and its request */
   int nbest;            /* > 0: an nbest request's word, run alone */
   word_alts *alts;      /* nbest: where its alternatives go */
+  int reading;          /* a written form ("42", "x-ray") the text front end
+                         * reads, network words and all (run alone; flags
+                         * as the request gave them) */
 } word_job;
 
 typedef struct word_done {
@@ -60,6 +65,7 @@ typedef struct worker {
   uint64_t words;        /* words run (written by the worker) */
   uint64_t cancelled;    /* words skipped: their client had gone (ditto) */
   int spinning;          /* polling its ring instead of sleeping (atomic) */
+  g2p_text_ctx *text;    /* the text front end's buffers, for reading jobs */
 } worker;
 
 typedef struct workers {
@@ -93,9 +99,13 @@ typedef struct workers {
  * polls its ring for that long after its last job; the loop polls from
  * about spin_us before the words out are due (by the measured time of a
  * lone word) until they are back, at most ~2 spin_us past that estimate,
- * and for spin_us after the last completion. 0 or -1 with err. */
+ * and for spin_us after the last completion. Each worker reads written
+ * forms of up to word_bytes bytes into a text context of the loop's token
+ * limit (max_tokens tokens, 8 words each), so that it reads them as the
+ * loop would. 0 or -1 with err. */
 int workers_start(workers *ws, uv_loop_t *loop, unsigned n, const int *cpus,
                   unsigned n_cpus, size_t ring_cap, uint32_t spin_us,
+                  uint32_t word_bytes, uint32_t max_tokens,
                   void (*on_done)(void *ctx, const word_done *d), void *ctx,
                   char *err, size_t errlen);
 /* Queues one job (round robin). 0, or -1 when the rings are full. */

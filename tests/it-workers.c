@@ -9,7 +9,10 @@
  *    (measured next to the same load with --workers 0);
  *  - reload and drain with network words in flight: nothing lost or wrong;
  *  - a client that never reads its replies neither slows the others down
- *    nor keeps its slot past --output-timeout.
+ *    nor keeps its slot past --output-timeout;
+ *  - written forms whose spoken words need the network ("qzxv-42") are
+ *    read on a worker, byte for byte as inline, while the loop answers
+ *    others.
  * Skips (77) without the shared weights or the converter. */
 #include <check.h>
 #include <errno.h>
@@ -421,12 +424,154 @@ START_TEST(stuck_client) {
 }
 END_TEST
 
+/* ---- written forms -------------------------------------------------------- */
+
+/* Written forms the text front end reads ("x-ray", "42"): made-up
+ * compounds whose spoken words only the network knows, and a few that
+ * need no network. */
+#define N_FORMS 96
+static char forms[N_FORMS][48];
+
+static void make_forms(void) {
+  static const char *fixed[] = { "42", "Dr.", "$3.50", "x-ray", "1990s", "FBI's" };
+  for (int i = 0; i < N_FORMS; i++) {
+    char a[16], b[16];
+    it_made_up(a, 3000u + (unsigned)i);
+    it_made_up(b, 5000u + (unsigned)i);
+    if (i % 16 == 15)
+      snprintf(forms[i], sizeof forms[i], "%s", fixed[(i / 16) % 6]);
+    else if (i % 3 == 0)
+      snprintf(forms[i], sizeof forms[i], "%s-%s", a, b);
+    else if (i % 3 == 1)
+      snprintf(forms[i], sizeof forms[i], "%s-%d", a, i);
+    else
+      snprintf(forms[i], sizeof forms[i], "x-%s", b);
+  }
+}
+
+/* {variants, model_only, beam, no_stress, ipa, nbest} */
+static const proto_opts form_opts[4] = {
+  { 0, 0, 1, 0, 0, 0 }, { 1, 1, 4, 0, 0, 0 }, { 0, 0, 4, 0, 0, 4 }, { 0, 1, 8, 1, 1, 8 } };
+
+static size_t encode_forms(char *mem, size_t cap, uint64_t id, const proto_opts *o,
+                           int from, int n) {
+  proto_slice sl[N_FORMS];
+  for (int k = 0; k < n; k++) {
+    sl[k].ptr = forms[from + k];
+    sl[k].len = (uint32_t)strlen(forms[from + k]);
+  }
+  proto_buf b;
+  proto_buf_init(&b, mem, cap);
+  ck_assert_int_eq(proto_encode_request_opts(&b, id, PROTO_OP_WORDS, sl, (uint32_t)n, o), 0);
+  return b.len;
+}
+
+/* Words of a reply answered by the network (with a written form: any of
+ * its spoken words). */
+static int model_answers(const char *p, long n) {
+  proto_reply r;
+  char err[160];
+  ck_assert_int_eq(proto_reply_decode(p, (size_t)n, &r, err, sizeof err), PROTO_OK);
+  ck_assert(r.ok);
+  int m = 0;
+  for (uint32_t i = 0; i < r.n_words; i++) m += r.words[i].source == PROTO_SOURCE_MODEL;
+  proto_reply_free(&r);
+  return m;
+}
+
+static char form_ref[4][1 << 16];
+static long form_ref_len[4];
+
+/* The words op's written forms with network words are read on a worker:
+ * replies byte for byte those of --workers 0, every such form a worker
+ * job (workers.words), and a ping from another client is answered while
+ * they are out (an order, not a time: read on the loop, as before, the
+ * forms were done before the loop saw the ping). */
+START_TEST(written_forms) {
+  static char mem[1 << 16], got[1 << 16];
+  it_daemon d;
+  int net_forms = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass) /* most forms need the network; some are spelled out */
+      ck_assert_int_gt(net_forms, N_FORMS / 2);
+    ck_assert_int_eq(start(&d, pass ? "1" : "0", NULL), 0);
+    int fd = it_connect(d.sock);
+    ck_assert_int_ge(fd, 0);
+    for (int o = 0; o < 4; o++) {
+      uint64_t w0 = 0, w1 = 0;
+      ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &w0), 0);
+      size_t n = encode_forms(mem, sizeof mem, (uint64_t)o + 1, &form_opts[o], 0, N_FORMS);
+      ck_assert_int_eq(it_send_all(fd, mem, n), 0);
+      long k = it_recv_frame(fd, pass ? got : form_ref[o], sizeof got);
+      ck_assert_int_gt(k, 0);
+      ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &w1), 0);
+      if (!pass) {
+        form_ref_len[o] = k;
+        if (o == 0) net_forms = model_answers(form_ref[0], k);
+        continue;
+      }
+      ck_assert_msg(k == form_ref_len[o] && memcmp(got, form_ref[o], (size_t)k) == 0,
+                    "written forms (options %d): --workers 1 differs from --workers 0", o);
+      /* each form the network answered was a worker job (the first
+       * request: later ones find spoken words in the result cache) */
+      if (o == 0)
+        ck_assert_msg(w1 - w0 == (uint64_t)net_forms,
+                      "options %d: %llu worker jobs for %d written forms with network words",
+                      o, (unsigned long long)(w1 - w0), net_forms);
+    }
+    close(fd);
+    if (!pass) {
+      stop(&d);
+      continue;
+    }
+    /* one client's forms at beam 16 with the worker; another pings */
+    int fa = it_connect(d.sock), fb = it_connect(d.sock);
+    ck_assert(fa >= 0 && fb >= 0);
+    proto_buf b;
+    proto_buf_init(&b, mem, sizeof mem);
+    proto_encode_request(&b, 1, PROTO_OP_PING, NULL, 0, 0, 0, 0);
+    for (int i = 0; i < N_FORMS; i++) /* new spoken words: no cache */
+      if (i % 16 != 15) forms[i][0] = forms[i][0] == 'x' ? 'q' : 'x';
+    proto_opts slow = { 0, 1, 16, 0, 0, 0 };
+    b.len += encode_forms(mem + b.len, sizeof mem - b.len, 2, &slow, 0, N_FORMS);
+    ck_assert_int_eq(it_send_all(fa, b.data, b.len), 0);
+    proto_reply r;
+    ck_assert_int_eq(it_recv_reply(fa, &r), 0); /* the forms are read */
+    ck_assert(r.ok && r.id == 1);
+    proto_reply_free(&r);
+    proto_buf_init(&b, mem, sizeof mem);
+    proto_encode_request(&b, 100, PROTO_OP_PING, NULL, 0, 0, 0, 0);
+    proto_encode_request(&b, 101, PROTO_OP_STATS, NULL, 0, 0, 0, 0);
+    uint64_t before = 0, done = 0;
+    ck_assert_int_eq(it_stat_of(d.sock, "requests.words", &before), 0);
+    ck_assert_int_eq(it_send_all(fb, b.data, b.len), 0);
+    ck_assert_int_eq(it_recv_reply(fb, &r), 0);
+    ck_assert(r.ok && r.id == 100);
+    proto_reply_free(&r);
+    ck_assert_int_eq(it_recv_reply(fb, &r), 0);
+    ck_assert(r.ok && r.id == 101);
+    ck_assert(it_stat(&r, "requests.words", &done));
+    proto_reply_free(&r);
+    fprintf(stderr, "written forms: identical to --workers 0 with 4 option sets; "
+                    "%d forms with network words each a worker job; ping answered "
+                    "with the beam-16 forms %s\n",
+            net_forms, done == before ? "still out" : "done");
+    ck_assert_msg(done == before, "the ping waited for the written forms");
+    ck_assert_int_gt(it_recv_frame(fa, got, sizeof got), 0);
+    close(fa);
+    close(fb);
+    stop(&d);
+  }
+}
+END_TEST
+
 int main(void) {
   int rc = it_g2p_en_model("it-workers", tmpdir, sizeof tmpdir, model_path,
                            sizeof model_path);
   if (rc != 0) return rc;
   signal(SIGPIPE, SIG_IGN);
   make_words();
+  make_forms();
   Suite *s = suite_create("it-workers");
   TCase *tc = tcase_create("workers");
   tcase_set_timeout(tc, 300);
@@ -434,6 +579,7 @@ int main(void) {
   tcase_add_test(tc, fairness);
   tcase_add_test(tc, reload_and_drain_in_flight);
   tcase_add_test(tc, stuck_client);
+  tcase_add_test(tc, written_forms);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -7,8 +7,9 @@
  * through the stats op, runs 10,000 mixed requests (dictionary words,
  * network words, running text through the text op (some of it made-up
  * words, whose network words go to the workers), written forms through
- * the words op, per-word and request-level errors, framing errors that
- * close connections, new connections, pipelined bursts and lone requests,
+ * the words op (one of them read on a worker), per-word and request-level
+ * errors, framing errors that close connections, new connections,
+ * pipelined bursts and lone requests,
  * nbest requests on three connections at once, one waiting for a pool),
  * and checks that neither counter moved. A user lexicon is loaded and its
  * words (an override and a new word with variants) are in the traffic, so
@@ -131,9 +132,14 @@ static int one_request(int fd, unsigned k, uint64_t id) {
   }
   case 11: { /* written forms through the words op, or a malformed text */
     if ((id / 12) % 2) {
-      static const char *fw[] = { "42", "Dr.", "na\xc3\xafve", "$3.50", "FBI" };
-      for (int i = 0; i < 5; i++) { sl[i].ptr = fw[i]; sl[i].len = (uint32_t)strlen(fw[i]); }
-      proto_encode_request(&b, id, PROTO_OP_WORDS, sl, 5, 0, 0, 0);
+      /* the last: a made-up compound, which a worker reads */
+      static char made[40];
+      char a[16];
+      it_made_up(a, (unsigned)id);
+      snprintf(made, sizeof made, "%s-%u", a, (unsigned)(id % 97));
+      const char *fw[] = { "42", "Dr.", "na\xc3\xafve", "$3.50", "FBI", made };
+      for (int i = 0; i < 6; i++) { sl[i].ptr = fw[i]; sl[i].len = (uint32_t)strlen(fw[i]); }
+      proto_encode_request(&b, id, PROTO_OP_WORDS, sl, 6, 0, 0, 0);
     } else {
       static const char bad[] = "ok \xff,,,,";
       proto_encode_text_request(&b, id, bad, (uint32_t)strlen(bad), 0, 0);
