@@ -259,22 +259,9 @@ START_TEST(ping_during_nbest) {
   ck_assert(r.ok && r.id == 1);
   proto_reply_free(&r);
   /* another client, while they are with the worker */
-  int fb = it_connect(d.sock);
-  ck_assert_int_ge(fb, 0);
-  proto_buf_init(&b, mem, sizeof mem);
-  proto_encode_request(&b, 100, PROTO_OP_PING, NULL, 0, 0, 0, 0);
-  proto_encode_request(&b, 101, PROTO_OP_STATS, NULL, 0, 0, 0, 0);
-  ck_assert_int_eq(it_send_all(fb, b.data, b.len), 0);
-  ck_assert_int_eq(it_recv_reply(fb, &r), 0);
-  ck_assert(r.ok && r.id == 100);
-  proto_reply_free(&r);
-  ck_assert_int_eq(it_recv_reply(fb, &r), 0);
-  ck_assert(r.ok && r.id == 101);
   uint64_t done = 0, words = 0;
-  ck_assert(it_stat(&r, "requests.words", &done));
-  ck_assert(it_stat(&r, "workers.words", &words));
-  proto_reply_free(&r);
-  close(fb);
+  ck_assert_int_eq(it_ping_then_stat(d.sock, "requests.words", &done), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &words), 0);
   fprintf(stderr, "ping: answered with %llu of 2 nbest requests done, %llu words run\n",
           (unsigned long long)done, (unsigned long long)words);
   /* the loop answered both clients in the middle of the nbest requests */
@@ -304,15 +291,10 @@ START_TEST(vanishing_clients) {
     close(fd);
   }
   ck_assert(it_aardvark_ok(d.sock)); /* the daemon still answers */
-  uint64_t vanished = 0, cancelled = 0, ran = 0, before = ~0ull;
+  uint64_t vanished = 0, cancelled = 0, ran = 0;
   /* until the worker has come back with (or skipped) every word sent */
-  for (;;) {
-    ck_assert_int_eq(it_stat_of(d.sock, "workers.cancelled", &cancelled), 0);
-    ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &ran), 0);
-    if (ran + cancelled == before) break;
-    before = ran + cancelled;
-    usleep(200000);
-  }
+  ck_assert_int_eq(it_workers_idle(d.sock, &ran), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "workers.cancelled", &cancelled), 0);
   ck_assert_int_eq(it_stat_of(d.sock, "connections.vanished", &vanished), 0);
   fprintf(stderr, "vanish: 4 clients gone with a big nbest request each: %llu seen "
                   "vanished, %llu words cancelled, %llu run\n",
@@ -365,14 +347,8 @@ START_TEST(stalled_readers) {
       ck_assert_int_eq(it_send_all(fs[c], mem, n), 0);
     }
   }
-  /* until the worker is idle: both clients stalled for room */
-  uint64_t ran = 0, before = ~0ull, answered = 0;
-  for (;;) {
-    usleep(300000);
-    ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &ran), 0);
-    if (ran == before) break;
-    before = ran;
-  }
+  uint64_t ran = 0, answered = 0;
+  ck_assert_int_eq(it_workers_idle(d.sock, &ran), 0); /* both stalled for room */
   ck_assert_int_eq(it_stat_of(d.sock, "requests.words", &answered), 0);
   fprintf(stderr, "stalled: %llu of %d nbest requests answered, %llu words run, "
                   "before the third client asks\n",

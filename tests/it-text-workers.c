@@ -265,15 +265,10 @@ START_TEST(vanishing_clients) {
   long n = ask_text(fd, 9, "Quorbly read the record.", a, sizeof a);
   ck_assert_int_ge(model_words(a, n), 1);
   close(fd);
-  uint64_t vanished = 0, cancelled = 0, ran = 0, before = ~0ull;
+  uint64_t vanished = 0, cancelled = 0, ran = 0;
   /* until the workers have come back with (or skipped) every word sent */
-  for (;;) {
-    ck_assert_int_eq(it_stat_of(d.sock, "workers.cancelled", &cancelled), 0);
-    ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &ran), 0);
-    if (ran + cancelled == before) break;
-    before = ran + cancelled;
-    usleep(200000);
-  }
+  ck_assert_int_eq(it_workers_idle(d.sock, &ran), 0);
+  ck_assert_int_eq(it_stat_of(d.sock, "workers.cancelled", &cancelled), 0);
   ck_assert_int_eq(it_stat_of(d.sock, "connections.vanished", &vanished), 0);
   /* the text pool is back: a long text's network words go to the worker */
   fd = it_connect(d.sock);
@@ -480,14 +475,8 @@ START_TEST(stalled_reader) {
                                                (uint32_t)strlen(tx), 0, 0), 0);
     ck_assert_int_eq(it_send_all(a, pb.data, pb.len), 0);
   }
-  /* until the worker is idle: the client stalled for room */
-  uint64_t ran = 0, before = ~0ull, answered = 0;
-  for (;;) {
-    usleep(300000);
-    ck_assert_int_eq(it_stat_of(d.sock, "workers.words", &ran), 0);
-    if (ran == before) break;
-    before = ran;
-  }
+  uint64_t ran = 0, answered = 0;
+  ck_assert_int_eq(it_workers_idle(d.sock, &ran), 0); /* stalled for room */
   ck_assert_int_eq(it_stat_of(d.sock, "requests.text", &answered), 0);
   printf("stalled: %llu of %d long texts answered, %llu words run, before the "
          "other client asks\n", (unsigned long long)answered, NA, (unsigned long long)ran);

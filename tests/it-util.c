@@ -347,6 +347,44 @@ int it_stat_of(const char *sock, const char *name, uint64_t *v) {
   return rc;
 }
 
+int it_workers_idle(const char *sock, uint64_t *ran) {
+  uint64_t before = ~0ull;
+  for (;;) {
+    uint64_t w = 0, c = 0;
+    if (it_stat_of(sock, "workers.words", &w) != 0 ||
+        it_stat_of(sock, "workers.cancelled", &c) != 0)
+      return -1;
+    if (w + c == before) {
+      *ran = w;
+      return 0;
+    }
+    before = w + c;
+    usleep(300000);
+  }
+}
+
+int it_ping_then_stat(const char *sock, const char *name, uint64_t *v) {
+  char mem[128];
+  proto_buf b;
+  proto_buf_init(&b, mem, sizeof mem);
+  proto_encode_request(&b, 100, PROTO_OP_PING, NULL, 0, 0, 0, 0);
+  proto_encode_request(&b, 101, PROTO_OP_STATS, NULL, 0, 0, 0, 0);
+  int fd = it_connect(sock);
+  if (fd < 0) return -1;
+  int rc = -1;
+  proto_reply r;
+  if (it_send_all(fd, b.data, b.len) == 0 && it_recv_reply(fd, &r) == 0) {
+    int pong = r.ok && r.id == 100;
+    proto_reply_free(&r);
+    if (pong && it_recv_reply(fd, &r) == 0) {
+      if (r.ok && r.id == 101 && it_stat(&r, name, v)) rc = 0;
+      proto_reply_free(&r);
+    }
+  }
+  close(fd);
+  return rc;
+}
+
 /* ---- msgpack writer ------------------------------------------------------ */
 
 void mp_raw(it_bytes *b, const void *p, size_t n) {

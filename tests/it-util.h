@@ -88,6 +88,14 @@ int it_stat(const proto_reply *rep, const char *name, uint64_t *v);
 /* Asks the daemon at sock for its stats on a fresh connection; 0 and *v
  * when the counter is there, -1 otherwise. */
 int it_stat_of(const char *sock, const char *name, uint64_t *v);
+/* Polls workers.words + workers.cancelled every 300 ms until it stops
+ * moving (the workers are idle); 0 with *ran = workers.words, -1 when the
+ * stats cannot be read. */
+int it_workers_idle(const char *sock, uint64_t *ran);
+/* On a fresh connection, a ping and then a stats request in one write:
+ * 0 with counter name of the stats reply in *v once both are answered,
+ * -1 otherwise. The reply order shows the loop answered in between. */
+int it_ping_then_stat(const char *sock, const char *name, uint64_t *v);
 
 /* Defined in a ThreadSanitizer build: tests skip what is only slow there. */
 #if defined(__SANITIZE_THREAD__)
