@@ -7,8 +7,9 @@
  * for a whole request (~330 ms with the h384 int8 model); with their
  * network words on the kernel workers it waits for the loop's share only.
  * Run it against two daemons side by side (bench/nbest-ping.sh) rather
- * than reading one figure alone. Talks the wire protocol through proto/
- * (the C client has no many-word nbest call).
+ * than reading one figure alone. The heavy clients talk the wire protocol
+ * through proto/ (the C client has no many-word nbest call); the pings go
+ * through the C client (bench/ping-load.c).
  *
  * Usage: nbest-ping SOCKET [PINGS [HEAVY_CLIENTS]]
  * Output: "ping_us p50 N p99 N max N nbest_words_per_s N" on stdout (the
@@ -21,20 +22,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "bench/ping-load.h"
 #include "proto/proto.h"
 
-static const char *sock;
-static int stop;
 static long words_done;
-
-static uint64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static int connect_to(const char *path) {
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -74,10 +67,10 @@ static int round_trip(int fd, const proto_buf *b, char *rep, size_t cap) {
 static void *heavy(void *arg) {
   unsigned x = (unsigned)(uintptr_t)arg * 7919u + 1u;
   static __thread char w[256][12], mem[1 << 14], rep[1 << 19];
-  int fd = connect_to(sock);
+  int fd = connect_to(ping_load_socket());
   if (fd < 0) return NULL;
   uint64_t id = 1;
-  while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE)) {
+  while (!ping_load_stopping()) {
     proto_slice sl[256];
     for (int i = 0; i < 256; i++) {
       x = x * 1103515245u + 12345u;
@@ -101,48 +94,6 @@ static void *heavy(void *arg) {
   return NULL;
 }
 
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
 int main(int argc, char **argv) {
-  if (argc < 2) {
-    fprintf(stderr, "usage: nbest-ping SOCKET [PINGS [HEAVY_CLIENTS]]\n");
-    return 2;
-  }
-  sock = argv[1];
-  int n = argc > 2 ? atoi(argv[2]) : 400;
-  int nh = argc > 3 ? atoi(argv[3]) : 1;
-  if (n < 1 || nh < 0 || nh > 16) return 2;
-  pthread_t th[16];
-  for (int i = 0; i < nh; i++) pthread_create(&th[i], NULL, heavy, (void *)(uintptr_t)(i + 1));
-  usleep(300000);
-  int fd = connect_to(sock);
-  if (fd < 0) return 1;
-  uint64_t *lat = calloc((size_t)n, sizeof *lat);
-  static char mem[64], rep[256];
-  long words0 = __atomic_load_n(&words_done, __ATOMIC_RELAXED);
-  uint64_t start = now_ns();
-  for (int i = 0; i < n; i++) {
-    proto_buf b;
-    proto_buf_init(&b, mem, sizeof mem);
-    proto_encode_request(&b, (uint64_t)i, PROTO_OP_PING, NULL, 0, 0, 0, 0);
-    uint64_t t0 = now_ns();
-    if (round_trip(fd, &b, rep, sizeof rep) != 0) return 1;
-    lat[i] = now_ns() - t0;
-    usleep(5000);
-  }
-  double secs = (double)(now_ns() - start) / 1e9;
-  long done = __atomic_load_n(&words_done, __ATOMIC_RELAXED) - words0;
-  __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
-  for (int i = 0; i < nh; i++) pthread_join(th[i], NULL);
-  close(fd);
-  qsort(lat, (size_t)n, sizeof *lat, cmp_u64);
-  printf("ping_us p50 %llu p99 %llu max %llu nbest_words_per_s %.1f\n",
-         (unsigned long long)(lat[n / 2] / 1000),
-         (unsigned long long)(lat[(size_t)n * 99 / 100] / 1000),
-         (unsigned long long)(lat[n - 1] / 1000), done / secs);
-  free(lat);
-  return 0;
+  return ping_load_main(argc, argv, "nbest-ping", heavy, &words_done, "nbest_words");
 }

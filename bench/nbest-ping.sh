@@ -1,30 +1,6 @@
 #!/bin/sh
 # nbest-ping.sh -- ping latency next to big nbest requests (256 unknown
-# words, beam 16, nbest 16), for two daemon binaries side by side (e.g.
-# main's and a branch's), in alternating rounds so that background load
-# hits both alike.
+# words, beam 16, nbest 16), for two daemon binaries side by side
+# (bench/ping-compare.sh).
 # Usage: bench/nbest-ping.sh BUILDDIR MODEL.g2pm DAEMON_A DAEMON_B [ROUNDS [PINGS]]
-# Each daemon runs with the build's dictionary, the model and --workers 1.
-set -u
-b=$1 model=$2 da=$3 db=$4 rounds=${5:-3} pings=${6:-400}
-dir=$(mktemp -d "${TMPDIR:-/tmp}/nbest-ping.XXXXXX")
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"; }
-trap cleanup EXIT INT TERM
-run() { # run NAME DAEMON
-  "$2" --socket "$dir/s" --lexicon "$b/data/cmudict.lex" --model "$model" \
-    --workers 1 2>"$dir/log" &
-  pid=$!
-  i=0
-  until "$b/client/g2pc" --socket "$dir/s" --ping >/dev/null 2>&1; do
-    i=$((i + 1)); [ $i -gt 100 ] && { cat "$dir/log"; exit 1; }; sleep 0.1
-  done
-  printf '%s %s\n' "$1" "$("$b/bench/nbest-ping" "$dir/s" "$pings" 1)"
-  kill "$pid"; wait "$pid" 2>/dev/null; pid=
-}
-r=1
-while [ $r -le "$rounds" ]; do
-  run A "$da"
-  run B "$db"
-  r=$((r + 1))
-done
+exec sh "$(dirname "$0")/ping-compare.sh" nbest-ping "$@"
