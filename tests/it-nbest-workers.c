@@ -145,6 +145,7 @@ typedef struct bigc {
   const char *ref;
   long ref_len;
   int same;
+  long got_len; /* < 0: it_recv_frame's error (-2: timed out) */
 } bigc;
 
 static void *big_run(void *arg) {
@@ -155,6 +156,7 @@ static void *big_run(void *arg) {
   size_t n = encode_big(mem, sizeof mem, 9, 5000);
   if (it_send_all(fd, mem, n) == 0) {
     long k = it_recv_frame(fd, got, sizeof got);
+    c->got_len = k;
     c->same = k == c->ref_len && memcmp(got, c->ref, (size_t)k) == 0;
   }
   close(fd);
@@ -221,13 +223,15 @@ START_TEST(parity_with_inline) {
     bigc bc[4];
     pthread_t th[4];
     for (int i = 0; i < 4; i++) {
-      bc[i] = (bigc){ d.sock, big_ref, big_ref_len, 0 };
+      bc[i] = (bigc){ d.sock, big_ref, big_ref_len, 0, 0 };
       ck_assert_int_eq(pthread_create(&th[i], NULL, big_run, &bc[i]), 0);
     }
     for (int i = 0; i < 4; i++) {
       pthread_join(th[i], NULL);
-      ck_assert_msg(bc[i].same, "--workers %s: big request %d at once differs",
-                    cfg[c].workers, i);
+      ck_assert_msg(bc[i].same, "--workers %s: big request %d at once: %s (%ld bytes)",
+                    cfg[c].workers, i,
+                    bc[i].got_len < 0 ? "no reply (a timeout or a close)" : "the reply differs",
+                    bc[i].got_len);
     }
     uint64_t waits = 0;
     ck_assert_int_eq(it_stat_of(d.sock, "nbest.pool_waits", &waits), 0);

@@ -58,8 +58,12 @@ cd "$top"
 rm -rf _build-asan && mkdir _build-asan && cd _build-asan
 ../configure -q --enable-sanitizers
 make -j"$jobs" >/dev/null
+# The sanitizers slow the integration tests 2-3x (two at a time here):
+# their socket timeouts, failure detectors rather than limits, are
+# stretched as for TSan below.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+CK_TIMEOUT_MULTIPLIER=2 IT_IO_TIMEOUT_S=30 \
   make -j"$jobs" check || { show_logs .; exit 1; }
 
 # ---- ThreadSanitizer and bounded fuzzing ------------------------------------
