@@ -44,6 +44,7 @@ engine_ref *engine_ref_open(const g2p_engine_config *cfg, unsigned n_workers,
   if (n_workers > 0 && gi.has_model) {
     g2p_engine_config dcfg = *cfg;
     dcfg.model_path = NULL;
+    dcfg.rescore_model_path = NULL;
     dcfg.tagger_path = NULL; /* the text op runs on the loop's engine */
     dcfg.homograph_path = NULL;
     dcfg.diag = NULL; /* the same files: their problems were told above */

@@ -74,6 +74,11 @@ static void usage(FILE *f) {
     "                            " DEFAULT_HOMOGRAPHS " when it exists)\n"
     "      --no-homographs       the text op says every word's first variant\n"
     "      --beam N              default beam width, 1..16 (default 1 = greedy)\n"
+    "      --rescore-model FILE  rank each network answer's beam hypotheses by\n"
+    "                            this model too (a right-to-left network)\n"
+    "      --rescore-weight W    its weight beside the model's, > 0 (default 1)\n"
+    "      --rescore-beam N      hypotheses to rank, 2..16 (default 4; at least\n"
+    "                            the beam width)\n"
     "      --kernel NAME         kernel table: scalar, avx2, avx512, scalar-int8,\n"
     "                            avx2-int8, avx512-int8, amx-int8 (default: the\n"
     "                            best for this CPU and the model's weights, or\n"
@@ -121,7 +126,8 @@ enum {
   OPT_SOCKET_GROUP, OPT_ALLOW_UID, OPT_ALLOW_GID, OPT_DRAIN_TIMEOUT,
   OPT_LOG_LEVEL, OPT_WORKERS, OPT_CPUS, OPT_OUTPUT_TIMEOUT, OPT_SPIN_US,
   OPT_IDLE_TIMEOUT, OPT_MAX_TEXT_BYTES, OPT_MAX_TOKENS, OPT_CACHE_SIZE,
-  OPT_TAGGER, OPT_HOMOGRAPHS, OPT_NO_HOMOGRAPHS
+  OPT_TAGGER, OPT_HOMOGRAPHS, OPT_NO_HOMOGRAPHS, OPT_RESCORE_MODEL,
+  OPT_RESCORE_WEIGHT, OPT_RESCORE_BEAM
 };
 
 static const struct option long_opts[] = {
@@ -134,6 +140,9 @@ static const struct option long_opts[] = {
   { "homographs", required_argument, NULL, OPT_HOMOGRAPHS },
   { "no-homographs", no_argument, NULL, OPT_NO_HOMOGRAPHS },
   { "beam", required_argument, NULL, OPT_BEAM },
+  { "rescore-model", required_argument, NULL, OPT_RESCORE_MODEL },
+  { "rescore-weight", required_argument, NULL, OPT_RESCORE_WEIGHT },
+  { "rescore-beam", required_argument, NULL, OPT_RESCORE_BEAM },
   { "kernel", required_argument, NULL, OPT_KERNEL },
   { "max-frame", required_argument, NULL, OPT_MAX_FRAME },
   { "max-words", required_argument, NULL, OPT_MAX_WORDS },
@@ -265,6 +274,23 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
       if (parse_u32("beam", optarg, 1, PROTO_MAX_BEAM, 10, &v)) return 2;
       cfg->beam = (int)v;
       break;
+    case OPT_RESCORE_MODEL: cfg->rescore_path = optarg; break;
+    case OPT_RESCORE_WEIGHT: {
+      char *end;
+      errno = 0;
+      double w = strtod(optarg, &end);
+      if (errno || end == optarg || *end || !(w > 0.0) || !(w < 1e6)) {
+        fprintf(stderr, "rnninferd: --rescore-weight: '%s' is not a number in (0, 1e6)\n",
+                optarg);
+        return 2;
+      }
+      cfg->rescore_weight = w;
+      break;
+    }
+    case OPT_RESCORE_BEAM:
+      if (parse_u32("rescore-beam", optarg, 2, PROTO_MAX_BEAM, 10, &v)) return 2;
+      cfg->rescore_beam = (int)v;
+      break;
     case OPT_KERNEL: cfg->kernel = optarg; break;
     case OPT_CACHE_SIZE:
       if (parse_u32("cache-size", optarg, 0, 1u << 24, 10, &cfg->cache_size))
@@ -382,6 +408,14 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
   }
   if (!model_set && !no_model && access(DEFAULT_MODEL, R_OK) == 0)
     cfg->model_path = DEFAULT_MODEL;
+  if (cfg->rescore_path && !cfg->model_path) {
+    fputs("rnninferd: --rescore-model needs a model (--model FILE)\n", stderr);
+    return 2;
+  }
+  if (!cfg->rescore_path && (cfg->rescore_weight > 0.0 || cfg->rescore_beam)) {
+    fputs("rnninferd: --rescore-weight and --rescore-beam need --rescore-model\n", stderr);
+    return 2;
+  }
   if (no_homographs && (cfg->homograph_path || cfg->tagger_path)) {
     fputs("rnninferd: --no-homographs contradicts --homographs and --tagger\n", stderr);
     return 2;
@@ -442,6 +476,9 @@ int main(int argc, char **argv) {
   ecfg.tagger_path = cfg.tagger_path;
   ecfg.homograph_path = cfg.homograph_path;
   ecfg.beam_width = cfg.beam;
+  ecfg.rescore_model_path = cfg.rescore_path;
+  ecfg.rescore_weight = cfg.rescore_weight;
+  ecfg.rescore_beam = cfg.rescore_beam;
   ecfg.user_lexicon_paths = cfg.user_lexicon;
   ecfg.n_user_lexicons = cfg.n_user_lexicons;
   ecfg.diag = log_lexicon_problem;
@@ -467,6 +504,9 @@ int main(int argc, char **argv) {
   if (gi.homograph_words)
     log_info("homographs: %u words (%s), tagger %s", gi.homograph_words,
              cfg.homograph_path, cfg.tagger_path);
+  if (gi.rescore_name)
+    log_info("rescoring: %s (%s), weight %g, %d hypotheses", cfg.rescore_path,
+             gi.rescore_name, gi.rescore_weight, gi.rescore_beam);
   if (cfg.n_user_lexicons)
     log_info("user lexicon%s: %u words, %u pronunciations",
              cfg.n_user_lexicons == 1 ? "" : "s", gi.user_words, gi.user_prons);

@@ -34,6 +34,9 @@ typedef struct daemon_config {
   size_t n_user_lexicons;
   const char *kernel;       /* kernel table name, NULL = automatic */
   int beam;                 /* default beam width */
+  const char *rescore_path; /* rescoring model, NULL = none (g2p/engine.h) */
+  double rescore_weight;    /* 0 = the engine's default */
+  int rescore_beam;         /* 0 = the engine's default */
   proto_limits lim;         /* frame, words, word bytes */
   uint32_t max_connections; /* connection slots reserved at start-up */
   uint32_t max_output;      /* bytes of each of a connection's two output buffers */

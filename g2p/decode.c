@@ -327,6 +327,19 @@ static int fin_insert(uint16_t *fin, double *fs, int *fl, int nf, int K,
   return nf;
 }
 
+/* log sum exp of logits[0..P), in double (max subtracted first): a
+ * phoneme's log-probability is its logit less this. The beam and
+ * g2p_model_score share it, so a scored answer gets the beam's bits. */
+static double log_sum_exp(const float *l, int P) {
+  float mx = l[0];
+  for (int j = 1; j < P; j++)
+    mx = l[j] > mx ? l[j] : mx;
+  double sum = 0.0;
+  for (int j = 0; j < P; j++)
+    sum += exp((double)l[j] - (double)mx);
+  return (double)mx + log(sum);
+}
+
 /* Beam search at width B keeping the K <= B best finished hypotheses;
  * returns how many were found (>= 1), left in the scratch's best/fin_*
  * tables, best first. */
@@ -359,13 +372,7 @@ static int beam_search(run *r, int B, int K) {
     int nc = 0;
     for (int b = 0; b < live; b++) {
       const float *l = logits + (size_t)b * P;
-      float mx = l[0];
-      for (int j = 1; j < P; j++)
-        mx = l[j] > mx ? l[j] : mx;
-      double sum = 0.0;
-      for (int j = 0; j < P; j++)
-        sum += exp((double)l[j] - (double)mx);
-      double lse = (double)mx + log(sum);
+      double lse = log_sum_exp(l, P);
       int want = B + 1 < P ? B + 1 : P;
       cand *mine = cands + nc;
       int have = 0;
@@ -526,6 +533,65 @@ int g2p_model_forced(const g2p_model *model, void *scratch, const char *word,
     dec_step(&r, h, &in, 1, l);
     feed_take(&r, 0, 0);
     memcpy(logits + (size_t)i * model->P, l, (size_t)model->P * sizeof(float));
+  }
+  return 0;
+}
+
+int g2p_model_score(const g2p_model *model, void *scratch, const char *word, size_t len,
+                    const char *cands, const int *lens, int n, double *logprobs) {
+  if (n < 1 || n > G2P_BEAM_MAX || !cands || !lens || !logprobs)
+    return G2P_EINVAL;
+  run r;
+  int rc = start(&r, model, scratch, word, len);
+  if (rc)
+    return rc;
+  int ML = model->max_len, P = model->P, D = model->D;
+  /* the answers' ids in the beam's sequence table (n x max_len) */
+  uint16_t *ids = AT(r.s, r.L.seq[1], uint16_t);
+  int nid[G2P_BEAM_MAX], longest = 0;
+  size_t off = 0;
+  for (int b = 0; b < n; b++) {
+    if (lens[b] < 0)
+      return G2P_EINVAL;
+    uint16_t *s = ids + (size_t)b * ML;
+    nid[b] = decode_parse(model, cands + off, (size_t)lens[b], s, ML);
+    if (nid[b] < 0)
+      return nid[b];
+    if (model->reversed)
+      for (int i = 0, j = nid[b] - 1; i < j; i++, j--) {
+        uint16_t t = s[i];
+        s[i] = s[j];
+        s[j] = t;
+      }
+    longest = nid[b] > longest ? nid[b] : longest;
+    off += (size_t)lens[b];
+  }
+  float *hs = AT(r.s, r.L.hs[0], float);
+  float *logits = AT(r.s, r.L.logits, float);
+  int *prev = AT(r.s, r.L.prev, int);
+  encode(&r, hs);
+  for (int b = 1; b < n; b++)
+    memcpy(hs + (size_t)b * D, hs, (size_t)D * sizeof(float));
+  feed_reset(&r);
+  for (int b = 1; b < n; b++)
+    feed_take(&r, b, 0); /* every feed vector starts at zero */
+  for (int b = 0; b < n; b++) {
+    logprobs[b] = 0.0;
+    prev[b] = G2PM_P_SOS;
+  }
+  /* step t scores phoneme t (or </s> at t == nid); an answer already done
+   * keeps stepping on </s>, unread */
+  for (int t = 0; t <= longest; t++) {
+    dec_step(&r, hs, prev, n, logits);
+    for (int b = 0; b < n; b++) {
+      feed_take(&r, b, b);
+      if (t > nid[b])
+        continue;
+      const float *l = logits + (size_t)b * P;
+      int want = t < nid[b] ? ids[(size_t)b * ML + t] : G2PM_P_EOS;
+      logprobs[b] += (double)l[want] - log_sum_exp(l, P);
+      prev[b] = t < nid[b] ? want : G2PM_P_EOS;
+    }
   }
   return 0;
 }

@@ -40,6 +40,18 @@ int g2p_model_nbest(const g2p_model *model, void *scratch, const char *word,
                     size_t len, int beam_width, int n, char *out,
                     size_t outcap, int *lens, double *logprobs);
 
+/* Log-probabilities under the model of n (1..G2P_BEAM_MAX) given answers
+ * for word: cands holds their texts one after another (lens[i] bytes
+ * each, space-separated symbols as the model renders them), logprobs[i]
+ * receives the sum of log-softmax of answer i's phonemes and of the final
+ * </s>, teacher-forced, all n in one pass (the same bits as the beam's
+ * score when the answer is one of its hypotheses). With a right-to-left
+ * model (reversed) each answer is read last phoneme first. Returns 0, or
+ * G2P_EINVAL for a symbol the model lacks or an answer longer than its
+ * max_len. */
+int g2p_model_score(const g2p_model *model, void *scratch, const char *word, size_t len,
+                    const char *cands, const int *lens, int n, double *logprobs);
+
 /* Beam search at any width 1..G2P_BEAM_MAX, never the greedy shortcut
  * g2p_model_predict takes at width 1 (so tests can compare the two). */
 int g2p_model_beam(const g2p_model *model, void *scratch, const char *word,

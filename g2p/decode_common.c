@@ -31,13 +31,37 @@ int decode_render(const g2p_model *m, const uint16_t *ids, int n, char *out,
                   size_t outcap) {
   size_t o = 0;
   for (int i = 0; i < n; i++) {
-    size_t l = m->phon_len[ids[i]];
+    uint16_t id = ids[m->reversed ? n - 1 - i : i]; /* right to left: turned */
+    size_t l = m->phon_len[id];
     if (o + l + (i > 0) > outcap)
       return G2P_EINVAL;
     if (i > 0)
       out[o++] = ' ';
-    memcpy(out + o, m->phon_text + m->phon_off[ids[i]], l);
+    memcpy(out + o, m->phon_text + m->phon_off[id], l);
     o += l;
   }
   return (int)o;
+}
+
+int decode_parse(const g2p_model *m, const char *text, size_t len, uint16_t *ids,
+                 int cap) {
+  int n = 0;
+  size_t i = 0;
+  while (i < len) {
+    if (text[i] == ' ') {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < len && text[j] != ' ') j++;
+    int id = -1;
+    for (int p = G2PM_P_SPECIALS; p < m->P && id < 0; p++)
+      if (m->phon_len[p] == j - i && memcmp(m->phon_text + m->phon_off[p], text + i, j - i) == 0)
+        id = p;
+    if (id < 0 || n == cap)
+      return G2P_EINVAL;
+    ids[n++] = (uint16_t)id;
+    i = j;
+  }
+  return n;
 }

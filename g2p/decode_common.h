@@ -103,9 +103,16 @@ static inline double log_prob_of_max(const float *logits, int P, int j) {
 int decode_tokenize(const g2p_model *m, const char *word, size_t len,
                     int *toks);
 
-/* Writes phoneme ids as space-separated symbols to out (no NUL); returns
- * the length, or G2P_EINVAL when outcap is too small. */
+/* Writes phoneme ids as space-separated symbols to out (no NUL), last
+ * first for a right-to-left model (m->reversed); returns the length, or
+ * G2P_EINVAL when outcap is too small. */
 int decode_render(const g2p_model *m, const uint16_t *ids, int n, char *out,
                   size_t outcap);
+
+/* The inverse: space-separated symbols (len bytes) -> phoneme ids in ids
+ * (cap room). Returns the count, or G2P_EINVAL for a symbol the model does
+ * not have (or a special one) or more than cap of them. */
+int decode_parse(const g2p_model *m, const char *text, size_t len, uint16_t *ids,
+                 int cap);
 
 #endif

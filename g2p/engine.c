@@ -39,6 +39,9 @@ struct g2p_engine {
   lexicon *user;   /* user lexicons, looked up first; NULL without */
   lexicon *lex;
   g2p_model *model;
+  g2p_model *rescorer;     /* NULL: none (engine.h, rescoring) */
+  double rescore_weight;
+  int rescore_beam;
   result_cache *cache;     /* NULL: none */
   tagger *tagger;          /* NULL: none */
   homograph *homographs;   /* NULL: no choice in the text op */
@@ -191,6 +194,30 @@ int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
     }
     e->model_scratch = g2p_model_scratch_bytes(e->model);
   }
+  if (cfg->rescore_model_path) {
+    char why[512];
+    why[0] = '\0';
+    int rc = G2P_EINVAL;
+    if (!e->model)
+      snprintf(why, sizeof why, "%s: a rescorer needs a model", cfg->rescore_model_path);
+    else if (cfg->rescore_weight < 0.0 || !(cfg->rescore_weight < 1e6))
+      snprintf(why, sizeof why, "weight %g: must be > 0", cfg->rescore_weight);
+    else if (cfg->rescore_beam != 0 &&
+             (cfg->rescore_beam < 2 || cfg->rescore_beam > G2P_NBEST_MAX))
+      snprintf(why, sizeof why, "beam %d: must be 2..%d", cfg->rescore_beam, G2P_NBEST_MAX);
+    else
+      rc = g2p_model_open(&e->rescorer, cfg->rescore_model_path, why, sizeof why);
+    if (rc < 0 || !e->rescorer) {
+      e->rescorer = NULL;
+      g2p_engine_close(e);
+      return err_set(err, errlen, rc < 0 ? rc : G2P_EFORMAT, "rescore model: %s",
+                     why[0] ? why : g2p_strerror(rc));
+    }
+    e->rescore_weight = cfg->rescore_weight > 0.0 ? cfg->rescore_weight : 1.0;
+    e->rescore_beam = cfg->rescore_beam ? cfg->rescore_beam : 4;
+    size_t rs = g2p_model_scratch_bytes(e->rescorer);
+    if (rs > e->model_scratch) e->model_scratch = rs; /* one arena serves both */
+  }
   if (cfg->homograph_path && !cfg->tagger_path) {
     g2p_engine_close(e);
     return err_set(err, errlen, G2P_EINVAL, "homographs: %s needs a tagger model",
@@ -225,6 +252,7 @@ void g2p_engine_close(g2p_engine *engine) {
   lexicon_close(engine->user);
   lexicon_close(engine->lex);
   if (engine->model) g2p_model_close(engine->model);
+  if (engine->rescorer) g2p_model_close(engine->rescorer);
   if (engine->owns_cache) result_cache_destroy(engine->cache);
   homograph_close(engine->homographs);
   tagger_close(engine->tagger);
@@ -251,6 +279,12 @@ void g2p_engine_get_info(const g2p_engine *engine, g2p_engine_info *info) {
     info->model_path = engine->model_path;
     info->kernel = g2p_model_kernel(engine->model);
     info->model_checksum = g2p_model_checksum(engine->model);
+  }
+  if (engine->rescorer) {
+    info->rescore_name = g2p_model_name(engine->rescorer);
+    info->rescore_checksum = g2p_model_checksum(engine->rescorer);
+    info->rescore_weight = engine->rescore_weight;
+    info->rescore_beam = engine->rescore_beam;
   }
 }
 
@@ -366,12 +400,57 @@ static int model_answer(g2p_word_result *res, const char *text, int n, double lp
   return G2P_OK;
 }
 
-/* The network's answer at beam_width. A beam whose best hypothesis is empty
- * (the end symbol scored first) falls back to greedy, which can still
- * answer; an empty greedy answer becomes G2P_ENOPRON in model_answer. */
-static int model_text(const g2p_engine *engine, void *mem, const char *w,
+/* The rescorer's log-probabilities of n candidates (texts one after
+ * another in cands, lens[i] bytes each) weighted and added to lps in
+ * place; left as they are when the rescorer cannot read them (a symbol it
+ * lacks, an answer longer than its max_len). */
+static void rescore_add(const g2p_engine *e, void *mem, const char *w, size_t len,
+                        const char *cands, const int *lens, int n, double *lps) {
+  double r[G2P_NBEST_MAX];
+  if (g2p_model_score(e->rescorer, mem, w, len, cands, lens, n, r) != 0) return;
+  for (int i = 0; i < n; i++) lps[i] += e->rescore_weight * r[i];
+}
+
+/* Rescoring's answer: the best non-empty hypothesis of a beam of width
+ * max(beam_width, rescore_beam) by the combined score, into out, with its
+ * own log-probability in *lp. 0 when every hypothesis is empty. alt:
+ * G2P_NBEST_MAX * G2P_TEXT_MAX bytes for the candidates. */
+static int rescored_text(const g2p_engine *e, void *mem, char *alt, const char *w,
+                         size_t len, int beam_width, char *out, size_t cap, double *lp) {
+  int W = beam_width > e->rescore_beam ? beam_width : e->rescore_beam;
+  int lens[G2P_NBEST_MAX];
+  double lps[G2P_NBEST_MAX], comb[G2P_NBEST_MAX];
+  int nf = g2p_model_nbest(e->model, mem, w, len, W, W < G2P_NBEST_MAX ? W : G2P_NBEST_MAX,
+                           alt, (size_t)G2P_NBEST_MAX * G2P_TEXT_MAX, lens, lps);
+  if (nf < 0) return nf;
+  memcpy(comb, lps, (size_t)nf * sizeof *comb);
+  rescore_add(e, mem, w, len, alt, lens, nf, comb);
+  int best = -1;
+  size_t off = 0, at = 0;
+  for (int i = 0; i < nf; off += (size_t)lens[i], i++)
+    if (lens[i] > 0 && (best < 0 || comb[i] > comb[best])) {
+      best = i;
+      at = off;
+    }
+  if (best < 0) return 0;
+  if ((size_t)lens[best] > cap) return G2P_ETOOLONG;
+  memcpy(out, alt + at, (size_t)lens[best]);
+  *lp = lps[best];
+  return lens[best];
+}
+
+/* The network's answer at beam_width (rescored when the engine has a
+ * rescorer). A beam whose best hypothesis is empty (the end symbol scored
+ * first) falls back to greedy, which can still answer; an empty greedy
+ * answer becomes G2P_ENOPRON in model_answer. */
+static int model_text(const g2p_engine *engine, void *mem, char *alt, const char *w,
                       size_t len, int beam_width, char *out, size_t cap,
                       double *lp) {
+  if (engine->rescorer) {
+    int n = rescored_text(engine, mem, alt, w, len, beam_width, out, cap, lp);
+    if (n != 0) return n;
+    return g2p_model_predict_scored(engine->model, mem, w, len, 1, out, cap, lp);
+  }
   int n = g2p_model_predict_scored(engine->model, mem, w, len, beam_width, out,
                                    cap, lp);
   if (n == 0 && beam_width > 1)
@@ -400,7 +479,7 @@ int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
   if (!engine->model) return finish(res, G2P_ENOTFOUND);
   if (flags & G2P_FLAG_NO_NETWORK) return finish(res, G2P_ENEEDNET);
   double lp = 0.0;
-  int n = model_text(engine, scratch->model_mem, w, len, beam_width,
+  int n = model_text(engine, scratch->model_mem, scratch->alt, w, len, beam_width,
                      scratch->out, sizeof scratch->out, &lp);
   if (n > 0 && n <= G2P_TEXT_MAX)
     result_cache_put(engine->cache, w, len, beam_width, scratch->out,
@@ -435,21 +514,49 @@ int g2p_engine_lookup_nbest(const g2p_engine *engine, g2p_scratch *scratch,
   if (!engine->model) return finish(res, G2P_ENOTFOUND);
   int lens[G2P_NBEST_MAX];
   double lps[G2P_NBEST_MAX];
-  int nf = g2p_model_nbest(engine->model, scratch->model_mem, w, len, beam_width,
-                           nbest, scratch->alt, sizeof scratch->alt, lens, lps);
+  /* with a rescorer: the plain lookup's candidates (width and count), so
+   * that alternative 0 is the answer a plain lookup gives */
+  int W = beam_width, K = nbest;
+  if (engine->rescorer) {
+    W = beam_width > engine->rescore_beam ? beam_width : engine->rescore_beam;
+    K = W < G2P_NBEST_MAX ? W : G2P_NBEST_MAX;
+  }
+  int nf = g2p_model_nbest(engine->model, scratch->model_mem, w, len, W, K,
+                           scratch->alt, sizeof scratch->alt, lens, lps);
   if (nf < 0) return finish(res, nf);
+  /* the hypotheses in rank order: the beam's, or the combined score's */
+  const char *at[G2P_NBEST_MAX];
+  int order[G2P_NBEST_MAX];
+  double comb[G2P_NBEST_MAX];
   const char *t = scratch->alt;
-  unsigned k = 0;
   for (int i = 0; i < nf; t += lens[i], i++) {
+    at[i] = t;
+    order[i] = i;
+    comb[i] = lps[i];
+  }
+  if (engine->rescorer) {
+    rescore_add(engine, scratch->model_mem, w, len, scratch->alt, lens, nf, comb);
+    for (int i = 1; i < nf; i++) { /* stable: ties keep the beam's order */
+      int o = order[i], j = i;
+      while (j > 0 && comb[o] > comb[order[j - 1]]) {
+        order[j] = order[j - 1];
+        j--;
+      }
+      order[j] = o;
+    }
+  }
+  unsigned k = 0;
+  for (int r = 0; r < nf && k < (unsigned)nbest; r++) {
+    int i = order[r];
     if (lens[i] == 0 || lens[i] > G2P_TEXT_MAX) continue;
-    res->alternative[k] = t;
+    res->alternative[k] = at[i];
     res->alternative_len[k] = (uint16_t)lens[i];
     res->alternative_logprob[k] = lps[i];
     k++;
   }
   if (k == 0) { /* only an empty hypothesis: the plain lookup's answer */
     double lp = 0.0;
-    int n = model_text(engine, scratch->model_mem, w, len, beam_width,
+    int n = model_text(engine, scratch->model_mem, scratch->alt, w, len, beam_width,
                        scratch->out, sizeof scratch->out, &lp);
     rc = model_answer(res, scratch->out, n, lp);
     if (rc != G2P_OK) return rc;
@@ -509,7 +616,7 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
         continue;
       }
     }
-    if (beam_width == 1 && len <= G2P_BATCH_WORD_MAX) {
+    if (beam_width == 1 && len <= G2P_BATCH_WORD_MAX && !engine->rescorer) {
       bw[nb] = w;
       bl[nb] = len;
       bi[nb] = (int)i;
@@ -520,7 +627,7 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
      * batch fills them from the first up; together at most n <= 16) */
     char *o = b->out[G2P_BATCH_MAX - 1 - nf++];
     double lp = 0.0;
-    int np = model_text(engine, scratch->model_mem, w, len, beam_width, o,
+    int np = model_text(engine, scratch->model_mem, scratch->alt, w, len, beam_width, o,
                         G2P_TEXT_MAX, &lp);
     if (np > 0 && np <= G2P_TEXT_MAX)
       result_cache_put(engine->cache, w, len, beam_width, o, (size_t)np, lp);

@@ -77,6 +77,17 @@ typedef struct g2p_engine_config {
    * model needs the tagger; a damaged file fails the open. */
   const char *tagger_path;
   const char *homograph_path;
+
+  /* Rescoring (needs model_path): a network answer is the best of the n
+   * hypotheses of a beam of width max(beam, rescore_beam), ranked by
+   * log p(model) + rescore_weight * log p(rescorer); the rescorer is
+   * typically a right-to-left network (G2PM_FLAG_REVERSED), which errs
+   * differently. n-best alternatives are ranked the same way (their
+   * logprob stays the model's). NULL: no rescoring. rescore_weight 0 means
+   * 1.0 (else > 0); rescore_beam 0 means 4 (else 2..G2P_NBEST_MAX). */
+  const char *rescore_model_path;
+  double rescore_weight;
+  int rescore_beam;
 } g2p_engine_config;
 
 /* Counters of an engine's result cache (all 0 without one). */
@@ -126,6 +137,10 @@ typedef struct g2p_engine_info {
   const char *kernel;        /* kernel variant in use: scalar/avx2/avx512 */
   uint32_t model_checksum;
   uint32_t homograph_words;  /* words the chooser knows, 0 without */
+  const char *rescore_name;  /* the rescorer's, NULL without */
+  uint32_t rescore_checksum;
+  double rescore_weight;
+  int rescore_beam;
 } g2p_engine_info;
 void g2p_engine_get_info(const g2p_engine *engine, g2p_engine_info *info);
 void g2p_engine_cache_stats(const g2p_engine *engine, g2p_cache_stats *st);

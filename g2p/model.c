@@ -261,8 +261,8 @@ static int validate(parsed *pf, const uint8_t *img, size_t size, char *err,
   if (h->version == 1 && h->flags != 0)
     return BAD("unknown header flags 0x%x (version 1 files have none)",
                h->flags);
-  if (h->flags & ~G2PM_FLAG_INT8)
-    return BAD("unknown header flags 0x%x", h->flags & ~G2PM_FLAG_INT8);
+  if (h->flags & ~G2PM_KNOWN_FLAGS)
+    return BAD("unknown header flags 0x%x", h->flags & ~G2PM_KNOWN_FLAGS);
   if (h->reserved0 || h->reserved1a || h->reserved1b)
     return BAD("reserved header fields are not zero");
   const char *arch = g2pm_arch_name(h->arch);
@@ -556,6 +556,7 @@ static int build(struct g2p_model *m, const parsed *pf, const symtabs *t,
   m->max_len = (int)h->max_len;
   m->checksum = h->data_crc;
   m->weights_int8 = (h->flags & G2PM_FLAG_INT8) != 0;
+  m->reversed = (h->flags & G2PM_FLAG_REVERSED) != 0;
   memcpy(m->name, pf->name, h->name_bytes);
   m->name[h->name_bytes] = '\0';
   memcpy(m->ascii_id, t->ascii_id, sizeof m->ascii_id);
@@ -733,6 +734,8 @@ const char *g2p_model_name(const g2p_model *model) { return model->name; }
 const char *g2p_model_arch(const g2p_model *model) {
   return g2pm_arch_name(model->arch);
 }
+
+int g2p_model_reversed(const g2p_model *model) { return model->reversed; }
 
 int g2p_model_weights_int8(const g2p_model *model) {
   return model->weights_int8;

@@ -14,7 +14,7 @@
  * dtype (float32, or int8 for the i8 matrices of a G2PM_FLAG_INT8 file). */
 typedef struct g2pm_model_spec {
   uint32_t arch;
-  uint32_t flags; /* 0 or G2PM_FLAG_INT8 (then the file is version 2) */
+  uint32_t flags; /* G2PM_FLAG_INT8, G2PM_FLAG_REVERSED or 0 (version 1) */
   uint32_t G, P, E, H, Ed, D, max_len;
   const char *name;
   const char *graphemes;

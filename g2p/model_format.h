@@ -66,6 +66,11 @@ static inline int g2pm_arch_attn(uint32_t arch) {
  * is stored as i8, and a 1-D f32 tensor "<name>_scale" of its rows, each
  * > 0 and finite, follows the list: w[r][c] = q[r][c] * scale[r]. */
 #define G2PM_FLAG_INT8 1u
+/* REVERSED: a right-to-left network; its decoder emits the pronunciation
+ * last phoneme first (a rescorer for n-best lists; answers are rendered
+ * left to right all the same). */
+#define G2PM_FLAG_REVERSED 2u
+#define G2PM_KNOWN_FLAGS (G2PM_FLAG_INT8 | G2PM_FLAG_REVERSED)
 #define G2PM_SCALE_SUFFIX "_scale"
 
 /* Sanity limits the loader enforces (and the writer refuses to exceed). */

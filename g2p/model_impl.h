@@ -51,6 +51,7 @@ struct g2p_model {
   int G, P, E, H, Ed, D, max_len;
   uint32_t checksum; /* data CRC-32C from the file */
   int weights_int8;  /* the file stores int8 weights (G2PM_FLAG_INT8) */
+  int reversed;      /* right to left (G2PM_FLAG_REVERSED) */
   char name[G2PM_MAX_NAME_BYTES + 1];
 
   /* graphemes */

@@ -42,7 +42,7 @@ int g2pm_quantize_image(uint8_t **out, size_t *len, const uint8_t *img,
   g2pm_model_spec spec;
   memset(&spec, 0, sizeof spec);
   spec.arch = h.arch;
-  spec.flags = G2PM_FLAG_INT8;
+  spec.flags = G2PM_FLAG_INT8 | (h.flags & G2PM_FLAG_REVERSED);
   spec.G = h.G, spec.P = h.P, spec.E = h.E, spec.H = h.H, spec.Ed = h.Ed;
   spec.D = h.D, spec.max_len = h.max_len;
   spec.name = name ? name : keep_name;
@@ -52,7 +52,7 @@ int g2pm_quantize_image(uint8_t **out, size_t *len, const uint8_t *img,
   spec.phonemes_len = h.phonemes_bytes;
 
   g2pm_header hq = h;
-  hq.flags = G2PM_FLAG_INT8;
+  hq.flags = spec.flags;
   g2pm_tensor_spec ts[G2PM_MAX_TENSORS];
   int n = g2pm_arch_tensors(&hq, ts);
   void *own[G2PM_MAX_TENSORS] = {0};

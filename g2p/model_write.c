@@ -37,7 +37,7 @@ int g2pm_build_image(uint8_t **out, size_t *len, const g2pm_model_spec *spec,
   *len = 0;
   g2pm_header h;
   memset(&h, 0, sizeof h);
-  if (spec->flags & ~G2PM_FLAG_INT8)
+  if (spec->flags & ~G2PM_KNOWN_FLAGS)
     return err_set(err, errlen, G2P_EINVAL, "unknown flags 0x%x", spec->flags);
   h.version = spec->flags ? 2 : 1; /* version 1 when nothing needs 2 */
   h.header_bytes = G2PM_HEADER_BYTES;
@@ -335,6 +335,15 @@ int g2pm_npz_to_image(uint8_t **out, size_t *len, const char *npz_path,
     goto done;
   }
   spec.max_len = (uint32_t)ml;
+
+  if ((a = npz_find(&z, "reversed"))) { /* the trainer's --reverse export */
+    long long rv = 0;
+    if (npz_int(a, &rv) || (rv != 0 && rv != 1)) {
+      err_set(err, errlen, rc, "the npz's 'reversed' is not one int 0 or 1");
+      goto done;
+    }
+    if (rv) spec.flags |= G2PM_FLAG_REVERSED;
+  }
 
   if (opts && opts->name) {
     snprintf(name, sizeof name, "%s", opts->name);

@@ -578,8 +578,17 @@ START_TEST(int8_bad_fields) {
 #define FRESH() (c = malloc(len), (void)memcpy(c, img, len))
   /* flags */
   FRESH();
-  EDIT_HEADER(c, h->flags = 3);
-  rejects(c, len, "unknown header flags 0x2", "flag 2");
+  EDIT_HEADER(c, h->flags = 5);
+  rejects(c, len, "unknown header flags 0x4", "flag 4");
+  free(c);
+  FRESH(); /* REVERSED is a known flag: an int8 right-to-left network loads */
+  EDIT_HEADER(c, h->flags = G2PM_FLAG_INT8 | G2PM_FLAG_REVERSED);
+  {
+    g2p_model *m = NULL;
+    char why[256];
+    ck_assert_msg(g2p_model_open_mem(&m, c, len, NULL, why, sizeof why) == 0, "%s", why);
+    g2p_model_close(m);
+  }
   free(c);
   FRESH();
   EDIT_HEADER(c, h->version = 1);

@@ -13,6 +13,8 @@ if ! test -x "$PY"; then
 fi
 "$PY" -c 'import torch, numpy' 2>/dev/null ||
   echo "train-unit: torch/numpy not installed: their tests are skipped"
+b=$(cd "${top_builddir:-.}" && pwd)
 cd "$src/tests" &&
+G2P_CONVERT=$b/tools/g2p-convert \
 PYTHONPATH="$src/tools${PYTHONPATH:+:$PYTHONPATH}" OPENBLAS_NUM_THREADS=1 \
   "$PY" -B train_unit.py

@@ -14,6 +14,7 @@ from train import common as C
 try:
     import numpy as np
     import torch
+    from train import g2pm as G
     from train import predict_np as NP
     from train import train as T
     HAVE_TORCH = True
@@ -106,11 +107,32 @@ class WithTorch(unittest.TestCase):
                     self.assertEqual(' '.join(p), tp[w], (feed, w))
                     self.assertLess(float(np.max(np.abs(l0 - tl[w]))), 1e-4, (feed, w))
 
+    def test_reversed_export(self):
+        """A --reverse network's export says so, and so does its .g2pm."""
+        torch.manual_seed(3)
+        m = T.BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), 8, 6, 5, 8, 0.0)
+        m.eval()
+        with tempfile.TemporaryDirectory() as d:
+            for rev in (False, True):
+                path = os.path.join(d, 'r%d.npz' % rev)
+                T.export_npz(m, path, 12, rev)
+                self.assertEqual(G.checkpoint_from_model_file(path)['args']['reverse'], rev)
+                conv = os.environ.get('G2P_CONVERT', '')
+                if not os.access(conv, os.X_OK):
+                    continue
+                out = os.path.join(d, 'r%d.g2pm' % rev)
+                r = subprocess.run([conv, '-o', out, path], stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, universal_newlines=True)
+                self.assertEqual(r.returncode, 0, r.stdout)
+                self.assertEqual('right to left' in r.stdout, rev, r.stdout)
+                self.assertEqual(G.checkpoint_from_model_file(out)['args']['reverse'], rev)
+
     def test_help_prints_docstring(self):
         env = dict(os.environ)
         for mod, first in (('train.train', 'Trainer for rnninferd'),
                            ('train.predict_np', 'Pure-numpy reference'),
-                           ('train.average', 'Averages the weights')):
+                           ('train.average', 'Averages the weights'),
+                           ('train.rescore', 'N-best rescoring')):
             r = subprocess.run([sys.executable, '-m', mod, '--help'], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                universal_newlines=True, check=False)

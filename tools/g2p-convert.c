@@ -78,8 +78,9 @@ static int describe(const char *path, size_t len) {
          g2p_model_num_phonemes(m), g2p_model_max_len(m));
   if (len)
     printf("%zu bytes, ", len);
-  printf("checksum %08x, weights %s\n", g2p_model_checksum(m),
-         g2p_model_weights_int8(m) ? "int8" : "fp32");
+  printf("checksum %08x, weights %s%s\n", g2p_model_checksum(m),
+         g2p_model_weights_int8(m) ? "int8" : "fp32",
+         g2p_model_reversed(m) ? ", right to left" : "");
   g2p_model_close(m);
   return 0;
 }

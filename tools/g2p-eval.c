@@ -214,6 +214,7 @@ static void write_error(FILE *f, const struct word *w, const int *pred, int np) 
 static void usage(FILE *to) {
   fprintf(to,
           "usage: g2p-eval [--model FILE] [--lexicon FILE] [--model-only] [--beam N]\n"
+          "                [--rescore-model FILE [--rescore-weight W] [--rescore-beam N]]\n"
           "                [--ref-lexicon FILE] [--errors FILE] TESTFILE\n"
           "Scores the engine on a word<TAB>pronunciation file (WER and PER,\n"
           "stressless and stressed). Prints `key: value` lines.\n");
@@ -229,7 +230,9 @@ static double pct(long a, long b) { return b ? 100.0 * (double)a / (double)b : 0
 
 int main(int argc, char **argv) {
   const char *model = NULL, *lex = NULL, *ref = NULL, *test = NULL, *errors = NULL;
-  int model_only = 0, beam = 1;
+  const char *rescore = NULL;
+  double rescore_weight = 0.0;
+  int model_only = 0, beam = 1, rescore_beam = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--model") && i + 1 < argc)
@@ -240,6 +243,24 @@ int main(int argc, char **argv) {
       ref = argv[++i];
     else if (!strcmp(a, "--errors") && i + 1 < argc)
       errors = argv[++i];
+    else if (!strcmp(a, "--rescore-model") && i + 1 < argc)
+      rescore = argv[++i];
+    else if (!strcmp(a, "--rescore-weight") && i + 1 < argc) {
+      char *end;
+      rescore_weight = strtod(argv[++i], &end);
+      if (*end || !(rescore_weight > 0.0)) {
+        fprintf(stderr, "g2p-eval: --rescore-weight must be a number > 0\n");
+        return 2;
+      }
+    } else if (!strcmp(a, "--rescore-beam") && i + 1 < argc) {
+      char *end;
+      long b = strtol(argv[++i], &end, 10);
+      if (*end || b < 2 || b > 16) {
+        fprintf(stderr, "g2p-eval: --rescore-beam must be 2..16\n");
+        return 2;
+      }
+      rescore_beam = (int)b;
+    }
     else if (!strcmp(a, "--beam") && i + 1 < argc) {
       char *end;
       long b = strtol(argv[++i], &end, 10);
@@ -306,7 +327,9 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  g2p_engine_config cfg = {.lexicon_path = lex, .model_path = model, .beam_width = beam};
+  g2p_engine_config cfg = {.lexicon_path = lex, .model_path = model, .beam_width = beam,
+                           .rescore_model_path = rescore, .rescore_weight = rescore_weight,
+                           .rescore_beam = rescore_beam};
   g2p_engine *eng;
   g2p_scratch *scr;
   char err[512];

@@ -46,7 +46,7 @@ def read_g2pm(path):
         a = np.frombuffer(buf, dtype='<f4', count=n, offset=off).astype(np.float32)
         arrays[name] = a.reshape((rows, cols) if ndim == 2 else (rows,))
     dims = dict(version=version, arch=ARCHS[arch], G=G, P=P, E=E, H=H, Ed=Ed, D=D,
-                max_len=max_len)
+                max_len=max_len, reversed=bool(flags & 2))
     return arrays, dims
 
 
@@ -79,17 +79,20 @@ def checkpoint_from_model_file(path):
     """A .g2pm or an exported .npz -> the {'model', 'args'} pair --init-from reads."""
     if path.endswith('.npz'):
         z = np.load(path)
-        arrays = {k: z[k] for k in z.files if k not in ('graphemes', 'phonemes', 'max_len', 'arch')}
+        arrays = {k: z[k] for k in z.files
+                  if k not in ('graphemes', 'phonemes', 'max_len', 'arch', 'reversed')}
         arch = bytes(z['arch']).decode('ascii') if 'arch' in z.files else 'bigru-attn'
+        reverse = 'reversed' in z.files and int(z['reversed'][0]) == 1
         E = arrays['enc_emb'].shape[1]
         H = arrays['encf_w_hh'].shape[1]
         D = arrays['dec_w_hh'].shape[1]
     else:
         arrays, dims = read_g2pm(path)
         arch, E, H, D = dims['arch'], dims['E'], dims['H'], dims['D']
+        reverse = dims['reversed']
         if dims['Ed'] != E:
             raise ValueError('%s: Ed %d != E %d; the trainer uses one embedding width' % (
                 path, dims['Ed'], E))
     sd = state_from_arrays(arrays)
-    args = dict(emb=E, hidden=H, dec=D, input_feed=(arch == 'bigru-attn-if'))
+    args = dict(emb=E, hidden=H, dec=D, input_feed=(arch == 'bigru-attn-if'), reverse=reverse)
     return dict(model=sd, args=args)

@@ -195,7 +195,7 @@ def decode_words(model, words, gidx, max_len, batch=512):
     return preds, logits0
 
 
-def export_npz(model, path, max_len):
+def export_npz(model, path, max_len, reverse=False):
     sd = {k: v.detach().cpu().numpy().astype(np.float32) for k, v in model.state_dict().items()}
     arrays = {
         'enc_emb': sd['enc_emb.weight'],
@@ -216,6 +216,8 @@ def export_npz(model, path, max_len):
         'max_len': np.array([max_len], dtype=np.int32),
         'arch': np.frombuffer(b'bigru-attn-if' if model.feed else b'bigru-attn', dtype=np.uint8),
     }
+    if reverse:  # right to left: the .g2pm gets G2PM_FLAG_REVERSED
+        arrays['reversed'] = np.array([1], dtype=np.int32)
     if model.feed:
         arrays['dec_w_if'] = sd['dec.weight_ih_l0'][:, model.dec_emb.embedding_dim:]
     arrays = {k: np.ascontiguousarray(v) for k, v in arrays.items()}
@@ -399,6 +401,10 @@ def main():
     ap.add_argument('--init-from', default='',
                     help='start from this checkpoint\'s weights (arch 2 or 3; an arch-2 decoder '
                          'gets zero feed weights, so training starts from the same function)')
+    ap.add_argument('--reverse', action='store_true',
+                    help='right-to-left: the decoder reads each pronunciation last phoneme first '
+                         '(a rescorer for n-best lists, rnninferd --rescore-model; dev answers are '
+                         'turned back before scoring; exports carry reversed=1)')
     args = ap.parse_args()
 
     torch.set_num_threads(int(os.environ.get("G2P_TORCH_THREADS", "1")))
@@ -431,6 +437,10 @@ def main():
             continue
         for p in targets[w]:
             train.append((encode_word(w, gidx), [pidx[s] for s in p.split()]))
+    if args.reverse:
+        if args.teacher:
+            raise SystemExit('--reverse: no --teacher (teachers read left to right)')
+        train = [(x, y[::-1]) for x, y in train]
     if args.smoke:
         train = train[::max(1, len(train) // args.smoke)][:args.smoke]
         dev_refs = dict(list(dev_refs.items())[:args.smoke])
@@ -443,6 +453,8 @@ def main():
         model.load_state_dict(widen_state(src_ck['model'], model.state_dict(), args.emb))
         # the start must be the same function as the source: check it on dev words
         sa = src_ck['args']
+        if bool(sa.get('reverse', False)) != args.reverse:
+            raise SystemExit('--init-from: the source reads in the other direction')
         src = BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), sa['emb'], sa['hidden'], sa['dec'], sa['emb'], 0.0,
                         feed=sa.get('input_feed', False))
         src.load_state_dict(src_ck['model'])
@@ -532,6 +544,8 @@ def main():
                 return
         t_train = time.time() - t0
         preds, _ = decode_words(model, list(dev_refs), gidx, C.MAX_LEN)
+        if args.reverse:
+            preds = {w: ' '.join(p.split()[::-1]) for w, p in preds.items()}
         wer, per, n = C.score(preds, dev_refs, stressless=not stressed_dev)
         extra = ''
         if stressed_dev:
@@ -556,9 +570,9 @@ def main():
         if improved:
             torch.save(ck, ck_best + '.tmp')
             os.replace(ck_best + '.tmp', ck_best)
-            export_npz(model, os.path.join(args.out, 'best.npz'), C.MAX_LEN)
+            export_npz(model, os.path.join(args.out, 'best.npz'), C.MAX_LEN, args.reverse)
         if ep == 1:
-            export_npz(model, os.path.join(args.out, 'early.npz'), C.MAX_LEN)
+            export_npz(model, os.path.join(args.out, 'early.npz'), C.MAX_LEN, args.reverse)
         if state['bad'] >= args.patience:
             log('early stop: no dev gain for %d epochs' % state['bad'], logf)
             break
@@ -568,7 +582,7 @@ def main():
     log('done: best dev WER %.2f at epoch %d, wall %.0fs' % (state['best_wer'], state['best_epoch'], state['wall']), logf)
     ck = torch.load(ck_best)
     model.load_state_dict(ck['model'])
-    export_npz(model, os.path.join(args.out, 'final.npz'), C.MAX_LEN)
+    export_npz(model, os.path.join(args.out, 'final.npz'), C.MAX_LEN, args.reverse)
     log('exported %s' % os.path.join(args.out, 'final.npz'), logf)
 
 

@@ -1,0 +1,84 @@
+#!/bin/sh
+# daemon-rescore.sh -- rnninferd --rescore-model end to end.
+#
+# Rescored by the model itself, a network answer is the beam's (the
+# engine's rescoring changes no ranking then; tests/model-score checks a
+# right-to-left rescorer's choices), so the daemon's answers to made-up
+# words, with the workers and on the loop, equal a plain daemon's at
+# --beam 4, before and after a SIGHUP reload, and nbest alternative 0 is
+# the plain answer. Bad settings are refused with a reason: a rescorer
+# without a model and weights or beams out of range (exit 2), a rescorer
+# that does not load (exit 1). Skips (77) without the lexicon or the model.
+set -u
+b=${top_builddir:-.}
+s=${top_srcdir:-.}
+lex=$b/data/cmudict.lex
+model=$s/models/en-us-h256-int8.g2pm
+d=$b/daemon/rnninferd
+c=$b/client/g2pc
+[ -r "$lex" ] || { echo "$lex missing; skipped"; exit 77; }
+[ -r "$model" ] || { echo "$model missing; skipped"; exit 77; }
+
+dir=$(mktemp -d -p "${TMPDIR:-/tmp}")
+pid=
+cleanup() {
+  [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*"
+  echo "---- daemon log"; cat "$dir/log" 2>/dev/null
+  exit 1
+}
+start() { # start SOCKET ARGS...
+  sock=$1; shift
+  "$d" -s "$sock" -l "$lex" -m "$model" "$@" 2>"$dir/log" &
+  pid=$!
+  i=0
+  until "$c" -s "$sock" -t 1000 --ping >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -gt 200 ] && fail "daemon did not start ($*)"; sleep 0.05
+  done
+}
+stop() { kill -TERM "$pid"; wait "$pid" || fail "daemon exit status $?"; pid=; }
+
+words="zorbleton quixotry flumbering krastovich bleemish snorfel vantrappe xyloquin"
+start "$dir/plain.sock" --workers 1 --beam 4
+"$c" -s "$dir/plain.sock" -m $words > "$dir/plain" || fail "plain daemon"
+stop
+[ "$(wc -l < "$dir/plain")" -eq 8 ] || fail "plain answers: $(cat "$dir/plain")"
+for workers in 1 0; do
+  start "$dir/r$workers.sock" --workers $workers --rescore-model "$model" \
+    --rescore-weight 0.5
+  grep -q "rescoring: $model" "$dir/log" || fail "no rescoring line in the log"
+  "$c" -s "$dir/r$workers.sock" -m $words > "$dir/got" || fail "rescoring daemon"
+  cmp -s "$dir/plain" "$dir/got" || fail "--workers $workers: $(diff "$dir/plain" "$dir/got")"
+  kill -HUP "$pid"
+  i=0
+  until grep -q "reload" "$dir/log"; do
+    i=$((i + 1)); [ $i -gt 100 ] && fail "no reload"; sleep 0.05
+  done
+  "$c" -s "$dir/r$workers.sock" -m zorbleton quixotry flumbering krastovich bleemish \
+    snorfel vantrappe xyloquin > "$dir/got2" || fail "after reload"
+  cmp -s "$dir/plain" "$dir/got2" || fail "after reload: $(diff "$dir/plain" "$dir/got2")"
+  first=$("$c" -s "$dir/r$workers.sock" -m -b 4 -n 3 zorbleton | head -1 | cut -f2)
+  [ "$first" = "$(head -1 "$dir/plain")" ] || fail "nbest first '$first'"
+  stop
+done
+echo "rescored by itself: 8 made-up words as a plain --beam 4 daemon, with and without workers, across a reload"
+
+# refused settings
+expect() { # expect STATUS MESSAGE ARGS...
+  want=$1 msg=$2; shift 2
+  "$d" -s "$dir/bad.sock" -l "$lex" "$@" >"$dir/out" 2>&1
+  rc=$?
+  [ "$rc" -eq "$want" ] || fail "$*: exit $rc, not $want: $(cat "$dir/out")"
+  grep -q -- "$msg" "$dir/out" || fail "$*: no '$msg' in: $(cat "$dir/out")"
+}
+expect 2 "needs a model" --no-model --rescore-model "$model"
+expect 2 "need --rescore-model" -m "$model" --rescore-weight 2
+expect 2 "rescore-weight" -m "$model" --rescore-model "$model" --rescore-weight 0
+expect 2 "rescore-weight" -m "$model" --rescore-model "$model" --rescore-weight nan
+expect 2 "rescore-beam" -m "$model" --rescore-model "$model" --rescore-beam 1
+expect 1 "rescore model" -m "$model" --rescore-model "$dir/none.g2pm"
+echo "refused: no model, a weight or beam alone, weight 0 and nan, beam 1, a missing file"

@@ -1,0 +1,324 @@
+/* model-score -- teacher-forced scores of given answers, and right-to-left
+ * networks (G2PM_FLAG_REVERSED), on the shipped H=256 models (fp32 and
+ * int8).
+ *
+ *  - g2p_model_score of a beam's own n-best texts gives back their beam
+ *    log-probabilities, bit for bit (the same steps, batched alike);
+ *  - a model file with the REVERSED flag (the same weights) emits the
+ *    reverse of what the plain file emits, renders it left to right, and
+ *    scores an answer as the plain file scores the answer turned around;
+ *  - bad candidates (an unknown symbol, a special one, too many phonemes,
+ *    no candidates) are G2P_EINVAL, and nothing else changes;
+ *  - the engine's rescoring (g2p_engine_config.rescore_model_path): by the
+ *    network itself it changes no answer; by the right-to-left twin each
+ *    answer is the best combined hypothesis, found again here from the
+ *    model calls, and nbest alternatives follow that order; bad rescoring
+ *    settings fail the open with a reason.
+ * Skips (77) when the shipped models are absent. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "g2p/decode.h"
+#include "g2p/engine.h"
+#include "g2p/model.h"
+#include "g2p/model_format.h"
+
+#define N_WORDS 120
+
+static const char *files[2] = {"cmudict-bigru-h256.g2pm", "en-us-h256-int8.g2pm"};
+static char paths[2][4096];
+static char words[N_WORDS][16];
+
+static void made_up(char *w, unsigned seed) {
+  unsigned x = seed * 2654435761u + 7u;
+  int n = 3 + (int)(x % 9);
+  for (int k = 0; k < n; k++) {
+    x = x * 1103515245u + 12345u;
+    w[k] = (char)('a' + (x >> 16) % 26);
+  }
+  w[n] = '\0';
+}
+
+static void *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  ck_assert_ptr_nonnull(f);
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  void *p = malloc((size_t)n);
+  ck_assert_ptr_nonnull(p);
+  ck_assert_uint_eq(fread(p, 1, (size_t)n, f), (size_t)n);
+  fclose(f);
+  *len = (size_t)n;
+  return p;
+}
+
+/* The file's image with G2PM_FLAG_REVERSED set (version 2), opened. */
+static g2p_model *open_reversed(const char *path) {
+  size_t len;
+  uint8_t *img = read_file(path, &len);
+  g2pm_header h;
+  g2pm_header_decode(&h, img);
+  h.flags |= G2PM_FLAG_REVERSED;
+  h.version = 2;
+  g2pm_header_encode(img, &h);
+  g2p_model *m = NULL;
+  char err[256];
+  ck_assert_msg(g2p_model_open_mem(&m, img, len, NULL, err, sizeof err) == 0, "%s", err);
+  free(img);
+  return m;
+}
+
+static g2p_model *open_plain(const char *path) {
+  g2p_model *m = NULL;
+  char err[256];
+  ck_assert_msg(g2p_model_open(&m, path, err, sizeof err) == 0, "%s", err);
+  return m;
+}
+
+static void *scratch_for(const g2p_model *m) {
+  void *s = NULL;
+  ck_assert_int_eq(posix_memalign(&s, 64, g2p_model_scratch_bytes(m)), 0);
+  return s;
+}
+
+/* Symbols of text (n bytes) in reverse order, into out; returns length. */
+static int turn(const char *text, int n, char *out) {
+  int o = 0, end = n;
+  while (end > 0) {
+    int start = end;
+    while (start > 0 && text[start - 1] != ' ') start--;
+    if (o) out[o++] = ' ';
+    memcpy(out + o, text + start, (size_t)(end - start));
+    o += end - start;
+    end = start - 1;
+  }
+  return o;
+}
+
+START_TEST(scores_match_the_beam) {
+  g2p_model *m = open_plain(paths[_i]);
+  void *s = scratch_for(m);
+  static char alt[16 * 512];
+  int lens[16], checked = 0;
+  double lps[16], got[16];
+  for (int w = 0; w < N_WORDS; w++) {
+    size_t len = strlen(words[w]);
+    int nf = g2p_model_nbest(m, s, words[w], len, 4, 4, alt, sizeof alt, lens, lps);
+    ck_assert_int_ge(nf, 1);
+    ck_assert_int_eq(g2p_model_score(m, s, words[w], len, alt, lens, nf, got), 0);
+    for (int i = 0; i < nf; i++)
+      ck_assert_msg(got[i] == lps[i], "%s: hypothesis %d scored %.17g, the beam said %.17g",
+                    words[w], i, got[i], lps[i]);
+    checked += nf;
+  }
+  fprintf(stderr, "%s: %d hypotheses of %d words scored as the beam scored them\n",
+          files[_i], checked, N_WORDS);
+  free(s);
+  g2p_model_close(m);
+}
+END_TEST
+
+START_TEST(reversed_flag) {
+  g2p_model *m = open_plain(paths[_i]), *r = open_reversed(paths[_i]);
+  void *s = scratch_for(m);
+  char a[512], b[512], t[512];
+  for (int w = 0; w < N_WORDS; w++) {
+    size_t len = strlen(words[w]);
+    int na = g2p_model_predict(m, s, words[w], len, 1, a, sizeof a);
+    int nb = g2p_model_predict(r, s, words[w], len, 1, b, sizeof b);
+    ck_assert_int_gt(na, 0);
+    ck_assert_int_eq(nb, na);
+    int nt = turn(a, na, t);
+    ck_assert_msg(nt == nb && memcmp(t, b, (size_t)nb) == 0,
+                  "%s: reversed file says %.*s, plain %.*s", words[w], nb, b, na, a);
+    /* the reversed file reads an answer last first: it scores the plain
+     * answer as the plain file scores it turned around */
+    double lr, lp;
+    int ln = na;
+    ck_assert_int_eq(g2p_model_score(r, s, words[w], len, a, &ln, 1, &lr), 0);
+    ln = nt;
+    ck_assert_int_eq(g2p_model_score(m, s, words[w], len, t, &ln, 1, &lp), 0);
+    ck_assert(lr == lp);
+  }
+  free(s);
+  g2p_model_close(r);
+  g2p_model_close(m);
+}
+END_TEST
+
+START_TEST(bad_candidates) {
+  g2p_model *m = open_plain(paths[_i]);
+  void *s = scratch_for(m);
+  double lp[2] = {1.0, 1.0};
+  const char *bad[] = {"K AE1 XX9", "<s> K AE1 T", "K  AE1 T Q"};
+  for (int i = 0; i < 3; i++) {
+    int n = (int)strlen(bad[i]);
+    ck_assert_int_eq(g2p_model_score(m, s, "cat", 3, bad[i], &n, 1, lp), G2P_EINVAL);
+  }
+  static char longer[8192];
+  int n = 0;
+  for (int i = 0; i < g2p_model_max_len(m) + 1; i++)
+    n += snprintf(longer + n, sizeof longer - (size_t)n, "%sAH0", i ? " " : "");
+  ck_assert_int_eq(g2p_model_score(m, s, "cat", 3, longer, &n, 1, lp), G2P_EINVAL);
+  n = 7;
+  ck_assert_int_eq(g2p_model_score(m, s, "cat", 3, "K AE1 T", &n, 0, lp), G2P_EINVAL);
+  ck_assert_int_eq(g2p_model_score(m, s, "cat", 3, "K AE1 T", &n, 17, lp), G2P_EINVAL);
+  /* and a good one still scores: a likely answer beats an unlikely one */
+  int ns[2] = {7, 7};
+  ck_assert_int_eq(g2p_model_score(m, s, "cat", 3, "K AE1 TZ IY1 Z", ns, 2, lp), 0);
+  ck_assert(lp[0] > lp[1]);
+  free(s);
+  g2p_model_close(m);
+}
+END_TEST
+
+/* Writes the reversed image of path to a temporary file (name into out). */
+static void write_reversed(const char *path, char *out, size_t cap) {
+  size_t len;
+  uint8_t *img = read_file(path, &len);
+  g2pm_header h;
+  g2pm_header_decode(&h, img);
+  h.flags |= G2PM_FLAG_REVERSED;
+  h.version = 2;
+  g2pm_header_encode(img, &h);
+  snprintf(out, cap, "%s/model-score-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+  int fd = mkstemp(out);
+  ck_assert_int_ge(fd, 0);
+  ck_assert(write(fd, img, len) == (ssize_t)len);
+  close(fd);
+  free(img);
+}
+
+static g2p_engine *engine_with(const char *model, const char *rescorer, double w) {
+  g2p_engine_config cfg = {.model_path = model, .beam_width = 1,
+                           .rescore_model_path = rescorer, .rescore_weight = w};
+  g2p_engine *e = NULL;
+  char err[512];
+  ck_assert_msg(g2p_engine_open(&e, &cfg, err, sizeof err) == 0, "%s", err);
+  return e;
+}
+
+/* Rescored by itself a network changes no ranking: the answers are the
+ * plain engine's at beam 4. Rescored by its right-to-left twin, an answer
+ * is the hypothesis of the 4-best with the highest lp + w * lp_reversed,
+ * and an nbest lookup's alternatives come in that order, the first the
+ * plain lookup's answer. */
+START_TEST(engine_rescoring) {
+  char rev[4096];
+  write_reversed(paths[_i], rev, sizeof rev);
+  g2p_engine *plain = engine_with(paths[_i], NULL, 0.0);
+  g2p_engine *self = engine_with(paths[_i], paths[_i], 0.7);
+  g2p_engine *twin = engine_with(paths[_i], rev, 0.5);
+  g2p_scratch *sp, *ss, *st;
+  ck_assert_int_eq(g2p_scratch_create(&sp, plain), 0);
+  ck_assert_int_eq(g2p_scratch_create(&ss, self), 0);
+  ck_assert_int_eq(g2p_scratch_create(&st, twin), 0);
+  g2p_model *m = open_plain(paths[_i]), *r = open_reversed(paths[_i]);
+  void *mem = scratch_for(m);
+  static char alt[16 * 512];
+  int lens[16], moved = 0, same = 0;
+  double lps[16], rl[16];
+  for (int w = 0; w < N_WORDS; w++) {
+    size_t len = strlen(words[w]);
+    g2p_word_result a, b, c, n;
+    int nf = g2p_model_nbest(m, mem, words[w], len, 4, 4, alt, sizeof alt, lens, lps);
+    ck_assert_int_ge(nf, 1);
+    ck_assert_int_eq(g2p_engine_lookup(self, ss, words[w], len, 0, 1, &b), 0);
+    if (lens[0] > 0) { /* (an empty best: the plain beam says greedy's answer) */
+      ck_assert_int_eq(g2p_engine_lookup(plain, sp, words[w], len, 0, 4, &a), 0);
+      ck_assert_msg(a.phones_len == b.phones_len &&
+                        memcmp(a.phones, b.phones, a.phones_len) == 0,
+                    "%s: rescored by itself %.*s, beam 4 %.*s", words[w], b.phones_len,
+                    b.phones, a.phones_len, a.phones);
+      ck_assert(a.confidence == b.confidence);
+      same++;
+    }
+    /* the twin: recompute the choice from the model calls */
+    ck_assert_int_eq(g2p_model_score(r, mem, words[w], len, alt, lens, nf, rl), 0);
+    int best = -1;
+    size_t off = 0, at = 0;
+    for (int i = 0; i < nf; off += (size_t)lens[i], i++)
+      if (lens[i] > 0 && (best < 0 || lps[i] + 0.5 * rl[i] > lps[best] + 0.5 * rl[best])) {
+        best = i;
+        at = off;
+      }
+    ck_assert_int_ge(best, 0);
+    ck_assert_int_eq(g2p_engine_lookup(twin, st, words[w], len, 0, 1, &c), 0);
+    ck_assert_msg(c.phones_len == lens[best] && memcmp(c.phones, alt + at, c.phones_len) == 0,
+                  "%s: the rescored answer is not the best combined hypothesis", words[w]);
+    ck_assert(c.confidence == exp(lps[best]));
+    moved += best != 0;
+    ck_assert_int_eq(g2p_engine_lookup_nbest(twin, st, words[w], len, 0, 4, 3, &n), 0);
+    ck_assert_int_ge(n.n_alternatives, 1);
+    ck_assert(n.alternative_len[0] == lens[best] &&
+              memcmp(n.alternative[0], alt + at, lens[best]) == 0);
+    ck_assert(n.phones == n.alternative[0]);
+    ck_assert(n.alternative_logprob[0] == lps[best]);
+  }
+  fprintf(stderr, "%s: rescored by itself, %d answers as the beam's; by its right-to-left "
+                  "twin, %d of %d answers are not the beam's first\n", files[_i], same, moved,
+          N_WORDS);
+  ck_assert_int_gt(same, N_WORDS / 2);
+  ck_assert_int_gt(moved, 0); /* the twin does rank differently */
+  free(mem);
+  g2p_model_close(r);
+  g2p_model_close(m);
+  g2p_scratch_destroy(sp);
+  g2p_scratch_destroy(ss);
+  g2p_scratch_destroy(st);
+  g2p_engine_close(plain);
+  g2p_engine_close(self);
+  g2p_engine_close(twin);
+  unlink(rev);
+}
+END_TEST
+
+START_TEST(engine_rescoring_config) {
+  g2p_engine *e = NULL;
+  char err[512];
+  g2p_engine_config no_model = {.rescore_model_path = paths[0]};
+  ck_assert_int_eq(g2p_engine_open(&e, &no_model, err, sizeof err), G2P_EINVAL);
+  ck_assert_ptr_nonnull(strstr(err, "needs a model"));
+  g2p_engine_config bad_w = {.model_path = paths[0], .rescore_model_path = paths[0],
+                             .rescore_weight = -1.0};
+  ck_assert_int_eq(g2p_engine_open(&e, &bad_w, err, sizeof err), G2P_EINVAL);
+  g2p_engine_config bad_b = {.model_path = paths[0], .rescore_model_path = paths[0],
+                             .rescore_beam = 17};
+  ck_assert_int_eq(g2p_engine_open(&e, &bad_b, err, sizeof err), G2P_EINVAL);
+  g2p_engine_config missing = {.model_path = paths[0], .rescore_model_path = "/nonexistent.g2pm"};
+  ck_assert_int_lt(g2p_engine_open(&e, &missing, err, sizeof err), 0);
+  ck_assert_ptr_nonnull(strstr(err, "rescore model"));
+  ck_assert_ptr_null(e);
+}
+END_TEST
+
+int main(void) {
+  const char *top = getenv("top_srcdir");
+  for (int i = 0; i < 2; i++) {
+    snprintf(paths[i], sizeof paths[i], "%s/models/%s", top ? top : ".", files[i]);
+    if (access(paths[i], R_OK) != 0) {
+      fprintf(stderr, "model-score: %s not found; skipped\n", paths[i]);
+      return 77;
+    }
+  }
+  for (int w = 0; w < N_WORDS; w++) made_up(words[w], 100u + (unsigned)w);
+  Suite *su = suite_create("model-score");
+  TCase *tc = tcase_create("score");
+  tcase_set_timeout(tc, 120);
+  tcase_add_loop_test(tc, scores_match_the_beam, 0, 2);
+  tcase_add_loop_test(tc, reversed_flag, 0, 2);
+  tcase_add_loop_test(tc, bad_candidates, 0, 2);
+  tcase_add_loop_test(tc, engine_rescoring, 0, 2);
+  tcase_add_test(tc, engine_rescoring_config);
+  suite_add_tcase(su, tc);
+  SRunner *sr = srunner_create(su);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}
