@@ -253,11 +253,13 @@ static int start(run *r, const g2p_model *m, void *scratch, const char *word,
   return 0;
 }
 
-/* Arch 3: zeroes the first feed vector (before the first step). */
-static void feed_reset(run *r) {
+/* Arch 3: zeroes the first n feed vectors (before the first step). */
+static void feed_reset_n(run *r, int n) {
   if (r->m->arch == G2PM_ARCH_BIGRU_ATTN_IF)
-    memset(AT(r->s, r->L.feed, float), 0, (size_t)r->m->D * sizeof(float));
+    memset(AT(r->s, r->L.feed, float), 0, (size_t)n * (size_t)r->m->D * sizeof(float));
 }
+
+static void feed_reset(run *r) { feed_reset_n(r, 1); }
 
 /* Arch 3: the next step's feed vector `to` is this step's attentional
  * vector of hypothesis `from`. */
@@ -572,20 +574,21 @@ int g2p_model_score(const g2p_model *model, void *scratch, const char *word, siz
   encode(&r, hs);
   for (int b = 1; b < n; b++)
     memcpy(hs + (size_t)b * D, hs, (size_t)D * sizeof(float));
-  feed_reset(&r);
-  for (int b = 1; b < n; b++)
-    feed_take(&r, b, 0); /* every feed vector starts at zero */
+  feed_reset_n(&r, n);
   for (int b = 0; b < n; b++) {
     logprobs[b] = 0.0;
     prev[b] = G2PM_P_SOS;
   }
-  /* step t scores phoneme t (or </s> at t == nid); an answer already done
-   * keeps stepping on </s>, unread */
+  /* step t scores phoneme t (or </s> at t == nid, except at the length
+   * cap, where the decoder stops without one: the beam's and greedy's
+   * rule); an answer already done keeps stepping on </s>, unread */
+  if (longest == ML)
+    longest--; /* no step scores </s> after max_len phonemes */
   for (int t = 0; t <= longest; t++) {
     dec_step(&r, hs, prev, n, logits);
     for (int b = 0; b < n; b++) {
       feed_take(&r, b, b);
-      if (t > nid[b])
+      if (t > nid[b] || t == ML)
         continue;
       const float *l = logits + (size_t)b * P;
       int want = t < nid[b] ? ids[(size_t)b * ML + t] : G2PM_P_EOS;

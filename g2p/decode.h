@@ -44,7 +44,8 @@ int g2p_model_nbest(const g2p_model *model, void *scratch, const char *word,
  * for word: cands holds their texts one after another (lens[i] bytes
  * each, space-separated symbols as the model renders them), logprobs[i]
  * receives the sum of log-softmax of answer i's phonemes and of the final
- * </s>, teacher-forced, all n in one pass (the same bits as the beam's
+ * </s> (none after max_len phonemes, as the decoders stop there),
+ * teacher-forced, all n in one pass (the same bits as the beam's
  * score when the answer is one of its hypotheses). With a right-to-left
  * model (reversed) each answer is read last phoneme first. Returns 0, or
  * G2P_EINVAL for a symbol the model lacks or an answer longer than its

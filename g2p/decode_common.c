@@ -55,8 +55,9 @@ int decode_parse(const g2p_model *m, const char *text, size_t len, uint16_t *ids
     size_t j = i;
     while (j < len && text[j] != ' ') j++;
     int id = -1;
-    for (int p = G2PM_P_SPECIALS; p < m->P && id < 0; p++)
-      if (m->phon_len[p] == j - i && memcmp(m->phon_text + m->phon_off[p], text + i, j - i) == 0)
+    for (int p = 0; p < m->P && id < 0; p++) /* what decode_render can write */
+      if (p != G2PM_P_EOS && m->phon_len[p] == j - i &&
+          memcmp(m->phon_text + m->phon_off[p], text + i, j - i) == 0)
         id = p;
     if (id < 0 || n == cap)
       return G2P_EINVAL;

@@ -110,8 +110,9 @@ int decode_render(const g2p_model *m, const uint16_t *ids, int n, char *out,
                   size_t outcap);
 
 /* The inverse: space-separated symbols (len bytes) -> phoneme ids in ids
- * (cap room). Returns the count, or G2P_EINVAL for a symbol the model does
- * not have (or a special one) or more than cap of them. */
+ * (cap room), in the order written. Returns the count, or G2P_EINVAL for a
+ * symbol the model does not have, for </s> (which ends every answer, never
+ * inside one) or for more than cap of them. */
 int decode_parse(const g2p_model *m, const char *text, size_t len, uint16_t *ids,
                  int cap);
 

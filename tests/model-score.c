@@ -7,7 +7,7 @@
  *  - a model file with the REVERSED flag (the same weights) emits the
  *    reverse of what the plain file emits, renders it left to right, and
  *    scores an answer as the plain file scores the answer turned around;
- *  - bad candidates (an unknown symbol, a special one, too many phonemes,
+ *  - bad candidates (an unknown symbol, </s>, too many phonemes,
  *    no candidates) are G2P_EINVAL, and nothing else changes;
  *  - the engine's rescoring (g2p_engine_config.rescore_model_path): by the
  *    network itself it changes no answer; by the right-to-left twin each
@@ -26,6 +26,7 @@
 #include "g2p/engine.h"
 #include "g2p/model.h"
 #include "g2p/model_format.h"
+#include "tests/tiny-model.h"
 
 #define N_WORDS 120
 
@@ -151,11 +152,54 @@ START_TEST(reversed_flag) {
 }
 END_TEST
 
+/* Every architecture (tiny random networks, arch 3 with input feeding
+ * among them): scores equal the beam's, and the REVERSED flag turns the
+ * answers around. */
+START_TEST(tiny_architectures) {
+  uint32_t rng = 777u + (uint32_t)_i;
+  size_t len;
+  uint8_t *img = tiny_model_image((uint32_t)_i + 1, &rng, &len);
+  g2p_model *m = NULL, *r = NULL;
+  char err[256];
+  ck_assert_msg(g2p_model_open_mem(&m, img, len, NULL, err, sizeof err) == 0, "%s", err);
+  g2pm_header h;
+  g2pm_header_decode(&h, img);
+  h.flags |= G2PM_FLAG_REVERSED;
+  h.version = 2;
+  g2pm_header_encode(img, &h);
+  ck_assert_msg(g2p_model_open_mem(&r, img, len, NULL, err, sizeof err) == 0, "%s", err);
+  free(img);
+  void *s = scratch_for(m);
+  static char alt[16 * 512];
+  char a[512], b[512], t[512];
+  int lens[16], checked = 0;
+  double lps[16], got[16];
+  for (int w = 0; w < 40; w++) {
+    size_t wl = strlen(words[w]);
+    int nf = g2p_model_nbest(m, s, words[w], wl, 6, 6, alt, sizeof alt, lens, lps);
+    ck_assert_int_ge(nf, 1);
+    ck_assert_int_eq(g2p_model_score(m, s, words[w], wl, alt, lens, nf, got), 0);
+    for (int i = 0; i < nf; i++) ck_assert(got[i] == lps[i]);
+    checked += nf;
+    int na = g2p_model_predict(m, s, words[w], wl, 1, a, sizeof a);
+    int nb = g2p_model_predict(r, s, words[w], wl, 1, b, sizeof b);
+    ck_assert_int_ge(na, 0);
+    ck_assert_int_eq(na, nb);
+    ck_assert(turn(a, na, t) == nb && memcmp(t, b, (size_t)nb) == 0);
+  }
+  fprintf(stderr, "arch %d (tiny): %d hypotheses scored as the beam scored them\n", _i + 1,
+          checked);
+  free(s);
+  g2p_model_close(r);
+  g2p_model_close(m);
+}
+END_TEST
+
 START_TEST(bad_candidates) {
   g2p_model *m = open_plain(paths[_i]);
   void *s = scratch_for(m);
   double lp[2] = {1.0, 1.0};
-  const char *bad[] = {"K AE1 XX9", "<s> K AE1 T", "K  AE1 T Q"};
+  const char *bad[] = {"K AE1 XX9", "K AE1 </s> T", "K  AE1 T Q"};
   for (int i = 0; i < 3; i++) {
     int n = (int)strlen(bad[i]);
     ck_assert_int_eq(g2p_model_score(m, s, "cat", 3, bad[i], &n, 1, lp), G2P_EINVAL);
@@ -312,6 +356,7 @@ int main(void) {
   tcase_set_timeout(tc, 120);
   tcase_add_loop_test(tc, scores_match_the_beam, 0, 2);
   tcase_add_loop_test(tc, reversed_flag, 0, 2);
+  tcase_add_loop_test(tc, tiny_architectures, 0, 3);
   tcase_add_loop_test(tc, bad_candidates, 0, 2);
   tcase_add_loop_test(tc, engine_rescoring, 0, 2);
   tcase_add_test(tc, engine_rescoring_config);
