@@ -568,33 +568,61 @@ int g2p_model_score(const g2p_model *model, void *scratch, const char *word, siz
     longest = nid[b] > longest ? nid[b] : longest;
     off += (size_t)lens[b];
   }
-  float *hs = AT(r.s, r.L.hs[0], float);
+  /* Answers that agree on their first t phonemes share the decoder's state
+   * for step t: one row a distinct prefix (grp[b] is answer b's row), so n
+   * answers cost as many rows as they have distinct prefixes. A row's
+   * computation does not depend on the others (the kernels give a row the
+   * same bits in any batch), so the scores are those of one answer alone. */
+  float *hs[2] = {AT(r.s, r.L.hs[0], float), AT(r.s, r.L.hs[1], float)};
   float *logits = AT(r.s, r.L.logits, float);
   int *prev = AT(r.s, r.L.prev, int);
-  encode(&r, hs);
-  for (int b = 1; b < n; b++)
-    memcpy(hs + (size_t)b * D, hs, (size_t)D * sizeof(float));
-  feed_reset_n(&r, n);
+  int grp[G2P_BEAM_MAX], ng = 1, cur = 0;
+  encode(&r, hs[0]);
+  feed_reset(&r);
+  prev[0] = G2PM_P_SOS;
   for (int b = 0; b < n; b++) {
     logprobs[b] = 0.0;
-    prev[b] = G2PM_P_SOS;
+    grp[b] = 0;
   }
   /* step t scores phoneme t (or </s> at t == nid, except at the length
    * cap, where the decoder stops without one: the beam's and greedy's
-   * rule); an answer already done keeps stepping on </s>, unread */
-  if (longest == ML)
-    longest--; /* no step scores </s> after max_len phonemes */
-  for (int t = 0; t <= longest; t++) {
-    dec_step(&r, hs, prev, n, logits);
+   * rule) */
+  for (int t = 0; t <= longest && t < ML && ng > 0; t++) {
+    dec_step(&r, hs[cur], prev, ng, logits);
+    double lse[G2P_BEAM_MAX];
+    int have[G2P_BEAM_MAX] = {0};
+    int parent[G2P_BEAM_MAX], tok[G2P_BEAM_MAX], nn = 0;
     for (int b = 0; b < n; b++) {
-      feed_take(&r, b, b);
-      if (t > nid[b] || t == ML)
+      if (t > nid[b])
         continue;
-      const float *l = logits + (size_t)b * P;
+      int g = grp[b];
+      const float *l = logits + (size_t)g * P;
+      if (!have[g]) {
+        lse[g] = log_sum_exp(l, P);
+        have[g] = 1;
+      }
       int want = t < nid[b] ? ids[(size_t)b * ML + t] : G2PM_P_EOS;
-      logprobs[b] += (double)l[want] - log_sum_exp(l, P);
-      prev[b] = t < nid[b] ? want : G2PM_P_EOS;
+      logprobs[b] += (double)l[want] - lse[g];
+      if (want == G2PM_P_EOS)
+        continue;
+      int k = 0; /* the next step's row: shared with an earlier answer? */
+      while (k < nn && !(parent[k] == g && tok[k] == want))
+        k++;
+      if (k == nn) {
+        parent[nn] = g;
+        tok[nn++] = want;
+      }
+      grp[b] = k;
     }
+    int nxt = cur ^ 1;
+    for (int k = 0; k < nn; k++) {
+      memcpy(hs[nxt] + (size_t)k * D, hs[cur] + (size_t)parent[k] * D,
+             (size_t)D * sizeof(float));
+      feed_take(&r, k, parent[k]);
+      prev[k] = tok[k];
+    }
+    cur = nxt;
+    ng = nn;
   }
   return 0;
 }
