@@ -11,7 +11,8 @@
 #   Stressless WER against CMUdict on g014b2b.test (greedy, network only): NN.NN%
 # Skips (77) when the model or the shared test set is absent. EVAL_MODEL,
 # EVAL_CARD, EVAL_TEST, EVAL_MARGIN and EVAL_LABEL (the parenthesised part
-# of the card line) override the defaults (used by tests/eval-test.sh to
+# of the card line) override the defaults; EVAL_ARGS adds g2p-eval options
+# (a rescorer) (used by tests/eval-test.sh to
 # exercise this logic on a small set, and by tests/eval-model-int8.sh).
 set -eu
 src=${top_srcdir:?}
@@ -38,7 +39,8 @@ if [ -z "$card_wer" ]; then
   exit 1
 fi
 
-out=$("$b/tools/g2p-eval" --model "$model" --model-only --beam 1 \
+# shellcheck disable=SC2086
+out=$("$b/tools/g2p-eval" --model "$model" --model-only --beam 1 ${EVAL_ARGS:-} \
   --ref-lexicon "$b/data/cmudict.lex" "$test_set") || {
   echo "FAIL: g2p-eval failed"; echo "$out"; exit 1; }
 echo "$out"

@@ -2,6 +2,7 @@
  * every int8 kernel table this CPU runs.
  *
  * For models/en-us-h384-int8.g2pm (the default), en-us-h256-int8.g2pm,
+ * en-us-r2l-h256-int8.g2pm (the right-to-left rescorer),
  * cmudict-bigru-int8.g2pm and cmudict-bigru-h256-int8.g2pm:
  * (1) each of the model's packed int8 weight matrices, multiplied by
  * bounded random vectors (and batches), gives bit-identical results from
@@ -217,9 +218,10 @@ int main(void) {
     top = ".";
   load_words(top);
   const char *models[] = {"en-us-h384-int8.g2pm", "en-us-h256-int8.g2pm",
-                          "cmudict-bigru-int8.g2pm", "cmudict-bigru-h256-int8.g2pm"};
+                          "en-us-r2l-h256-int8.g2pm", "cmudict-bigru-int8.g2pm",
+                          "cmudict-bigru-h256-int8.g2pm"};
   int found = 0;
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < 5; i++) {
     char p[4096];
     snprintf(p, sizeof p, "%s/models/%s", top, models[i]);
     FILE *f = fopen(p, "rb");

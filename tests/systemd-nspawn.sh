@@ -295,6 +295,7 @@ for f in "$sbindir/rnninferd" "$bindir/g2pc" "$libdir/libg2pclient.so" \
          "$unitdir/rnninferd.service" "$unitdir/rnninferd.socket" \
          "$sysusersdir/rnninferd.conf" "$pkgdatadir/cmudict.lex" "$model" \
          "$pkgdatadir/en-us-h384.g2pm" "$pkgdatadir/en-us-h256-int8.g2pm" \
+         "$pkgdatadir/en-us-r2l-h256-int8.g2pm" \
          "$mandir/man8/rnninferd.8" "$mandir/man1/g2pc.1" "$mandir/man3/libg2pclient.3"; do
   [ -e "$root$f" ] || fail "not installed: $f"
 done

@@ -111,3 +111,20 @@ for f in $WORDLISTS; do unl="$unl --unlabeled $f"; done
   --hidden 256 --dec 256 --emb 128 --batch 128 --dropout 0.05 --lr 1e-4 \
   --epochs 20 --decay-start 1 --decay-factor 0.93 --min-lr 1e-5 \
   --plateau-patience 3 --patience 8
+# R1, R2: the right-to-left rescorer (en-us-r2l-h256-int8.g2pm, rnninferd
+# --rescore-model): an H=256 network trained from scratch on the same
+# targets read last phoneme first (--reverse; seed 3; the recorded run was
+# stopped by hand after epoch 20, its best 19), then a warm restart with
+# less dropout, as stages 1-2 do for the left-to-right network.
+# Quantized: tools/g2p-convert --name en-us-r2l-h256 -o OUT_DIR/R2/r2l.g2pm
+# OUT_DIR/R2/final.npz; tools/g2p-convert --quantize int8 --name
+# en-us-r2l-h256-int8 -o models/en-us-r2l-h256-int8.g2pm OUT_DIR/R2/r2l.g2pm
+# (the export carries reversed=1, so the file has the REVERSED flag).
+"$run" --out "$OUT/R1" --split "$SPLIT" --targets cmudict --reverse \
+  --hidden 256 --dec 256 --emb 128 --batch 128 --patience 8 --dropout 0.1 \
+  --lr 1e-3 --epochs 20 --decay-start 3 --decay-factor 0.9 --min-lr 3e-5 \
+  --plateau-patience 3 --seed 3
+"$run" --out "$OUT/R2" --split "$SPLIT" --targets cmudict --reverse \
+  --init-from "$OUT/R1/ckpt_best.pt" --hidden 256 --dec 256 --emb 128 \
+  --batch 128 --patience 6 --dropout 0.05 --lr 2.5e-4 --epochs 12 \
+  --decay-start 1 --decay-factor 0.9 --min-lr 2e-5 --plateau-patience 3 --seed 3
