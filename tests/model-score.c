@@ -58,15 +58,20 @@ static void *read_file(const char *path, size_t *len) {
   return p;
 }
 
-/* The file's image with G2PM_FLAG_REVERSED set (version 2), opened. */
-static g2p_model *open_reversed(const char *path) {
-  size_t len;
-  uint8_t *img = read_file(path, &len);
+/* Sets G2PM_FLAG_REVERSED (version 2) in a model image's header. */
+static void set_reversed(uint8_t *img) {
   g2pm_header h;
   g2pm_header_decode(&h, img);
   h.flags |= G2PM_FLAG_REVERSED;
   h.version = 2;
   g2pm_header_encode(img, &h);
+}
+
+/* The file's image with G2PM_FLAG_REVERSED set, opened. */
+static g2p_model *open_reversed(const char *path) {
+  size_t len;
+  uint8_t *img = read_file(path, &len);
+  set_reversed(img);
   g2p_model *m = NULL;
   char err[256];
   ck_assert_msg(g2p_model_open_mem(&m, img, len, NULL, err, sizeof err) == 0, "%s", err);
@@ -162,11 +167,7 @@ START_TEST(tiny_architectures) {
   g2p_model *m = NULL, *r = NULL;
   char err[256];
   ck_assert_msg(g2p_model_open_mem(&m, img, len, NULL, err, sizeof err) == 0, "%s", err);
-  g2pm_header h;
-  g2pm_header_decode(&h, img);
-  h.flags |= G2PM_FLAG_REVERSED;
-  h.version = 2;
-  g2pm_header_encode(img, &h);
+  set_reversed(img);
   ck_assert_msg(g2p_model_open_mem(&r, img, len, NULL, err, sizeof err) == 0, "%s", err);
   free(img);
   void *s = scratch_for(m);
@@ -225,11 +226,7 @@ END_TEST
 static void write_reversed(const char *path, char *out, size_t cap) {
   size_t len;
   uint8_t *img = read_file(path, &len);
-  g2pm_header h;
-  g2pm_header_decode(&h, img);
-  h.flags |= G2PM_FLAG_REVERSED;
-  h.version = 2;
-  g2pm_header_encode(img, &h);
+  set_reversed(img);
   snprintf(out, cap, "%s/model-score-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
   int fd = mkstemp(out);
   ck_assert_int_ge(fd, 0);
