@@ -73,6 +73,32 @@ expect "$d/out3" stressed_per 25.00
 if grep -q '^ref_stressless' "$d/out3"; then
   echo "FAIL: ref_stressless_* printed for a stressed test file"; fail=1; fi
 
+# --predictions: every word's answer in file order; bare words are answered,
+# not scored (the scores are those of the two scored words, as in out3);
+# a word list with no reference at all prints no scores
+printf 'aardvark\tAA1 R D V AA1 R K\nAbbey\nqqqzzz\na\tEY1\n' >"$d/mixed.tsv"
+"$eval" --lexicon "$lex" --predictions "$d/pred" "$d/mixed.tsv" >"$d/out5"
+expect "$d/out5" words 2
+expect "$d/out5" unscored_words 2
+expect "$d/out5" unanswered 1
+expect "$d/out5" stressless_wer 50.00
+expect "$d/out5" stressed_wer 100.00
+printf 'aardvark\tAA1 R D V AA2 R K\nabbey\tAE1 B IY0\nqqqzzz\t\na\tAH0\n' >"$d/pred.want"
+if ! cmp -s "$d/pred" "$d/pred.want"; then
+  echo "FAIL: --predictions file differs:"; cat "$d/pred"; fail=1
+fi
+printf 'abbey\nqqqzzz\n' >"$d/words.txt"
+"$eval" --lexicon "$lex" --predictions "$d/pred2" "$d/words.txt" >"$d/out6"
+expect "$d/out6" words 0
+expect "$d/out6" unscored_words 2
+if grep -q '_wer:' "$d/out6"; then echo "FAIL: scores printed for a bare word list"; fail=1; fi
+printf 'abbey\tAE1 B IY0\nqqqzzz\t\n' >"$d/pred2.want"
+cmp -s "$d/pred2" "$d/pred2.want" || { echo "FAIL: --predictions of a word list:"; cat "$d/pred2"; fail=1; }
+# without --predictions a bare word is a malformed line, as before
+"$eval" --lexicon "$lex" "$d/mixed.tsv" >"$d/out7"
+expect "$d/out7" skipped_lines 2
+expect "$d/out7" words 2
+
 # usage errors
 if "$eval" "$d/stressed.tsv" >/dev/null 2>&1; then echo "FAIL: ran without engine"; fail=1; fi
 if "$eval" --lexicon "$lex" --beam 0 "$d/stressed.tsv" >/dev/null 2>&1; then

@@ -127,6 +127,34 @@ class WithTorch(unittest.TestCase):
                 self.assertEqual('right to left' in r.stdout, rev, r.stdout)
                 self.assertEqual(G.checkpoint_from_model_file(out)['args']['reverse'], rev)
 
+    def test_unlabeled_words_and_labels(self):
+        """Unlabeled words never include a dictionary, split or --exclude
+        word; a label file only labels words of that set, and drops empty,
+        unknown or too long prons (those words go back to the teachers)."""
+        import argparse
+        pidx = {p: i for i, p in enumerate(C.PHONEMES)}
+        with tempfile.TemporaryDirectory() as d:
+            lst = os.path.join(d, 'words')
+            with open(lst, 'w') as f:
+                f.write('Zorp\ncat\nfoo\nblick\nx\nqwerty\'s\nbl1ck\nvrem\n')
+            test = os.path.join(d, 'test')
+            with open(test, 'w') as f:
+                f.write('vrem\tV R EH M\n')
+            args = argparse.Namespace(unlabeled=[lst], unlabeled_count=0, seed=1, exclude=[test])
+            log = open(os.path.join(d, 'log'), 'w')
+            words = T.unlabeled_words(args, {'cat': ['K AE1 T']}, {'foo': ['F UW']}, log)
+            self.assertEqual(words, ['blick', 'zorp'])
+            args.unlabeled_count = 1
+            self.assertEqual(len(T.unlabeled_words(args, {}, {}, log)), 1)
+            labels = os.path.join(d, 'labels')
+            with open(labels, 'w') as f:
+                f.write('blick\tB L IH1 K\nzorp\t\ncat\tK AE1 T\nzorp\tZ QQ1\n'
+                        'blick\tB L IH0 K\n')
+                f.write('zorp\t' + ' '.join(['Z'] * C.MAX_LEN) + '\n')
+            got = T.read_labels(labels, set(words), pidx, log)
+            log.close()
+            self.assertEqual(got, {'blick': [pidx[s] for s in 'B L IH1 K'.split()]})
+
     def test_help_prints_docstring(self):
         env = dict(os.environ)
         for mod, first in (('train.train', 'Trainer for rnninferd'),

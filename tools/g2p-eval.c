@@ -19,6 +19,11 @@
  * Output is one `key: value` line per figure so scripts can parse it.
  * --errors FILE also writes every stressless miss as
  * `word<TAB>prediction<TAB>reference | reference...` for error analysis.
+ * --predictions FILE writes every word's answer as `word<TAB>prediction`
+ * (empty when unanswered), in the test file's order; with it, a line that
+ * is a bare word (no tab) is read and predicted but not scored, so a plain
+ * word list can be labelled by the engine (e.g. a rescored network reading
+ * unlabelled words for the trainer's --unlabeled-labels).
  * Words are lower-cased (ASCII A-Z) when read, as the engine does. */
 #include <errno.h>
 #include <stdint.h>
@@ -215,9 +220,10 @@ static void usage(FILE *to) {
   fprintf(to,
           "usage: g2p-eval [--model FILE] [--lexicon FILE] [--model-only] [--beam N]\n"
           "                [--rescore-model FILE [--rescore-weight W] [--rescore-beam N]]\n"
-          "                [--ref-lexicon FILE] [--errors FILE] TESTFILE\n"
+          "                [--ref-lexicon FILE] [--errors FILE] [--predictions FILE] TESTFILE\n"
           "Scores the engine on a word<TAB>pronunciation file (WER and PER,\n"
-          "stressless and stressed). Prints `key: value` lines.\n");
+          "stressless and stressed). Prints `key: value` lines. With\n"
+          "--predictions, bare-word lines are answered but not scored.\n");
 }
 
 static double now(void) {
@@ -230,7 +236,7 @@ static double pct(long a, long b) { return b ? 100.0 * (double)a / (double)b : 0
 
 int main(int argc, char **argv) {
   const char *model = NULL, *lex = NULL, *ref = NULL, *test = NULL, *errors = NULL;
-  const char *rescore = NULL;
+  const char *rescore = NULL, *predictions = NULL;
   double rescore_weight = 0.0;
   int model_only = 0, beam = 1, rescore_beam = 0;
   for (int i = 1; i < argc; i++) {
@@ -243,6 +249,8 @@ int main(int argc, char **argv) {
       ref = argv[++i];
     else if (!strcmp(a, "--errors") && i + 1 < argc)
       errors = argv[++i];
+    else if (!strcmp(a, "--predictions") && i + 1 < argc)
+      predictions = argv[++i];
     else if (!strcmp(a, "--rescore-model") && i + 1 < argc)
       rescore = argv[++i];
     else if (!strcmp(a, "--rescore-weight") && i + 1 < argc) {
@@ -301,6 +309,17 @@ int main(int argc, char **argv) {
     size_t n = strcspn(line, "\r\n");
     line[n] = '\0';
     char *tab = strchr(line, '\t');
+    if (!tab && predictions && n && !strchr(line, ' ')) {
+      /* a bare word: answered, not scored */
+      for (size_t i = 0; i < n; i++)
+        if (line[i] >= 'A' && line[i] <= 'Z') line[i] = (char)(line[i] - 'A' + 'a');
+      if (!find_or_add(line, n)) {
+        fprintf(stderr, "g2p-eval: out of memory\n");
+        return 1;
+      }
+      lines++;
+      continue;
+    }
     if (!tab || tab == line) {
       if (n) skipped++;
       continue;
@@ -326,6 +345,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "g2p-eval: %s: no word<TAB>pronunciation lines\n", test);
     return 1;
   }
+  size_t n_scored = 0; /* words with at least one reference */
+  for (size_t i = 0; i < n_words; i++) n_scored += words[i].n_var > 0;
 
   g2p_engine_config cfg = {.lexicon_path = lex, .model_path = model, .beam_width = beam,
                            .rescore_model_path = rescore, .rescore_weight = rescore_weight,
@@ -374,6 +395,23 @@ int main(int argc, char **argv) {
     pred[i].n = tokenize(r.phones, r.phones_len, pred[i].ph, PH_MAX, NULL);
   }
 
+  if (predictions) {
+    FILE *pf = fopen(predictions, "w");
+    if (!pf) {
+      fprintf(stderr, "g2p-eval: %s: %s\n", predictions, strerror(errno));
+      return 1;
+    }
+    for (size_t i = 0; i < n_words; i++) {
+      fprintf(pf, "%.*s\t", (int)words[i].len, words[i].text);
+      if (ok[i]) write_phones(pf, pred[i].ph, pred[i].n);
+      fputc('\n', pf);
+    }
+    if (fclose(pf) != 0) {
+      fprintf(stderr, "g2p-eval: %s: write error\n", predictions);
+      return 1;
+    }
+  }
+
   FILE *ef = NULL;
   if (errors && !(ef = fopen(errors, "w"))) {
     fprintf(stderr, "g2p-eval: %s: %s\n", errors, strerror(errno));
@@ -385,6 +423,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < n_words; i++) {
     struct word *w = &words[i];
     int np = ok[i] ? pred[i].n : 0;
+    if (w->n_var == 0) continue; /* answered only (--predictions) */
     if (!score(pred[i].ph, np, w->var, w->n_var, 1, &sl_dist, &sl_len)) {
       sl_wrong++;
       if (ef) write_error(ef, w, pred[i].ph, np);
@@ -416,7 +455,8 @@ int main(int argc, char **argv) {
   printf("test_file: %s\n", test);
   printf("lines: %ld\n", lines);
   printf("skipped_lines: %ld\n", skipped);
-  printf("words: %zu\n", n_words);
+  printf("words: %zu\n", n_scored);
+  if (n_scored < n_words) printf("unscored_words: %zu\n", n_words - n_scored);
   printf("mode: %s\n", model_only ? "model-only" : lex ? (model ? "dict+model" : "dict-only")
                                                       : "model-only");
   printf("beam: %d\n", beam);
@@ -424,19 +464,21 @@ int main(int argc, char **argv) {
   printf("answered_model: %ld\n", src_model);
   printf("unanswered: %ld\n", failed);
   if (too_long) printf("unanswered_too_long: %ld\n", too_long);
-  printf("stressless_wer: %.2f\n", pct(sl_wrong, (long)n_words));
-  printf("stressless_per: %.2f\n", pct(sl_dist, sl_len));
-  printf("stressed_reference: %s\n", file_stressed ? "test-file" : rlx ? "ref-lexicon" : "none");
-  printf("stressed_words: %ld\n", st_words);
-  printf("stressed_coverage: %.2f\n", pct(st_words, (long)n_words));
-  if (st_words) {
-    printf("stressed_wer: %.2f\n", pct(st_wrong, st_words));
-    printf("stressed_per: %.2f\n", pct(st_dist, st_len));
-    if (!file_stressed) {
-      /* the ref-lexicon's conventions with stress ignored: what a network
-       * trained on that dictionary is judged by */
-      printf("ref_stressless_wer: %.2f\n", pct(rl_wrong, st_words));
-      printf("ref_stressless_per: %.2f\n", pct(rl_dist, rl_len));
+  if (n_scored) { /* nothing to score in a bare word list */
+    printf("stressless_wer: %.2f\n", pct(sl_wrong, (long)n_scored));
+    printf("stressless_per: %.2f\n", pct(sl_dist, sl_len));
+    printf("stressed_reference: %s\n", file_stressed ? "test-file" : rlx ? "ref-lexicon" : "none");
+    printf("stressed_words: %ld\n", st_words);
+    printf("stressed_coverage: %.2f\n", pct(st_words, (long)n_scored));
+    if (st_words) {
+      printf("stressed_wer: %.2f\n", pct(st_wrong, st_words));
+      printf("stressed_per: %.2f\n", pct(st_dist, st_len));
+      if (!file_stressed) {
+        /* the ref-lexicon's conventions with stress ignored: what a network
+         * trained on that dictionary is judged by */
+        printf("ref_stressless_wer: %.2f\n", pct(rl_wrong, st_words));
+        printf("ref_stressless_per: %.2f\n", pct(rl_dist, rl_len));
+      }
     }
   }
   printf("engine_seconds: %.3f\n", t_engine);

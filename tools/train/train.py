@@ -343,6 +343,36 @@ def read_unlabeled(paths, count, seed, exclude, log_to):
     return words
 
 
+def unlabeled_words(args, cmu, split, log_to):
+    """The unlabeled words of --unlabeled minus the dictionary, the split
+    and --exclude's words, sampled by --unlabeled-count and --seed."""
+    exclude = set(cmu) | set(split)
+    for path in args.exclude:
+        exclude |= set(C.load_split(path))
+    return read_unlabeled(args.unlabeled, args.unlabeled_count, args.seed, exclude, log_to)
+
+
+def read_labels(path, wanted, pidx, log_to):
+    """word -> phoneme ids from a word<TAB>pron file, for the words in wanted
+    only (a label file never brings in a word of its own). Lines with an
+    empty pron, an unknown phoneme or a pron too long to finish within
+    MAX_LEN are not used (those words fall back to the teachers)."""
+    out, bad = {}, 0
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            w, _, p = line.rstrip('\n').partition('\t')
+            if w not in wanted or w in out:
+                continue
+            syms = p.split()
+            if not syms or len(syms) >= C.MAX_LEN or any(s not in pidx for s in syms):
+                bad += 1
+                continue
+            out[w] = [pidx[s] for s in syms]
+    log('unlabeled labels: %d of %d words from %s (%d unusable lines)' % (
+        len(out), len(wanted), path, bad), log_to)
+    return out
+
+
 def log(msg, f):
     line = time.strftime('%H:%M:%S ') + msg
     print(line, flush=True)
@@ -398,6 +428,14 @@ def main():
                          'unlabeled set; its prons are never read; repeatable')
     ap.add_argument('--unlabeled-count', type=int, default=0,
                     help='use a seeded sample of this many unlabeled words (0: all)')
+    ap.add_argument('--unlabeled-labels', default='',
+                    help='word<TAB>pron file (stressed ARPAbet, e.g. `g2p-eval --predictions` of a '
+                         'rescored network over --list-unlabeled\'s words): the targets of the '
+                         'unlabeled words it has, instead of the teachers\' greedy reading; the '
+                         'teachers\' distributions are then taken along those targets')
+    ap.add_argument('--list-unlabeled', default='',
+                    help='write the unlabeled words (after exclusion and sampling, one per line) '
+                         'to this file and stop')
     ap.add_argument('--init-from', default='',
                     help='start from this checkpoint\'s weights (arch 2 or 3; an arch-2 decoder '
                          'gets zero feed weights, so training starts from the same function)')
@@ -467,17 +505,29 @@ def main():
             args.init_from, same, len(probe), diff), logf)
         if diff > 1e-3:
             raise SystemExit('--init-from: the widened start is not the source network')
+    if args.list_unlabeled:
+        if not args.unlabeled:
+            raise SystemExit('--list-unlabeled needs --unlabeled')
+        words = unlabeled_words(args, cmu, split, logf)
+        with open(args.list_unlabeled, 'w') as f:
+            f.writelines(w + '\n' for w in words)
+        log('wrote %d unlabeled words to %s' % (len(words), args.list_unlabeled), logf)
+        return
     teachers = [build_from(load_source(t, '--teacher')) for t in args.teacher]
     if args.unlabeled and not teachers:
         raise SystemExit('--unlabeled needs at least one --teacher to read the words')
+    if args.unlabeled_labels and not args.unlabeled:
+        raise SystemExit('--unlabeled-labels needs --unlabeled')
     if teachers:
         t0 = time.time()
         if args.unlabeled:
-            exclude = set(cmu) | set(split)
-            for path in args.exclude:
-                exclude |= set(C.load_split(path))
-            words = read_unlabeled(args.unlabeled, args.unlabeled_count, args.seed, exclude, logf)
-            labels = KD.ensemble_greedy(teachers, words, gidx, encode_word, C.MAX_LEN)
+            words = unlabeled_words(args, cmu, split, logf)
+            given = {}
+            if args.unlabeled_labels:
+                given = read_labels(args.unlabeled_labels, set(words), pidx, logf)
+            rest = [w for w in words if w not in given]
+            labels = KD.ensemble_greedy(teachers, rest, gidx, encode_word, C.MAX_LEN)
+            labels.update(given)
             for w in sorted(labels):
                 train.append((encode_word(w, gidx), labels[w]))
             log('unlabeled: %d read by the teachers (%d unfinished, dropped)' % (
