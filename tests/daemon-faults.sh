@@ -9,33 +9,9 @@
 # still ends the process. g2pc is the client. Skips (77) without the
 # lexicon; cases needing a tool (setpriv, prlimit) or root skip alone.
 set -u
-b=${top_builddir:-.}
-lex=$b/data/cmudict.lex
-d=$b/daemon/rnninferd
-c=$b/client/g2pc
-[ -r "$lex" ] || { echo "$lex missing; skipped"; exit 77; }
-
-dir=$(mktemp -d -p "${TMPDIR:-/tmp}")
+. "${top_srcdir:-.}/tests/daemon-lib.sh"
 chmod 0755 "$dir"
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*"
-  echo "---- daemon log"; cat "$dir/log" 2>/dev/null
-  exit 1
-}
 
-# wait_sock PATH: until the daemon answers a ping there (10 s at most).
-wait_sock() {
-  i=0
-  until "$c" -s "$1" -t 1000 --ping >/dev/null 2>&1; do
-    i=$((i + 1)); [ $i -gt 200 ] && return 1; sleep 0.05
-  done
-}
 # stat_of SOCK NAME: the counter's value.
 stat_of() {
   "$c" -s "$1" --stats | awk -v n="$2" '$1 == n { print $2 }'
@@ -94,7 +70,7 @@ echo "ok: a FIFO on reload is logged and counted; later reloads and SIGTERM work
 # cp over a file truncates it and writes it again; a daemon that mapped its
 # lexicon would die of SIGBUS on the next lookup. It keeps its own copies, so
 # it answers as before, and a reload of the half-written files is refused.
-mdl=${top_srcdir:-.}/models/en-us-h384-int8.g2pm
+mdl=$s/models/en-us-h384-int8.g2pm
 if [ -r "$mdl" ]; then
   cp "$lex" "$dir/inplace.lex"; cp "$mdl" "$dir/inplace.g2pm"
   "$d" -s "$dir/p.sock" -l "$dir/inplace.lex" -m "$dir/inplace.g2pm" 2>"$dir/log" &
@@ -205,7 +181,7 @@ fi
 # Under RLIMIT_AS (ulimit -v: prlimit --as itself crashes on some kernels)
 # the daemon either exits 1 with a message or serves correctly; never a
 # signal. Sanitizer builds need far more address space: skipped there.
-model=${top_srcdir:-.}/models/cmudict-bigru-h256.g2pm
+model=$s/models/cmudict-bigru-h256.g2pm
 if grep -q -e __asan_init -e __tsan_init "$d" 2>/dev/null; then
   echo "skipped: RLIMIT_AS (sanitizer build)"
 elif [ -r "$model" ]; then
@@ -258,8 +234,8 @@ echo "ok: --idle-timeout closes idle and half-sent connections and counts them"
 # 10 clients send 256 words each for the network and close at once. Their
 # words must be cancelled, not computed: counted on the work done (the
 # workers' words and cancelled counters), not on time.
-if [ -r "${top_srcdir:-.}/models/cmudict-bigru.g2pm" ]; then
-  "$d" -s "$dir/own/v.sock" -l "$lex" -m "${top_srcdir:-.}/models/cmudict-bigru.g2pm" \
+if [ -r "$s/models/cmudict-bigru.g2pm" ]; then
+  "$d" -s "$dir/own/v.sock" -l "$lex" -m "$s/models/cmudict-bigru.g2pm" \
     --workers 1 2>"$dir/log" &
   pid=$!
   wait_sock "$dir/own/v.sock" || fail "vanish: daemon did not start"

@@ -9,36 +9,15 @@
 # loaded. Checked through g2pc with the workers and on the loop thread.
 # Skips (77) without the lexicon or the model.
 set -u
-b=${top_builddir:-.}
-s=${top_srcdir:-.}
-lex=$b/data/cmudict.lex
+. "${top_srcdir:-.}/tests/daemon-lib.sh"
 model=$s/models/cmudict-bigru-h256.g2pm
-d=$b/daemon/rnninferd
-c=$b/client/g2pc
-[ -r "$lex" ] || { echo "$lex missing; skipped"; exit 77; }
 [ -r "$model" ] || { echo "$model missing; skipped"; exit 77; }
-
-dir=$(mktemp -d -p "${TMPDIR:-/tmp}")
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*"
-  echo "---- daemon log"; cat "$dir/log" 2>/dev/null
-  exit 1
-}
 
 for workers in 1 0; do
   sock=$dir/w$workers.sock
   "$d" -s "$sock" -l "$lex" -m "$model" --workers $workers 2>"$dir/log" &
   pid=$!
-  i=0
-  until "$c" -s "$sock" -t 1000 --ping >/dev/null 2>&1; do
-    i=$((i + 1)); [ $i -gt 200 ] && fail "daemon did not start"; sleep 0.05
-  done
+  wait_sock "$sock" || fail "daemon did not start"
   for beam in 1 4 16; do
     "$c" -s "$sock" -m -b $beam "'" "''" "'''''" >"$dir/out" 2>"$dir/err"
     st=$?

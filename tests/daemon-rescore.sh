@@ -10,35 +10,14 @@
 # without a model and weights or beams out of range (exit 2), a rescorer
 # that does not load (exit 1). Skips (77) without the lexicon or the model.
 set -u
-b=${top_builddir:-.}
-s=${top_srcdir:-.}
-lex=$b/data/cmudict.lex
+. "${top_srcdir:-.}/tests/daemon-lib.sh"
 model=$s/models/en-us-h256-int8.g2pm
-d=$b/daemon/rnninferd
-c=$b/client/g2pc
-[ -r "$lex" ] || { echo "$lex missing; skipped"; exit 77; }
 [ -r "$model" ] || { echo "$model missing; skipped"; exit 77; }
-
-dir=$(mktemp -d -p "${TMPDIR:-/tmp}")
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*"
-  echo "---- daemon log"; cat "$dir/log" 2>/dev/null
-  exit 1
-}
 start() { # start SOCKET ARGS...
   sock=$1; shift
   "$d" -s "$sock" -l "$lex" -m "$model" "$@" 2>"$dir/log" &
   pid=$!
-  i=0
-  until "$c" -s "$sock" -t 1000 --ping >/dev/null 2>&1; do
-    i=$((i + 1)); [ $i -gt 200 ] && fail "daemon did not start ($*)"; sleep 0.05
-  done
+  wait_sock "$sock" || fail "daemon did not start ($*)"
 }
 stop() { kill -TERM "$pid"; wait "$pid" || fail "daemon exit status $?"; pid=; }
 
