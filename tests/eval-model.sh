@@ -10,8 +10,9 @@
 #   Stressed WER against CMUdict on g014b2b.test (greedy, network only): NN.NN%
 #   Stressless WER against CMUdict on g014b2b.test (greedy, network only): NN.NN%
 # Skips (77) when the model or the shared test set is absent. EVAL_MODEL,
-# EVAL_CARD, EVAL_TEST, EVAL_MARGIN and EVAL_LABEL (the parenthesised part
-# of the card line) override the defaults; EVAL_ARGS adds g2p-eval options
+# EVAL_CARD, EVAL_TEST, EVAL_MARGIN, EVAL_LABEL (the parenthesised part
+# of the card line) and EVAL_SET_NAME (the card's name for the test set,
+# "g014b2b.test") override the defaults; EVAL_ARGS adds g2p-eval options
 # (a rescorer) (used by tests/eval-test.sh to
 # exercise this logic on a small set, and by tests/eval-model-int8.sh).
 set -eu
@@ -22,6 +23,7 @@ card=${EVAL_CARD:-$src/models/MODEL_CARD.md}
 test_set=${EVAL_TEST:-$src/../shared/data/cmudict-split/g014b2b.test}
 margin=${EVAL_MARGIN:-0.5}
 label=${EVAL_LABEL:-greedy, network only}
+set_name=${EVAL_SET_NAME:-g014b2b.test}
 
 if [ ! -f "$model" ]; then
   echo "SKIP: no shipped model at $model"; exit 77
@@ -32,10 +34,10 @@ fi
 if [ ! -f "$card" ]; then
   echo "FAIL: $model has no model card at $card"; exit 1
 fi
-card_wer=$(grep -F "Stressless WER on g014b2b.test ($label): " "$card" |
+card_wer=$(grep -F "Stressless WER on $set_name ($label): " "$card" |
   sed -n 's/^.*): *\([0-9][0-9]*\.[0-9][0-9]*\)%.*$/\1/p' | head -n 1)
 if [ -z "$card_wer" ]; then
-  echo "FAIL: $card lacks the line 'Stressless WER on g014b2b.test ($label): NN.NN%'"
+  echo "FAIL: $card lacks the line 'Stressless WER on $set_name ($label): NN.NN%'"
   exit 1
 fi
 
@@ -59,7 +61,7 @@ check() { # what measured card
 }
 check "stressless WER" "$wer" "$card_wer"
 for kind in "Stressed:stressed_wer" "Stressless:ref_stressless_wer"; do
-  line="${kind%%:*} WER against CMUdict on g014b2b.test ($label): "
+  line="${kind%%:*} WER against CMUdict on $set_name ($label): "
   c=$(grep -F "$line" "$card" | sed -n 's/^.*): *\([0-9][0-9]*\.[0-9][0-9]*\)%.*$/\1/p' | head -n 1)
   [ -n "$c" ] || continue
   m=$(echo "$out" | sed -n "s/^${kind#*:}: //p")

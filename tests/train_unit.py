@@ -50,6 +50,26 @@ class Data(unittest.TestCase):
         self.assertEqual(out['about'], ['UH0 B AW1 T'])
         self.assertEqual(counts['prons_transferred'], 1)
 
+    def test_every_module_distributed(self):
+        """make dist ships the whole trainer: each tools/train/*.py is in
+        tests/Makemodule.am's EXTRA_DIST (a missing one makes the tarball's
+        train-unit skip its torch tests on an ImportError)."""
+        here = os.path.dirname(os.path.abspath(__file__))
+        tools = os.path.join(here, '..', 'tools', 'train')
+        with open(os.path.join(here, 'Makemodule.am')) as f:
+            am = f.read()
+        for name in sorted(os.listdir(tools)):
+            if name.endswith('.py'):
+                self.assertIn('tools/train/' + name, am)
+
+    def test_newer_words(self):
+        from train import newer_words as NW
+        cmu = {'zorp': ['Z AO1 R P'], 'cat': ['K AE1 T'], "o'neil": ['OW0 N IY1 L'],
+               'x': ['EH1 K S'], 'a-b': ['EY1 B IY1'], "ab's": ['EY1 B IY1 Z']}
+        self.assertEqual(NW.newer_words(cmu, {'cat'}),
+                         {'zorp': ['Z AO1 R P'], "o'neil": ['OW0 N IY1 L'],
+                          "ab's": ['EY1 B IY1 Z']})
+
     def test_load_split(self):
         with tempfile.NamedTemporaryFile('w', suffix='.train', delete=False) as f:
             f.write('Cat\tK AE T\ncat\tK  AE T\ncat\tK AH T\n\ndog\tD AO G\n')
