@@ -226,11 +226,19 @@ static unsigned lookup_flags(const proto_request *req) {
 
 enum { WORD_LOOKUP = 0, WORD_ANSWERED = 1, WORD_READ_ON_WORKER = 2 };
 
+/* The longest word without vowels that is spelled: initialisms are short
+ * (DVD, HDTV, KPMG); longer vowelless strings are typing noise, and
+ * spelling them gains nothing over the network's guess. */
+#define SPELL_MAX_LETTERS 5
+
 /* The words op reads what the text op reads: a word of ASCII letters and
- * apostrophes is looked up as it is; one that folds to them (naïve, John’s)
- * is looked up folded (key into keybuf); any other written form (42, Dr.,
- * $3.50, x-ray) is read by the text front end, its spoken words' phonemes
- * joined into ws->text. Returns WORD_ANSWERED when ws was answered here,
+ * apostrophes is looked up as it is, except one of 2..SPELL_MAX_LETTERS
+ * letters without a vowel letter that no lexicon holds (xkcd, hdtv), which
+ * the text front end spells as it does in running text (not with
+ * model_only: that asks the network); one that
+ * folds to them (naïve, John’s) is looked up folded (key into keybuf); any
+ * other written form (42, Dr., $3.50, x-ray) is read by the text front end,
+ * its spoken words' phonemes joined into ws->text. Returns WORD_ANSWERED when ws was answered here,
  * WORD_LOOKUP when *key (of *klen bytes) is to be looked up as usual, and
  * with split (workers) WORD_READ_ON_WORKER for a written form whose spoken
  * words need the network: a worker reads it whole, and the loop runs no
@@ -241,13 +249,23 @@ static int prepare_word(dispatcher *d, const engine_ref *eng,
                         size_t *klen, word_slot *ws, int split) {
   *key = w;
   *klen = n;
-  int plain = 1;
+  int plain = 1, vowel = 0, apostrophe = 0;
   for (size_t i = 0; i < n && plain; i++) {
     char c = (char)(w[i] | 0x20);
     plain = (c >= 'a' && c <= 'z') || w[i] == '\'';
+    vowel |= c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+    apostrophe |= w[i] == '\'';
   }
-  if (plain) return WORD_LOOKUP;
-  int k = g2p_fold_word(w, n, keybuf, keycap);
+  if (plain && (vowel || apostrophe || n < 2 || n > SPELL_MAX_LETTERS || req->opt_model_only))
+    return WORD_LOOKUP;
+  int k = 0;
+  if (plain) { /* no vowel: spelled unless a lexicon has it (lower case) */
+    char low[SPELL_MAX_LETTERS];
+    for (size_t i = 0; i < n; i++) low[i] = (char)(w[i] | 0x20);
+    if (g2p_engine_has_word(eng->engine, low, n)) return WORD_LOOKUP;
+  } else {
+    k = g2p_fold_word(w, n, keybuf, keycap);
+  }
   if (k > 0) {
     *key = keybuf;
     *klen = (size_t)k;

@@ -125,8 +125,9 @@ static int linm_error(int rc) {
 
 int g2p_engine_has_word(const g2p_engine *engine, const char *key, size_t len) {
   uint32_t first;
-  if (!engine || !engine->lex || !key || len == 0 || len > G2P_WORD_MAX) return 0;
-  return lexicon_lookup(engine->lex, key, len, &first) > 0;
+  if (!engine || !key || len == 0 || len > G2P_WORD_MAX) return 0;
+  return (engine->user && lexicon_lookup(engine->user, key, len, &first) > 0) ||
+         (engine->lex && lexicon_lookup(engine->lex, key, len, &first) > 0);
 }
 
 int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
@@ -890,11 +891,13 @@ int g2p_engine_text_reading(const g2p_engine *engine, g2p_scratch *scratch,
   if (rc) return G2P_ETOOLONG;
   size_t o = 0;
   enum g2p_source src = G2P_SOURCE_DICT;
+  int all_letters = tr.n_words > 0;
   for (uint32_t i = 0; i < tr.n_words; i++) {
     g2p_word_result r;
     rc = answer_text_word(engine, scratch, &tr.words[i], flags & ~G2P_FLAG_VARIANTS,
                           beam_width, &r);
     if (rc) return rc;
+    all_letters &= r.source == G2P_SOURCE_LETTERS;
     if (r.source == G2P_SOURCE_MODEL) {
       src = G2P_SOURCE_MODEL;
       conf *= r.confidence;
@@ -906,6 +909,7 @@ int g2p_engine_text_reading(const g2p_engine *engine, g2p_scratch *scratch,
     out[o] = '\0';
   }
   if (o == 0) return G2P_ENOTFOUND;
+  if (all_letters) src = G2P_SOURCE_LETTERS; /* spelled: "xkcd", "U.S." */
   if (source) *source = src;
   if (confidence) *confidence = conf;
   return (int)o;

@@ -178,8 +178,9 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
                             size_t n, unsigned flags, int beam_width,
                             g2p_word_result *res);
 
-/* Is key (len bytes, already lower case) a headword of the dictionary?
- * Never runs the network, never allocates. 0 without a dictionary. */
+/* Is key (len bytes, already lower case) a headword of a user lexicon or
+ * of the dictionary? Never runs the network, never allocates. 0 without
+ * either. */
 int g2p_engine_has_word(const g2p_engine *engine, const char *key, size_t len);
 
 /* --- running text (the text op) --------------------------------------------
@@ -234,7 +235,8 @@ int g2p_engine_text_word(const g2p_engine *engine, g2p_scratch *scratch,
  * "42", "Dr." or "FBI"): the phonemes of its spoken words joined by spaces
  * into out. Returns the length, or G2P_ENOTFOUND when it says nothing,
  * G2P_ETOOLONG when out is too small, G2P_EUTF8. *source: model if any
- * word came from the network, else dict; *confidence: the product of the
+ * word came from the network, letters if every word is a letter's name
+ * (a spelled form: "FBI", "xkcd"), else dict; *confidence: the product of the
  * network words' confidences (1 when none). */
 int g2p_engine_text_reading(const g2p_engine *engine, g2p_scratch *scratch,
                             g2p_text_ctx *ctx, const char *s, size_t n,

@@ -65,6 +65,20 @@ check 'words 42' 'F AO1 R T IY0 T UW1' "$("$g2pc" --socket "$sock" 42)"
 check 'words naïve' 'N AY2 IY1 V' "$("$g2pc" --socket "$sock" naïve)"
 check "words John’s" 'JH AA1 N Z' "$("$g2pc" --socket "$sock" "John’s")"
 check 'words Dr.' 'D AA1 K T ER0' "$("$g2pc" --socket "$sock" Dr.)"
+# a word without vowels that no lexicon has is spelled, as in text
+check 'words xkcd' 'EH1 K S K EY1 S IY1 D IY1' "$("$g2pc" --socket "$sock" xkcd)"
+check 'words xkcd = text xkcd' "$("$g2pc" --socket "$sock" --text xkcd | sed 's/ | / /g')" \
+  "$("$g2pc" --socket "$sock" HDTV xkcd | sed -n 2p)"
+check 'words HDTV' 'EY1 CH D IY1 T IY1 V IY1' "$("$g2pc" --socket "$sock" HDTV)"
+check 'words xkcd source' '{"word":"xkcd","phones":"EH1 K S K EY1 S IY1 D IY1","source":"letters"}' \
+  "$("$g2pc" --socket "$sock" --json xkcd)"
+check 'words U.S. source' '{"word":"U.S.","phones":"Y UW1 EH1 S","source":"letters"}' \
+  "$("$g2pc" --socket "$sock" --json U.S.)"
+check 'words nth (in the dictionary) is looked up' 'EH1 N TH' "$("$g2pc" --socket "$sock" nth)"
+check 'words qzxjwv (6 letters: not an initialism) is not spelled' '!not_found' \
+  "$("$g2pc" --socket "$sock" qzxjwv 2>/dev/null)"
+check 'words --model-only xkcd is not spelled (no network here: not_found)' '!not_found' \
+  "$("$g2pc" --socket "$sock" --model-only xkcd 2>/dev/null)"
 
 # stdin: one line per text, in order, pipelined
 python3 -c '

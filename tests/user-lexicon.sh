@@ -55,7 +55,9 @@ grep -q 'user lexicons: 2 words, 2 pronunciations' "$dir/log" && ok "start-up lo
   || fail "start-up log: $(cat "$dir/log")"
 
 # --- reload: edit a file, SIGHUP ------------------------------------------------
-printf 'TOMATO  T AH0 M EY1 T OW2\nTOMATO(2)  T AH0 M AA1 T OW2\nzyzzyva  Z IH1 Z IH0 V AH0\n' >"$dir/a.dict"
+check "a word without vowels no lexicon holds is spelled" 'EH1 K S K EY1 S IY1 D IY1' \
+  "$("$g2pc" --socket "$sock" xkcd)"
+printf 'TOMATO  T AH0 M EY1 T OW2\nTOMATO(2)  T AH0 M AA1 T OW2\nzyzzyva  Z IH1 Z IH0 V AH0\nxkcd  Z IH1 K AH0 Z\n' >"$dir/a.dict"
 kill -HUP "$pid"
 i=0
 until [ "$(stat_of reloads.ok)" = 1 ]; do
@@ -64,6 +66,9 @@ done
 check "SIGHUP reloads: new pronunciations and variants" \
   "$(printf 'T AH0 M EY1 T OW2\tT AH0 M AA1 T OW2\nZ IH1 Z IH0 V AH0')" \
   "$("$g2pc" --socket "$sock" --variants tomato zyzzyva)"
+check "a user word without vowels is the user's, not spelled (words op)" \
+  '{"word":"XKCD","phones":"Z IH1 K AH0 Z","source":"user"}' "$("$g2pc" --socket "$sock" --json XKCD)"
+check "... and in running text" 'DH AH0 | Z IH1 K AH0 Z' "$("$g2pc" --socket "$sock" --text 'the xkcd')"
 
 # --- a bad file on reload: every bad line logged, the old lexicon serves -------
 printf '# line 1 is fine\nTOMATO  T AH0 M X1\nzyzzyva  Z IH1 Z IH0 V AH0\nnopron\nbad*key  B AE1 D\nzyzzyva  Z IH1 Z\n' >"$dir/a.dict"
