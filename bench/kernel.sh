@@ -37,7 +37,7 @@ rows=$out/kernel-rows.txt
 model=$out/g2p_en.g2pm
 "$build/tools/g2p-convert" -o "$model" "$data/checkpoint20.npz" >/dev/null
 words=$data/golden_words.tsv
-shipped="en-us-h384-int8 en-us-h384 en-us-h256-int8 en-us-r2l-h256-int8 cmudict-bigru cmudict-bigru-int8 cmudict-bigru-h256 cmudict-bigru-h256-int8"
+shipped="en-us-h384-int8 en-us-h384 en-us-h256-int8 en-us-r2l-h256-int8 cmudict-bigru cmudict-bigru-int8 cmudict-bigru-h256 cmudict-bigru-h256-int8 cmudict-r2l-h256-int8"
 
 refblas=/usr/lib/x86_64-linux-gnu/blas
 openblas=/usr/lib/x86_64-linux-gnu/openblas-pthread

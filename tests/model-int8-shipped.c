@@ -3,7 +3,8 @@
  *
  * For models/en-us-h384-int8.g2pm (the default), en-us-h256-int8.g2pm,
  * en-us-r2l-h256-int8.g2pm (the right-to-left rescorer),
- * cmudict-bigru-int8.g2pm and cmudict-bigru-h256-int8.g2pm:
+ * cmudict-bigru-int8.g2pm, cmudict-bigru-h256-int8.g2pm and
+ * cmudict-r2l-h256-int8.g2pm (the benchmark checkpoint's rescorer):
  * (1) each of the model's packed int8 weight matrices, multiplied by
  * bounded random vectors (and batches), gives bit-identical results from
  * scalar-int8, avx2-int8, avx512-int8 and amx-int8 (all read the same
@@ -219,9 +220,9 @@ int main(void) {
   load_words(top);
   const char *models[] = {"en-us-h384-int8.g2pm", "en-us-h256-int8.g2pm",
                           "en-us-r2l-h256-int8.g2pm", "cmudict-bigru-int8.g2pm",
-                          "cmudict-bigru-h256-int8.g2pm"};
+                          "cmudict-bigru-h256-int8.g2pm", "cmudict-r2l-h256-int8.g2pm"};
   int found = 0;
-  for (int i = 0; i < 5; i++) {
+  for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
     char p[4096];
     snprintf(p, sizeof p, "%s/models/%s", top, models[i]);
     FILE *f = fopen(p, "rb");

@@ -128,3 +128,16 @@ for f in $WORDLISTS; do unl="$unl --unlabeled $f"; done
   --init-from "$OUT/R1/ckpt_best.pt" --hidden 256 --dec 256 --emb 128 \
   --batch 128 --patience 6 --dropout 0.05 --lr 2.5e-4 --epochs 12 \
   --decay-start 1 --decay-factor 0.9 --min-lr 2e-5 --plateau-patience 3 --seed 3
+# R3: the right-to-left rescorer of the benchmark checkpoint
+# (models/cmudict-r2l-h256-int8.g2pm, not installed): R2's network trained
+# on the split's own targets (--targets split; dev metric: the split's
+# stressless WER), as stage 4's network is; it rescores cmudict-bigru.g2pm
+# (g2p-eval --rescore-model, weight 1, chosen on dev). Quantized as R2 is:
+# tools/g2p-convert --name cmudict-r2l-h256 -o OUT_DIR/R3/r2l.g2pm
+# OUT_DIR/R3/final.npz; tools/g2p-convert --quantize int8 --name
+# cmudict-r2l-h256-int8 -o models/cmudict-r2l-h256-int8.g2pm OUT_DIR/R3/r2l.g2pm
+# (the recorded run: 12 epochs, best 9, dev 25.86%).
+"$run" --out "$OUT/R3" --split "$SPLIT" --targets split --reverse \
+  --init-from "$OUT/R2/ckpt_best.pt" --hidden 256 --dec 256 --emb 128 \
+  --batch 128 --patience 6 --dropout 0.05 --lr 2.5e-4 --epochs 12 \
+  --decay-start 1 --decay-factor 0.9 --min-lr 2e-5 --plateau-patience 3 --seed 3
