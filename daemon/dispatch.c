@@ -685,6 +685,11 @@ static int answer_info(dispatcher *d, const engine_ref *eng, uint64_t id,
   pi.model_arch = gi.model_arch;
   pi.model_kernel = gi.kernel;
   pi.model_checksum = gi.model_checksum;
+  pi.has_rescorer = gi.rescore_name != NULL;
+  pi.rescorer_name = gi.rescore_name;
+  pi.rescorer_checksum = gi.rescore_checksum;
+  pi.rescorer_weight = gi.rescore_weight;
+  pi.rescorer_hypotheses = (uint32_t)gi.rescore_beam;
   pi.limits = d->cfg->lim;
   return proto_encode_info(out, id, &pi);
 }

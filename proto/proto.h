@@ -24,7 +24,7 @@
 #define PROTO_VERSION 1
 /* Compatible additions to version 1 (doc/protocol.md section 6): the text
  * op, user lexicon answers, output forms, confidences. */
-#define PROTO_VERSION_MINOR 1
+#define PROTO_VERSION_MINOR 2
 #define PROTO_HEADER_BYTES 4
 
 /* Defaults for the limits (all overridable by daemon flags). */
@@ -265,6 +265,11 @@ typedef struct proto_info {
   const char *model_arch;
   const char *model_kernel;
   uint32_t model_checksum;
+  int has_rescorer;            /* rnninferd --rescore-model (minor 2) */
+  const char *rescorer_name;
+  uint32_t rescorer_checksum;
+  double rescorer_weight;
+  uint32_t rescorer_hypotheses;
   proto_limits limits;
 } proto_info;
 int proto_encode_info(proto_buf *b, uint64_t id, const proto_info *info);

@@ -283,6 +283,23 @@ static int decode_info(reply_ctx *c, const msgpack_object *m, proto_reply *rep) 
   } else if (mo && mo->type != MSGPACK_OBJECT_NIL) {
     return bad(c, PROTO_E_BAD_REQUEST, "info.model is neither a map nor nil");
   }
+  /* the rescorer: absent from servers before minor 2 */
+  const msgpack_object *ro = map_get(m, "rescorer");
+  if (ro && ro->type == MSGPACK_OBJECT_MAP) {
+    const msgpack_object *w = map_get(ro, "weight");
+    in->has_rescorer = 1;
+    if (!(in->rescorer_name = dup_str(c, map_get(ro, "name"), "info.rescorer.name")))
+      return -1;
+    if (get_uint(c, ro, "checksum", UINT32_MAX, &v)) return -1;
+    in->rescorer_checksum = (uint32_t)v;
+    if (get_uint(c, ro, "hypotheses", UINT32_MAX, &v)) return -1;
+    in->rescorer_hypotheses = (uint32_t)v;
+    if (!w || (w->type != MSGPACK_OBJECT_FLOAT64 && w->type != MSGPACK_OBJECT_FLOAT32))
+      return bad(c, PROTO_E_BAD_REQUEST, "info.rescorer.weight is not a number");
+    in->rescorer_weight = w->via.f64;
+  } else if (ro && ro->type != MSGPACK_OBJECT_NIL) {
+    return bad(c, PROTO_E_BAD_REQUEST, "info.rescorer is neither a map nor nil");
+  }
   const msgpack_object *li = map_get(m, "limits");
   if (!li || li->type != MSGPACK_OBJECT_MAP)
     return bad(c, PROTO_E_BAD_REQUEST, "info.limits is not a map");
@@ -407,5 +424,6 @@ void proto_reply_free(proto_reply *rep) {
   free((char *)rep->info.model_name);
   free((char *)rep->info.model_arch);
   free((char *)rep->info.model_kernel);
+  free((char *)rep->info.rescorer_name);
   memset(rep, 0, sizeof *rep);
 }

@@ -137,7 +137,7 @@ int proto_encode_info(proto_buf *b, uint64_t id, const proto_info *info) {
   size_t mark = proto_frame_begin(b);
   put_head(b, id, 1, 1);
   mp_put_cstr(b, "info");
-  mp_put_map(b, 9);
+  mp_put_map(b, 10);
   put_kv_str(b, "version", info->version);
   put_kv_uint(b, "protocol", PROTO_VERSION);
   put_kv_uint(b, "protocol_minor", PROTO_VERSION_MINOR);
@@ -150,6 +150,17 @@ int proto_encode_info(proto_buf *b, uint64_t id, const proto_info *info) {
     put_kv_str(b, "arch", info->model_arch);
     put_kv_str(b, "kernel", info->model_kernel);
     put_kv_uint(b, "checksum", info->model_checksum);
+  } else {
+    mp_put_nil(b);
+  }
+  mp_put_cstr(b, "rescorer");
+  if (info->has_rescorer) {
+    mp_put_map(b, 4);
+    put_kv_str(b, "name", info->rescorer_name);
+    put_kv_uint(b, "checksum", info->rescorer_checksum);
+    mp_put_cstr(b, "weight");
+    mp_put_double(b, info->rescorer_weight);
+    put_kv_uint(b, "hypotheses", info->rescorer_hypotheses);
   } else {
     mp_put_nil(b);
   }

@@ -24,12 +24,18 @@ stop() { kill -TERM "$pid"; wait "$pid" || fail "daemon exit status $?"; pid=; }
 words="zorbleton quixotry flumbering krastovich bleemish snorfel vantrappe xyloquin"
 start "$dir/plain.sock" --workers 1 --beam 4
 "$c" -s "$dir/plain.sock" -m $words > "$dir/plain" || fail "plain daemon"
+"$b/tests/it-ask" --info "$dir/plain.sock" > "$dir/info" || fail "info"
+grep -qx "rescorer none" "$dir/info" || fail "info without a rescorer: $(cat "$dir/info")"
 stop
 [ "$(wc -l < "$dir/plain")" -eq 8 ] || fail "plain answers: $(cat "$dir/plain")"
 for workers in 1 0; do
   start "$dir/r$workers.sock" --workers $workers --rescore-model "$model" \
     --rescore-weight 0.5
   grep -q "rescoring: $model" "$dir/log" || fail "no rescoring line in the log"
+  sum=$("$b/tools/g2p-convert" --check "$model" | sed -n "s/.*checksum \([0-9a-f]*\).*/\1/p")
+  "$b/tests/it-ask" --info "$dir/r$workers.sock" > "$dir/info" || fail "info"
+  grep -qx "rescorer en-us-h256-int8 $sum weight 0.5 hypotheses 4" "$dir/info" ||
+    fail "info: $(cat "$dir/info") (checksum $sum)"
   "$c" -s "$dir/r$workers.sock" -m $words > "$dir/got" || fail "rescoring daemon"
   cmp -s "$dir/plain" "$dir/got" || fail "--workers $workers: $(diff "$dir/plain" "$dir/got")"
   kill -HUP "$pid"

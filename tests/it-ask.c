@@ -22,6 +22,9 @@
  *   it-ask --vanish SOCKET N WORDS  N clients in turn each send one request
  *                                of WORDS made-up words (no dictionary has
  *                                them) and close without reading
+ *   it-ask --info SOCKET         prints the info reply's protocol minor,
+ *                                model and rescorer, one "key value" line
+ *                                each ("rescorer none" without one)
  *
  * Deliberately independent of libg2pclient: it speaks the protocol with
  * proto/ directly, so the daemon's tests do not depend on the client's. */
@@ -181,7 +184,40 @@ static int idle(const char *path, int ms) {
   return 0;
 }
 
+static int info(const char *sock) {
+  char mem[64];
+  proto_buf b;
+  proto_buf_init(&b, mem, sizeof mem);
+  proto_encode_request(&b, 5, PROTO_OP_INFO, NULL, 0, 0, 0, 0);
+  int fd = it_connect(sock);
+  if (fd < 0) {
+    perror("it-ask: connect");
+    return 1;
+  }
+  proto_reply r;
+  int got = it_send_all(fd, b.data, b.len) == 0 && it_recv_reply(fd, &r) == 0;
+  if (!got || !r.ok) {
+    fprintf(stderr, "it-ask: no info reply\n");
+    if (got) proto_reply_free(&r);
+    close(fd);
+    return 1;
+  }
+  const proto_info *in = &r.info;
+  printf("protocol_minor %u\n", r.protocol_minor);
+  printf("model %s\n", in->has_model ? in->model_name : "none");
+  if (in->has_rescorer)
+    printf("rescorer %s %08x weight %g hypotheses %u\n", in->rescorer_name,
+           in->rescorer_checksum, in->rescorer_weight, in->rescorer_hypotheses);
+  else
+    printf("rescorer none\n");
+  proto_reply_free(&r);
+  close(fd);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 3 && strcmp(argv[1], "--info") == 0)
+    return info(argv[2]);
   if (argc == 4 && strcmp(argv[1], "--notify") == 0)
     return notify_listen(argv[2], atoi(argv[3]));
   if (argc == 4 && strcmp(argv[1], "--idle") == 0)

@@ -544,8 +544,13 @@ START_TEST(reply_error_pong_stats_info) {
                    .model_kernel = "avx2", .model_checksum = 0xdeadbeef};
   proto_limits_default(&in.limits);
   in.limits.max_words = 100;
+  in.rescorer_name = "r2l";
+  in.rescorer_checksum = 0x0c5bdb15;
+  in.rescorer_weight = 0.75;
+  in.rescorer_hypotheses = 4;
   for (int with_model = 0; with_model < 2; with_model++) {
     in.has_model = with_model;
+    in.has_rescorer = with_model;
     proto_buf_reset(&b);
     ck_assert_int_eq(proto_encode_info(&b, 8, &in), 0);
     ck_assert_int_eq(proto_reply_decode(mem + 4, b.len - 4, &rep, err, sizeof err), PROTO_OK);
@@ -557,8 +562,25 @@ START_TEST(reply_error_pong_stats_info) {
     if (with_model) {
       ck_assert_str_eq(rep.info.model_arch, "bigru-attn");
       ck_assert_uint_eq(rep.info.model_checksum, 0xdeadbeef);
+      ck_assert_int_eq(rep.info.has_rescorer, 1);
+      ck_assert_str_eq(rep.info.rescorer_name, "r2l");
+      ck_assert_uint_eq(rep.info.rescorer_checksum, 0x0c5bdb15);
+      ck_assert(rep.info.rescorer_weight == 0.75);
+      ck_assert_uint_eq(rep.info.rescorer_hypotheses, 4);
     } else {
       ck_assert_ptr_null(rep.info.model_name);
+      ck_assert_int_eq(rep.info.has_rescorer, 0);
+      ck_assert_ptr_null(rep.info.rescorer_name);
+    }
+    ck_assert_uint_eq(rep.protocol_minor, PROTO_VERSION_MINOR);
+    if (with_model) { /* a rescorer without its weight is a bad reply */
+      char *k = memmem(mem, b.len, "weight", 6);
+      ck_assert_ptr_nonnull(k);
+      k[5] = 'x';
+      proto_reply bad_rep;
+      ck_assert_int_eq(proto_reply_decode(mem + 4, b.len - 4, &bad_rep, err, sizeof err),
+                       PROTO_E_BAD_REQUEST);
+      ck_assert_ptr_nonnull(strstr(err, "rescorer.weight"));
     }
     ck_assert_uint_eq(rep.info.limits.max_words, 100);
     ck_assert_uint_eq(rep.info.limits.max_frame, PROTO_DEFAULT_MAX_FRAME);

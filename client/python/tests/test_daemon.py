@@ -72,9 +72,10 @@ def test_ping_info_stats(client):
     assert client.ping() is True
     info = client.info()
     assert info["protocol"] == 1
-    assert info["protocol_minor"] >= 1
+    assert info["protocol_minor"] >= 2
     assert info["lexicon_words"] > 100000
     assert info["model"] is None
+    assert info["rescorer"] is None
     assert info["limits"]["max_words"] == 256
     st = client.stats()
     assert st["requests.ping"] >= 1
