@@ -160,7 +160,9 @@ G2PC_API int g2pc_info(g2pc_client *c, g2pc_server_info *info) {
   info->max_frame = rep.info.limits.max_frame;
   info->max_words = rep.info.limits.max_words;
   info->max_word_bytes = rep.info.limits.max_word_bytes;
-  memset(&rep.info, 0, sizeof rep.info);
+  /* the taken strings leave the reply; proto_reply_free frees the rest
+   * (the rescorer's name, which g2pc_server_info has no field for) */
+  rep.info.version = rep.info.model_name = rep.info.model_arch = rep.info.model_kernel = NULL;
   proto_reply_free(&rep);
   /* Learn the limits for batching while we are at it. */
   if (info->max_words >= 1 && info->max_frame >= REQUEST_OVERHEAD + 16) {
