@@ -235,10 +235,10 @@ enum { WORD_LOOKUP = 0, WORD_ANSWERED = 1, WORD_READ_ON_WORKER = 2 };
  * apostrophes is looked up as it is, except one of 2..SPELL_MAX_LETTERS
  * letters without a vowel letter that no lexicon holds (xkcd, hdtv), which
  * the text front end spells as it does in running text (not with
- * model_only: that asks the network); one that
- * folds to them (naïve, John’s) is looked up folded (key into keybuf); any
- * other written form (42, Dr., $3.50, x-ray) is read by the text front end,
- * its spoken words' phonemes joined into ws->text. Returns WORD_ANSWERED when ws was answered here,
+ * model_only: that asks the network); one that folds to them (naïve,
+ * John’s) is looked up folded (key into keybuf); any other written form
+ * (42, Dr., $3.50, x-ray) is read by the text front end, its spoken words'
+ * phonemes joined into ws->text. Returns WORD_ANSWERED when ws was answered here,
  * WORD_LOOKUP when *key (of *klen bytes) is to be looked up as usual, and
  * with split (workers) WORD_READ_ON_WORKER for a written form whose spoken
  * words need the network: a worker reads it whole, and the loop runs no

@@ -22,8 +22,9 @@
 #include <stdint.h>
 
 #define PROTO_VERSION 1
-/* Compatible additions to version 1 (doc/protocol.md section 6): the text
- * op, user lexicon answers, output forms, confidences. */
+/* Compatible additions to version 1 (doc/protocol.md section 6): 1, the
+ * text op, user lexicon answers, output forms, confidences; 2, the info
+ * reply's rescorer and the words op's spelled initialisms. */
 #define PROTO_VERSION_MINOR 2
 #define PROTO_HEADER_BYTES 4
 
