@@ -125,14 +125,16 @@ static double matvec_ns(const kern_ops *k, int rows, int cols) {
 }
 
 typedef struct bounds {
-  double rec_enc, rec_dec, fc, att, init, comb; /* ns per mat-vec */
+  double rec_enc, rec_dec, fc, att, init, comb; /* ns per mat-vec; comb: D x D */
 } bounds;
 
 /* Mat-vec bound of one word: what the decoder performs, shape by shape.
  * arch 1: (T) encoder steps of (3H x H); S decoder steps of (3D x D) and
- * (P x D). arch 2: 2T encoder steps (both directions), T key projections
- * and one init (D x 2H), S decoder steps of (3D x D), (D x (D+2H)) and
- * (P x D); attention's T-long dot products are not counted. T = code
+ * (P x D). arch 2: 2T encoder steps (both directions), T key and T
+ * context projections and one init (D x 2H), S decoder steps of (3D x D),
+ * (D x D) and (P x D) (model_impl.h: the combination layer's context half
+ * is applied to the encoder outputs once per word); attention's T-long dot
+ * products are not counted. T = code
  * points + 1 (</s>); S = phonemes + 1 (the </s> step), at most max_len. */
 static double word_bound(const g2p_model *m, const bounds *b, int cps,
                          int phonemes) {
@@ -140,7 +142,7 @@ static double word_bound(const g2p_model *m, const bounds *b, int cps,
   int S = phonemes + 1 < m->max_len ? phonemes + 1 : m->max_len;
   if (m->arch == 1)
     return T * b->rec_enc + S * (b->rec_dec + b->fc);
-  return 2 * T * b->rec_enc + T * b->att + b->init +
+  return 2 * T * b->rec_enc + 2 * T * b->att + b->init +
          S * (b->rec_dec + b->comb + b->fc);
 }
 
@@ -167,7 +169,7 @@ static int run_table(const char *model_path, const char *kname, int reps) {
   if (m->arch != 1) {
     b.att = matvec_ns(k, m->D, 2 * m->H);
     b.init = b.att;
-    b.comb = matvec_ns(k, m->D, m->D + 2 * m->H);
+    b.comb = matvec_ns(k, m->D, m->D);
   }
   double bare768 = m->H == 256 ? b.rec_enc : matvec_ns(k, 768, 256);
 

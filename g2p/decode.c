@@ -54,11 +54,10 @@ typedef struct layout {
   size_t enc;           /* arch 2: float[T_MAX][2H] encoder outputs */
   size_t keys;          /* arch 2: float[T_MAX][D] att_w enc_t */
   size_t keys_p;        /* arch 2: keys packed */
-  size_t enc_t_p;       /* arch 2: enc_t packed */
+  size_t proj_t_p;      /* arch 2: (comb_wc enc_t)^T (D x T) packed */
   size_t cat;           /* arch 2: float[2H] [f_{T-1}; b_0] */
   size_t att;           /* arch 2: float[B][T_MAX] scores / weights */
-  size_t ctx;           /* arch 2: float[B][2H] */
-  size_t hc;            /* arch 2: float[B][D + 2H] [h; ctx] */
+  size_t ctxp;          /* arch 2: float[B][D] comb_wc ctx */
   size_t comb;          /* arch 2: float[B][D] tanh(comb_w [h;ctx] + b) */
   size_t feed;          /* arch 3: float[B][D] previous step's comb */
   size_t gin;           /* arch 3: float[B][3D] gi row + dec_w_if feed */
@@ -73,7 +72,7 @@ typedef struct layout {
   size_t fin_score;     /* double[B] their scores, best first */
   size_t fin_len;       /* int[B] their lengths */
   size_t total;
-  size_t keys_p_bytes, enc_t_p_bytes;
+  size_t keys_p_bytes, proj_t_p_bytes;
 } layout;
 
 static void plan_scratch(layout *L, const g2p_model *m) {
@@ -87,15 +86,14 @@ static void plan_scratch(layout *L, const g2p_model *m) {
   L->h = g2p_layout_put(&o, H * f);
   if (g2pm_arch_attn(m->arch)) {
     L->keys_p_bytes = m->k->packed_bytes(T_MAX, m->D);
-    L->enc_t_p_bytes = m->k->packed_bytes(2 * m->H, T_MAX);
+    L->proj_t_p_bytes = m->k->packed_bytes(m->D, T_MAX);
     L->enc = g2p_layout_put(&o, T_MAX * 2 * H * f);
     L->keys = g2p_layout_put(&o, T_MAX * D * f);
     L->keys_p = g2p_layout_put(&o, L->keys_p_bytes);
-    L->enc_t_p = g2p_layout_put(&o, L->enc_t_p_bytes);
+    L->proj_t_p = g2p_layout_put(&o, L->proj_t_p_bytes);
     L->cat = g2p_layout_put(&o, 2 * H * f);
     L->att = g2p_layout_put(&o, B * T_MAX * f);
-    L->ctx = g2p_layout_put(&o, B * 2 * H * f);
-    L->hc = g2p_layout_put(&o, B * (D + 2 * H) * f);
+    L->ctxp = g2p_layout_put(&o, B * D * f);
     L->comb = g2p_layout_put(&o, B * D * f);
   }
   if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF) {
@@ -182,13 +180,14 @@ static void encode(run *r, float *hs0) {
   kw->matvec(m->init_w, m->init_b, cat, hs0, m->D, 2 * H);
   k->tanh_inplace(hs0, m->D);
 
-  /* Attention keys K_t = att_w enc_t (T x D) and the transposed encoder
-   * outputs (2H x T), both packed for this word's mat-vecs (the latter
-   * straight from enc, T x 2H, by pack_matrix_t). */
+  /* Attention keys K_t = att_w enc_t (T x D) and the projected outputs
+   * comb_wc enc_t (model_impl.h), transposed (D x T), both packed for this
+   * word's mat-vecs; the keys buffer holds each in turn. */
   float *keys = AT(r->s, r->L.keys, float);
   kw->matmat(m->att_w, NULL, enc, keys, m->D, 2 * H, T);
   k->pack_matrix(AT(r->s, r->L.keys_p, float), keys, T, m->D);
-  k->pack_matrix_t(AT(r->s, r->L.enc_t_p, float), enc, 2 * H, T);
+  kw->matmat(m->comb_wc, NULL, enc, keys, m->D, 2 * H, T);
+  k->pack_matrix_t(AT(r->s, r->L.proj_t_p, float), keys, m->D, T);
 }
 
 /* Advances nb decoder states (hs, nb x D, in place) by one step with
@@ -212,23 +211,18 @@ static void dec_step(run *r, float *hs, const int *prev, int nb,
     return;
   }
 
-  int T = r->T, H2 = 2 * m->H;
+  int T = r->T;
   float *att = AT(r->s, r->L.att, float);
-  float *ctx = AT(r->s, r->L.ctx, float);
-  float *hc = AT(r->s, r->L.hc, float);
+  float *ctxp = AT(r->s, r->L.ctxp, float);
   float *comb = AT(r->s, r->L.comb, float);
-  /* scores (nb x T) = K h, softmax per row, ctx (nb x 2H) = enc^T alpha */
+  /* scores (nb x T) = K h, softmax per row, ctxp (nb x D) = comb_wc ctx =
+   * (comb_wc enc)^T alpha, comb = tanh(comb_wh h + b + ctxp) */
   mul(k, AT(r->s, r->L.keys_p, float), NULL, hs, att, T, D, nb);
   for (int b = 0; b < nb; b++)
     softmax_inplace(att + (size_t)b * T, T);
-  mul(k, AT(r->s, r->L.enc_t_p, float), NULL, att, ctx, H2, T, nb);
-  size_t w = (size_t)D + (size_t)H2;
-  for (int b = 0; b < nb; b++) {
-    memcpy(hc + b * w, hs + (size_t)b * D, (size_t)D * sizeof(float));
-    memcpy(hc + b * w + D, ctx + (size_t)b * H2, (size_t)H2 * sizeof(float));
-  }
-  mul(kw, m->comb_w, m->comb_b, hc, comb, D, (int)w, nb);
-  k->tanh_inplace(comb, nb * D);
+  mul(k, AT(r->s, r->L.proj_t_p, float), NULL, att, ctxp, D, T, nb);
+  mul(kw, m->comb_wh, m->comb_b, hs, comb, D, D, nb);
+  comb_finish(k, comb, ctxp, nb * D);
   mul(kw, m->fc_w, m->fc_b, comb, logits, m->P, D, nb);
 }
 
@@ -248,7 +242,7 @@ static int start(run *r, const g2p_model *m, void *scratch, const char *word,
     return rc;
   if (g2pm_arch_attn(m->arch) &&
       (m->k->packed_bytes(r->T, m->D) > r->L.keys_p_bytes ||
-       m->k->packed_bytes(2 * m->H, r->T) > r->L.enc_t_p_bytes))
+       m->k->packed_bytes(m->D, r->T) > r->L.proj_t_p_bytes))
     return G2P_EINVAL; /* a kernel whose packing grows oddly; never seen */
   return 0;
 }

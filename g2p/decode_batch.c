@@ -52,15 +52,15 @@ typedef struct blayout {
   size_t enc;     /* arch 2: float[NB][BT_MAX][2H] encoder outputs */
   size_t keys;    /* arch 2: float[BT_MAX][D] (one word at a time) */
   size_t keys_p;  /* arch 2: NB x keys_p_bytes */
-  size_t enc_t_p; /* arch 2: NB x enc_t_p_bytes */
+  size_t proj_t_p; /* arch 2: NB x proj_t_p_bytes, (comb_wc enc)^T */
   size_t cat;     /* arch 2: float[NB][2H] */
   size_t att;     /* arch 2: float[NB][BT_MAX] attention weights */
-  size_t hc;      /* arch 2: float[NB][D + 2H] */
+  size_t ctxp;    /* arch 2: float[NB][D] comb_wc ctx */
   size_t comb;    /* arch 2: float[NB][D] */
   size_t feed;    /* arch 3: float[NB][D] previous comb, by position */
   size_t gin;     /* arch 3: float[NB][3D] gi row + dec_w_if feed */
   size_t total;
-  size_t keys_p_bytes, enc_t_p_bytes;
+  size_t keys_p_bytes, proj_t_p_bytes;
 } blayout;
 
 static void plan_batch(blayout *L, const g2p_model *m) {
@@ -79,14 +79,14 @@ static void plan_batch(blayout *L, const g2p_model *m) {
   L->seq = g2p_layout_put(&o, NB * (size_t)m->max_len * sizeof(uint16_t));
   if (g2pm_arch_attn(m->arch)) {
     L->keys_p_bytes = G2P_ALIGN64(m->k->packed_bytes(BT_MAX, m->D));
-    L->enc_t_p_bytes = G2P_ALIGN64(m->k->packed_bytes(2 * m->H, BT_MAX));
+    L->proj_t_p_bytes = G2P_ALIGN64(m->k->packed_bytes(m->D, BT_MAX));
     L->enc = g2p_layout_put(&o, NB * TB * 2 * H * f);
     L->keys = g2p_layout_put(&o, TB * D * f);
     L->keys_p = g2p_layout_put(&o, NB * L->keys_p_bytes);
-    L->enc_t_p = g2p_layout_put(&o, NB * L->enc_t_p_bytes);
+    L->proj_t_p = g2p_layout_put(&o, NB * L->proj_t_p_bytes);
     L->cat = g2p_layout_put(&o, NB * 2 * H * f);
     L->att = g2p_layout_put(&o, NB * TB * f);
-    L->hc = g2p_layout_put(&o, NB * (D + 2 * H) * f);
+    L->ctxp = g2p_layout_put(&o, NB * D * f);
     L->comb = g2p_layout_put(&o, NB * D * f);
   }
   if (m->arch == G2PM_ARCH_BIGRU_ATTN_IF) {
@@ -164,8 +164,9 @@ static void encode_all(const g2p_model *m, void *s, const blayout *L, int nb) {
     kw->matmat(m->att_w, NULL, e, keys, D, 2 * H, Tb);
     k->pack_matrix(AT(s, L->keys_p + (size_t)b * L->keys_p_bytes, float), keys,
                    Tb, D);
-    k->pack_matrix_t(AT(s, L->enc_t_p + (size_t)b * L->enc_t_p_bytes, float), e,
-                     2 * H, Tb);
+    kw->matmat(m->comb_wc, NULL, e, keys, D, 2 * H, Tb);
+    k->pack_matrix_t(AT(s, L->proj_t_p + (size_t)b * L->proj_t_p_bytes, float),
+                     keys, D, Tb);
   }
 }
 
@@ -190,11 +191,9 @@ static void dec_step_all(const g2p_model *m, void *s, const blayout *L,
   }
 
   const int *T = AT(s, L->T, int);
-  int H2 = 2 * m->H;
   float *att = AT(s, L->att, float);
-  float *hc = AT(s, L->hc, float);
+  float *ctxp = AT(s, L->ctxp, float);
   float *comb = AT(s, L->comb, float);
-  size_t w = (size_t)D + (size_t)H2;
   /* scores of all running words in one call (matvec_n: each word against
    * its own keys, the same bits as one matvec per word) */
   const float *kp[G2P_BATCH_MAX], *hx[G2P_BATCH_MAX];
@@ -212,13 +211,12 @@ static void dec_step_all(const g2p_model *m, void *s, const blayout *L,
     int b = pos[i], Tb = T[b];
     float *a = ya[i];
     softmax_inplace(a, Tb);
-    memcpy(hc + i * w, hx[i], (size_t)D * sizeof(float));
-    k->matvec(AT(s, L->enc_t_p + (size_t)b * L->enc_t_p_bytes, float), NULL,
-              a, hc + i * w + D, H2, Tb);
+    k->matvec(AT(s, L->proj_t_p + (size_t)b * L->proj_t_p_bytes, float), NULL,
+              a, ctxp + (size_t)i * D, D, Tb);
   }
-  mul(kw, m->comb_w, m->comb_b, hc, comb, D, (int)w, na);
+  mul(kw, m->comb_wh, m->comb_b, hs, comb, D, D, na);
   for (int i = 0; i < na; i++)
-    k->tanh_inplace(comb + (size_t)i * D, D);
+    comb_finish(k, comb + (size_t)i * D, ctxp + (size_t)i * D, D);
   mul(kw, m->fc_w, m->fc_b, comb, logits, m->P, D, na);
 }
 
@@ -241,7 +239,7 @@ int g2p_model_predict_batch_scored(const g2p_model *model, void *scratch,
   plan_batch(&L, m);
   if (g2pm_arch_attn(m->arch) &&
       (m->k->packed_bytes(BT_MAX, m->D) > L.keys_p_bytes ||
-       m->k->packed_bytes(2 * m->H, BT_MAX) > L.enc_t_p_bytes))
+       m->k->packed_bytes(m->D, BT_MAX) > L.proj_t_p_bytes))
     return G2P_EINVAL;
   void *s = scratch;
   int *toks = AT(s, L.toks, int);

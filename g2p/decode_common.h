@@ -63,6 +63,15 @@ static inline void feed_inputs(const g2p_model *m, const float *feed,
   }
 }
 
+/* The attentional vector: comb[0..n) = tanh(comb + ctxp), where comb
+ * holds comb_wh h + b and ctxp the projected context (model_impl.h). */
+static inline void comb_finish(const kern_ops *k, float *comb,
+                               const float *ctxp, int n) {
+  for (int i = 0; i < n; i++)
+    comb[i] += ctxp[i];
+  k->tanh_inplace(comb, n);
+}
+
 /* Attention weights: a[0..T) becomes softmax(a) (max subtracted first). */
 static inline void softmax_inplace(float *a, int T) {
   float mx = a[0];

@@ -426,7 +426,7 @@ typedef struct plan {
   float *enc_gi, *enc_whh, *enc_bhh;
   float *encb_gi, *encb_whh, *encb_bhh;
   float *dec_gi, *dec_whh, *dec_bhh;
-  float *fc_w, *fc_b, *init_w, *init_b, *att_w, *comb_w, *comb_b;
+  float *fc_w, *fc_b, *init_w, *init_b, *att_w, *comb_wh, *comb_wc, *comb_b;
   float *dec_wif;
 } plan;
 
@@ -448,7 +448,8 @@ static void carve(plan *p, arena *a, const struct g2p_model *m,
     p->init_w = take(a, k->packed_bytes(m->D, 2 * m->H));
     p->init_b = take(a, (size_t)m->D * f);
     p->att_w = take(a, k->packed_bytes(m->D, 2 * m->H));
-    p->comb_w = take(a, k->packed_bytes(m->D, m->D + 2 * m->H));
+    p->comb_wh = take(a, k->packed_bytes(m->D, m->D));
+    p->comb_wc = take(a, k->packed_bytes(m->D, 2 * m->H));
     p->comb_b = take(a, (size_t)m->D * f);
   }
   p->dec_gi = take(a, (size_t)m->P * gi_stride(m->D) * f);
@@ -478,17 +479,17 @@ static void *aligned(size_t bytes) {
   return p;
 }
 
-/* Packs weight matrix `name` (rows x cols) for kw: an f32 tensor as it is
- * (an int8 table quantizes it per row); an i8 one with its scales, as they
- * are for an int8 table, dequantized (q * scale) for an fp32 one. */
-static int put_matrix(const kern_ops *kw, const parsed *pf, const char *name,
-                      float *dst, int rows, int cols) {
-  int i = tensor_index(pf, name);
+/* Packs rows x cols of row-major weights src (tensor i of the file, f32 or
+ * i8) for kw: f32 as it is (an int8 table quantizes it per row); i8 with
+ * the tensor's per-row scales, as they are for an int8 table, dequantized
+ * (q * scale) for an fp32 one. */
+static int pack_weights(const kern_ops *kw, const parsed *pf, int i,
+                        const void *src, float *dst, int rows, int cols) {
   if (pf->spec[i].dtype != G2PM_DTYPE_I8) {
-    kw->pack_matrix(dst, pf->tensor[i], rows, cols);
+    kw->pack_matrix(dst, src, rows, cols);
     return 0;
   }
-  const int8_t *q = pf->tensor[i];
+  const int8_t *q = src;
   const float *scale = NULL;
   for (int j = 0; j < pf->n; j++)
     if (pf->spec[j].of == i)
@@ -508,6 +509,33 @@ static int put_matrix(const kern_ops *kw, const parsed *pf, const char *name,
   kw->pack_matrix(dst, w, rows, cols);
   free(w);
   return 0;
+}
+
+/* Packs columns [c0, c0 + nc) of weight matrix `name` (rows x cols) for kw
+ * (pack_weights); an i8 tensor's scales are per row, so they serve any
+ * column block as they are. */
+static int put_columns(const kern_ops *kw, const parsed *pf, const char *name,
+                       float *dst, int rows, int cols, int c0, int nc) {
+  int i = tensor_index(pf, name);
+  size_t esz = pf->spec[i].dtype == G2PM_DTYPE_I8 ? 1 : sizeof(float);
+  const uint8_t *whole = pf->tensor[i];
+  if (c0 == 0 && nc == cols)
+    return pack_weights(kw, pf, i, whole, dst, rows, cols);
+  uint8_t *sub = malloc((size_t)rows * (size_t)nc * esz);
+  if (!sub)
+    return G2P_ENOMEM;
+  for (int r = 0; r < rows; r++)
+    memcpy(sub + (size_t)r * nc * esz,
+           whole + ((size_t)r * cols + (size_t)c0) * esz, (size_t)nc * esz);
+  int rc = pack_weights(kw, pf, i, sub, dst, rows, nc);
+  free(sub);
+  return rc;
+}
+
+/* Packs the whole of weight matrix `name` (rows x cols) for kw. */
+static int put_matrix(const kern_ops *kw, const parsed *pf, const char *name,
+                      float *dst, int rows, int cols) {
+  return put_columns(kw, pf, name, dst, rows, cols, 0, cols);
 }
 
 /* Tabulates gi[s] = W_ih emb[s] + b_ih for every symbol s, packs W_hh. */
@@ -611,12 +639,17 @@ static int build(struct g2p_model *m, const parsed *pf, const symtabs *t,
       if (rc == 0)
         rc = put_matrix(kw, pf, "att_w", p.att_w, m->D, 2 * m->H);
       if (rc == 0)
-        rc = put_matrix(kw, pf, "comb_w", p.comb_w, m->D, m->D + 2 * m->H);
+        rc = put_columns(kw, pf, "comb_w", p.comb_wh, m->D, m->D + 2 * m->H,
+                         0, m->D);
+      if (rc == 0)
+        rc = put_columns(kw, pf, "comb_w", p.comb_wc, m->D, m->D + 2 * m->H,
+                         m->D, 2 * m->H);
       memcpy(p.comb_b, tensor(pf, "comb_b"), (size_t)m->D * sizeof(float));
       m->init_w = p.init_w;
       m->init_b = p.init_b;
       m->att_w = p.att_w;
-      m->comb_w = p.comb_w;
+      m->comb_wh = p.comb_wh;
+      m->comb_wc = p.comb_wc;
       m->comb_b = p.comb_b;
     }
   }

@@ -45,7 +45,7 @@ struct g2p_model {
    * attention matrices (keys, encoder outputs), whose operands are not
    * bounded; kw: the table chosen for the weight matrices below (k itself,
    * or an int8 table whose fp32 half is k). Every operand kw multiplies is
-   * a GRU state, a tanh output or an attention context, all in [-1, 1]. */
+   * a GRU state or a tanh output, all in [-1, 1]. */
   const kern_ops *k, *kw;
   uint32_t arch;
   int G, P, E, H, Ed, D, max_len;
@@ -72,7 +72,13 @@ struct g2p_model {
   const float *fc_w, *fc_b;       /* packed (P x D), P */
   const float *init_w, *init_b;   /* arch 2: packed (D x 2H), D */
   const float *att_w;             /* arch 2: packed (D x 2H) */
-  const float *comb_w, *comb_b;   /* arch 2: packed (D x (D+2H)), D */
+  /* arch 2: the file's comb_w (D x (D+2H)) split by columns: comb_wh
+   * multiplies the decoder state, comb_wc the encoder outputs. Since
+   * ctx = sum_t a_t enc_t, comb_wc ctx = sum_t a_t (comb_wc enc_t): the
+   * decoder projects each word's outputs once (a matmat) and each step
+   * only weights the projections, a D x T product instead of D x 2H. */
+  const float *comb_wh, *comb_wc; /* arch 2: packed (D x D), (D x 2H) */
+  const float *comb_b;            /* arch 2: D */
   const float *dec_wif;           /* arch 3: packed (3D x D), no bias */
 
   void *block; /* everything above that points somewhere points here */

@@ -125,11 +125,13 @@ static void check_model(const char *path) {
   matrix_check("dec_w_hh", r->dec.whh, 3 * r->D, r->D, simd, nsimd);
   matrix_check("enc_w_hh", r->enc.whh, 3 * r->H, r->H, simd, nsimd);
   matrix_check("fc_w", r->fc_w, r->P, r->D, simd, nsimd);
-  if (r->comb_w) {
+  if (r->comb_wh) {
     matrix_check("encb_w_hh", r->encb.whh, 3 * r->H, r->H, simd, nsimd);
     matrix_check("init_w", r->init_w, r->D, 2 * r->H, simd, nsimd);
     matrix_check("att_w", r->att_w, r->D, 2 * r->H, simd, nsimd);
-    matrix_check("comb_w", r->comb_w, r->D, r->D + 2 * r->H, simd, nsimd);
+    matrix_check("comb_w (h columns)", r->comb_wh, r->D, r->D, simd, nsimd);
+    matrix_check("comb_w (context columns)", r->comb_wc, r->D, 2 * r->H, simd,
+                 nsimd);
   }
 
   int P = g2p_model_num_phonemes(r), ML = g2p_model_max_len(r);
