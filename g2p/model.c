@@ -512,23 +512,49 @@ static int pack_weights(const kern_ops *kw, const parsed *pf, int i,
 }
 
 /* Packs columns [c0, c0 + nc) of weight matrix `name` (rows x cols) for kw
- * (pack_weights); an i8 tensor's scales are per row, so they serve any
- * column block as they are. */
+ * (pack_weights). The scales of an int8 matrix are per row of the whole
+ * matrix, so a column block keeps them: an i8 tensor's as they are, and an
+ * f32 one bound for an int8 table is quantized whole first, as the
+ * converter does (kern_q8_quantize_rows), so a split matrix runs the same
+ * bits from either file. */
 static int put_columns(const kern_ops *kw, const parsed *pf, const char *name,
                        float *dst, int rows, int cols, int c0, int nc) {
   int i = tensor_index(pf, name);
-  size_t esz = pf->spec[i].dtype == G2PM_DTYPE_I8 ? 1 : sizeof(float);
-  const uint8_t *whole = pf->tensor[i];
+  int is_i8 = pf->spec[i].dtype == G2PM_DTYPE_I8;
   if (c0 == 0 && nc == cols)
-    return pack_weights(kw, pf, i, whole, dst, rows, cols);
+    return pack_weights(kw, pf, i, pf->tensor[i], dst, rows, cols);
+  size_t n = (size_t)rows * (size_t)cols;
+  int8_t *whole_q = NULL;
+  float *scale = NULL;
+  if (!is_i8 && kw->int8) {
+    whole_q = malloc(n);
+    scale = malloc((size_t)rows * sizeof(float));
+    if (!whole_q || !scale) {
+      free(whole_q);
+      free(scale);
+      return G2P_ENOMEM;
+    }
+    kern_q8_quantize_rows(pf->tensor[i], rows, cols, NULL, whole_q, scale);
+  }
+  const uint8_t *whole = whole_q ? (const uint8_t *)whole_q : pf->tensor[i];
+  size_t esz = is_i8 || whole_q ? 1 : sizeof(float);
   uint8_t *sub = malloc((size_t)rows * (size_t)nc * esz);
-  if (!sub)
+  if (!sub) {
+    free(whole_q);
+    free(scale);
     return G2P_ENOMEM;
+  }
   for (int r = 0; r < rows; r++)
     memcpy(sub + (size_t)r * nc * esz,
            whole + ((size_t)r * cols + (size_t)c0) * esz, (size_t)nc * esz);
-  int rc = pack_weights(kw, pf, i, sub, dst, rows, nc);
+  int rc = 0;
+  if (whole_q)
+    kw->pack_q8(dst, (const int8_t *)sub, scale, rows, nc);
+  else
+    rc = pack_weights(kw, pf, i, sub, dst, rows, nc);
   free(sub);
+  free(whole_q);
+  free(scale);
   return rc;
 }
 

@@ -532,6 +532,47 @@ START_TEST(int8_models_load_and_agree) {
 }
 END_TEST
 
+/* An int8 table given an fp32 file quantizes it at load exactly as
+ * g2p-convert --quantize would (doc/model-format.md), matrices it splits
+ * at load (comb_w's columns) included: the logits of teacher-forced steps
+ * are the same bits either way. */
+static void forced_logits(const uint8_t *img, size_t len, float *logits,
+                          int nsteps) {
+  g2p_model *m = NULL;
+  char err[512];
+  ck_assert_msg(g2p_model_open_mem(&m, img, len, "scalar-int8", err,
+                                   sizeof err) == 0, "%s", err);
+  size_t sb = g2p_model_scratch_bytes(m);
+  void *s = aligned_alloc(64, (sb + 63) / 64 * 64);
+  int prev[3] = {5, 9, 17};
+  ck_assert_int_eq(g2p_model_forced(m, s, "quantized", 9, prev, nsteps,
+                                    logits, NULL), 0);
+  free(s);
+  g2p_model_close(m);
+}
+
+START_TEST(int8_table_quantizes_like_the_converter) {
+  for (uint32_t arch = 1; arch <= G2PM_ARCH_BIGRU_ATTN_IF; arch++) {
+    size_t fl, ql;
+    uint8_t *f = small_image(arch, &fl), *q;
+    char err[256];
+    ck_assert_msg(g2pm_quantize_image(&q, &ql, f, fl, NULL, err, sizeof err) == 0,
+                  "%s", err);
+    enum { STEPS = 4, PMAX = 128 };
+    float a[STEPS * PMAX], b[STEPS * PMAX];
+    memset(a, 0, sizeof a);
+    memset(b, 0, sizeof b);
+    forced_logits(f, fl, a, STEPS);
+    forced_logits(q, ql, b, STEPS);
+    ck_assert_msg(memcmp(a, b, sizeof a) == 0,
+                  "arch %u: fp32 file on scalar-int8 differs from its int8 file",
+                  arch);
+    free(f);
+    free(q);
+  }
+}
+END_TEST
+
 START_TEST(int8_bad_fields) {
   size_t len;
   uint8_t *img = small_int8_image(G2PM_ARCH_BIGRU_ATTN, &len);
@@ -770,6 +811,7 @@ int main(void) {
   tcase_add_test(tc, bad_symbol_tables);
   tcase_add_test(tc, unknown_kernel);
   tcase_add_test(tc, int8_models_load_and_agree);
+  tcase_add_test(tc, int8_table_quantizes_like_the_converter);
   tcase_add_test(tc, int8_bad_fields);
   tcase_add_test(tc, random_mutations);
   tcase_add_test(tc, predict_allocates_nothing);
