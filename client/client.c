@@ -141,11 +141,26 @@ G2PC_API int g2pc_ping(g2pc_client *c) {
   return 0;
 }
 
+/* The info op; learns the limits for batching on the way. */
+static int info_call(g2pc_client *c, proto_reply *rep) {
+  int rc = simple_call(c, PROTO_OP_INFO, rep);
+  if (rc) return rc;
+  const proto_limits *l = &rep->info.limits;
+  if (l->max_words >= 1 && l->max_frame >= REQUEST_OVERHEAD + 16) {
+    c->lim.max_words = l->max_words;
+    c->lim.max_frame = l->max_frame < c->wcap - PROTO_HEADER_BYTES
+                           ? l->max_frame : (uint32_t)(c->wcap - PROTO_HEADER_BYTES);
+    c->lim.max_word_bytes = l->max_word_bytes;
+    c->have_limits = 1;
+  }
+  return 0;
+}
+
 G2PC_API int g2pc_info(g2pc_client *c, g2pc_server_info *info) {
   proto_reply rep;
   if (!info) return G2PC_EINVAL;
   memset(info, 0, sizeof *info);
-  int rc = simple_call(c, PROTO_OP_INFO, &rep);
+  int rc = info_call(c, &rep);
   if (rc) return rc;
   /* Take the strings over from the reply. */
   info->version = (char *)rep.info.version;
@@ -161,18 +176,33 @@ G2PC_API int g2pc_info(g2pc_client *c, g2pc_server_info *info) {
   info->max_words = rep.info.limits.max_words;
   info->max_word_bytes = rep.info.limits.max_word_bytes;
   /* the taken strings leave the reply; proto_reply_free frees the rest
-   * (the rescorer's name, which g2pc_server_info has no field for) */
+   * (the rescorer's name: g2pc_info_rescorer) */
   rep.info.version = rep.info.model_name = rep.info.model_arch = rep.info.model_kernel = NULL;
   proto_reply_free(&rep);
-  /* Learn the limits for batching while we are at it. */
-  if (info->max_words >= 1 && info->max_frame >= REQUEST_OVERHEAD + 16) {
-    c->lim.max_words = info->max_words;
-    c->lim.max_frame = info->max_frame < c->wcap - PROTO_HEADER_BYTES
-                           ? info->max_frame : (uint32_t)(c->wcap - PROTO_HEADER_BYTES);
-    c->lim.max_word_bytes = info->max_word_bytes;
-    c->have_limits = 1;
-  }
   return 0;
+}
+
+G2PC_API int g2pc_info_rescorer(g2pc_client *c, g2pc_rescorer_info *info) {
+  proto_reply rep;
+  if (!info) return G2PC_EINVAL;
+  memset(info, 0, sizeof *info);
+  int rc = info_call(c, &rep);
+  if (rc) return rc;
+  if (rep.info.has_rescorer) {
+    info->name = (char *)rep.info.rescorer_name; /* taken over */
+    rep.info.rescorer_name = NULL;
+    info->checksum = rep.info.rescorer_checksum;
+    info->weight = rep.info.rescorer_weight;
+    info->hypotheses = rep.info.rescorer_hypotheses;
+  }
+  proto_reply_free(&rep);
+  return 0;
+}
+
+G2PC_API void g2pc_rescorer_info_free(g2pc_rescorer_info *info) {
+  if (!info) return;
+  free(info->name);
+  memset(info, 0, sizeof *info);
 }
 
 G2PC_API void g2pc_info_free(g2pc_server_info *info) {

@@ -57,7 +57,8 @@ static void usage(FILE *f) {
           "                      --no-stress, without stress marks\n"
           "  -t, --timeout MS    give up after MS milliseconds without progress\n"
           "                      (default 5000; 0 waits forever)\n"
-          "      --info          print the daemon's version, dictionary, model, limits\n"
+          "      --info          print the daemon's version, dictionary, model, rescorer,\n"
+          "                      limits\n"
           "      --stats         print the daemon's counters\n"
           "      --ping          check that the daemon answers\n"
           "  -h, --help          show this help and exit\n"
@@ -387,7 +388,12 @@ static int lookup_stdin(g2pc_client *c, const options *o) {
 
 static int do_info(g2pc_client *c, const options *o) {
   g2pc_server_info in;
+  g2pc_rescorer_info rs;
   int rc = g2pc_info(c, &in);
+  if (rc == 0) {
+    rc = g2pc_info_rescorer(c, &rs);
+    if (rc) g2pc_info_free(&in);
+  }
   if (rc) {
     fprintf(stderr, "g2pc: info: %s: %s\n", g2pc_strerror(rc), g2pc_client_last_error(c));
     return exit_for(rc);
@@ -408,6 +414,15 @@ static int do_info(g2pc_client *c, const options *o) {
     } else {
       printf("null");
     }
+    printf(",\"rescorer\":");
+    if (rs.name) {
+      printf("{\"name\":");
+      json_str(stdout, rs.name);
+      printf(",\"checksum\":%u,\"weight\":%.17g,\"hypotheses\":%u}", rs.checksum,
+             rs.weight, rs.hypotheses);
+    } else {
+      printf("null");
+    }
     printf(",\"limits\":{\"max_frame\":%u,\"max_words\":%u,\"max_word_bytes\":%u}}\n",
            in.max_frame, in.max_words, in.max_word_bytes);
   } else {
@@ -421,11 +436,17 @@ static int do_info(g2pc_client *c, const options *o) {
              in.model_arch, in.model_kernel, in.model_checksum);
     else
       printf("model:           none\n");
+    if (rs.name)
+      printf("rescorer:        %s (checksum %08x, weight %g, %u hypotheses)\n", rs.name,
+             rs.checksum, rs.weight, rs.hypotheses);
+    else
+      printf("rescorer:        none\n");
     printf("max frame:       %u bytes\n", in.max_frame);
     printf("max words:       %u per request\n", in.max_words);
     printf("max word bytes:  %u\n", in.max_word_bytes);
   }
   g2pc_info_free(&in);
+  g2pc_rescorer_info_free(&rs);
   return 0;
 }
 

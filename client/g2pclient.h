@@ -113,6 +113,17 @@ typedef struct g2pc_server_info {
   uint32_t max_word_bytes;
 } g2pc_server_info;
 
+/* The daemon's rescorer (rnninferd --rescore-model): a second network that
+ * re-ranks the beam's hypotheses of every network answer. Release with
+ * g2pc_rescorer_info_free. */
+typedef struct g2pc_rescorer_info {
+  char *name;              /* NULL: the daemon rescores nothing (or, before
+                            * protocol 1.2, does not say) */
+  uint32_t checksum;
+  double weight;           /* beside the model's own log-probability */
+  unsigned hypotheses;     /* how many the beam hands it */
+} g2pc_rescorer_info;
+
 typedef struct g2pc_stat {
   char *name;              /* e.g. "requests.words" */
   uint64_t value;
@@ -182,6 +193,11 @@ G2PC_API int g2pc_ping(g2pc_client *c);
 /* Versions, dictionary size, model, limits. Release with g2pc_info_free. */
 G2PC_API int g2pc_info(g2pc_client *c, g2pc_server_info *info);
 G2PC_API void g2pc_info_free(g2pc_server_info *info);
+/* The daemon's rescorer, from the same info op (a separate call, so that
+ * g2pc_server_info keeps its size). 0 with info->name NULL when there is
+ * none. Release with g2pc_rescorer_info_free. */
+G2PC_API int g2pc_info_rescorer(g2pc_client *c, g2pc_rescorer_info *info);
+G2PC_API void g2pc_rescorer_info_free(g2pc_rescorer_info *info);
 /* Counters: *stats gets an array of *n entries; release with g2pc_stats_free. */
 G2PC_API int g2pc_stats(g2pc_client *c, g2pc_stat **stats, size_t *n);
 G2PC_API void g2pc_stats_free(g2pc_stat *stats, size_t n);

@@ -20,6 +20,7 @@
 
 enum fake_mode {
   FAKE_OK,            /* answers correctly */
+  FAKE_RESCORER,      /* answers correctly; info names a rescorer */
   FAKE_SILENT,        /* reads requests, never answers */
   FAKE_CLOSE_MID,     /* sends half a frame, then closes */
   FAKE_WRONG_ID,      /* answers with id + 1000 */
@@ -95,6 +96,13 @@ static void answer(fake *f, int fd, const char *payload, uint32_t len) {
     proto_info in = {.version = "9.9.9", .lexicon_words = 3, .lexicon_prons = 4};
     proto_limits_default(&in.limits);
     in.limits.max_words = f->max_words;
+    if (f->mode == FAKE_RESCORER) {
+      in.has_rescorer = 1;
+      in.rescorer_name = "r2l-test";
+      in.rescorer_checksum = 0xdeadbeef;
+      in.rescorer_weight = 0.75;
+      in.rescorer_hypotheses = 6;
+    }
     f->info_requests++;
     proto_encode_info(&b, req.id, &in);
   } else if (req.op == PROTO_OP_STATS) {
@@ -273,11 +281,42 @@ START_TEST(info_stats_ping) {
   ck_assert_ptr_null(in.model_name);
   ck_assert_uint_eq(in.max_words, 100);
   g2pc_info_free(&in);
+  g2pc_rescorer_info rs;
+  ck_assert_int_eq(g2pc_info_rescorer(c, &rs), 0);
+  ck_assert_ptr_null(rs.name); /* none */
+  g2pc_rescorer_info_free(&rs);
+  ck_assert_int_eq(g2pc_info_rescorer(c, NULL), G2PC_EINVAL);
   ck_assert_int_eq(g2pc_stats(c, &st, &n), 0);
   ck_assert_uint_eq(n, 2);
   ck_assert_str_eq(st[1].name, "uptime_s");
   ck_assert(st[1].value == 7);
   g2pc_stats_free(st, n);
+  g2pc_client_close(c);
+  fake_stop(&f);
+}
+END_TEST
+
+/* A daemon with --rescore-model says so, and g2pc_info still answers as
+ * before beside it. */
+START_TEST(info_names_the_rescorer) {
+  fake f;
+  g2pc_client *c;
+  fake_start(&f, FAKE_RESCORER, 100);
+  ck_assert_int_eq(g2pc_client_open(&c, f.path, 2000), 0);
+  g2pc_rescorer_info rs;
+  ck_assert_int_eq(g2pc_info_rescorer(c, &rs), 0);
+  ck_assert_str_eq(rs.name, "r2l-test");
+  ck_assert_uint_eq(rs.checksum, 0xdeadbeef);
+  ck_assert(rs.weight == 0.75);
+  ck_assert_uint_eq(rs.hypotheses, 6);
+  g2pc_rescorer_info_free(&rs);
+  ck_assert_ptr_null(rs.name);
+  g2pc_rescorer_info_free(&rs); /* twice is harmless */
+  g2pc_server_info in;
+  ck_assert_int_eq(g2pc_info(c, &in), 0);
+  ck_assert_str_eq(in.version, "9.9.9");
+  ck_assert_uint_eq(in.max_words, 100);
+  g2pc_info_free(&in);
   g2pc_client_close(c);
   fake_stop(&f);
 }
@@ -493,6 +532,7 @@ static Suite *client_suite(void) {
   tcase_set_timeout(t, 60);
   tcase_add_test(t, lookup_one_word);
   tcase_add_test(t, info_stats_ping);
+  tcase_add_test(t, info_names_the_rescorer);
   tcase_add_test(t, lookup_many_splits_and_pipelines);
   tcase_add_test(t, lookup_many_word_too_long_for_a_frame);
   tcase_add_test(t, timeout_when_server_never_answers);

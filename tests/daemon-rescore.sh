@@ -6,7 +6,8 @@
 # right-to-left rescorer's choices), so the daemon's answers to made-up
 # words, with the workers and on the loop, equal a plain daemon's at
 # --beam 4, before and after a SIGHUP reload, and nbest alternative 0 is
-# the plain answer. Bad settings are refused with a reason: a rescorer
+# the plain answer; info (it-ask and g2pc --info, text and JSON) names the
+# rescorer, or none. Bad settings are refused with a reason: a rescorer
 # without a model and weights or beams out of range (exit 2), a rescorer
 # that does not load (exit 1). Skips (77) without the lexicon or the model.
 set -u
@@ -26,6 +27,10 @@ start "$dir/plain.sock" --workers 1 --beam 4
 "$c" -s "$dir/plain.sock" -m $words > "$dir/plain" || fail "plain daemon"
 "$b/tests/it-ask" --info "$dir/plain.sock" > "$dir/info" || fail "info"
 grep -qx "rescorer none" "$dir/info" || fail "info without a rescorer: $(cat "$dir/info")"
+"$c" -s "$dir/plain.sock" --info | grep -qx "rescorer: *none" ||
+  fail "g2pc --info without a rescorer: $("$c" -s "$dir/plain.sock" --info)"
+"$c" -s "$dir/plain.sock" --info --json | grep -q '"rescorer":null,' ||
+  fail "g2pc --info --json without a rescorer"
 stop
 [ "$(wc -l < "$dir/plain")" -eq 8 ] || fail "plain answers: $(cat "$dir/plain")"
 for workers in 1 0; do
@@ -36,6 +41,12 @@ for workers in 1 0; do
   "$b/tests/it-ask" --info "$dir/r$workers.sock" > "$dir/info" || fail "info"
   grep -qx "rescorer en-us-h256-int8 $sum weight 0.5 hypotheses 4" "$dir/info" ||
     fail "info: $(cat "$dir/info") (checksum $sum)"
+  "$c" -s "$dir/r$workers.sock" --info |
+    grep -qx "rescorer: *en-us-h256-int8 (checksum $sum, weight 0.5, 4 hypotheses)" ||
+    fail "g2pc --info: $("$c" -s "$dir/r$workers.sock" --info) (checksum $sum)"
+  "$c" -s "$dir/r$workers.sock" --info --json |
+    grep -q "\"rescorer\":{\"name\":\"en-us-h256-int8\",\"checksum\":$(printf %u 0x$sum),\"weight\":0.5,\"hypotheses\":4}" ||
+    fail "g2pc --info --json: $("$c" -s "$dir/r$workers.sock" --info --json)"
   "$c" -s "$dir/r$workers.sock" -m $words > "$dir/got" || fail "rescoring daemon"
   cmp -s "$dir/plain" "$dir/got" || fail "--workers $workers: $(diff "$dir/plain" "$dir/got")"
   kill -HUP "$pid"
