@@ -141,8 +141,11 @@ G2PC_API int g2pc_ping(g2pc_client *c) {
   return 0;
 }
 
-/* The info op; learns the limits for batching on the way. */
-static int info_call(g2pc_client *c, proto_reply *rep) {
+/* The info op for a caller's struct out (out_size bytes, zeroed first);
+ * learns the limits for batching on the way. */
+static int info_call(g2pc_client *c, void *out, size_t out_size, proto_reply *rep) {
+  if (!out) return G2PC_EINVAL;
+  memset(out, 0, out_size);
   int rc = simple_call(c, PROTO_OP_INFO, rep);
   if (rc) return rc;
   const proto_limits *l = &rep->info.limits;
@@ -158,9 +161,7 @@ static int info_call(g2pc_client *c, proto_reply *rep) {
 
 G2PC_API int g2pc_info(g2pc_client *c, g2pc_server_info *info) {
   proto_reply rep;
-  if (!info) return G2PC_EINVAL;
-  memset(info, 0, sizeof *info);
-  int rc = info_call(c, &rep);
+  int rc = info_call(c, info, sizeof *info, &rep);
   if (rc) return rc;
   /* Take the strings over from the reply. */
   info->version = (char *)rep.info.version;
@@ -184,9 +185,7 @@ G2PC_API int g2pc_info(g2pc_client *c, g2pc_server_info *info) {
 
 G2PC_API int g2pc_info_rescorer(g2pc_client *c, g2pc_rescorer_info *info) {
   proto_reply rep;
-  if (!info) return G2PC_EINVAL;
-  memset(info, 0, sizeof *info);
-  int rc = info_call(c, &rep);
+  int rc = info_call(c, info, sizeof *info, &rep);
   if (rc) return rc;
   if (rep.info.has_rescorer) {
     info->name = (char *)rep.info.rescorer_name; /* taken over */
