@@ -42,7 +42,7 @@ typedef struct g2pm_gru {
 
 struct g2p_model {
   /* k: an fp32 table, for the input-projection tables and the per-word
-   * attention matrices (keys, encoder outputs), whose operands are not
+   * attention matrices (keys, projected outputs), whose operands are not
    * bounded; kw: the table chosen for the weight matrices below (k itself,
    * or an int8 table whose fp32 half is k). Every operand kw multiplies is
    * a GRU state or a tanh output, all in [-1, 1]. */
