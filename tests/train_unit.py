@@ -127,6 +127,36 @@ class WithTorch(unittest.TestCase):
                     self.assertEqual(' '.join(p), tp[w], (feed, w))
                     self.assertLess(float(np.max(np.abs(l0 - tl[w]))), 1e-4, (feed, w))
 
+    def test_prune_finds_the_units_a_widening_added(self):
+        """Widening adds units that send nothing on (zero outgoing weights);
+        pruning back to the old sizes must find exactly the old units, so
+        the narrowed network answers as the original did. A pruning that
+        keeps every unit is the same network."""
+        from train import prune as PR
+        words = ['a', 'cat', "don't", 'zebra', 'xylophone', 'abc', 'quiet', 'rhythm']
+        torch.manual_seed(11)
+        small = T.BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), 8, 6, 5, 8, 0.0)
+        with torch.no_grad():
+            for prm in small.parameters():
+                prm.mul_(3.0)
+        small.eval()
+        wide = T.BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), 8, 9, 8, 8, 0.0)
+        wide.load_state_dict(T.widen_state(small.state_dict(), wide.state_dict(), 8))
+        wide.eval()
+        for keep_h, keep_d, ref in ((6, 5, small), (9, 8, wide)):
+            sd, report = PR.prune(wide, words, keep_h, keep_d)
+            self.assertEqual(len(report), 4)
+            back = T.BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), 8, keep_h, keep_d, 8, 0.0)
+            back.load_state_dict(sd)
+            back.eval()
+            p_ref, l_ref = T.decode_words(ref, words, self.gidx(), 12)
+            p_back, l_back = T.decode_words(back, words, self.gidx(), 12)
+            for w in words:
+                self.assertEqual(p_back[w], p_ref[w], (keep_h, w))
+                self.assertLess(float(np.max(np.abs(l_back[w] - l_ref[w]))), 1e-5, (keep_h, w))
+        with self.assertRaises(ValueError):
+            PR.prune(wide, words, 10, 8)
+
     def test_reversed_export(self):
         """A --reverse network's export says so, and so does its .g2pm."""
         torch.manual_seed(3)
@@ -180,7 +210,8 @@ class WithTorch(unittest.TestCase):
         for mod, first in (('train.train', 'Trainer for rnninferd'),
                            ('train.predict_np', 'Pure-numpy reference'),
                            ('train.average', 'Averages the weights'),
-                           ('train.rescore', 'N-best rescoring')):
+                           ('train.rescore', 'N-best rescoring'),
+                           ('train.prune', 'Narrows a trained network')):
             r = subprocess.run([sys.executable, '-m', mod, '--help'], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                universal_newlines=True, check=False)
