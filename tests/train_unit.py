@@ -156,6 +156,10 @@ class WithTorch(unittest.TestCase):
                 self.assertLess(float(np.max(np.abs(l_back[w] - l_ref[w]))), 1e-5, (keep_h, w))
         with self.assertRaises(ValueError):
             PR.prune(wide, words, 10, 8)
+        feed = T.BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), 8, 6, 5, 8, 0.0, feed=True)
+        feed.eval()
+        with self.assertRaises(ValueError):
+            PR.prune(feed, words, 6, 5)
 
     def test_reversed_export(self):
         """A --reverse network's export says so, and so does its .g2pm."""

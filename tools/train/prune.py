@@ -51,10 +51,7 @@ def importance(model, examples, batch=256):
         x, xlen, yin, yout = collate(examples, list(range(i, min(i + batch, len(examples)))))
         enc, keys, mask, h0 = m.encode(x, xlen)
         h, _ = m.dec(m.dec_emb(yin), h0[None])
-        sc = torch.bmm(h, keys.transpose(1, 2)).masked_fill(~mask[:, None, :], float('-inf'))
-        alpha = torch.softmax(sc, dim=-1)
-        ctx = torch.bmm(alpha, enc)
-        a = torch.tanh(m.comb(torch.cat([h, ctx], dim=-1)))
+        a = m.attentional(h, enc, keys, mask)  # eval mode: no dropout
         ymask = (yout != C.PAD)
         em = mask[:, :, None].float()
         e2 = (enc ** 2 * em).sum(dim=(0, 1))
@@ -102,8 +99,6 @@ def narrow(sd, kf, kb, kh, ka, H, D):
             w = v[gru_rows(kh, D)]
             if 'weight_hh' in k:
                 w = w[:, kh]
-            elif 'weight_ih' in k and v.size(1) > sd['dec_emb.weight'].size(1):
-                raise SystemExit('prune: input-feeding networks are not supported')
         elif k == 'init.weight':
             w = v[kh][:, enc_cols]
         elif k == 'init.bias':
@@ -146,6 +141,8 @@ def prune(model, words, hidden, dec):
     decoder (and attentional) units, chosen on words -> (state dict, lines
     saying how much of each layer's importance was kept)."""
     H, D = model.H, model.D
+    if model.feed:
+        raise ValueError('input-feeding networks (arch 3) are not supported')
     if not (0 < hidden <= H and 0 < dec <= D):
         raise ValueError('keep 1..%d encoder and 1..%d decoder units' % (H, D))
     if not words:
