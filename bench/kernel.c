@@ -129,8 +129,9 @@ typedef struct bounds {
 } bounds;
 
 /* Mat-vec bound of one word: what the decoder performs, shape by shape.
- * arch 1: (T) encoder steps of (3H x H); S decoder steps of (3D x D) and
- * (P x D). arch 2: 2T encoder steps (both directions), T key and T
+ * arch 1: T - 1 encoder steps of (3H x H) (the first, from h = 0, is its
+ * bias: decode_common.h); S decoder steps of (3D x D) and (P x D). arch 2:
+ * 2 (T - 1) encoder steps (both directions), T key and T
  * context projections and one init (D x 2H), S decoder steps of (3D x D),
  * (D x D) and (P x D) (model_impl.h: the combination layer's context half
  * is applied to the encoder outputs once per word); attention's T-long dot
@@ -141,8 +142,8 @@ static double word_bound(const g2p_model *m, const bounds *b, int cps,
   int T = cps + 1;
   int S = phonemes + 1 < m->max_len ? phonemes + 1 : m->max_len;
   if (m->arch == 1)
-    return T * b->rec_enc + S * (b->rec_dec + b->fc);
-  return 2 * T * b->rec_enc + 2 * T * b->att + b->init +
+    return (T - 1) * b->rec_enc + S * (b->rec_dec + b->fc);
+  return 2 * (T - 1) * b->rec_enc + 2 * T * b->att + b->init +
          S * (b->rec_dec + b->comb + b->fc);
 }
 

@@ -152,9 +152,11 @@ static void encode(run *r, float *hs0) {
   int H = m->H, T = r->T;
   size_t hb = (size_t)H * sizeof(float);
 
+  const float *gi0[1];
   if (m->arch == G2PM_ARCH_GRU) {
-    memset(h, 0, hb);
-    for (int t = 0; t < T; t++)
+    gi0[0] = gi_row(&m->enc, toks[0]);
+    gru_rows_from_zero(kw, &m->enc, h, gi0, 1);
+    for (int t = 1; t < T; t++)
       kw->gru_step(m->enc.whh, m->enc.bhh, gi_row(&m->enc, toks[t]), h, tmp, H);
     memcpy(hs0, h, hb); /* D == H */
     return;
@@ -163,15 +165,20 @@ static void encode(run *r, float *hs0) {
   /* arch 2: enc_t = [f_t ; b_t] */
   size_t H2 = 2 * (size_t)H;
   float *enc = AT(r->s, r->L.enc, float);
-  memset(h, 0, hb);
   for (int t = 0; t < T; t++) {
-    kw->gru_step(m->enc.whh, m->enc.bhh, gi_row(&m->enc, toks[t]), h, tmp, H);
+    gi0[0] = gi_row(&m->enc, toks[t]);
+    if (t == 0)
+      gru_rows_from_zero(kw, &m->enc, h, gi0, 1);
+    else
+      kw->gru_step(m->enc.whh, m->enc.bhh, gi0[0], h, tmp, H);
     memcpy(enc + (size_t)t * H2, h, hb);
   }
-  memset(h, 0, hb);
   for (int t = T - 1; t >= 0; t--) {
-    kw->gru_step(m->encb.whh, m->encb.bhh, gi_row(&m->encb, toks[t]), h, tmp,
-                 H);
+    gi0[0] = gi_row(&m->encb, toks[t]);
+    if (t == T - 1)
+      gru_rows_from_zero(kw, &m->encb, h, gi0, 1);
+    else
+      kw->gru_step(m->encb.whh, m->encb.bhh, gi0[0], h, tmp, H);
     memcpy(enc + (size_t)t * H2 + H, h, hb);
   }
   float *cat = AT(r->s, r->L.cat, float);

@@ -118,13 +118,15 @@ static void encode_all(const g2p_model *m, void *s, const blayout *L, int nb) {
   float *enc = AT(s, L->enc, float); /* arch 2 only */
   size_t enc_stride = (size_t)BT_MAX * H2;
 
-  memset(h, 0, (size_t)nb * hb);
   for (int t = 0, na = nb; t < Tmax; t++) {
     while (na > 0 && T[na - 1] <= t)
       na--;
     for (int b = 0; b < na; b++)
       gi[b] = gi_row(&m->enc, toks[b * BT_MAX + t]);
-    gru_rows(kw, &m->enc, h, gh, gi, na);
+    if (t == 0)
+      gru_rows_from_zero(kw, &m->enc, h, gi, na);
+    else
+      gru_rows(kw, &m->enc, h, gh, gi, na);
     if (g2pm_arch_attn(m->arch))
       for (int b = 0; b < na; b++)
         memcpy(enc + b * enc_stride + (size_t)t * H2, h + (size_t)b * H, hb);
@@ -134,13 +136,15 @@ static void encode_all(const g2p_model *m, void *s, const blayout *L, int nb) {
     return;
   }
 
-  memset(h, 0, (size_t)nb * hb);
   for (int st = 0, na = nb; st < Tmax; st++) {
     while (na > 0 && T[na - 1] <= st)
       na--;
     for (int b = 0; b < na; b++)
       gi[b] = gi_row(&m->encb, toks[b * BT_MAX + (T[b] - 1 - st)]);
-    gru_rows(kw, &m->encb, h, gh, gi, na);
+    if (st == 0)
+      gru_rows_from_zero(kw, &m->encb, h, gi, na);
+    else
+      gru_rows(kw, &m->encb, h, gh, gi, na);
     for (int b = 0; b < na; b++)
       memcpy(enc + b * enc_stride + (size_t)(T[b] - 1 - st) * H2 + H,
              h + (size_t)b * H, hb);

@@ -248,6 +248,31 @@ START_TEST(int8_gru_step_is_matvec_then_gates) {
 }
 END_TEST
 
+/* From h = 0 the int8 step's integer sum is zero: the step equals the
+ * gates of b_hh bit for bit (decode_common.h skips that mat-vec). */
+START_TEST(int8_gru_step_from_zero_is_gates_of_bias) {
+  const kern_ops *ops = _i < N_OPT ? kt_table(int8_names[_i], 1) : kern_ops_scalar_int8();
+  if (!ops)
+    return;
+  static const int Hs[] = {1, 5, 16, 17, 100, 256, 384};
+  for (int hi = 0; hi < NS(Hs); hi++) {
+    int H = Hs[hi];
+    float *W = kt_rand_vec((size_t)3 * H * H, -0.3f, 0.3f);
+    float *bhh = kt_rand_vec((size_t)3 * H, -1, 1);
+    float *gi = kt_rand_vec((size_t)3 * H, -3, 3);
+    float *h = kt_xalloc((size_t)H * 4), *h2 = kt_xalloc((size_t)H * 4),
+          *tmp = kt_xalloc((size_t)3 * H * 4);
+    memset(h, 0, (size_t)H * 4);
+    memset(h2, 0, (size_t)H * 4);
+    float *Wp = kt_pack(ops, W, 3 * H, H);
+    ops->gru_step(Wp, bhh, gi, h, tmp, H);
+    ops->gru_gates(bhh, gi, h2, H);
+    ck_assert_msg(memcmp(h, h2, (size_t)H * 4) == 0, "%s H=%d", ops->name, H);
+    free(W), free(bhh), free(gi), free(h), free(h2), free(tmp), free(Wp);
+  }
+}
+END_TEST
+
 START_TEST(quantize_rows_edges) {
   float W[3 * 5] = {0, 0, 0, 0, 0, /* all zero: scale 1, zeros */
                     1, -2, 0.5f, 4, -4,
@@ -326,6 +351,7 @@ static Suite *suite(void) {
   tcase_add_loop_test(tc, int8_matmat_bit_identical, 0, N_OPT + 1);
   tcase_add_loop_test(tc, int8_matmat_random_shapes, 0, N_OPT + 1);
   tcase_add_loop_test(tc, int8_gru_step_is_matvec_then_gates, 0, N_OPT + 1);
+  tcase_add_loop_test(tc, int8_gru_step_from_zero_is_gates_of_bias, 0, N_OPT + 1);
   tcase_add_test(tc, quantize_rows_edges);
   tcase_add_test(tc, select_int8);
   suite_add_tcase(s, tc);

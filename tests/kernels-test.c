@@ -176,6 +176,32 @@ START_TEST(gru_step_matches_scalar) {
 }
 END_TEST
 
+/* The encoders skip the first step's mat-vec (decode_common.h): from h = 0
+ * a step must equal gru_gates with b_hh as the recurrent projection, bit
+ * for bit, in every table, whatever the weights' signs. */
+START_TEST(gru_step_from_zero_is_gates_of_bias) {
+  const kern_ops *ops = _i < N_OPT ? kt_table(opt_names[_i], 0) : kern_ops_scalar();
+  if (!ops)
+    return;
+  static const int Hs[] = {1, 5, 16, 17, 100, 256, 384};
+  for (int hi = 0; hi < NS(Hs); hi++) {
+    int H = Hs[hi];
+    float *W = kt_rand_vec((size_t)3 * H * H, -2, 2);
+    float *bhh = kt_rand_vec((size_t)3 * H, -1, 1);
+    float *gi = kt_rand_vec((size_t)3 * H, -3, 3);
+    float *h = kt_xalloc((size_t)H * 4), *h2 = kt_xalloc((size_t)H * 4);
+    float *tmp = kt_xalloc((size_t)3 * H * 4);
+    memset(h, 0, (size_t)H * 4);
+    memset(h2, 0, (size_t)H * 4);
+    float *Wp = kt_pack(ops, W, 3 * H, H);
+    ops->gru_step(Wp, bhh, gi, h, tmp, H);
+    ops->gru_gates(bhh, gi, h2, H);
+    ck_assert_msg(memcmp(h, h2, (size_t)H * 4) == 0, "%s H=%d", ops->name, H);
+    free(W), free(bhh), free(gi), free(h), free(h2), free(tmp), free(Wp);
+  }
+}
+END_TEST
+
 /* Error of one batch of inputs against libm, folded into *max_err. */
 static void act_check(const kern_ops *ops, int which, const float *in,
                       float *buf, int n, double *max_err, float *at) {
@@ -434,6 +460,7 @@ static Suite *kernels_suite(void) {
   tcase_add_loop_test(tc, matmat_equals_matvec, 0, N_OPT + 1);
   tcase_add_test(tc, avx2_avx512_bit_identical);
   tcase_add_loop_test(tc, gru_step_matches_scalar, 0, N_OPT);
+  tcase_add_loop_test(tc, gru_step_from_zero_is_gates_of_bias, 0, N_OPT + 1);
   tcase_add_loop_test(tc, act_tails, 0, N_OPT);
   tcase_add_loop_test(tc, tanh_error_bound, 0, N_OPT);
   tcase_add_loop_test(tc, sigmoid_error_bound, 0, N_OPT);
