@@ -88,14 +88,20 @@ static int load_words(const char *path) {
   return n_words > 0 ? 0 : -1;
 }
 
-/* Median time of one bare rows x cols mat-vec with a hot matrix. */
-static double matvec_ns(const kern_ops *k, int rows, int cols) {
+/* Median time of one bare rows x cols mat-vec with a hot matrix; q4: the
+ * table's 4-bit mat-vec (an int4 model's recurrent matrices). */
+static double matvec_ns(const kern_ops *k, int rows, int cols, int q4) {
   float *W = malloc((size_t)rows * cols * sizeof(float));
-  float *P = aligned_alloc(KERN_ALIGN, k->packed_bytes(rows, cols));
+  size_t pb = q4 ? k->packed_bytes_q4(rows, cols) : k->packed_bytes(rows, cols);
+  float *P = aligned_alloc(KERN_ALIGN, (pb + 63) / 64 * 64);
+  int8_t *q = q4 ? malloc((size_t)rows * cols) : NULL;
+  float *sc = q4 ? malloc((size_t)rows * sizeof(float)) : NULL;
+  void (*mv)(const float *, const float *, const float *, float *, int, int) =
+      q4 ? k->matvec_q4 : k->matvec;
   size_t xb = ((size_t)cols * 4 + 63) / 64 * 64, yb = ((size_t)rows * 4 + 63) / 64 * 64;
   float *x = aligned_alloc(KERN_ALIGN, xb), *y = aligned_alloc(KERN_ALIGN, yb);
   float *b = aligned_alloc(KERN_ALIGN, yb);
-  if (!W || !P || !x || !y || !b) {
+  if (!W || !P || !x || !y || !b || (q4 && (!q || !sc))) {
     fprintf(stderr, "bench/kernel: out of memory\n");
     exit(1);
   }
@@ -108,19 +114,24 @@ static double matvec_ns(const kern_ops *k, int rows, int cols) {
     x[i] = 0.5f - (float)i / (float)cols;
   for (int i = 0; i < rows; i++)
     b[i] = 0.01f;
-  k->pack_matrix(P, W, rows, cols);
+  if (q4) {
+    kern_q4_quantize_rows(W, rows, cols, q, sc);
+    k->pack_q4(P, q, sc, rows, cols);
+  } else {
+    k->pack_matrix(P, W, rows, cols);
+  }
   enum { BATCH = 20, ROUNDS = 201 };
   double t[ROUNDS];
   for (int i = 0; i < 50; i++)
-    k->matvec(P, b, x, y, rows, cols);
+    mv(P, b, x, y, rows, cols);
   for (int r = 0; r < ROUNDS; r++) {
     double t0 = now_ns();
     for (int i = 0; i < BATCH; i++)
-      k->matvec(P, b, x, y, rows, cols);
+      mv(P, b, x, y, rows, cols);
     t[r] = (now_ns() - t0) / BATCH;
   }
   qsort(t, ROUNDS, sizeof t[0], cmp_double);
-  free(W), free(P), free(x), free(y), free(b);
+  free(W), free(P), free(x), free(y), free(b), free(q), free(sc);
   return t[ROUNDS / 2];
 }
 
@@ -164,15 +175,17 @@ static int run_table(const char *model_path, const char *kname, int reps) {
   }
   const kern_ops *k = m->kw; /* the table of the weight matrices */
   bounds b = {0};
-  b.rec_enc = matvec_ns(k, 3 * m->H, m->H);
-  b.rec_dec = m->D == m->H ? b.rec_enc : matvec_ns(k, 3 * m->D, m->D);
-  b.fc = matvec_ns(k, m->P, m->D);
+  b.rec_enc = matvec_ns(k, 3 * m->H, m->H, m->enc.q4);
+  b.rec_dec = m->D == m->H && m->dec.q4 == m->enc.q4
+                  ? b.rec_enc
+                  : matvec_ns(k, 3 * m->D, m->D, m->dec.q4);
+  b.fc = matvec_ns(k, m->P, m->D, 0);
   if (m->arch != 1) {
-    b.att = matvec_ns(k, m->D, 2 * m->H);
+    b.att = matvec_ns(k, m->D, 2 * m->H, 0);
     b.init = b.att;
-    b.comb = matvec_ns(k, m->D, m->D);
+    b.comb = matvec_ns(k, m->D, m->D, 0);
   }
-  double bare768 = m->H == 256 ? b.rec_enc : matvec_ns(k, 768, 256);
+  double bare768 = m->H == 256 && !m->enc.q4 ? b.rec_enc : matvec_ns(k, 768, 256, 0);
 
   size_t sb = g2p_model_scratch_bytes(m);
   void *scratch = aligned_alloc(KERN_ALIGN, (sb + 63) / 64 * 64);

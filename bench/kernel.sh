@@ -12,7 +12,7 @@
 # tables, default 5; the scalar reference gets one),
 # BENCH_PY_REPS (passes for numpy/torch, default 1), BENCH_SKIP_PY=1 (C
 # rows only). Also benchmarks every shipped model under models/ (fp32 files
-# on the fp32 tables, int8 files on the int8 tables, each row next to its
+# on the fp32 tables, int8 and int4 files on the int8 tables, each row next to its
 # own mat-vec bound) and prints the int8 / fp32 ratio of each network.
 # Raw rows and the table go to TOP_BUILDDIR/bench/out/. Exits 77 when
 # ../shared/data/g2p_en is absent.
@@ -37,7 +37,7 @@ rows=$out/kernel-rows.txt
 model=$out/g2p_en.g2pm
 "$build/tools/g2p-convert" -o "$model" "$data/checkpoint20.npz" >/dev/null
 words=$data/golden_words.tsv
-shipped="en-us-h384-int8 en-us-h384 en-us-h256-int8 en-us-r2l-h256-int8 cmudict-bigru cmudict-bigru-int8 cmudict-bigru-h256 cmudict-bigru-h256-int8 cmudict-r2l-h256-int8"
+shipped="en-us-h384-int4 en-us-h384-int8 en-us-h384 en-us-h256-int8 en-us-r2l-h256-int8 cmudict-bigru cmudict-bigru-int8 cmudict-bigru-h256 cmudict-bigru-h256-int8 cmudict-r2l-h256-int8"
 
 refblas=/usr/lib/x86_64-linux-gnu/blas
 openblas=/usr/lib/x86_64-linux-gnu/openblas-pthread
@@ -60,7 +60,7 @@ while [ "$i" -le "$runs" ]; do
     f=$src/models/$name.g2pm
     [ -f "$f" ] || continue
     case $name in
-    *-int8) ks=avx2-int8,avx512-int8,amx-int8 ;;
+    *-int8 | *-int4) ks=avx2-int8,avx512-int8,amx-int8 ;;
     *) ks=avx2,avx512 ;;
     esac
     "$build/bench/kernel" --model "$f" --words "$words" --reps "$reps" \
@@ -137,8 +137,9 @@ END {
   print ""
   # the installed models against the g2p_en network in our fp32 kernels
   split("avx2-int8:avx2 avx512-int8:avx512 amx-int8:avx512", pair, " ")
-  for (n = 1; n <= 2; n++) {
-    net = n == 1 ? "en-us-h384-int8" : "en-us-h256-int8"
+  split("en-us-h384-int4 en-us-h384-int8 en-us-h256-int8", nets, " ")
+  for (n = 1; n <= 3; n++) {
+    net = nets[n]
     for (j = 1; j <= 3; j++) {
       split(pair[j], kk, ":")
       dm = med(net "/" kk[1] SUBSEP "median_us")

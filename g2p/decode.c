@@ -156,8 +156,10 @@ static void encode(run *r, float *hs0) {
   if (m->arch == G2PM_ARCH_GRU) {
     gi0[0] = gi_row(&m->enc, toks[0]);
     gru_rows_from_zero(kw, &m->enc, h, gi0, 1);
-    for (int t = 1; t < T; t++)
-      kw->gru_step(m->enc.whh, m->enc.bhh, gi_row(&m->enc, toks[t]), h, tmp, H);
+    for (int t = 1; t < T; t++) {
+      gi0[0] = gi_row(&m->enc, toks[t]);
+      gru_rows(kw, &m->enc, h, tmp, gi0, 1);
+    }
     memcpy(hs0, h, hb); /* D == H */
     return;
   }
@@ -170,7 +172,7 @@ static void encode(run *r, float *hs0) {
     if (t == 0)
       gru_rows_from_zero(kw, &m->enc, h, gi0, 1);
     else
-      kw->gru_step(m->enc.whh, m->enc.bhh, gi0[0], h, tmp, H);
+      gru_rows(kw, &m->enc, h, tmp, gi0, 1);
     memcpy(enc + (size_t)t * H2, h, hb);
   }
   for (int t = T - 1; t >= 0; t--) {
@@ -178,7 +180,7 @@ static void encode(run *r, float *hs0) {
     if (t == T - 1)
       gru_rows_from_zero(kw, &m->encb, h, gi0, 1);
     else
-      kw->gru_step(m->encb.whh, m->encb.bhh, gi0[0], h, tmp, H);
+      gru_rows(kw, &m->encb, h, tmp, gi0, 1);
     memcpy(enc + (size_t)t * H2 + H, h, hb);
   }
   float *cat = AT(r->s, r->L.cat, float);

@@ -42,10 +42,10 @@ static inline void gru_rows(const kern_ops *k, const g2pm_gru *g, float *h,
                             float *gh, const float *const *gi, int n) {
   int Hn = g->hidden;
   if (n == 1) {
-    k->gru_step(g->whh, g->bhh, gi[0], h, gh, Hn);
+    (g->q4 ? k->gru_step_q4 : k->gru_step)(g->whh, g->bhh, gi[0], h, gh, Hn);
     return;
   }
-  k->matmat(g->whh, g->bhh, h, gh, 3 * Hn, Hn, n);
+  (g->q4 ? k->matmat_q4 : k->matmat)(g->whh, g->bhh, h, gh, 3 * Hn, Hn, n);
   for (int i = 0; i < n; i++)
     k->gru_gates(gh + (size_t)i * 3 * Hn, gi[i], h + (size_t)i * Hn, Hn);
 }

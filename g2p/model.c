@@ -263,6 +263,12 @@ static int validate(parsed *pf, const uint8_t *img, size_t size, char *err,
                h->flags);
   if (h->flags & ~G2PM_KNOWN_FLAGS)
     return BAD("unknown header flags 0x%x", h->flags & ~G2PM_KNOWN_FLAGS);
+  if ((h->flags & G2PM_FLAG_INT4) && h->version < 3)
+    return BAD("header flag INT4 needs format version 3 (file has %u)",
+               h->version);
+  if ((h->flags & G2PM_FLAG_INT4) && !(h->flags & G2PM_FLAG_INT8))
+    return BAD("header flag INT4 without INT8 (4-bit recurrent matrices "
+               "come with int8 weights)");
   if (h->reserved0 || h->reserved1a || h->reserved1b)
     return BAD("reserved header fields are not zero");
   const char *arch = g2pm_arch_name(h->arch);
@@ -343,14 +349,17 @@ static int validate(parsed *pf, const uint8_t *img, size_t size, char *err,
     uint64_t off = g2pm_rd64(d + 48), nbytes = g2pm_rd64(d + 56);
     if (dtype != sp->dtype)
       return BAD("tensor '%s': dtype %u, expected %u (%s)", sp->name, dtype,
-                 sp->dtype, sp->dtype == G2PM_DTYPE_I8 ? "i8" : "f32");
+                 sp->dtype,
+                 sp->dtype == G2PM_DTYPE_I8   ? "i8"
+                 : sp->dtype == G2PM_DTYPE_I4 ? "i4"
+                                              : "f32");
     uint32_t want_ndim = sp->cols ? 2 : 1;
     if (ndim != want_ndim || rows != sp->rows || cols != sp->cols)
       return BAD("tensor '%s': shape %u-D (%u, %u), architecture %s needs "
                  "%u-D (%u, %u)", sp->name, ndim, rows, cols, arch, want_ndim,
                  sp->rows, sp->cols);
     uint64_t need = (uint64_t)sp->rows * (sp->cols ? sp->cols : 1) *
-                    (sp->dtype == G2PM_DTYPE_I8 ? 1 : 4);
+                    (sp->dtype == G2PM_DTYPE_F32 ? 4 : 1);
     if (nbytes != need)
       return BAD("tensor '%s': %llu bytes, its shape needs %llu", sp->name,
                  (unsigned long long)nbytes, (unsigned long long)need);
@@ -385,6 +394,14 @@ static int validate(parsed *pf, const uint8_t *img, size_t size, char *err,
         if (q[j] == -128)
           return BAD("tensor '%s' holds -128 at index %zu (int8 weights lie "
                      "in -127..127)", sp->name, j);
+      continue;
+    }
+    if (sp->dtype == G2PM_DTYPE_I4) {
+      const int8_t *q = pf->tensor[i];
+      for (size_t j = 0; j < n; j++)
+        if (q[j] < -7 || q[j] > 7)
+          return BAD("tensor '%s' holds %d at index %zu (int4 weights lie "
+                     "in -7..7)", sp->name, q[j], j);
       continue;
     }
     const float *t = pf->tensor[i];
@@ -430,6 +447,13 @@ typedef struct plan {
   float *dec_wif;
 } plan;
 
+/* Packed bytes of a recurrent matrix: 4-bit for an int8 table reading an
+ * int4 file, the table's own packing otherwise. */
+static size_t rec_bytes(const struct g2p_model *m, int rows, int cols) {
+  return m->weights_int4 && m->kw->int8 ? m->kw->packed_bytes_q4(rows, cols)
+                                        : m->kw->packed_bytes(rows, cols);
+}
+
 static void carve(plan *p, arena *a, const struct g2p_model *m,
                   const symtabs *t, size_t phon_text_bytes) {
   const kern_ops *k = m->kw;
@@ -439,11 +463,11 @@ static void carve(plan *p, arena *a, const struct g2p_model *m,
   p->phon_off = take(a, (size_t)m->P * sizeof(uint32_t));
   p->phon_len = take(a, (size_t)m->P);
   p->enc_gi = take(a, (size_t)m->G * gi_stride(m->H) * f);
-  p->enc_whh = take(a, k->packed_bytes(3 * m->H, m->H));
+  p->enc_whh = take(a, rec_bytes(m, 3 * m->H, m->H));
   p->enc_bhh = take(a, (size_t)3 * m->H * f);
   if (g2pm_arch_attn(m->arch)) {
     p->encb_gi = take(a, (size_t)m->G * gi_stride(m->H) * f);
-    p->encb_whh = take(a, k->packed_bytes(3 * m->H, m->H));
+    p->encb_whh = take(a, rec_bytes(m, 3 * m->H, m->H));
     p->encb_bhh = take(a, (size_t)3 * m->H * f);
     p->init_w = take(a, k->packed_bytes(m->D, 2 * m->H));
     p->init_b = take(a, (size_t)m->D * f);
@@ -453,7 +477,7 @@ static void carve(plan *p, arena *a, const struct g2p_model *m,
     p->comb_b = take(a, (size_t)m->D * f);
   }
   p->dec_gi = take(a, (size_t)m->P * gi_stride(m->D) * f);
-  p->dec_whh = take(a, k->packed_bytes(3 * m->D, m->D));
+  p->dec_whh = take(a, rec_bytes(m, 3 * m->D, m->D));
   p->dec_bhh = take(a, (size_t)3 * m->D * f);
   p->fc_w = take(a, k->packed_bytes(m->P, m->D));
   p->fc_b = take(a, (size_t)m->P * f);
@@ -485,7 +509,7 @@ static void *aligned(size_t bytes) {
  * (q * scale) for an fp32 one. */
 static int pack_weights(const kern_ops *kw, const parsed *pf, int i,
                         const void *src, float *dst, int rows, int cols) {
-  if (pf->spec[i].dtype != G2PM_DTYPE_I8) {
+  if (pf->spec[i].dtype == G2PM_DTYPE_F32) {
     kw->pack_matrix(dst, src, rows, cols);
     return 0;
   }
@@ -497,7 +521,10 @@ static int pack_weights(const kern_ops *kw, const parsed *pf, int i,
   if (!scale)
     return G2P_EFORMAT; /* unreachable: g2pm_arch_tensors pairs them */
   if (kw->int8) {
-    kw->pack_q8(dst, q, scale, rows, cols);
+    if (pf->spec[i].dtype == G2PM_DTYPE_I4)
+      kw->pack_q4(dst, q, scale, rows, cols);
+    else
+      kw->pack_q8(dst, q, scale, rows, cols);
     return 0;
   }
   float *w = malloc((size_t)rows * (size_t)cols * sizeof(float));
@@ -520,7 +547,7 @@ static int pack_weights(const kern_ops *kw, const parsed *pf, int i,
 static int put_columns(const kern_ops *kw, const parsed *pf, const char *name,
                        float *dst, int rows, int cols, int c0, int nc) {
   int i = tensor_index(pf, name);
-  int is_i8 = pf->spec[i].dtype == G2PM_DTYPE_I8;
+  int is_i8 = pf->spec[i].dtype != G2PM_DTYPE_F32; /* i8 or i4 */
   if (c0 == 0 && nc == cols)
     return pack_weights(kw, pf, i, pf->tensor[i], dst, rows, cols);
   size_t n = (size_t)rows * (size_t)cols;
@@ -592,6 +619,7 @@ static int build_gru(const kern_ops *k, const kern_ops *kw, g2pm_gru *g,
   g->gi = gi;
   g->gi_stride = stride;
   g->whh = whh;
+  g->q4 = pf->spec[tensor_index(pf, w_hh)].dtype == G2PM_DTYPE_I4 && kw->int8;
   g->bhh = bhh;
   g->hidden = hidden;
   return 0;
@@ -610,6 +638,7 @@ static int build(struct g2p_model *m, const parsed *pf, const symtabs *t,
   m->max_len = (int)h->max_len;
   m->checksum = h->data_crc;
   m->weights_int8 = (h->flags & G2PM_FLAG_INT8) != 0;
+  m->weights_int4 = (h->flags & G2PM_FLAG_INT4) != 0;
   m->reversed = (h->flags & G2PM_FLAG_REVERSED) != 0;
   memcpy(m->name, pf->name, h->name_bytes);
   m->name[h->name_bytes] = '\0';
@@ -795,6 +824,10 @@ const char *g2p_model_arch(const g2p_model *model) {
 }
 
 int g2p_model_reversed(const g2p_model *model) { return model->reversed; }
+
+int g2p_model_weights_int4(const g2p_model *model) {
+  return model->weights_int4;
+}
 
 int g2p_model_weights_int8(const g2p_model *model) {
   return model->weights_int8;

@@ -37,6 +37,8 @@ const char *g2p_model_kernel(const g2p_model *model);
 /* 1 when the file stores int8 weights (format version 2, G2PM_FLAG_INT8),
  * whichever kernel table runs them. */
 int g2p_model_weights_int8(const g2p_model *model);
+/* 1 when its recurrent matrices are 4-bit (format version 3, G2PM_FLAG_INT4). */
+int g2p_model_weights_int4(const g2p_model *model);
 /* 1 for a right-to-left network (G2PM_FLAG_REVERSED): a rescorer. */
 int g2p_model_reversed(const g2p_model *model);
 uint32_t g2p_model_checksum(const g2p_model *model);

@@ -49,6 +49,12 @@ typedef struct g2pm_convert_opts {
 int g2pm_quantize_image(uint8_t **out, size_t *len, const uint8_t *img,
                         size_t img_len, const char *name, char *err,
                         size_t errlen);
+/* As g2pm_quantize_image; with int4, the recurrent matrices are stored in
+ * 4 bits instead (G2PM_FLAG_INT4, format version 3; kern_q4_quantize_rows:
+ * scale = max|w| / 7). */
+int g2pm_quantize_image_ex(uint8_t **out, size_t *len, const uint8_t *img,
+                           size_t img_len, const char *name, int int4,
+                           char *err, size_t errlen);
 
 /* npz (g2p_en's checkpoint or the trainer's export) -> file image. */
 int g2pm_npz_to_image(uint8_t **out, size_t *len, const char *npz_path,

@@ -147,6 +147,17 @@ static const char *const scale_names[] = {
     "dec_w_hh_scale", "init_w_scale",    "att_w_scale",
     "comb_w_scale",   "fc_w_scale",      "dec_w_if_scale"};
 
+/* The recurrent matrices: i4 in a G2PM_FLAG_INT4 file. */
+static const char *const recurrent[] = {"enc_w_hh", "encf_w_hh", "encb_w_hh",
+                                        "dec_w_hh"};
+
+static int is_recurrent(const char *name) {
+  for (int i = 0; i < (int)(sizeof recurrent / sizeof recurrent[0]); i++)
+    if (strcmp(name, recurrent[i]) == 0)
+      return 1;
+  return 0;
+}
+
 static int quantizable_index(const char *name) {
   for (int i = 0; i < (int)(sizeof quantizable / sizeof quantizable[0]); i++)
     if (strcmp(name, quantizable[i]) == 0)
@@ -171,7 +182,9 @@ int g2pm_arch_tensors(const g2pm_header *h,
     int q = quantizable_index(spec[i].name);
     if (q < 0)
       continue;
-    spec[i].dtype = G2PM_DTYPE_I8;
+    spec[i].dtype = (h->flags & G2PM_FLAG_INT4) && is_recurrent(spec[i].name)
+                        ? G2PM_DTYPE_I4
+                        : G2PM_DTYPE_I8;
     spec[all].name = scale_names[q];
     spec[all].rows = spec[i].rows;
     spec[all].cols = 0;

@@ -12,9 +12,10 @@
 
 #define G2PM_MAGIC "RNNG2PM\032"   /* 8 bytes, no NUL */
 #define G2PM_MAGIC_BYTES 8
-/* Version 2 adds int8 weights (G2PM_FLAG_INT8); writers emit version 1
- * when a file uses nothing of version 2, and the loader reads both. */
-#define G2PM_VERSION 2
+/* Version 2 adds int8 weights (G2PM_FLAG_INT8), version 3 4-bit recurrent
+ * matrices (G2PM_FLAG_INT4); writers emit the lowest version a file needs,
+ * and the loader reads all three. */
+#define G2PM_VERSION 3
 #define G2PM_VERSION_MIN 1
 #define G2PM_HEADER_BYTES 128
 #define G2PM_DIRENT_BYTES 64
@@ -60,6 +61,7 @@ static inline int g2pm_arch_attn(uint32_t arch) {
 
 #define G2PM_DTYPE_F32 1
 #define G2PM_DTYPE_I8 2 /* int8 in [-127, 127]; version 2, G2PM_FLAG_INT8 */
+#define G2PM_DTYPE_I4 3 /* int8 bytes in [-7, 7]; version 3, G2PM_FLAG_INT4 */
 
 /* Header flags (version 2; version 1 files have flags 0). INT8: every
  * weight matrix the decoder multiplies per step (g2pm_tensor_quantizable)
@@ -70,7 +72,12 @@ static inline int g2pm_arch_attn(uint32_t arch) {
  * last phoneme first (a rescorer for n-best lists; answers are rendered
  * left to right all the same). */
 #define G2PM_FLAG_REVERSED 2u
-#define G2PM_KNOWN_FLAGS (G2PM_FLAG_INT8 | G2PM_FLAG_REVERSED)
+/* INT4 (version 3, with INT8): the recurrent matrices (enc_w_hh, encf_w_hh,
+ * encb_w_hh, dec_w_hh) are i4: one signed byte per weight in [-7, 7], with
+ * their scale tensors as for i8. The loader packs them in 4 bits for the
+ * int8 tables (kernels.h, pack_q4). */
+#define G2PM_FLAG_INT4 4u
+#define G2PM_KNOWN_FLAGS (G2PM_FLAG_INT8 | G2PM_FLAG_REVERSED | G2PM_FLAG_INT4)
 #define G2PM_SCALE_SUFFIX "_scale"
 
 /* Sanity limits the loader enforces (and the writer refuses to exceed). */

@@ -35,7 +35,8 @@ typedef struct g2pm_cp {
 typedef struct g2pm_gru {
   const float *gi;   /* n_symbols rows of gi_stride floats: W_ih emb + b_ih */
   size_t gi_stride;  /* floats per row (>= 3*hidden, multiple of 16) */
-  const float *whh;  /* packed by kw (3*hidden x hidden) */
+  const float *whh;  /* packed by kw (3*hidden x hidden); by kw->pack_q4 if q4 */
+  int q4;            /* whh holds 4-bit weights (an int4 file, int8 table) */
   const float *bhh;  /* 3*hidden */
   int hidden;
 } g2pm_gru;
@@ -51,6 +52,7 @@ struct g2p_model {
   int G, P, E, H, Ed, D, max_len;
   uint32_t checksum; /* data CRC-32C from the file */
   int weights_int8;  /* the file stores int8 weights (G2PM_FLAG_INT8) */
+  int weights_int4;  /* its recurrent matrices are i4 (G2PM_FLAG_INT4) */
   int reversed;      /* right to left (G2PM_FLAG_REVERSED) */
   char name[G2PM_MAX_NAME_BYTES + 1];
 

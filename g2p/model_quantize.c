@@ -1,5 +1,6 @@
 /* model_quantize.c -- post-training quantization of a model file: the same
- * network with int8 weight matrices (G2PM_FLAG_INT8, format version 2).
+ * network with int8 weight matrices (G2PM_FLAG_INT8, format version 2), and
+ * optionally 4-bit recurrent matrices (G2PM_FLAG_INT4, version 3).
  *
  * Works on a file image, so it serves both a fresh export (npz -> image ->
  * int8 image) and a model already shipped. The input goes through the real
@@ -8,7 +9,9 @@
  * Quantization is symmetric per row with the row's largest |w| mapped to
  * 127 (kern_q8_quantize_rows): measured on both shipped networks, plain
  * absmax cost at most 0.07 points of WER (models/MODEL_CARD.md), so no
- * clipping is applied. */
+ * clipping is applied. In 4 bits the same rule costs about half a point
+ * (models/MODEL_CARD.md), so int4 networks are fine-tuned for it
+ * (tools/train/qat.py, which rounds exactly as kern_q4_quantize_rows). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +26,12 @@
 int g2pm_quantize_image(uint8_t **out, size_t *len, const uint8_t *img,
                         size_t img_len, const char *name, char *err,
                         size_t errlen) {
+  return g2pm_quantize_image_ex(out, len, img, img_len, name, 0, err, errlen);
+}
+
+int g2pm_quantize_image_ex(uint8_t **out, size_t *len, const uint8_t *img,
+                           size_t img_len, const char *name, int int4,
+                           char *err, size_t errlen) {
   *out = NULL;
   *len = 0;
   g2p_model *m;
@@ -42,7 +51,8 @@ int g2pm_quantize_image(uint8_t **out, size_t *len, const uint8_t *img,
   g2pm_model_spec spec;
   memset(&spec, 0, sizeof spec);
   spec.arch = h.arch;
-  spec.flags = G2PM_FLAG_INT8 | (h.flags & G2PM_FLAG_REVERSED);
+  spec.flags = G2PM_FLAG_INT8 | (int4 ? G2PM_FLAG_INT4 : 0) |
+               (h.flags & G2PM_FLAG_REVERSED);
   spec.G = h.G, spec.P = h.P, spec.E = h.E, spec.H = h.H, spec.Ed = h.Ed;
   spec.D = h.D, spec.max_len = h.max_len;
   spec.name = name ? name : keep_name;
@@ -73,7 +83,7 @@ int g2pm_quantize_image(uint8_t **out, size_t *len, const uint8_t *img,
       break;
     }
     memcpy(f, src, cnt * sizeof(float)); /* the image may be unaligned */
-    if (ts[i].dtype != G2PM_DTYPE_I8) {
+    if (ts[i].dtype == G2PM_DTYPE_F32) {
       own[i] = f;
       spec.tensor[i] = f;
       continue;
@@ -89,7 +99,10 @@ int g2pm_quantize_image(uint8_t **out, size_t *len, const uint8_t *img,
       rc = G2P_ENOMEM;
       break;
     }
-    kern_q8_quantize_rows(f, (int)ts[i].rows, (int)ts[i].cols, NULL, q, scale);
+    if (ts[i].dtype == G2PM_DTYPE_I4)
+      kern_q4_quantize_rows(f, (int)ts[i].rows, (int)ts[i].cols, q, scale);
+    else
+      kern_q8_quantize_rows(f, (int)ts[i].rows, (int)ts[i].cols, NULL, q, scale);
     free(f);
     own[i] = q, own[j] = scale;
     spec.tensor[i] = q, spec.tensor[j] = scale;

@@ -39,7 +39,8 @@ int g2pm_build_image(uint8_t **out, size_t *len, const g2pm_model_spec *spec,
   memset(&h, 0, sizeof h);
   if (spec->flags & ~G2PM_KNOWN_FLAGS)
     return err_set(err, errlen, G2P_EINVAL, "unknown flags 0x%x", spec->flags);
-  h.version = spec->flags ? 2 : 1; /* version 1 when nothing needs 2 */
+  /* the lowest version that has the file's flags */
+  h.version = (spec->flags & G2PM_FLAG_INT4) ? 3 : spec->flags ? 2 : 1;
   h.header_bytes = G2PM_HEADER_BYTES;
   h.flags = spec->flags;
   h.arch = spec->arch;
@@ -78,7 +79,7 @@ int g2pm_build_image(uint8_t **out, size_t *len, const g2pm_model_spec *spec,
     o = ALIGN64(o);
     toff[i] = o;
     tbytes[i] = (uint64_t)ts[i].rows * (ts[i].cols ? ts[i].cols : 1) *
-                (ts[i].dtype == G2PM_DTYPE_I8 ? 1 : 4);
+                (ts[i].dtype == G2PM_DTYPE_F32 ? 4 : 1);
     o += tbytes[i];
   }
   if (o > G2PM_MAX_FILE_BYTES)

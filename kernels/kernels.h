@@ -99,6 +99,23 @@ typedef struct kern_ops {
    * int8 tables. */
   void (*matvec_n)(const float *const *Wp, const float *const *x,
                    float *const *y, const int *rows, int cols, int n);
+
+  /* 4-bit weights (int8 tables only; NULL in the fp32 ones), for the
+   * recurrent matrices of an int4 model: pack_q4 packs q in [-7, 7] with
+   * per-row scales (w = q * scale) into packed_bytes_q4 bytes, and
+   * matvec_q4, matmat_q4 and gru_step_q4 are matvec, matmat and gru_step
+   * on such a matrix, with the same activation rule and exact int32 sums:
+   * every int8 table gives scalar-int8's answers bit for bit, and the
+   * result equals the int8 entries' on the same q packed by pack_q8. */
+  size_t (*packed_bytes_q4)(int rows, int cols);
+  void (*pack_q4)(float *dst, const int8_t *q, const float *scale, int rows,
+                  int cols);
+  void (*matvec_q4)(const float *Wp, const float *b, const float *x, float *y,
+                    int rows, int cols);
+  void (*matmat_q4)(const float *Wp, const float *b, const float *X, float *Y,
+                    int rows, int cols, int nb);
+  void (*gru_step_q4)(const float *Whh_p, const float *bhh, const float *gi,
+                      float *h, float *tmp, int H);
 } kern_ops;
 
 /* Activation scale of the int8 tables: x is stored as
@@ -113,6 +130,12 @@ typedef struct kern_ops {
  * all-zero row gets scale 1 and zeros. */
 void kern_q8_quantize_rows(const float *src, int rows, int cols,
                            const float *clip, int8_t *q, float *scale);
+
+/* The 4-bit rule: per row, scale[r] = max|w| / 7 (1 for an all-zero row),
+ * q = clamp(rint(w / scale), -7, 7) (tools/train/qat.py rounds the same
+ * way). */
+void kern_q4_quantize_rows(const float *src, int rows, int cols, int8_t *q,
+                           float *scale);
 
 /* The tables compiled in; an entry is NULL when this build lacks it. */
 const kern_ops *kern_ops_scalar(void);

@@ -137,6 +137,45 @@ void kern_gru_step_q8_avx512(const float *Whh_p, const float *bhh,
 /* xu[0..cp) = quantized x + 128 (unsigned, the vpdpbusd operand; padding
  * quads 128 + 0), the reference rule otherwise. */
 void kern_q8_quantize_act_avx512(const float *x, int cols, uint8_t *xu);
+void kern_q8_quantize_act_avx2(const float *x, int cols, int8_t *xq);
+
+/* int4 packed layout (pack_q4.c), for the recurrent matrices of an int4
+ * model; what the int8 tables' *_q4 entries read:
+ *   float mul[rp]   scale[r] / KERN_Q8_ACT_SCALE
+ *   uint8 panels    super-panels of up to 64 rows, as int8's; inside one,
+ *                   column octet k (columns 8k..8k+7) holds its w rows x 4
+ *                   bytes, row-major: byte j of row i is
+ *                   (q[r][8k+j] + 8) | (q[r][8k+4+j] + 8) << 4.
+ * rp = rows padded to 16, cp = cols padded to 8, padding q = 0; q lies in
+ * [-7, 7]. y[r] = (float)(sum_c q[r][c] xq[c]) * mul[r], then + b[r], with
+ * xq the int8 tables' quantized x: the int8 dequantization exactly. */
+typedef struct kern_q4_view {
+  const float *mul;
+  const uint8_t *panels;
+  int rp, cp;
+} kern_q4_view;
+kern_q4_view kern_q4_view_of(const float *Wp, int rows, int cols);
+size_t kern_packed_bytes_q4(int rows, int cols);
+void kern_pack_q4(float *dst, const int8_t *q, const float *scale, int rows,
+                  int cols);
+void kern_matvec_q4_scalar(const float *Wp, const float *b, const float *x,
+                           float *y, int rows, int cols);
+void kern_matmat_q4_scalar(const float *Wp, const float *b, const float *X,
+                           float *Y, int rows, int cols, int nb);
+void kern_gru_step_q4_scalar(const float *Whh_p, const float *bhh,
+                             const float *gi, float *h, float *tmp, int H);
+void kern_matvec_q4_avx2(const float *Wp, const float *b, const float *x,
+                         float *y, int rows, int cols);
+void kern_matmat_q4_avx2(const float *Wp, const float *b, const float *X,
+                         float *Y, int rows, int cols, int nb);
+void kern_gru_step_q4_avx2(const float *Whh_p, const float *bhh,
+                           const float *gi, float *h, float *tmp, int H);
+void kern_matvec_q4_avx512(const float *Wp, const float *b, const float *x,
+                           float *y, int rows, int cols);
+void kern_matmat_q4_avx512(const float *Wp, const float *b, const float *X,
+                           float *Y, int rows, int cols, int nb);
+void kern_gru_step_q4_avx512(const float *Whh_p, const float *bhh,
+                             const float *gi, float *h, float *tmp, int H);
 /* AMX-TILE + AMX-INT8 (kernels/libkernels_amx.la); matvec and gru_step
  * are the VNNI ones. */
 void kern_matmat_q8_amx(const float *Wp, const float *b, const float *X,

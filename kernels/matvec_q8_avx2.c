@@ -29,7 +29,7 @@ static inline __m256i quant8(const float *x) {
   return _mm256_cvtps_epi32(t);
 }
 
-static void quantize_act(const float *x, int cols, int8_t *xq) {
+void kern_q8_quantize_act_avx2(const float *x, int cols, int8_t *xq) {
   int c = 0;
   const __m256i perm = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
   for (; c + 32 <= cols; c += 32) {
@@ -121,7 +121,7 @@ void kern_matvec_q8_avx2(const float *Wp, const float *b, const float *x,
                          float *y, int rows, int cols) {
   kern_q8_view v = kern_q8_view_of(Wp, rows, cols);
   _Alignas(64) int8_t xq[KERN_Q8_MAX_COLS];
-  quantize_act(x, cols, xq);
+  kern_q8_quantize_act_avx2(x, cols, xq);
   int nq = v.cp / 4, w;
   size_t off = 0;
   for (int r0 = 0; r0 < rows; r0 += w) {
@@ -145,7 +145,7 @@ void kern_matmat_q8_avx2(const float *Wp, const float *b, const float *X,
   for (int g0 = 0; g0 < nb; g0 += GROUP) {
     int ng = nb - g0 < GROUP ? nb - g0 : GROUP;
     for (int i = 0; i < ng; i++)
-      quantize_act(X + (size_t)(g0 + i) * (size_t)cols, cols, xq[i]);
+      kern_q8_quantize_act_avx2(X + (size_t)(g0 + i) * (size_t)cols, cols, xq[i]);
     size_t off = 0;
     int w;
     for (int r0 = 0; r0 < rows; r0 += w) {

@@ -19,6 +19,11 @@ static const kern_ops scalar_int8 = {
     .int8 = 1,
     .f32 = &kern_table_scalar,
     .pack_q8 = kern_pack_q8,
+    .packed_bytes_q4 = kern_packed_bytes_q4,
+    .pack_q4 = kern_pack_q4,
+    .matvec_q4 = kern_matvec_q4_scalar,
+    .matmat_q4 = kern_matmat_q4_scalar,
+    .gru_step_q4 = kern_gru_step_q4_scalar,
 };
 
 static const kern_ops avx2_int8 = {
@@ -34,6 +39,11 @@ static const kern_ops avx2_int8 = {
     .int8 = 1,
     .f32 = &kern_table_avx2,
     .pack_q8 = kern_pack_q8,
+    .packed_bytes_q4 = kern_packed_bytes_q4,
+    .pack_q4 = kern_pack_q4,
+    .matvec_q4 = kern_matvec_q4_avx2,
+    .matmat_q4 = kern_matmat_q4_avx2,
+    .gru_step_q4 = kern_gru_step_q4_avx2,
 };
 
 static const kern_ops avx512_int8 = {
@@ -49,9 +59,15 @@ static const kern_ops avx512_int8 = {
     .int8 = 1,
     .f32 = &kern_table_avx512,
     .pack_q8 = kern_pack_q8,
+    .packed_bytes_q4 = kern_packed_bytes_q4,
+    .pack_q4 = kern_pack_q4,
+    .matvec_q4 = kern_matvec_q4_avx512,
+    .matmat_q4 = kern_matmat_q4_avx512,
+    .gru_step_q4 = kern_gru_step_q4_avx512,
 };
 
-/* avx512-int8 with the AMX matmat: the same matvec, gru_step and results. */
+/* avx512-int8 with the AMX matmat: the same matvec, gru_step and results
+ * (4-bit matrices take the VNNI kernels). */
 static const kern_ops amx_int8 = {
     .name = "amx-int8",
     .packed_bytes = kern_packed_bytes_q8,
@@ -65,6 +81,11 @@ static const kern_ops amx_int8 = {
     .int8 = 1,
     .f32 = &kern_table_avx512,
     .pack_q8 = kern_pack_q8,
+    .packed_bytes_q4 = kern_packed_bytes_q4,
+    .pack_q4 = kern_pack_q4,
+    .matvec_q4 = kern_matvec_q4_avx512,
+    .matmat_q4 = kern_matmat_q4_avx512,
+    .gru_step_q4 = kern_gru_step_q4_avx512,
 };
 
 const kern_ops *kern_ops_scalar_int8(void) { return &scalar_int8; }

@@ -273,6 +273,149 @@ START_TEST(int8_gru_step_from_zero_is_gates_of_bias) {
 }
 END_TEST
 
+/* --- 4-bit matrices --- */
+
+/* q in [-7, 7] (a few rows all zero or all +-7) and positive scales. */
+static void rand_q4(int rows, int cols, int8_t *q, float *scale) {
+  for (int r = 0; r < rows; r++) {
+    uint32_t kind = kt_rnd() % 8;
+    for (int c = 0; c < cols; c++)
+      q[(size_t)r * cols + c] = kind == 0   ? 0
+                                : kind == 1 ? (int8_t)((kt_rnd() & 1) ? 7 : -7)
+                                            : (int8_t)((int)(kt_rnd() % 15) - 7);
+    scale[r] = kt_frand(0.001f, 0.2f);
+  }
+}
+
+static float *pack_q4(const kern_ops *ops, const int8_t *q, const float *sc,
+                      int rows, int cols) {
+  float *Wp = kt_xalloc(ops->packed_bytes_q4(rows, cols));
+  ops->pack_q4(Wp, q, sc, rows, cols);
+  return Wp;
+}
+
+/* Every table's 4-bit mat-vec equals scalar-int8's int8 mat-vec of the same
+ * q and scales bit for bit (so also the 4-bit reference), for shapes with
+ * every kind of row and column tail, and writes nothing past y. */
+START_TEST(q4_matvec_equals_int8_of_same_weights) {
+  const kern_ops *ops = _i < N_OPT ? kt_table(int8_names[_i], 1) : kern_ops_scalar_int8();
+  if (!ops)
+    return;
+  const kern_ops *ref = kern_ops_scalar_int8();
+  ck_assert(ops->pack_q4 && ops->matvec_q4 && ops->matmat_q4 && ops->gru_step_q4);
+  for (int ri = 0; ri < NS(rows_set); ri++)
+    for (int ci = 0; ci < NS(cols_set); ci++) {
+      int rows = rows_set[ri], cols = cols_set[ci], with_b = (ri + ci) % 2;
+      if ((size_t)rows * cols > 1500000)
+        continue;
+      int8_t *q = kt_xalloc((size_t)rows * cols);
+      float *sc = kt_xalloc((size_t)rows * sizeof(float));
+      rand_q4(rows, cols, q, sc);
+      float *x = rand_act((size_t)cols);
+      float *b = with_b ? kt_rand_vec((size_t)rows, -1, 1) : NULL;
+      float *P8 = kt_xalloc(ref->packed_bytes(rows, cols));
+      ref->pack_q8(P8, q, sc, rows, cols);
+      float *P4 = pack_q4(ops, q, sc, rows, cols);
+      float *yr = kt_xalloc((size_t)rows * sizeof(float));
+      float *yo = kt_xalloc(((size_t)rows + 32) * sizeof(float));
+      for (int i = 0; i < rows + 32; i++)
+        yo[i] = 12345.0f;
+      ref->matvec(P8, b, x, yr, rows, cols);
+      ops->matvec_q4(P4, b, x, yo, rows, cols);
+      ck_assert_msg(memcmp(yr, yo, (size_t)rows * sizeof(float)) == 0,
+                    "%s matvec_q4 %dx%d b=%d differs from the int8 mat-vec",
+                    ops->name, rows, cols, with_b);
+      for (int i = rows; i < rows + 32; i++)
+        ck_assert_msg(yo[i] == 12345.0f, "%s matvec_q4 %dx%d wrote past y",
+                      ops->name, rows, cols);
+      free(q), free(sc), free(x), free(b), free(P8), free(P4), free(yr), free(yo);
+    }
+}
+END_TEST
+
+/* matmat_q4 of nb vectors (1..17 and 33: tails and several passes) equals
+ * nb scalar-int8 4-bit mat-vecs; gru_step_q4 equals matvec_q4 + gates. */
+START_TEST(q4_matmat_and_gru_step) {
+  const kern_ops *ops = _i < N_OPT ? kt_table(int8_names[_i], 1) : kern_ops_scalar_int8();
+  if (!ops)
+    return;
+  const kern_ops *ref = kern_ops_scalar_int8();
+  static const int rws[] = {1, 17, 48, 70, 1152};
+  static const int cls[] = {3, 33, 384, 4096};
+  for (int ri = 0; ri < NS(rws); ri++)
+    for (int ci = 0; ci < NS(cls); ci++)
+      for (int nb = 1; nb <= 33; nb += nb < 17 ? 1 : 16) {
+        int rows = rws[ri], cols = cls[ci];
+        if ((size_t)rows * cols * nb > 20000000)
+          continue;
+        int8_t *q = kt_xalloc((size_t)rows * cols);
+        float *sc = kt_xalloc((size_t)rows * sizeof(float));
+        rand_q4(rows, cols, q, sc);
+        float *b = nb % 2 ? kt_rand_vec((size_t)rows, -1, 1) : NULL;
+        float *X = rand_act((size_t)nb * cols);
+        float *Pr = pack_q4(ref, q, sc, rows, cols), *Po = pack_q4(ops, q, sc, rows, cols);
+        float *Y = kt_xalloc(((size_t)nb * rows + 32) * sizeof(float));
+        float *y = kt_xalloc((size_t)rows * sizeof(float));
+        for (size_t i = 0; i < (size_t)nb * rows + 32; i++)
+          Y[i] = 12345.0f;
+        ops->matmat_q4(Po, b, X, Y, rows, cols, nb);
+        for (int j = 0; j < nb; j++) {
+          ref->matvec_q4(Pr, b, X + (size_t)j * cols, y, rows, cols);
+          ck_assert_msg(memcmp(y, Y + (size_t)j * rows, (size_t)rows * sizeof(float)) == 0,
+                        "%s matmat_q4 %dx%d nb=%d vector %d", ops->name, rows,
+                        cols, nb, j);
+        }
+        for (int i = 0; i < 32; i++)
+          ck_assert(Y[(size_t)nb * rows + i] == 12345.0f);
+        free(q), free(sc), free(b), free(X), free(Pr), free(Po), free(Y), free(y);
+      }
+  static const int Hs[] = {1, 5, 16, 17, 100, 384};
+  for (int hi = 0; hi < NS(Hs); hi++) {
+    int H = Hs[hi];
+    int8_t *q = kt_xalloc((size_t)3 * H * H);
+    float *sc = kt_xalloc((size_t)3 * H * sizeof(float));
+    rand_q4(3 * H, H, q, sc);
+    float *bhh = kt_rand_vec((size_t)3 * H, -1, 1);
+    float *gi = kt_rand_vec((size_t)3 * H, -3, 3);
+    float *h = kt_rand_vec((size_t)H, -1, 1);
+    float *h2 = kt_xalloc((size_t)H * 4), *tmp = kt_xalloc((size_t)3 * H * 4),
+          *gh = kt_xalloc((size_t)3 * H * 4);
+    memcpy(h2, h, (size_t)H * 4);
+    float *Wp = pack_q4(ops, q, sc, 3 * H, H);
+    ops->gru_step_q4(Wp, bhh, gi, h, tmp, H);
+    ops->matvec_q4(Wp, bhh, h2, gh, 3 * H, H);
+    ops->f32->gru_gates(gh, gi, h2, H);
+    ck_assert_msg(memcmp(h, h2, (size_t)H * 4) == 0, "%s gru_step_q4 H=%d",
+                  ops->name, H);
+    free(q), free(sc), free(bhh), free(gi), free(h), free(h2), free(tmp),
+        free(gh), free(Wp);
+  }
+}
+END_TEST
+
+/* The 4-bit rule: max|w| -> 7, round half to even, an all-zero row gets
+ * scale 1, nothing outside [-7, 7]. */
+START_TEST(q4_quantize_rows_rule) {
+  const float src[3][4] = {{0.7f, -0.35f, 0.05f, 0.15f},
+                           {0, 0, 0, 0},
+                           {-1.4f, 0.3f, 0.1f, 1.0f}};
+  int8_t q[12];
+  float sc[3];
+  kern_q4_quantize_rows(&src[0][0], 3, 4, q, sc);
+  ck_assert_float_eq(sc[0], 0.7f / 7.0f);
+  ck_assert_int_eq(q[0], 7);
+  ck_assert_int_eq(q[1], (int8_t)nearbyintf(-0.35f / (0.7f / 7.0f)));
+  ck_assert_int_eq(q[2], (int8_t)nearbyintf(0.05f / (0.7f / 7.0f)));
+  ck_assert_float_eq(sc[1], 1.0f);
+  for (int c = 4; c < 8; c++)
+    ck_assert_int_eq(q[c], 0);
+  ck_assert_int_eq(q[8], -7);
+  ck_assert_int_eq(q[11], 5);
+  for (int i = 0; i < 12; i++)
+    ck_assert(q[i] >= -7 && q[i] <= 7);
+}
+END_TEST
+
 START_TEST(quantize_rows_edges) {
   float W[3 * 5] = {0, 0, 0, 0, 0, /* all zero: scale 1, zeros */
                     1, -2, 0.5f, 4, -4,
@@ -352,6 +495,9 @@ static Suite *suite(void) {
   tcase_add_loop_test(tc, int8_matmat_random_shapes, 0, N_OPT + 1);
   tcase_add_loop_test(tc, int8_gru_step_is_matvec_then_gates, 0, N_OPT + 1);
   tcase_add_loop_test(tc, int8_gru_step_from_zero_is_gates_of_bias, 0, N_OPT + 1);
+  tcase_add_loop_test(tc, q4_matvec_equals_int8_of_same_weights, 0, N_OPT + 1);
+  tcase_add_loop_test(tc, q4_matmat_and_gru_step, 0, N_OPT + 1);
+  tcase_add_test(tc, q4_quantize_rows_rule);
   tcase_add_test(tc, quantize_rows_edges);
   tcase_add_test(tc, select_int8);
   suite_add_tcase(s, tc);

@@ -201,9 +201,9 @@ START_TEST(wrong_magic_and_version) {
   rejects(c, base_len, "bad magic: not an rnninferd model file", "magic");
   free(c);
   c = copy();
-  EDIT_HEADER(c, h->version = 3);
-  rejects(c, base_len, "unsupported format version 3 (this build reads "
-          "versions 1 to 2)", "version 3");
+  EDIT_HEADER(c, h->version = 4);
+  rejects(c, base_len, "unsupported format version 4 (this build reads "
+          "versions 1 to 3)", "version 4");
   free(c);
   c = copy();
   EDIT_HEADER(c, h->version = 0);
@@ -573,6 +573,156 @@ START_TEST(int8_table_quantizes_like_the_converter) {
 }
 END_TEST
 
+/* ---- int4 recurrent matrices (format version 3, G2PM_FLAG_INT4) ------- */
+
+static uint8_t *small_int4_image(uint32_t arch, size_t *len) {
+  size_t fl;
+  uint8_t *f = small_image(arch, &fl);
+  uint8_t *q;
+  char err[256];
+  int rc = g2pm_quantize_image_ex(&q, len, f, fl, NULL, 1, err, sizeof err);
+  free(f);
+  ck_assert_msg(rc == 0, "quantizing the small model to int4: %s", err);
+  return q;
+}
+
+static const char *const rec_names[] = {"enc_w_hh", "encf_w_hh", "encb_w_hh",
+                                        "dec_w_hh"};
+
+static int has_tensor(uint8_t *img, const char *name) {
+  uint32_t n = g2pm_rd32(img + G2PM_OFF_N_TENSORS);
+  for (uint32_t i = 0; i < n; i++)
+    if (strcmp((const char *)dirent(img, (int)i), name) == 0)
+      return 1;
+  return 0;
+}
+
+static void logits_with(const uint8_t *img, size_t len, const char *kernel,
+                        float *logits, int nsteps) {
+  g2p_model *m = NULL;
+  char err[512];
+  ck_assert_msg(g2p_model_open_mem(&m, img, len, kernel, err, sizeof err) == 0,
+                "%s: %s", kernel, err);
+  size_t sb = g2p_model_scratch_bytes(m);
+  void *s = aligned_alloc(64, (sb + 63) / 64 * 64);
+  int prev[3] = {5, 9, 17};
+  ck_assert_int_eq(g2p_model_forced(m, s, "quantized", 9, prev, nsteps,
+                                    logits, NULL), 0);
+  free(s);
+  g2p_model_close(m);
+}
+
+/* An int4 file is version 3 with INT8 | INT4, its recurrent matrices i4 in
+ * [-7, 7]. Every int8 table runs it to the same bits as scalar-int8 does
+ * the int8 file holding the same q (the i4 tensors relabelled i8): the
+ * 4-bit packing changes the bytes read, not the arithmetic. */
+START_TEST(int4_models_load_and_equal_int8_of_same_weights) {
+  for (uint32_t arch = 1; arch <= G2PM_ARCH_BIGRU_ATTN_IF; arch++) {
+    size_t len;
+    uint8_t *img = small_int4_image(arch, &len);
+    ck_assert_int_eq(g2pm_rd32(img + G2PM_OFF_VERSION), 3);
+    ck_assert_int_eq(g2pm_rd32(img + G2PM_OFF_FLAGS),
+                     G2PM_FLAG_INT8 | G2PM_FLAG_INT4);
+    uint8_t *as8 = malloc(len);
+    memcpy(as8, img, len);
+    int nrec = 0;
+    for (int r = 0; r < 4; r++) {
+      if (!has_tensor(img, rec_names[r]))
+        continue;
+      int d = dir_index(img, rec_names[r]);
+      ck_assert_int_eq(g2pm_rd32(dirent(img, d) + 32), G2PM_DTYPE_I4);
+      uint64_t n = g2pm_rd64(dirent(img, d) + 56);
+      const int8_t *q = (const int8_t *)tensor_data(img, rec_names[r]);
+      int wide = 0;
+      for (uint64_t j = 0; j < n; j++) {
+        ck_assert(q[j] >= -7 && q[j] <= 7);
+        wide |= q[j] == 7 || q[j] == -7;
+      }
+      ck_assert(wide); /* each row's largest weight maps to +-7 */
+      g2pm_wr32(dirent(as8, d) + 32, G2PM_DTYPE_I8);
+      nrec++;
+    }
+    ck_assert_int_eq(nrec, arch == 1 ? 2 : 3);
+    g2pm_wr32(as8 + G2PM_OFF_FLAGS, G2PM_FLAG_INT8);
+    g2pm_wr32(as8 + G2PM_OFF_VERSION, 2);
+    g2pm_reseal(as8, len);
+    enum { STEPS = 4, PMAX = 128 };
+    float want[STEPS * PMAX], got[STEPS * PMAX];
+    memset(want, 0, sizeof want);
+    logits_with(as8, len, "scalar-int8", want, STEPS);
+    const char *kernels[] = {"scalar-int8", "avx2-int8", "avx512-int8",
+                             "amx-int8"};
+    for (int k = 0; k < 4; k++) {
+      if (!kern_cpu_supports(kernels[k]))
+        continue;
+      memset(got, 0, sizeof got);
+      logits_with(img, len, kernels[k], got, STEPS);
+      ck_assert_msg(memcmp(want, got, sizeof want) == 0,
+                    "arch %u: %s on the int4 file differs from scalar-int8 on "
+                    "the same weights in int8", arch, kernels[k]);
+      g2p_model *m = NULL;
+      char err[256];
+      ck_assert_int_eq(g2p_model_open_mem(&m, img, len, kernels[k], err, sizeof err), 0);
+      ck_assert(g2p_model_weights_int4(m) && g2p_model_weights_int8(m));
+      g2p_model_close(m);
+    }
+    /* an fp32 table dequantizes it and still answers */
+    memset(got, 0, sizeof got);
+    logits_with(img, len, "scalar", got, STEPS);
+    for (int i = 0; i < STEPS * PMAX; i++)
+      ck_assert(isfinite(got[i]));
+    free(as8);
+    free(img);
+  }
+}
+END_TEST
+
+START_TEST(int4_bad_fields) {
+  size_t len;
+  uint8_t *img = small_int4_image(G2PM_ARCH_BIGRU_ATTN, &len);
+  uint8_t *c;
+#define FRESH() (c = malloc(len), (void)memcpy(c, img, len))
+  FRESH();
+  EDIT_HEADER(c, h->version = 2);
+  rejects(c, len, "header flag INT4 needs format version 3 (file has 2)",
+          "int4 in version 2");
+  free(c);
+  FRESH();
+  EDIT_HEADER(c, h->flags = G2PM_FLAG_INT4);
+  rejects(c, len, "header flag INT4 without INT8", "int4 without int8");
+  free(c);
+  FRESH();
+  EDIT_HEADER(c, h->flags = G2PM_FLAG_INT8); /* i4 tensors, no INT4 flag */
+  rejects(c, len, "tensor 'encf_w_hh': dtype 3, expected 2 (i8)",
+          "i4 without its flag");
+  free(c);
+  FRESH();
+  g2pm_wr32(dirent(c, dir_index(c, "dec_w_hh")) + 32, G2PM_DTYPE_I8);
+  g2pm_reseal(c, len);
+  rejects(c, len, "tensor 'dec_w_hh': dtype 2, expected 3 (i4)", "i4 as i8");
+  free(c);
+  FRESH();
+  g2pm_wr32(dirent(c, dir_index(c, "att_w")) + 32, G2PM_DTYPE_I4);
+  g2pm_reseal(c, len);
+  rejects(c, len, "tensor 'att_w': dtype 3, expected 2 (i8)",
+          "a per-word matrix as i4");
+  free(c);
+  FRESH();
+  ((int8_t *)tensor_data(c, "encb_w_hh"))[5] = 8;
+  g2pm_reseal(c, len);
+  rejects(c, len, "tensor 'encb_w_hh' holds 8 at index 5 (int4 weights lie "
+          "in -7..7)", "i4 out of range");
+  free(c);
+  FRESH();
+  ((int8_t *)tensor_data(c, "dec_w_hh"))[0] = -8;
+  g2pm_reseal(c, len);
+  rejects(c, len, "tensor 'dec_w_hh' holds -8 at index 0", "i4 -8");
+  free(c);
+#undef FRESH
+  free(img);
+}
+END_TEST
+
 START_TEST(int8_bad_fields) {
   size_t len;
   uint8_t *img = small_int8_image(G2PM_ARCH_BIGRU_ATTN, &len);
@@ -580,8 +730,8 @@ START_TEST(int8_bad_fields) {
 #define FRESH() (c = malloc(len), (void)memcpy(c, img, len))
   /* flags */
   FRESH();
-  EDIT_HEADER(c, h->flags = 5);
-  rejects(c, len, "unknown header flags 0x4", "flag 4");
+  EDIT_HEADER(c, h->flags = 9);
+  rejects(c, len, "unknown header flags 0x8", "flag 8");
   free(c);
   FRESH(); /* REVERSED is a known flag: an int8 right-to-left network loads */
   EDIT_HEADER(c, h->flags = G2PM_FLAG_INT8 | G2PM_FLAG_REVERSED);
@@ -813,6 +963,8 @@ int main(void) {
   tcase_add_test(tc, int8_models_load_and_agree);
   tcase_add_test(tc, int8_table_quantizes_like_the_converter);
   tcase_add_test(tc, int8_bad_fields);
+  tcase_add_test(tc, int4_models_load_and_equal_int8_of_same_weights);
+  tcase_add_test(tc, int4_bad_fields);
   tcase_add_test(tc, random_mutations);
   tcase_add_test(tc, predict_allocates_nothing);
   suite_add_tcase(s, tc);

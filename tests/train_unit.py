@@ -161,6 +161,65 @@ class WithTorch(unittest.TestCase):
         with self.assertRaises(ValueError):
             PR.prune(feed, words, 6, 5)
 
+    def test_qat_rounds_as_the_converter(self):
+        """qat.fake_int4 is g2p-convert --quantize int4's rule (q * scale, bit
+        for bit), the rounded block restores the float masters and keeps the
+        gradient computed at the rounded weights (straight-through)."""
+        import struct
+        from train import qat as Q
+        torch.manual_seed(5)
+        m = T.BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), 8, 6, 5, 8, 0.0)
+        with torch.no_grad():
+            m.dec.weight_hh_l0[2].zero_()  # an all-zero row: scale 1, zeros
+        m.eval()
+        params = dict(m.named_parameters())
+        before = {n: params[n].detach().clone() for n in Q.INT4_RECURRENT}
+        for n in Q.INT4_RECURRENT:
+            r = Q.fake_int4(before[n])
+            self.assertTrue(torch.equal(Q.fake_int4(r), r))  # idempotent
+            s = before[n].abs().amax(dim=1, keepdim=True) / 7.0
+            q = torch.round(r / torch.where(s > 0, s, torch.ones_like(s)))
+            self.assertLessEqual(float(q.abs().max()), 7.0)
+        x = torch.tensor([[C.GRAPHEMES.index('a'), C.EOS_G]])
+        xlen = torch.tensor([2])
+        yin = torch.tensor([[C.BOS, 5]])
+        with Q.rounded(m):
+            for n in Q.INT4_RECURRENT:
+                self.assertTrue(torch.equal(params[n], Q.fake_int4(before[n])))
+            m(x, xlen, yin).sum().backward()
+        for n in Q.INT4_RECURRENT:
+            self.assertTrue(torch.equal(params[n], before[n]))
+            self.assertIsNotNone(params[n].grad)
+        conv = os.environ.get('G2P_CONVERT', '')
+        if not os.access(conv, os.X_OK):
+            return
+        with tempfile.TemporaryDirectory() as d:
+            npz, f32, i4 = (os.path.join(d, n) for n in ('m.npz', 'm.g2pm', 'm4.g2pm'))
+            T.export_npz(m, npz, 12)
+            for args in (['-o', f32, npz], ['--quantize', 'int4', '-o', i4, f32]):
+                r = subprocess.run([conv] + args, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, universal_newlines=True)
+                self.assertEqual(r.returncode, 0, r.stdout)
+            with open(i4, 'rb') as fh:
+                buf = fh.read()
+            n_t, = struct.unpack_from('<I', buf, 28)
+            dir_off, = struct.unpack_from('<Q', buf, 64)
+            ents = {}
+            for i in range(n_t):
+                at = dir_off + 64 * i
+                name = buf[at:at + 32].split(b'\0', 1)[0].decode()
+                ents[name] = struct.unpack_from('<IIIIQQ', buf, at + 32)
+            names = {'enc.weight_hh_l0': 'encf_w_hh', 'enc.weight_hh_l0_reverse': 'encb_w_hh',
+                     'dec.weight_hh_l0': 'dec_w_hh'}
+            for pn, fn in names.items():
+                dtype, _, rows, cols, off, nb = ents[fn]
+                self.assertEqual(dtype, 3)
+                q = np.frombuffer(buf, dtype=np.int8, count=rows * cols, offset=off)
+                sd = ents[fn + '_scale']
+                sc = np.frombuffer(buf, dtype='<f4', count=rows, offset=sd[4])
+                w = q.reshape(rows, cols).astype(np.float32) * sc[:, None]
+                self.assertTrue(np.array_equal(w, Q.fake_int4(before[pn]).numpy()), fn)
+
     def test_reversed_export(self):
         """A --reverse network's export says so, and so does its .g2pm."""
         torch.manual_seed(3)

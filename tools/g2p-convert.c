@@ -7,10 +7,11 @@
  * 'max_len' arrays). Written in
  * C so that importing a model needs no Python. The output is loaded back
  * before it is renamed into place. With --quantize int8 the weight
- * matrices are stored as int8 with per-row scales (format version 2); the
- * input may then also be an fp32 model file.
+ * matrices are stored as int8 with per-row scales (format version 2); with
+ * --quantize int4, the same but the recurrent matrices in 4 bits (version
+ * 3); the input may then also be an fp32 model file.
  *
- *   g2p-convert [--name NAME] [--max-len N] [--quantize int8] -o OUT.g2pm
+ *   g2p-convert [--name NAME] [--max-len N] [--quantize int8|int4] -o OUT.g2pm
  *               IN.npz|IN.g2pm
  *   g2p-convert --check FILE.g2pm      (validate a model file, print it) */
 #include <getopt.h>
@@ -22,7 +23,7 @@
 #include "g2p/model_convert.h"
 
 static void usage(FILE *f) {
-  fprintf(f, "usage: g2p-convert [--name NAME] [--max-len N] [--quantize int8] "
+  fprintf(f, "usage: g2p-convert [--name NAME] [--max-len N] [--quantize int8|int4] "
              "-o OUT.g2pm\n"
              "                   IN.npz|IN.g2pm\n"
              "       g2p-convert --check FILE.g2pm\n"
@@ -36,6 +37,8 @@ static void usage(FILE *f) {
              "per-row scales\n"
              "                (an .g2pm input must be given this; "
              "--max-len applies to npz)\n"
+             "  --quantize int4  the same, with the recurrent matrices (W_hh) "
+             "in 4 bits\n"
              "  -o FILE       output model file\n"
              "  --check FILE  validate a model file and print what it holds\n");
 }
@@ -79,7 +82,9 @@ static int describe(const char *path, size_t len) {
   if (len)
     printf("%zu bytes, ", len);
   printf("checksum %08x, weights %s%s\n", g2p_model_checksum(m),
-         g2p_model_weights_int8(m) ? "int8" : "fp32",
+         g2p_model_weights_int4(m)   ? "int8, 4-bit recurrent"
+         : g2p_model_weights_int8(m) ? "int8"
+                                     : "fp32",
          g2p_model_reversed(m) ? ", right to left" : "");
   g2p_model_close(m);
   return 0;
@@ -121,12 +126,12 @@ int main(int argc, char **argv) {
       check = optarg;
       break;
     case 'q':
-      if (strcmp(optarg, "int8") != 0) {
-        fprintf(stderr, "g2p-convert: --quantize takes int8 (got '%s')\n",
+      if (strcmp(optarg, "int8") != 0 && strcmp(optarg, "int4") != 0) {
+        fprintf(stderr, "g2p-convert: --quantize takes int8 or int4 (got '%s')\n",
                 optarg);
         return 2;
       }
-      quantize = 1;
+      quantize = strcmp(optarg, "int4") == 0 ? 4 : 8;
       break;
     case 'h':
       usage(stdout);
@@ -157,7 +162,7 @@ int main(int argc, char **argv) {
   if (is_model) {
     if (!quantize) {
       fprintf(stderr, "g2p-convert: %s is a model file already; give "
-                      "--quantize int8 to quantize it\n", in);
+                      "--quantize int8 or int4 to quantize it\n", in);
       return 2;
     }
     if (read_file(in, &img, &len))
@@ -169,8 +174,9 @@ int main(int argc, char **argv) {
   if (quantize) {
     uint8_t *q;
     size_t qlen;
-    int rc = g2pm_quantize_image(&q, &qlen, img, len,
-                                 is_model ? opts.name : NULL, err, sizeof err);
+    int rc = g2pm_quantize_image_ex(&q, &qlen, img, len,
+                                    is_model ? opts.name : NULL, quantize == 4,
+                                    err, sizeof err);
     free(img);
     if (rc) {
       fprintf(stderr, "g2p-convert: %s: %s\n", in, err);

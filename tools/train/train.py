@@ -26,6 +26,7 @@ this and picks OpenBLAS):  PYTHONPATH=tools python3 -m train.train --split
 ../shared/data/cmudict-split/g014b2b.train --out /tmp/train
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -41,6 +42,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from . import common as C
 from . import distill as KD
 from . import g2pm
+from . import qat
 
 
 class BiGruAttn(nn.Module):
@@ -439,6 +441,9 @@ def main():
     ap.add_argument('--init-from', default='',
                     help='start from this checkpoint\'s weights (arch 2 or 3; an arch-2 decoder '
                          'gets zero feed weights, so training starts from the same function)')
+    ap.add_argument('--qat-int4', action='store_true',
+                    help='fine-tune with the recurrent matrices rounded to 4 bits in every forward '
+                         'pass and dev decode (tools/train/qat.py; for g2p-convert --quantize int4)')
     ap.add_argument('--reverse', action='store_true',
                     help='right-to-left: the decoder reads each pronunciation last phoneme first '
                          '(a rescorer for n-best lists, rnninferd --rescore-model; dev answers are '
@@ -559,6 +564,9 @@ def main():
         hh, mm = map(int, args.deadline.split(':'))
         now = time.gmtime()
         deadline = time.time() + ((hh * 60 + mm) - (now.tm_hour * 60 + now.tm_min)) * 60 - now.tm_sec
+    def rounding():
+        return qat.rounded(model) if args.qat_int4 else contextlib.nullcontext()
+
     lossf = nn.CrossEntropyLoss(ignore_index=C.PAD, label_smoothing=args.label_smoothing)
     while state['epoch'] < args.epochs:
         ep = state['epoch'] + 1
@@ -575,13 +583,14 @@ def main():
         tot, nb = 0.0, 0
         for bi, idxs in enumerate(make_batches(train, args.batch, rng)):
             x, xlen, yin, yout = collate(train, idxs)
-            logits = model(x, xlen, yin)
-            loss = lossf(logits.reshape(-1, logits.size(-1)), yout.reshape(-1))
-            if soft is not None:
-                tp = KD.pad_soft(soft, idxs, yout.size(1), logits.size(-1))
-                loss = (1 - args.kd_weight) * loss + args.kd_weight * KD.soft_loss(logits, tp, yout)
             opt.zero_grad()
-            loss.backward()
+            with rounding():
+                logits = model(x, xlen, yin)
+                loss = lossf(logits.reshape(-1, logits.size(-1)), yout.reshape(-1))
+                if soft is not None:
+                    tp = KD.pad_soft(soft, idxs, yout.size(1), logits.size(-1))
+                    loss = (1 - args.kd_weight) * loss + args.kd_weight * KD.soft_loss(logits, tp, yout)
+                loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), args.clip)
             opt.step()
             tot += loss.item()
@@ -593,7 +602,8 @@ def main():
                 log('max steps reached: %.1f ms/step' % (1000 * (time.time() - t0) / nb), logf)
                 return
         t_train = time.time() - t0
-        preds, _ = decode_words(model, list(dev_refs), gidx, C.MAX_LEN)
+        with rounding():
+            preds, _ = decode_words(model, list(dev_refs), gidx, C.MAX_LEN)
         if args.reverse:
             preds = {w: ' '.join(p.split()[::-1]) for w, p in preds.items()}
         wer, per, n = C.score(preds, dev_refs, stressless=not stressed_dev)

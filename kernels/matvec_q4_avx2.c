@@ -1,0 +1,149 @@
+/* matvec_q4_avx2.c -- 4-bit y = W x + b, AVX2.
+ *
+ * Per column octet of a super-panel: the low nibbles (u = q + 8 of quad
+ * 2k) and the high ones (quad 2k + 1) are unpacked to bytes and multiplied
+ * as the unsigned operand of vpmaddubsw by quad 2k's and 2k + 1's
+ * quantized x (signed): each int16 pair sum is at most 2 * 15 * 127, the
+ * two quads' sums together 7620, so nothing saturates; vpmaddwd by ones
+ * widens to int32. 8 * sum_c x[c] is taken back once per vector (the sums
+ * are of u). Exact int32 sums and the int8 tables' dequantization: the
+ * scalar reference's bits (built with -ffp-contract=off).
+ *
+ * matmat walks the matrix once per group of up to four vectors,
+ * super-panel by super-panel, as the int8 AVX2 kernel does. */
+#include <immintrin.h>
+
+#include "kernels/kernels.h"
+#include "kernels/kernels_impl.h"
+
+#define GROUP 4
+
+/* xq[0..cp) = the quantized x, zero-padded; returns sum_c xq[c]. */
+static int32_t quantize(const float *x, int cols, int cp, int8_t *xq) {
+  kern_q8_quantize_act_avx2(x, cols, xq);
+  for (int c = (cols + 3) / 4 * 4; c < cp; c++)
+    xq[c] = 0;
+  __m256i s = _mm256_setzero_si256();
+  const __m256i flip = _mm256_set1_epi8((char)0x80);
+  int c = 0;
+  for (; c + 32 <= cp; c += 32) /* sad of x + 128 (flip the sign bit) */
+    s = _mm256_add_epi64(
+        s, _mm256_sad_epu8(_mm256_xor_si256(
+                               _mm256_loadu_si256((const __m256i *)(const void *)(xq + c)),
+                               flip),
+                           _mm256_setzero_si256()));
+  long long t = _mm256_extract_epi64(s, 0) + _mm256_extract_epi64(s, 1) +
+                _mm256_extract_epi64(s, 2) + _mm256_extract_epi64(s, 3) -
+                128LL * c;
+  for (; c < cp; c++)
+    t += xq[c];
+  return (int32_t)t;
+}
+
+static inline __attribute__((always_inline)) void
+store8(__m256i acc, const float *mul, const float *b, float *y, int left) {
+  __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), _mm256_loadu_ps(mul));
+  if (left >= 8) {
+    if (b)
+      f = _mm256_add_ps(f, _mm256_loadu_ps(b));
+    _mm256_storeu_ps(y, f);
+  } else if (left > 0) {
+    __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(left),
+                                   _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    if (b)
+      f = _mm256_add_ps(f, _mm256_maskload_ps(b, m));
+    _mm256_maskstore_ps(y, m, f);
+  }
+}
+
+/* One super-panel of nv * 8 rows (nv = 2, 4, 6, 8). */
+static inline __attribute__((always_inline)) void
+panel(const uint8_t *P, const int8_t *xq, int32_t sx, int nk, const int nv,
+      const float *mul, const float *b, float *y, int nrows) {
+  __m256i acc[8];
+  const __m256i ones = _mm256_set1_epi16(1), m_lo = _mm256_set1_epi8(0x0f);
+#pragma GCC unroll 8
+  for (int j = 0; j < nv; j++)
+    acc[j] = _mm256_setzero_si256();
+  const int32_t *x32 = (const int32_t *)(const void *)xq;
+  size_t step = (size_t)nv * 32;
+  for (int k = 0; k < nk; k++) {
+    __m256i x0 = _mm256_set1_epi32(x32[2 * k]), x1 = _mm256_set1_epi32(x32[2 * k + 1]);
+    const uint8_t *p = P + (size_t)k * step;
+#pragma GCC unroll 8
+    for (int j = 0; j < nv; j++) {
+      __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * j));
+      __m256i lo = _mm256_and_si256(v, m_lo);
+      __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m_lo);
+      __m256i s16 = _mm256_add_epi16(_mm256_maddubs_epi16(lo, x0),
+                                     _mm256_maddubs_epi16(hi, x1));
+      acc[j] = _mm256_add_epi32(acc[j], _mm256_madd_epi16(s16, ones));
+    }
+  }
+  const __m256i off = _mm256_set1_epi32(8 * sx);
+#pragma GCC unroll 8
+  for (int j = 0; j < nv; j++)
+    store8(_mm256_sub_epi32(acc[j], off), mul + 8 * j, b ? b + 8 * j : NULL,
+           y + 8 * j, nrows - 8 * j);
+}
+
+static inline void panel_any(const uint8_t *P, const int8_t *xq, int32_t sx,
+                             int nk, int w, const float *mul, const float *b,
+                             float *y, int nrows) {
+  switch (w / 8) {
+  case 8: panel(P, xq, sx, nk, 8, mul, b, y, nrows); break;
+  case 6: panel(P, xq, sx, nk, 6, mul, b, y, nrows); break;
+  case 4: panel(P, xq, sx, nk, 4, mul, b, y, nrows); break;
+  default: panel(P, xq, sx, nk, 2, mul, b, y, nrows); break;
+  }
+}
+
+void kern_matvec_q4_avx2(const float *Wp, const float *b, const float *x,
+                         float *y, int rows, int cols) {
+  kern_q4_view v = kern_q4_view_of(Wp, rows, cols);
+  _Alignas(64) int8_t xq[KERN_Q8_MAX_COLS + 32];
+  int32_t sx = quantize(x, cols, v.cp, xq);
+  int nk = v.cp / 8, w;
+  size_t off = 0;
+  for (int r0 = 0; r0 < rows; r0 += w) {
+    w = v.rp - r0 >= KERN_Q8_PANEL ? KERN_Q8_PANEL : v.rp - r0;
+    int nrows = rows - r0 < w ? rows - r0 : w;
+    panel_any(v.panels + off, xq, sx, nk, w, v.mul + r0, b ? b + r0 : NULL,
+              y + r0, nrows);
+    off += (size_t)w * (size_t)v.cp / 2;
+  }
+}
+
+void kern_matmat_q4_avx2(const float *Wp, const float *b, const float *X,
+                         float *Y, int rows, int cols, int nb) {
+  if (nb == 1) {
+    kern_matvec_q4_avx2(Wp, b, X, Y, rows, cols);
+    return;
+  }
+  kern_q4_view v = kern_q4_view_of(Wp, rows, cols);
+  _Alignas(64) int8_t xq[GROUP][KERN_Q8_MAX_COLS + 32];
+  int32_t sx[GROUP];
+  int nk = v.cp / 8;
+  for (int g0 = 0; g0 < nb; g0 += GROUP) {
+    int ng = nb - g0 < GROUP ? nb - g0 : GROUP;
+    for (int i = 0; i < ng; i++)
+      sx[i] = quantize(X + (size_t)(g0 + i) * (size_t)cols, cols, v.cp, xq[i]);
+    size_t off = 0;
+    int w;
+    for (int r0 = 0; r0 < rows; r0 += w) {
+      w = v.rp - r0 >= KERN_Q8_PANEL ? KERN_Q8_PANEL : v.rp - r0;
+      int nrows = rows - r0 < w ? rows - r0 : w;
+      for (int i = 0; i < ng; i++)
+        panel_any(v.panels + off, xq[i], sx[i], nk, w, v.mul + r0,
+                  b ? b + r0 : NULL, Y + (size_t)(g0 + i) * (size_t)rows + r0,
+                  nrows);
+      off += (size_t)w * (size_t)v.cp / 2;
+    }
+  }
+}
+
+void kern_gru_step_q4_avx2(const float *Whh_p, const float *bhh,
+                           const float *gi, float *h, float *tmp, int H) {
+  kern_matvec_q4_avx2(Whh_p, bhh, h, tmp, 3 * H, H);
+  kern_gru_gates_avx2(tmp, gi, h, H);
+}
