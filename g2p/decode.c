@@ -154,8 +154,7 @@ static void encode(run *r, float *hs0) {
 
   const float *gi0[1];
   if (m->arch == G2PM_ARCH_GRU) {
-    gi0[0] = gi_row(&m->enc, toks[0]);
-    gru_rows_from_zero(kw, &m->enc, h, gi0, 1);
+    memcpy(h, state_row(m->enc.first, &m->enc, toks[0]), hb);
     for (int t = 1; t < T; t++) {
       gi0[0] = gi_row(&m->enc, toks[t]);
       gru_rows(kw, &m->enc, h, tmp, gi0, 1);
@@ -167,20 +166,26 @@ static void encode(run *r, float *hs0) {
   /* arch 2: enc_t = [f_t ; b_t] */
   size_t H2 = 2 * (size_t)H;
   float *enc = AT(r->s, r->L.enc, float);
+  /* the first forward state, and the backward ones after </s> (the last
+   * token) and after the token before it, come from the tables */
   for (int t = 0; t < T; t++) {
-    gi0[0] = gi_row(&m->enc, toks[t]);
-    if (t == 0)
-      gru_rows_from_zero(kw, &m->enc, h, gi0, 1);
-    else
+    if (t == 0) {
+      memcpy(h, state_row(m->enc.first, &m->enc, toks[0]), hb);
+    } else {
+      gi0[0] = gi_row(&m->enc, toks[t]);
       gru_rows(kw, &m->enc, h, tmp, gi0, 1);
+    }
     memcpy(enc + (size_t)t * H2, h, hb);
   }
   for (int t = T - 1; t >= 0; t--) {
-    gi0[0] = gi_row(&m->encb, toks[t]);
-    if (t == T - 1)
-      gru_rows_from_zero(kw, &m->encb, h, gi0, 1);
-    else
+    if (t == T - 1) {
+      memcpy(h, state_row(m->encb.first, &m->encb, toks[t]), hb);
+    } else if (t == T - 2) {
+      memcpy(h, state_row(m->encb.second, &m->encb, toks[t]), hb);
+    } else {
+      gi0[0] = gi_row(&m->encb, toks[t]);
       gru_rows(kw, &m->encb, h, tmp, gi0, 1);
+    }
     memcpy(enc + (size_t)t * H2 + H, h, hb);
   }
   float *cat = AT(r->s, r->L.cat, float);

@@ -121,12 +121,15 @@ static void encode_all(const g2p_model *m, void *s, const blayout *L, int nb) {
   for (int t = 0, na = nb; t < Tmax; t++) {
     while (na > 0 && T[na - 1] <= t)
       na--;
-    for (int b = 0; b < na; b++)
-      gi[b] = gi_row(&m->enc, toks[b * BT_MAX + t]);
-    if (t == 0)
-      gru_rows_from_zero(kw, &m->enc, h, gi, na);
-    else
+    if (t == 0) { /* the one-symbol states come from the tables */
+      for (int b = 0; b < na; b++)
+        memcpy(h + (size_t)b * H,
+               state_row(m->enc.first, &m->enc, toks[b * BT_MAX]), hb);
+    } else {
+      for (int b = 0; b < na; b++)
+        gi[b] = gi_row(&m->enc, toks[b * BT_MAX + t]);
       gru_rows(kw, &m->enc, h, gh, gi, na);
+    }
     if (g2pm_arch_attn(m->arch))
       for (int b = 0; b < na; b++)
         memcpy(enc + b * enc_stride + (size_t)t * H2, h + (size_t)b * H, hb);
@@ -139,12 +142,17 @@ static void encode_all(const g2p_model *m, void *s, const blayout *L, int nb) {
   for (int st = 0, na = nb; st < Tmax; st++) {
     while (na > 0 && T[na - 1] <= st)
       na--;
-    for (int b = 0; b < na; b++)
-      gi[b] = gi_row(&m->encb, toks[b * BT_MAX + (T[b] - 1 - st)]);
-    if (st == 0)
-      gru_rows_from_zero(kw, &m->encb, h, gi, na);
-    else
+    if (st < 2) {
+      const float *table = st == 0 ? m->encb.first : m->encb.second;
+      for (int b = 0; b < na; b++)
+        memcpy(h + (size_t)b * H,
+               state_row(table, &m->encb, toks[b * BT_MAX + (T[b] - 1 - st)]),
+               hb);
+    } else {
+      for (int b = 0; b < na; b++)
+        gi[b] = gi_row(&m->encb, toks[b * BT_MAX + (T[b] - 1 - st)]);
       gru_rows(kw, &m->encb, h, gh, gi, na);
+    }
     for (int b = 0; b < na; b++)
       memcpy(enc + b * enc_stride + (size_t)(T[b] - 1 - st) * H2 + H,
              h + (size_t)b * H, hb);

@@ -50,17 +50,10 @@ static inline void gru_rows(const kern_ops *k, const g2pm_gru *g, float *h,
     k->gru_gates(gh + (size_t)i * 3 * Hn, gi[i], h + (size_t)i * Hn, Hn);
 }
 
-/* The first step of an encoder direction, from h = 0, for n rows: W_hh 0
- * is exactly zero in every kernel table (fp32 products of zero, or an
- * int32 sum of zeros), so W_hh h + b_hh is b_hh itself and the step needs
- * only its gates; the mat-vec it skips is one of each direction's T. The
- * rows of h are zeroed here. */
-static inline void gru_rows_from_zero(const kern_ops *k, const g2pm_gru *g,
-                                      float *h, const float *const *gi, int n) {
-  int Hn = g->hidden;
-  memset(h, 0, (size_t)n * (size_t)Hn * sizeof(float));
-  for (int i = 0; i < n; i++)
-    k->gru_gates(g->bhh, gi[i], h + (size_t)i * Hn, Hn);
+/* Row s of an encoder's one-symbol state table (model_impl.h). */
+static inline const float *state_row(const float *table, const g2pm_gru *g,
+                                     int sym) {
+  return table + (size_t)sym * (size_t)g->hidden;
 }
 
 /* Arch 3 input feeding for n decoder rows: gin (n x 3D) = dec_w_if feed +

@@ -440,8 +440,8 @@ typedef struct plan {
   char *phon_text;
   uint32_t *phon_off;
   uint8_t *phon_len;
-  float *enc_gi, *enc_whh, *enc_bhh;
-  float *encb_gi, *encb_whh, *encb_bhh;
+  float *enc_gi, *enc_whh, *enc_bhh, *enc_first;
+  float *encb_gi, *encb_whh, *encb_bhh, *encb_first, *encb_second;
   float *dec_gi, *dec_whh, *dec_bhh;
   float *fc_w, *fc_b, *init_w, *init_b, *att_w, *comb_wh, *comb_wc, *comb_b;
   float *dec_wif;
@@ -465,10 +465,13 @@ static void carve(plan *p, arena *a, const struct g2p_model *m,
   p->enc_gi = take(a, (size_t)m->G * gi_stride(m->H) * f);
   p->enc_whh = take(a, rec_bytes(m, 3 * m->H, m->H));
   p->enc_bhh = take(a, (size_t)3 * m->H * f);
+  p->enc_first = take(a, (size_t)m->G * m->H * f);
   if (g2pm_arch_attn(m->arch)) {
     p->encb_gi = take(a, (size_t)m->G * gi_stride(m->H) * f);
     p->encb_whh = take(a, rec_bytes(m, 3 * m->H, m->H));
     p->encb_bhh = take(a, (size_t)3 * m->H * f);
+    p->encb_first = take(a, (size_t)m->G * m->H * f);
+    p->encb_second = take(a, (size_t)m->G * m->H * f);
     p->init_w = take(a, k->packed_bytes(m->D, 2 * m->H));
     p->init_b = take(a, (size_t)m->D * f);
     p->att_w = take(a, k->packed_bytes(m->D, 2 * m->H));
@@ -625,6 +628,38 @@ static int build_gru(const kern_ops *k, const kern_ops *kw, g2pm_gru *g,
   return 0;
 }
 
+/* An encoder's one-symbol states (model_impl.h), with the decoders' own
+ * step functions, so a state read from the table has the bits the step
+ * would have computed: first[s] is one step from h = 0, whose recurrent
+ * projection W_hh 0 + b_hh is b_hh exactly in every table (fp32 products
+ * of zero, an int32 sum of zeros; kernels-test checks it), so only the
+ * gates run; second[s] (when not NULL) is a step on s from first[</s>]. */
+static int tabulate_states(const kern_ops *kw, g2pm_gru *g, float *first,
+                           float *second, int nsym) {
+  int H = g->hidden;
+  size_t hb = (size_t)H * sizeof(float);
+  for (int s = 0; s < nsym; s++) {
+    float *h = first + (size_t)s * (size_t)H;
+    memset(h, 0, hb);
+    kw->gru_gates(g->bhh, g->gi + (size_t)s * g->gi_stride, h, H);
+  }
+  g->first = first;
+  if (!second)
+    return 0;
+  float *tmp = aligned((size_t)3 * hb);
+  if (!tmp)
+    return G2P_ENOMEM;
+  for (int s = 0; s < nsym; s++) {
+    float *h = second + (size_t)s * (size_t)H;
+    memcpy(h, first + (size_t)G2PM_G_EOS * (size_t)H, hb);
+    (g->q4 ? kw->gru_step_q4 : kw->gru_step)(
+        g->whh, g->bhh, g->gi + (size_t)s * g->gi_stride, h, tmp, H);
+  }
+  free(tmp);
+  g->second = second;
+  return 0;
+}
+
 static int build(struct g2p_model *m, const parsed *pf, const symtabs *t,
                  char *err, size_t errlen) {
   const g2pm_header *h = &pf->h;
@@ -679,6 +714,8 @@ static int build(struct g2p_model *m, const parsed *pf, const symtabs *t,
     rc = build_gru(k, kw, &m->enc, p.enc_gi, p.enc_whh, p.enc_bhh, enc_emb, m->G,
                    m->E, tensor(pf, "enc_w_ih"), tensor(pf, "enc_b_ih"),
                    pf, "enc_w_hh", tensor(pf, "enc_b_hh"), m->H);
+    if (rc == 0)
+      rc = tabulate_states(kw, &m->enc, p.enc_first, NULL, m->G);
   } else {
     rc = build_gru(k, kw, &m->enc, p.enc_gi, p.enc_whh, p.enc_bhh, enc_emb, m->G,
                    m->E, tensor(pf, "encf_w_ih"), tensor(pf, "encf_b_ih"),
@@ -688,6 +725,10 @@ static int build(struct g2p_model *m, const parsed *pf, const symtabs *t,
                      m->G, m->E, tensor(pf, "encb_w_ih"),
                      tensor(pf, "encb_b_ih"), pf, "encb_w_hh",
                      tensor(pf, "encb_b_hh"), m->H);
+    if (rc == 0)
+      rc = tabulate_states(kw, &m->enc, p.enc_first, NULL, m->G);
+    if (rc == 0)
+      rc = tabulate_states(kw, &m->encb, p.encb_first, p.encb_second, m->G);
     if (rc == 0) {
       rc = put_matrix(kw, pf, "init_w", p.init_w, m->D, 2 * m->H);
       memcpy(p.init_b, tensor(pf, "init_b"), (size_t)m->D * sizeof(float));

@@ -37,6 +37,12 @@ typedef struct g2pm_gru {
   size_t gi_stride;  /* floats per row (>= 3*hidden, multiple of 16) */
   const float *whh;  /* packed by kw (3*hidden x hidden); by kw->pack_q4 if q4 */
   int q4;            /* whh holds 4-bit weights (an int4 file, int8 table) */
+  /* Encoders only (NULL in the decoder): the states that depend on one
+   * input symbol, tabulated at load by the same kernels, so a word starts
+   * from a table row instead of computing them. first[s] (hidden floats
+   * per symbol): one step from h = 0 on s; second[s] (the backward
+   * encoder only, which always reads </s> first): </s>, then s. */
+  const float *first, *second;
   const float *bhh;  /* 3*hidden */
   int hidden;
 } g2pm_gru;
