@@ -45,7 +45,7 @@ if [ -z "$MODEL" ]; then
   # the installed default, as rnninferd --help names it
   DEF=$("$B/daemon/rnninferd" --help 2>/dev/null |
     sed -n 's/^.*--model FILE.*(default \([^ )]*\).*$/\1/p' | head -n 1)
-  DEF=$(basename "${DEF:-en-us-h384-int8.g2pm}")
+  DEF=$(basename "${DEF:-en-us-h384-int4.g2pm}")
   for m in "$B/models/$DEF" "$S/models/$DEF"; do
     if [ -f "$m" ]; then MODEL=$m; break; fi
   done

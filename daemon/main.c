@@ -29,7 +29,7 @@
 #include "daemon/sysd.h"
 
 #define DEFAULT_LEXICON PKGDATADIR "/cmudict.lex"
-#define DEFAULT_MODEL PKGDATADIR "/en-us-h384-int8.g2pm"
+#define DEFAULT_MODEL PKGDATADIR "/en-us-h384-int4.g2pm"
 #define DEFAULT_TAGGER PKGDATADIR "/en-ewt-tagger.linm"
 #define DEFAULT_HOMOGRAPHS PKGDATADIR "/en-homographs.linm"
 #define ROOT_SOCKET "/run/rnninferd/rnninferd.sock"

@@ -70,7 +70,7 @@ echo "ok: a FIFO on reload is logged and counted; later reloads and SIGTERM work
 # cp over a file truncates it and writes it again; a daemon that mapped its
 # lexicon would die of SIGBUS on the next lookup. It keeps its own copies, so
 # it answers as before, and a reload of the half-written files is refused.
-mdl=$s/models/en-us-h384-int8.g2pm
+mdl=$s/models/en-us-h384-int4.g2pm
 if [ -r "$mdl" ]; then
   cp "$lex" "$dir/inplace.lex"; cp "$mdl" "$dir/inplace.g2pm"
   "$d" -s "$dir/p.sock" -l "$dir/inplace.lex" -m "$dir/inplace.g2pm" 2>"$dir/log" &

@@ -1,7 +1,8 @@
 #!/bin/sh
 # eval-model-en-us.sh -- CI guard on the accuracy of the installed models
 # trained on the shipped dictionary's own pronunciations: the default
-# (models/en-us-h384-int8.g2pm), the same network in fp32
+# (models/en-us-h384-int4.g2pm, 4-bit recurrent matrices), the network it
+# was tuned from in int8 (models/en-us-h384-int8.g2pm) and fp32
 # (models/en-us-h384.g2pm), the narrower one (models/en-us-h256-int8.g2pm),
 # the right-to-left rescorer on its own (models/en-us-r2l-h256-int8.g2pm),
 # and the default rescored by it (g2p-eval --rescore-model, at the card's
@@ -11,7 +12,7 @@
 #   Stressed WER against CMUdict on g014b2b.test (greedy, network only, NAME): NN.NN%
 #   Stressless WER against CMUdict on g014b2b.test (greedy, network only, NAME): NN.NN%
 # and, for the rescored default, "(rescored by en-us-r2l-h256-int8, weight
-# W, network only, en-us-h384-int8)" in place of the parenthesis
+# W, network only, en-us-h384-int4)" in place of the parenthesis
 # (tests/eval-model.sh runs g2p-eval and checks them).
 #
 # The same models are then guarded on the newer CMUdict words (the shipped
@@ -40,12 +41,12 @@ run() { # run NAME LABEL [G2P-EVAL OPTIONS]  (EVAL_TEST, EVAL_SET_NAME from the 
 }
 r2l=$src/models/en-us-r2l-h256-int8.g2pm
 all_models() {
-  for name in en-us-h384-int8 en-us-h384 en-us-h256-int8 en-us-r2l-h256-int8; do
+  for name in en-us-h384-int4 en-us-h384-int8 en-us-h384 en-us-h256-int8 en-us-r2l-h256-int8; do
     run "$name" "greedy, network only, $name"
   done
   if [ -f "$r2l" ]; then
-    run en-us-h384-int8 \
-      "rescored by en-us-r2l-h256-int8, weight $weight, network only, en-us-h384-int8" \
+    run en-us-h384-int4 \
+      "rescored by en-us-r2l-h256-int8, weight $weight, network only, en-us-h384-int4" \
       "--rescore-model $r2l --rescore-weight $weight"
   fi
 }

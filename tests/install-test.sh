@@ -71,12 +71,12 @@ for f in "$bindir/g2pc" "$sbindir/rnninferd" \
   [ -e "$D$f" ] || fail "not installed: $f"
   echo "ok $f"
 done
-model=$pkgdatadir/en-us-h384-int8.g2pm
+model=$pkgdatadir/en-us-h384-int4.g2pm
 if [ -e "$D$model" ]; then
   echo "ok $model"; model_opt="--model $D$model"; model_missing=
 else
   [ "${INSTALL_TEST_STRICT:-0}" != 1 ] || fail "not installed: $model"
-  model_missing="models/en-us-h384-int8.g2pm is not installed by make install (models/Makemodule.am)"
+  model_missing="models/en-us-h384-int4.g2pm is not installed by make install (models/Makemodule.am)"
   echo "note: $model_missing; the daemon runs without a model"; model_opt=--no-model
 fi
 [ -x "$D$bindir/g2pc" ] && [ -x "$D$sbindir/rnninferd" ] || fail "programs not executable"

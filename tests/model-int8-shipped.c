@@ -1,11 +1,12 @@
 /* model-int8-shipped -- every shipped int8 model gives the same answers on
  * every int8 kernel table this CPU runs.
  *
- * For models/en-us-h384-int8.g2pm (the default), en-us-h256-int8.g2pm,
+ * For models/en-us-h384-int4.g2pm (the default; its recurrent matrices
+ * 4-bit), en-us-h384-int8.g2pm, en-us-h256-int8.g2pm,
  * en-us-r2l-h256-int8.g2pm (the right-to-left rescorer),
  * cmudict-bigru-int8.g2pm, cmudict-bigru-h256-int8.g2pm and
  * cmudict-r2l-h256-int8.g2pm (the benchmark checkpoint's rescorer):
- * (1) each of the model's packed int8 weight matrices, multiplied by
+ * (1) each of the model's packed int8 (or 4-bit) weight matrices, multiplied by
  * bounded random vectors (and batches), gives bit-identical results from
  * scalar-int8, avx2-int8, avx512-int8 and amx-int8 (all read the same
  * layout); (2) avx2-int8, avx512-int8 and amx-int8 give bit-identical
@@ -75,7 +76,7 @@ static float frand(void) {
 
 /* (1) one packed matrix, every int8 table against scalar-int8. */
 static void matrix_check(const char *what, const float *W, int rows, int cols,
-                         const kern_ops *const *t, int nt) {
+                         int q4, const kern_ops *const *t, int nt) {
   enum { NB = 5 };
   float *X = aligned_alloc(64, ((size_t)NB * cols * 4 + 63) / 64 * 64);
   float *Y0 = aligned_alloc(64, ((size_t)NB * rows * 4 + 63) / 64 * 64);
@@ -83,13 +84,13 @@ static void matrix_check(const char *what, const float *W, int rows, int cols,
   for (size_t i = 0; i < (size_t)NB * cols; i++)
     X[i] = frand();
   for (int v = 0; v < NB; v++)
-    kern_ops_scalar_int8()->matvec(W, NULL, X + (size_t)v * cols,
-                                   Y0 + (size_t)v * rows, rows, cols);
+    (q4 ? kern_ops_scalar_int8()->matvec_q4 : kern_ops_scalar_int8()->matvec)(
+        W, NULL, X + (size_t)v * cols, Y0 + (size_t)v * rows, rows, cols);
   for (int i = 0; i < nt; i++) {
-    t[i]->matmat(W, NULL, X, Y, rows, cols, NB);
+    (q4 ? t[i]->matmat_q4 : t[i]->matmat)(W, NULL, X, Y, rows, cols, NB);
     CHECK(memcmp(Y, Y0, (size_t)NB * rows * 4) == 0,
           "%s: %s matmat differs from scalar-int8", what, t[i]->name);
-    t[i]->matvec(W, NULL, X, Y, rows, cols);
+    (q4 ? t[i]->matvec_q4 : t[i]->matvec)(W, NULL, X, Y, rows, cols);
     CHECK(memcmp(Y, Y0, (size_t)rows * 4) == 0,
           "%s: %s matvec differs from scalar-int8", what, t[i]->name);
   }
@@ -122,16 +123,17 @@ static void check_model(const char *path) {
   if (!m[0])
     return;
   const g2p_model *r = m[0];
-  matrix_check("dec_w_hh", r->dec.whh, 3 * r->D, r->D, simd, nsimd);
-  matrix_check("enc_w_hh", r->enc.whh, 3 * r->H, r->H, simd, nsimd);
-  matrix_check("fc_w", r->fc_w, r->P, r->D, simd, nsimd);
+  matrix_check("dec_w_hh", r->dec.whh, 3 * r->D, r->D, r->dec.q4, simd, nsimd);
+  matrix_check("enc_w_hh", r->enc.whh, 3 * r->H, r->H, r->enc.q4, simd, nsimd);
+  matrix_check("fc_w", r->fc_w, r->P, r->D, 0, simd, nsimd);
   if (r->comb_wh) {
-    matrix_check("encb_w_hh", r->encb.whh, 3 * r->H, r->H, simd, nsimd);
-    matrix_check("init_w", r->init_w, r->D, 2 * r->H, simd, nsimd);
-    matrix_check("att_w", r->att_w, r->D, 2 * r->H, simd, nsimd);
-    matrix_check("comb_w (h columns)", r->comb_wh, r->D, r->D, simd, nsimd);
-    matrix_check("comb_w (context columns)", r->comb_wc, r->D, 2 * r->H, simd,
+    matrix_check("encb_w_hh", r->encb.whh, 3 * r->H, r->H, r->encb.q4, simd,
                  nsimd);
+    matrix_check("init_w", r->init_w, r->D, 2 * r->H, 0, simd, nsimd);
+    matrix_check("att_w", r->att_w, r->D, 2 * r->H, 0, simd, nsimd);
+    matrix_check("comb_w (h columns)", r->comb_wh, r->D, r->D, 0, simd, nsimd);
+    matrix_check("comb_w (context columns)", r->comb_wc, r->D, 2 * r->H, 0,
+                 simd, nsimd);
   }
 
   int P = g2p_model_num_phonemes(r), ML = g2p_model_max_len(r);
@@ -220,7 +222,8 @@ int main(void) {
   if (!top)
     top = ".";
   load_words(top);
-  const char *models[] = {"en-us-h384-int8.g2pm", "en-us-h256-int8.g2pm",
+  const char *models[] = {"en-us-h384-int4.g2pm", "en-us-h384-int8.g2pm",
+                          "en-us-h256-int8.g2pm",
                           "en-us-r2l-h256-int8.g2pm", "cmudict-bigru-int8.g2pm",
                           "cmudict-bigru-h256-int8.g2pm", "cmudict-r2l-h256-int8.g2pm"};
   int found = 0;

@@ -289,7 +289,7 @@ note "make install DESTDIR=<root> (prefix $prefix, units in $unitdir, sysusers i
 systemctl --root="$root" enable rnninferd.socket 2>&1 || fail "systemctl --root enable rnninferd.socket"
 
 # packaging, from outside: every file where the configured directories say
-model=$pkgdatadir/en-us-h384-int8.g2pm   # the default (rnninferd.8)
+model=$pkgdatadir/en-us-h384-int4.g2pm   # the default (rnninferd.8)
 for f in "$sbindir/rnninferd" "$bindir/g2pc" "$libdir/libg2pclient.so" \
          "$includedir/g2pclient.h" "$pkgconfigdir/g2pclient.pc" \
          "$unitdir/rnninferd.service" "$unitdir/rnninferd.socket" \

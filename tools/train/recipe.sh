@@ -31,7 +31,9 @@
 # Debian's word lists that neither the dictionary nor the split holds, read
 # by the teacher; 8: the student distilled on from stage 7's best, now from
 # stage 5's final network (its best epoch) as the teacher, at a lower
-# learning rate (quantized: en-us-h256-int8.g2pm). See models/MODEL_CARD.md
+# learning rate (quantized: en-us-h256-int8.g2pm); Q1: stage 5's network
+# fine-tuned for 4-bit recurrent matrices (the default, en-us-h384-int4.g2pm).
+# See models/MODEL_CARD.md
 # for the figures. The recorded runs of 5 and 6 started from
 # models/cmudict-bigru.g2pm and models/cmudict-bigru-h256.g2pm (--init-from
 # reads a .g2pm), the same weights as stage 4's and stage 3's best.
@@ -111,6 +113,19 @@ for f in $WORDLISTS; do unl="$unl --unlabeled $f"; done
   --hidden 256 --dec 256 --emb 128 --batch 128 --dropout 0.05 --lr 1e-4 \
   --epochs 20 --decay-start 1 --decay-factor 0.93 --min-lr 1e-5 \
   --plateau-patience 3 --patience 8
+# Q1: the default (en-us-h384-int4.g2pm): stage 5's final network fine-tuned
+# with its recurrent matrices rounded to 4 bits in every forward pass
+# (--qat-int4), distilled from itself in fp32 (weight 0.5, training words
+# only), lr 1e-5 x0.9 (the recorded run: early stop after 6 epochs, best 2;
+# it started from models/en-us-h384.g2pm, stage 5's final weights). Then:
+# tools/g2p-convert --name en-us-h384-int4 -o OUT_DIR/Q1/f32.g2pm
+# OUT_DIR/Q1/final.npz; tools/g2p-convert --quantize int4 --name
+# en-us-h384-int4 -o models/en-us-h384-int4.g2pm OUT_DIR/Q1/f32.g2pm.
+"$run" --out "$OUT/Q1" --split "$SPLIT" --targets cmudict --init-from "$OUT/5/ckpt_best.pt" \
+  --teacher "$OUT/5/ckpt_best.pt" --kd-weight 0.5 --qat-int4 \
+  --hidden 384 --dec 384 --emb 128 --batch 128 --dropout 0.05 --lr 1e-5 \
+  --epochs 10 --decay-start 1 --decay-factor 0.9 --min-lr 2e-6 \
+  --plateau-patience 3 --patience 4
 # R1, R2: the right-to-left rescorer (en-us-r2l-h256-int8.g2pm, rnninferd
 # --rescore-model): an H=256 network trained from scratch on the same
 # targets read last phoneme first (--reverse; seed 3; the recorded run was
