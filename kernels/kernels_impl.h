@@ -101,6 +101,12 @@ void kern_sigmoid_inplace_avx512(float *x, int n);
  * float operations, in that order, in every table. */
 #define KERN_Q8_ROW_ALIGN 16
 #define KERN_Q8_PANEL 64
+/* Rows padded as both packed layouts pad them. */
+static inline int kern_q8_pad_rows(int rows) {
+  return (rows + KERN_Q8_ROW_ALIGN - 1) / KERN_Q8_ROW_ALIGN * KERN_Q8_ROW_ALIGN;
+}
+/* Bytes rounded up to the 64-byte alignment of each part of a layout. */
+#define KERN_A64(n) (((n) + (size_t)63) & ~(size_t)63)
 typedef struct kern_q8_view {
   const float *mul;
   const int32_t *sum128;

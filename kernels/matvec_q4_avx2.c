@@ -13,6 +13,7 @@
  * super-panel by super-panel, as the int8 AVX2 kernel does. */
 #include <immintrin.h>
 
+#include "kernels/dequant_avx2.h"
 #include "kernels/kernels.h"
 #include "kernels/kernels_impl.h"
 
@@ -38,22 +39,6 @@ static int32_t quantize(const float *x, int cols, int cp, int8_t *xq) {
   for (; c < cp; c++)
     t += xq[c];
   return (int32_t)t;
-}
-
-static inline __attribute__((always_inline)) void
-store8(__m256i acc, const float *mul, const float *b, float *y, int left) {
-  __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), _mm256_loadu_ps(mul));
-  if (left >= 8) {
-    if (b)
-      f = _mm256_add_ps(f, _mm256_loadu_ps(b));
-    _mm256_storeu_ps(y, f);
-  } else if (left > 0) {
-    __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(left),
-                                   _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-    if (b)
-      f = _mm256_add_ps(f, _mm256_maskload_ps(b, m));
-    _mm256_maskstore_ps(y, m, f);
-  }
 }
 
 /* One super-panel of nv * 8 rows (nv = 2, 4, 6, 8). */
@@ -83,8 +68,8 @@ panel(const uint8_t *P, const int8_t *xq, int32_t sx, int nk, const int nv,
   const __m256i off = _mm256_set1_epi32(8 * sx);
 #pragma GCC unroll 8
   for (int j = 0; j < nv; j++)
-    store8(_mm256_sub_epi32(acc[j], off), mul + 8 * j, b ? b + 8 * j : NULL,
-           y + 8 * j, nrows - 8 * j);
+    kern_q8_store8_avx2(_mm256_sub_epi32(acc[j], off), mul + 8 * j,
+                        b ? b + 8 * j : NULL, y + 8 * j, nrows - 8 * j);
 }
 
 static inline void panel_any(const uint8_t *P, const int8_t *xq, int32_t sx,

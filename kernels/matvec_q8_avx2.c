@@ -16,6 +16,7 @@
 #include <immintrin.h>
 #include <math.h>
 
+#include "kernels/dequant_avx2.h"
 #include "kernels/kernels.h"
 #include "kernels/kernels_impl.h"
 
@@ -45,22 +46,6 @@ static inline __attribute__((always_inline)) __m256i
 dot_quad(__m256i w, __m256i xb, __m256i ax, __m256i ones) {
   __m256i p = _mm256_maddubs_epi16(ax, _mm256_sign_epi8(w, xb));
   return _mm256_madd_epi16(p, ones);
-}
-
-static inline __attribute__((always_inline)) void
-store8(__m256i acc, const float *mul, const float *b, float *y, int left) {
-  __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), _mm256_loadu_ps(mul));
-  if (left >= 8) {
-    if (b)
-      f = _mm256_add_ps(f, _mm256_loadu_ps(b));
-    _mm256_storeu_ps(y, f);
-  } else if (left > 0) {
-    __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(left),
-                                   _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-    if (b)
-      f = _mm256_add_ps(f, _mm256_maskload_ps(b, m));
-    _mm256_maskstore_ps(y, m, f);
-  }
 }
 
 /* One super-panel of nv * 8 rows (nv = 2, 4, 6, 8). */
@@ -101,8 +86,8 @@ panel(const int8_t *P, const int8_t *xq, int nq, const int nv, const float *mul,
   }
 #pragma GCC unroll 8
   for (int j = 0; j < nv; j++)
-    store8(_mm256_add_epi32(a0[j], a1[j]), mul + 8 * j, b ? b + 8 * j : NULL,
-           y + 8 * j, nrows - 8 * j);
+    kern_q8_store8_avx2(_mm256_add_epi32(a0[j], a1[j]), mul + 8 * j,
+                        b ? b + 8 * j : NULL, y + 8 * j, nrows - 8 * j);
 }
 
 /* Rows r0.. of one super-panel of width w against one quantized vector. */

@@ -14,24 +14,19 @@
 #include "kernels/kernels.h"
 #include "kernels/kernels_impl.h"
 
-#define A64(n) (((n) + (size_t)63) & ~(size_t)63)
-
-static int pad_rows(int rows) {
-  return (rows + KERN_Q8_ROW_ALIGN - 1) / KERN_Q8_ROW_ALIGN * KERN_Q8_ROW_ALIGN;
-}
 static int pad_cols(int cols) { return (cols + 7) / 8 * 8; }
 
 size_t kern_packed_bytes_q4(int rows, int cols) {
-  size_t rp = (size_t)pad_rows(rows), cp = (size_t)pad_cols(cols);
-  return A64(rp * sizeof(float)) + A64(rp * cp / 2);
+  size_t rp = (size_t)kern_q8_pad_rows(rows), cp = (size_t)pad_cols(cols);
+  return KERN_A64(rp * sizeof(float)) + KERN_A64(rp * cp / 2);
 }
 
 kern_q4_view kern_q4_view_of(const float *Wp, int rows, int cols) {
   kern_q4_view v;
-  v.rp = pad_rows(rows);
+  v.rp = kern_q8_pad_rows(rows);
   v.cp = pad_cols(cols);
   v.mul = Wp;
-  v.panels = (const uint8_t *)Wp + A64((size_t)v.rp * 4);
+  v.panels = (const uint8_t *)Wp + KERN_A64((size_t)v.rp * 4);
   return v;
 }
 

@@ -11,24 +11,20 @@
 #include "kernels/kernels.h"
 #include "kernels/kernels_impl.h"
 
-#define A64(n) (((n) + (size_t)63) & ~(size_t)63)
-
-static int pad_rows(int rows) {
-  return (rows + KERN_Q8_ROW_ALIGN - 1) / KERN_Q8_ROW_ALIGN * KERN_Q8_ROW_ALIGN;
-}
 static int pad_cols(int cols) { return (cols + 3) / 4 * 4; }
 
 size_t kern_packed_bytes_q8(int rows, int cols) {
-  size_t rp = (size_t)pad_rows(rows), cp = (size_t)pad_cols(cols);
-  return A64(rp * sizeof(float)) + A64(rp * sizeof(int32_t)) + A64(rp * cp);
+  size_t rp = (size_t)kern_q8_pad_rows(rows), cp = (size_t)pad_cols(cols);
+  return KERN_A64(rp * sizeof(float)) + KERN_A64(rp * sizeof(int32_t)) +
+         KERN_A64(rp * cp);
 }
 
 kern_q8_view kern_q8_view_of(const float *Wp, int rows, int cols) {
   kern_q8_view v;
-  v.rp = pad_rows(rows);
+  v.rp = kern_q8_pad_rows(rows);
   v.cp = pad_cols(cols);
   const uint8_t *base = (const uint8_t *)Wp;
-  size_t rb = A64((size_t)v.rp * 4);
+  size_t rb = KERN_A64((size_t)v.rp * 4);
   v.mul = Wp;
   v.sum128 = (const int32_t *)(const void *)(base + rb);
   v.panels = (const int8_t *)(base + 2 * rb);
