@@ -7,7 +7,8 @@
 # and compares the C model's greedy output (every kernel table the CPU
 # runs) and its beam-3 output (scalar) with an independent numpy
 # implementation of doc/model-format.md, on 400 words including
-# apostrophes, digits and non-ASCII letters (100 at the wide size).
+# apostrophes, digits and non-ASCII letters (100 at the wide size). Then
+# g2p-convert --quantize's bad values and refusals.
 # Skips (77) without numpy.
 set -u
 PY=/usr/bin/python3
@@ -192,4 +193,17 @@ done
 differ=$(paste "$tmp/bigru-attn-small/greedy.ref" "$tmp/bigru-attn-if-small/greedy.ref" | awk -F'\t' '$2 != $4' | wc -l)
 echo "model-attn: input feeding changes $differ of 400 greedy answers"
 [ "$differ" -ge 100 ] || fail=1
+# g2p-convert's quantize flag: an unknown value is refused with the values it
+# takes; int4 writes a 4-bit file (--check says so); a quantized file is not
+# quantized again, and no output file is left behind.
+m=$tmp/bigru-attn-small/m.g2pm
+out=$("$B/tools/g2p-convert" --quantize int9 -o "$tmp/q.g2pm" "$m" 2>&1); rc=$?
+case "$rc:$out" in 2:*"takes int8 or int4"*) ;; *) echo "model-attn: --quantize int9: rc $rc: $out"; fail=1 ;; esac
+"$B/tools/g2p-convert" --quantize int4 -o "$tmp/q4.g2pm" "$m" >/dev/null || fail=1
+"$B/tools/g2p-convert" --check "$tmp/q4.g2pm" | grep -q "4-bit recurrent" ||
+  { echo "model-attn: --check does not report the int4 file"; fail=1; }
+out=$("$B/tools/g2p-convert" --quantize int4 -o "$tmp/q44.g2pm" "$tmp/q4.g2pm" 2>&1); rc=$?
+case "$rc:$out" in 1:*"already int8"*) ;; *) echo "model-attn: requantizing: rc $rc: $out"; fail=1 ;; esac
+[ ! -e "$tmp/q44.g2pm" ] || { echo "model-attn: a refused conversion left a file"; fail=1; }
+echo "model-attn: g2p-convert --quantize checks done"
 exit $fail
