@@ -1,16 +1,20 @@
 /* rescore.c -- what rescoring costs a word: the engine's network answer
- * greedy, at beam N, and rescored (the best of a beam's N hypotheses by
- * log p + w log p(rescorer)), side by side on one pinned core.
+ * greedy, at beam N, rescored (the best of a beam's N hypotheses by
+ * log p + w log p(rescorer)), and gated (rescored only when the greedy
+ * answer's log-probability is below the gate), side by side on one pinned
+ * core.
  *
  *   bench/rescore --model M.g2pm --rescore-model R.g2pm --words WORDS.tsv
- *                 [--weight W] [--beam N] [--reps N] [--cpu N]
+ *                 [--weight W] [--beam N] [--gate LP] [--reps N] [--cpu N]
  *
  * Every word is looked up network only (the dictionary skipped, no result
- * cache), in rounds; within a round each word runs in the three modes one
+ * cache), in rounds; within a round each word runs in the four modes one
  * after another, so that background load hits them alike. Prints one row a
  * mode (per-word median, p99 and mean over all timed lookups) and each
- * mode's median over greedy's. */
+ * mode's median and mean over greedy's, and the share of words past the
+ * gate. */
 #include <getopt.h>
+#include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,9 +59,11 @@ static int load_words(const char *path) {
   return n_words ? 0 : -1;
 }
 
-static g2p_engine *open_engine(const char *model, const char *rescorer, double w, int beam) {
+static g2p_engine *open_engine(const char *model, const char *rescorer, double w, int beam,
+                               double gate) {
   g2p_engine_config cfg = {.model_path = model, .beam_width = 1, .rescore_model_path = rescorer,
-                           .rescore_weight = w, .rescore_beam = rescorer ? beam : 0};
+                           .rescore_weight = w, .rescore_beam = rescorer ? beam : 0,
+                           .rescore_gate = gate};
   g2p_engine *e = NULL;
   char err[512];
   if (g2p_engine_open(&e, &cfg, err, sizeof err) != 0) {
@@ -69,13 +75,14 @@ static g2p_engine *open_engine(const char *model, const char *rescorer, double w
 
 int main(int argc, char **argv) {
   const char *model = NULL, *rescorer = NULL, *wpath = NULL;
-  double weight = 1.0;
+  double weight = 1.0, gate = -1.5;
   int beam = 4, reps = 3, cpu = -1;
   static const struct option opts[] = {{"model", required_argument, NULL, 'm'},
                                        {"rescore-model", required_argument, NULL, 'R'},
                                        {"words", required_argument, NULL, 'w'},
                                        {"weight", required_argument, NULL, 'W'},
                                        {"beam", required_argument, NULL, 'b'},
+                                       {"gate", required_argument, NULL, 'g'},
                                        {"reps", required_argument, NULL, 'r'},
                                        {"cpu", required_argument, NULL, 'c'},
                                        {NULL, 0, NULL, 0}};
@@ -87,18 +94,19 @@ int main(int argc, char **argv) {
     case 'w': wpath = optarg; break;
     case 'W': weight = atof(optarg); break;
     case 'b': beam = atoi(optarg); break;
+    case 'g': gate = atof(optarg); break;
     case 'r': reps = atoi(optarg); break;
     case 'c': cpu = atoi(optarg); break;
     default:
       fprintf(stderr, "usage: bench/rescore --model M --rescore-model R --words TSV "
-                      "[--weight W] [--beam N] [--reps N] [--cpu N]\n");
+                      "[--weight W] [--beam N] [--gate LP] [--reps N] [--cpu N]\n");
       return 2;
     }
   }
   if (!model || !rescorer || !wpath || reps < 1 || reps > 100 || beam < 2 || beam > 16 ||
-      !(weight > 0.0)) {
+      !(weight > 0.0) || !(gate < 0.0 && gate > -1e6)) {
     fprintf(stderr, "bench/rescore: --model, --rescore-model and --words are required "
-                    "(--beam 2..16, --reps 1..100, --weight > 0)\n");
+                    "(--beam 2..16, --reps 1..100, --weight > 0, --gate < 0)\n");
     return 2;
   }
   if (load_words(wpath)) return 1;
@@ -111,26 +119,35 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  g2p_engine *plain = open_engine(model, NULL, 0.0, 0);
-  g2p_engine *resc = open_engine(model, rescorer, weight, beam);
-  if (!plain || !resc) return 1;
-  g2p_scratch *sp, *sr;
-  if (g2p_scratch_create(&sp, plain) || g2p_scratch_create(&sr, resc)) return 1;
-  enum { GREEDY, BEAM, RESCORED, N_MODES };
-  static const char *names[N_MODES] = {"greedy", "beam", "rescored"};
+  g2p_engine *plain = open_engine(model, NULL, 0.0, 0, 0.0);
+  g2p_engine *resc = open_engine(model, rescorer, weight, beam, 0.0);
+  g2p_engine *gated = open_engine(model, rescorer, weight, beam, gate);
+  if (!plain || !resc || !gated) return 1;
+  g2p_scratch *sp, *sr, *sg;
+  if (g2p_scratch_create(&sp, plain) || g2p_scratch_create(&sr, resc) ||
+      g2p_scratch_create(&sg, gated))
+    return 1;
+  enum { GREEDY, BEAM, RESCORED, GATED, N_MODES };
+  static const char *names[N_MODES] = {"greedy", "beam", "rescored", "gated"};
   size_t nt = (size_t)n_words * (size_t)reps;
   double *t[N_MODES];
   for (int k = 0; k < N_MODES; k++)
     if (!(t[k] = malloc(nt * sizeof(double)))) return 1;
   g2p_word_result res;
-  for (int i = 0; i < n_words; i++) /* warm up */
+  int past_gate = 0;
+  for (int i = 0; i < n_words; i++) { /* warm up; count the words past the gate */
     g2p_engine_lookup(resc, sr, words[i], lens[i], G2P_FLAG_MODEL_ONLY, 1, &res);
+    g2p_engine_lookup(plain, sp, words[i], lens[i], G2P_FLAG_MODEL_ONLY, 1, &res);
+    past_gate += res.error != 0 || log(res.confidence) < gate;
+  }
   for (int r = 0; r < reps; r++)
     for (int i = 0; i < n_words; i++)
       for (int k = 0; k < N_MODES; k++) {
         double t0 = now_ns();
         if (k == RESCORED)
           g2p_engine_lookup(resc, sr, words[i], lens[i], G2P_FLAG_MODEL_ONLY, 1, &res);
+        else if (k == GATED)
+          g2p_engine_lookup(gated, sg, words[i], lens[i], G2P_FLAG_MODEL_ONLY, 1, &res);
         else
           g2p_engine_lookup(plain, sp, words[i], lens[i], G2P_FLAG_MODEL_ONLY,
                             k == BEAM ? beam : 1, &res);
@@ -139,24 +156,28 @@ int main(int argc, char **argv) {
   g2p_engine_info gi;
   g2p_engine_get_info(resc, &gi);
   printf("# %d words x %d rounds, cpu %d; model %s (%s), rescorer %s, weight %g, "
-         "%d hypotheses\n", n_words, reps, cpu, model, gi.kernel, rescorer, weight, beam);
-  double med[N_MODES];
+         "%d hypotheses, gate %g (%d words past it, %.1f%%)\n", n_words, reps, cpu, model,
+         gi.kernel, rescorer, weight, beam, gate, past_gate, 100.0 * past_gate / n_words);
+  double med[N_MODES], mean[N_MODES];
   for (int k = 0; k < N_MODES; k++) {
     double sum = 0;
     for (size_t j = 0; j < nt; j++) sum += t[k][j];
     qsort(t[k], nt, sizeof(double), cmp_double);
     med[k] = t[k][nt / 2];
+    mean[k] = sum / (double)nt;
     char name[32];
     snprintf(name, sizeof name, k == BEAM ? "%s%d" : "%s", names[k], beam);
-    printf("row mode=%s median_us=%.2f p99_us=%.2f mean_us=%.2f x_greedy=%.2f\n", name,
-           med[k] / 1e3, t[k][nt * 99 / 100] / 1e3, sum / (double)nt / 1e3,
-           med[k] / med[GREEDY]);
+    printf("row mode=%s median_us=%.2f p99_us=%.2f mean_us=%.2f x_greedy=%.2f "
+           "x_greedy_mean=%.2f\n", name, med[k] / 1e3, t[k][nt * 99 / 100] / 1e3,
+           mean[k] / 1e3, med[k] / med[GREEDY], mean[k] / mean[GREEDY]);
   }
   for (int k = 0; k < N_MODES; k++) free(t[k]);
   g2p_scratch_destroy(sp);
   g2p_scratch_destroy(sr);
+  g2p_scratch_destroy(sg);
   g2p_engine_close(plain);
   g2p_engine_close(resc);
+  g2p_engine_close(gated);
   for (int i = 0; i < n_words; i++) free(words[i]);
   return 0;
 }

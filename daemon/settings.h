@@ -37,6 +37,7 @@ typedef struct daemon_config {
   const char *rescore_path; /* rescoring model, NULL = none (g2p/engine.h) */
   double rescore_weight;    /* 0 = the engine's default */
   int rescore_beam;         /* 0 = the engine's default */
+  double rescore_gate;      /* 0 = every word rescored, < 0: only the unsure */
   proto_limits lim;         /* frame, words, word bytes */
   uint32_t max_connections; /* connection slots reserved at start-up */
   uint32_t max_output;      /* bytes of each of a connection's two output buffers */

@@ -42,6 +42,7 @@ struct g2p_engine {
   g2p_model *rescorer;     /* NULL: none (engine.h, rescoring) */
   double rescore_weight;
   int rescore_beam;
+  double rescore_gate;     /* < 0: greedy answers at least this sure are kept */
   result_cache *cache;     /* NULL: none */
   tagger *tagger;          /* NULL: none */
   homograph *homographs;   /* NULL: no choice in the text op */
@@ -206,6 +207,9 @@ int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
     else if (cfg->rescore_beam != 0 &&
              (cfg->rescore_beam < 2 || cfg->rescore_beam > G2P_NBEST_MAX))
       snprintf(why, sizeof why, "beam %d: must be 2..%d", cfg->rescore_beam, G2P_NBEST_MAX);
+    else if (!(cfg->rescore_gate <= 0.0 && cfg->rescore_gate > -1e6))
+      snprintf(why, sizeof why, "gate %g: must be a log-probability in (-1e6, 0]",
+               cfg->rescore_gate);
     else
       rc = g2p_model_open(&e->rescorer, cfg->rescore_model_path, why, sizeof why);
     if (rc < 0 || !e->rescorer) {
@@ -216,6 +220,7 @@ int g2p_engine_open(g2p_engine **out, const g2p_engine_config *cfg, char *err,
     }
     e->rescore_weight = cfg->rescore_weight > 0.0 ? cfg->rescore_weight : 1.0;
     e->rescore_beam = cfg->rescore_beam ? cfg->rescore_beam : 4;
+    e->rescore_gate = cfg->rescore_gate;
     size_t rs = g2p_model_scratch_bytes(e->rescorer);
     if (rs > e->model_scratch) e->model_scratch = rs; /* one arena serves both */
   }
@@ -286,6 +291,7 @@ void g2p_engine_get_info(const g2p_engine *engine, g2p_engine_info *info) {
     info->rescore_checksum = g2p_model_checksum(engine->rescorer);
     info->rescore_weight = engine->rescore_weight;
     info->rescore_beam = engine->rescore_beam;
+    info->rescore_gate = engine->rescore_gate;
   }
 }
 
@@ -440,6 +446,22 @@ static int rescored_text(const g2p_engine *e, void *mem, char *alt, const char *
   return lens[best];
 }
 
+static int searched_text(const g2p_engine *engine, void *mem, char *alt, const char *w,
+                         size_t len, int beam_width, char *out, size_t cap,
+                         double *lp);
+
+/* Does a lookup at beam_width try greedy first (a gated rescorer)? */
+static int gated(const g2p_engine *e, int beam_width) {
+  return e->rescore_gate < 0.0 && beam_width == 1;
+}
+
+/* Is a greedy answer of n bytes and log-probability lp too unsure to keep
+ * under the gate? Errors and empty answers are left to the rescoring
+ * path, which can still answer. */
+static int needs_rescoring(const g2p_engine *e, int n, double lp) {
+  return n <= 0 || lp < e->rescore_gate;
+}
+
 /* The network's answer at beam_width (rescored when the engine has a
  * rescorer). A beam whose best hypothesis is empty (the end symbol scored
  * first) falls back to greedy, which can still answer; an empty greedy
@@ -447,6 +469,17 @@ static int rescored_text(const g2p_engine *e, void *mem, char *alt, const char *
 static int model_text(const g2p_engine *engine, void *mem, char *alt, const char *w,
                       size_t len, int beam_width, char *out, size_t cap,
                       double *lp) {
+  if (engine->rescorer && gated(engine, beam_width)) {
+    int n = g2p_model_predict_scored(engine->model, mem, w, len, 1, out, cap, lp);
+    if (!needs_rescoring(engine, n, *lp)) return n;
+  }
+  return searched_text(engine, mem, alt, w, len, beam_width, out, cap, lp);
+}
+
+/* model_text past the gate: the beam's (or rescored) answer. */
+static int searched_text(const g2p_engine *engine, void *mem, char *alt, const char *w,
+                         size_t len, int beam_width, char *out, size_t cap,
+                         double *lp) {
   if (engine->rescorer) {
     int n = rescored_text(engine, mem, alt, w, len, beam_width, out, cap, lp);
     if (n != 0) return n;
@@ -488,6 +521,17 @@ int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
   return model_answer(res, scratch->out, n, lp);
 }
 
+/* A network answer that is also the only alternative of an nbest lookup. */
+static int sole_alternative(g2p_word_result *res, const char *text, int n, double lp) {
+  int rc = model_answer(res, text, n, lp);
+  if (rc != G2P_OK) return rc;
+  res->alternative[0] = res->phones;
+  res->alternative_len[0] = res->phones_len;
+  res->alternative_logprob[0] = lp;
+  res->n_alternatives = 1;
+  return G2P_OK;
+}
+
 int g2p_engine_lookup_nbest(const g2p_engine *engine, g2p_scratch *scratch,
                             const char *word, size_t len, unsigned flags,
                             int beam_width, int nbest, g2p_word_result *res) {
@@ -513,6 +557,13 @@ int g2p_engine_lookup_nbest(const g2p_engine *engine, g2p_scratch *scratch,
     return G2P_OK;
   }
   if (!engine->model) return finish(res, G2P_ENOTFOUND);
+  if (engine->rescorer && gated(engine, beam_width)) {
+    /* nbest is 1 here: a greedy answer the gate keeps is the one */
+    double lp = 0.0;
+    int n = g2p_model_predict_scored(engine->model, scratch->model_mem, w, len, 1,
+                                     scratch->out, sizeof scratch->out, &lp);
+    if (!needs_rescoring(engine, n, lp)) return sole_alternative(res, scratch->out, n, lp);
+  }
   int lens[G2P_NBEST_MAX];
   double lps[G2P_NBEST_MAX];
   /* with a rescorer: the plain lookup's candidates (width and count), so
@@ -559,13 +610,7 @@ int g2p_engine_lookup_nbest(const g2p_engine *engine, g2p_scratch *scratch,
     double lp = 0.0;
     int n = model_text(engine, scratch->model_mem, scratch->alt, w, len, beam_width,
                        scratch->out, sizeof scratch->out, &lp);
-    rc = model_answer(res, scratch->out, n, lp);
-    if (rc != G2P_OK) return rc;
-    res->alternative[0] = res->phones;
-    res->alternative_len[0] = res->phones_len;
-    res->alternative_logprob[0] = lp;
-    res->n_alternatives = 1;
-    return G2P_OK;
+    return sole_alternative(res, scratch->out, n, lp);
   }
   model_answer(res, res->alternative[0], res->alternative_len[0],
                res->alternative_logprob[0]);
@@ -617,7 +662,8 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
         continue;
       }
     }
-    if (beam_width == 1 && len <= G2P_BATCH_WORD_MAX && !engine->rescorer) {
+    if (beam_width == 1 && len <= G2P_BATCH_WORD_MAX &&
+        (!engine->rescorer || gated(engine, beam_width))) {
       bw[nb] = w;
       bl[nb] = len;
       bi[nb] = (int)i;
@@ -640,10 +686,14 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
                                           &b->out[0][0], G2P_TEXT_MAX, blen, blp);
   for (int j = 0; j < nb; j++) {
     int np = rc < 0 ? rc : blen[j];
+    if (engine->rescorer && needs_rescoring(engine, np, blp[j]))
+      /* past the gate: searched and rescored alone, into the same row */
+      np = searched_text(engine, scratch->model_mem, scratch->alt, bw[j], bl[j], 1,
+                         b->out[j], G2P_TEXT_MAX, &blp[j]);
     if (np > 0 && np <= G2P_TEXT_MAX)
       result_cache_put(engine->cache, bw[j], bl[j], 1, b->out[j], (size_t)np,
                        blp[j]);
-    model_answer(&res[bi[j]], b->out[j], np, rc < 0 ? 0.0 : blp[j]);
+    model_answer(&res[bi[j]], b->out[j], np, np <= 0 ? 0.0 : blp[j]);
   }
   return G2P_OK;
 }

@@ -84,10 +84,16 @@ typedef struct g2p_engine_config {
    * typically a right-to-left network (G2PM_FLAG_REVERSED), which errs
    * differently. n-best alternatives are ranked the same way (their
    * logprob stays the model's). NULL: no rescoring. rescore_weight 0 means
-   * 1.0 (else > 0); rescore_beam 0 means 4 (else 2..G2P_NBEST_MAX). */
+   * 1.0 (else > 0); rescore_beam 0 means 4 (else 2..G2P_NBEST_MAX).
+   * rescore_gate < 0 rescores only the uncertain words of greedy lookups
+   * (beam width 1): the greedy answer is kept when its log-probability is
+   * at least rescore_gate, and only the others are searched and rescored,
+   * so the rescorer's cost falls on the few words where it can pay. 0:
+   * every word is rescored; > 0 is refused. */
   const char *rescore_model_path;
   double rescore_weight;
   int rescore_beam;
+  double rescore_gate;
 } g2p_engine_config;
 
 /* Counters of an engine's result cache (all 0 without one). */
@@ -141,6 +147,7 @@ typedef struct g2p_engine_info {
   uint32_t rescore_checksum;
   double rescore_weight;
   int rescore_beam;
+  double rescore_gate;       /* 0: every word rescored */
 } g2p_engine_info;
 void g2p_engine_get_info(const g2p_engine *engine, g2p_engine_info *info);
 void g2p_engine_cache_stats(const g2p_engine *engine, g2p_cache_stats *st);

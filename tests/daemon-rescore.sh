@@ -6,9 +6,10 @@
 # right-to-left rescorer's choices), so the daemon's answers to made-up
 # words, with the workers and on the loop, equal a plain daemon's at
 # --beam 4, before and after a SIGHUP reload, and nbest alternative 0 is
-# the plain answer; info (it-ask and g2pc --info, text and JSON) names the
+# the plain answer; a gated rescorer (--rescore-gate) keeps the greedy
+# answers above its gate and rescores the rest; info (it-ask and g2pc --info, text and JSON) names the
 # rescorer, or none. Bad settings are refused with a reason: a rescorer
-# without a model and weights or beams out of range (exit 2), a rescorer
+# without a model and weights, beams or gates out of range (exit 2), a rescorer
 # that does not load (exit 1). Skips (77) without the lexicon or the model.
 set -u
 . "${top_srcdir:-.}/tests/daemon-lib.sh"
@@ -22,7 +23,7 @@ start() { # start SOCKET ARGS...
 }
 stop() { kill -TERM "$pid"; wait "$pid" || fail "daemon exit status $?"; pid=; }
 
-words="zorbleton quixotry flumbering krastovich bleemish snorfel vantrappe xyloquin"
+words="zorbleton quixotry flumbering krastovich bleemish snorfel vantrappe xyloquin ouagadrix tchaikovskyan"
 start "$dir/plain.sock" --workers 1 --beam 4
 "$c" -s "$dir/plain.sock" -m $words > "$dir/plain" || fail "plain daemon"
 "$b/tests/it-ask" --info "$dir/plain.sock" > "$dir/info" || fail "info"
@@ -32,7 +33,7 @@ grep -qx "rescorer none" "$dir/info" || fail "info without a rescorer: $(cat "$d
 "$c" -s "$dir/plain.sock" --info --json | grep -q '"rescorer":null,' ||
   fail "g2pc --info --json without a rescorer"
 stop
-[ "$(wc -l < "$dir/plain")" -eq 8 ] || fail "plain answers: $(cat "$dir/plain")"
+[ "$(wc -l < "$dir/plain")" -eq 10 ] || fail "plain answers: $(cat "$dir/plain")"
 for workers in 1 0; do
   start "$dir/r$workers.sock" --workers $workers --rescore-model "$model" \
     --rescore-weight 0.5
@@ -54,14 +55,34 @@ for workers in 1 0; do
   until grep -q "reload" "$dir/log"; do
     i=$((i + 1)); [ $i -gt 100 ] && fail "no reload"; sleep 0.05
   done
-  "$c" -s "$dir/r$workers.sock" -m zorbleton quixotry flumbering krastovich bleemish \
-    snorfel vantrappe xyloquin > "$dir/got2" || fail "after reload"
+  "$c" -s "$dir/r$workers.sock" -m $words > "$dir/got2" || fail "after reload"
   cmp -s "$dir/plain" "$dir/got2" || fail "after reload: $(diff "$dir/plain" "$dir/got2")"
   first=$("$c" -s "$dir/r$workers.sock" -m -b 4 -n 3 zorbleton | head -1 | cut -f2)
   [ "$first" = "$(head -1 "$dir/plain")" ] || fail "nbest first '$first'"
   stop
 done
-echo "rescored by itself: 8 made-up words as a plain --beam 4 daemon, with and without workers, across a reload"
+echo "rescored by itself: 10 made-up words as a plain --beam 4 daemon, with and without workers, across a reload"
+
+# the gate: a gate no answer falls below keeps every greedy answer (a plain
+# greedy daemon's), one every answer falls below rescores them all (the
+# beam's, as above); with the workers' batches and on the loop
+start "$dir/greedy.sock" --workers 1
+"$c" -s "$dir/greedy.sock" -m $words > "$dir/greedy" || fail "greedy daemon"
+stop
+cmp -s "$dir/greedy" "$dir/plain" && fail "greedy and beam 4 agree on every word: no check"
+for workers in 1 0; do
+  for case in "-100000 greedy" "-0.001 plain"; do
+    set -- $case
+    start "$dir/g.sock" --workers $workers --rescore-model "$model" --rescore-gate "$1"
+    grep -q "rescoring: $model .*below $1 only" "$dir/log" ||
+      fail "no gated rescoring line in the log: $(cat "$dir/log")"
+    "$c" -s "$dir/g.sock" -m $words > "$dir/got" || fail "gated daemon"
+    cmp -s "$dir/$2" "$dir/got" ||
+      fail "--workers $workers --rescore-gate $1: $(diff "$dir/$2" "$dir/got")"
+    stop
+  done
+done
+echo "gated: below no answer, the greedy answers; below every answer, the rescored ones"
 
 # refused settings
 expect() { # expect STATUS MESSAGE ARGS...
@@ -76,5 +97,9 @@ expect 2 "need --rescore-model" -m "$model" --rescore-weight 2
 expect 2 "rescore-weight" -m "$model" --rescore-model "$model" --rescore-weight 0
 expect 2 "rescore-weight" -m "$model" --rescore-model "$model" --rescore-weight nan
 expect 2 "rescore-beam" -m "$model" --rescore-model "$model" --rescore-beam 1
+expect 2 "need --rescore-model" -m "$model" --rescore-gate -1
+expect 2 "rescore-gate" -m "$model" --rescore-model "$model" --rescore-gate 0
+expect 2 "rescore-gate" -m "$model" --rescore-model "$model" --rescore-gate 1.5
+expect 2 "rescore-gate" -m "$model" --rescore-model "$model" --rescore-gate -1e7
 expect 1 "rescore model" -m "$model" --rescore-model "$dir/none.g2pm"
-echo "refused: no model, a weight or beam alone, weight 0 and nan, beam 1, a missing file"
+echo "refused: no model, a weight, beam or gate alone, weight 0 and nan, beam 1, gates 0, 1.5 and -1e7, a missing file"

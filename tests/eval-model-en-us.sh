@@ -12,7 +12,9 @@
 #   Stressed WER against CMUdict on g014b2b.test (greedy, network only, NAME): NN.NN%
 #   Stressless WER against CMUdict on g014b2b.test (greedy, network only, NAME): NN.NN%
 # and, for the rescored default, "(rescored by en-us-r2l-h256-int8, weight
-# W, network only, en-us-h384-int4)" in place of the parenthesis
+# W, network only, en-us-h384-int4)" in place of the parenthesis, and for
+# rescoring gated to the unsure words (g2p-eval --rescore-gate) "(rescored by
+# en-us-r2l-h256-int8, weight W, gate G, network only, en-us-h384-int4)"
 # (tests/eval-model.sh runs g2p-eval and checks them).
 #
 # The same models are then guarded on the newer CMUdict words (the shipped
@@ -25,6 +27,7 @@
 set -eu
 src=${top_srcdir:?}
 weight=1 # the rescoring weight the card's lines are measured at (chosen on dev)
+gate=-1.5 # and the gate of the gated lines (chosen on dev)
 rc=77
 run() { # run NAME LABEL [G2P-EVAL OPTIONS]  (EVAL_TEST, EVAL_SET_NAME from the caller)
   set +e
@@ -48,6 +51,9 @@ all_models() {
     run en-us-h384-int4 \
       "rescored by en-us-r2l-h256-int8, weight $weight, network only, en-us-h384-int4" \
       "--rescore-model $r2l --rescore-weight $weight"
+    run en-us-h384-int4 \
+      "rescored by en-us-r2l-h256-int8, weight $weight, gate $gate, network only, en-us-h384-int4" \
+      "--rescore-model $r2l --rescore-weight $weight --rescore-gate $gate"
   fi
 }
 all_models

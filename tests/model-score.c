@@ -13,7 +13,11 @@
  *    network itself it changes no answer; by the right-to-left twin each
  *    answer is the best combined hypothesis, found again here from the
  *    model calls, and nbest alternatives follow that order; bad rescoring
- *    settings fail the open with a reason.
+ *    settings fail the open with a reason;
+ *  - a gated rescorer (rescore_gate < 0) keeps the greedy answer of every
+ *    word whose greedy log-probability reaches the gate and gives the
+ *    rescored answer of every other, one word at a time, batched, and as
+ *    an nbest lookup of one.
  * Skips (77) when the shipped models are absent. */
 #include <check.h>
 #include <math.h>
@@ -319,6 +323,110 @@ START_TEST(engine_rescoring) {
 }
 END_TEST
 
+static g2p_engine *engine_gated(const char *model, const char *rescorer, double w,
+                                double gate) {
+  g2p_engine_config cfg = {.model_path = model, .beam_width = 1, .rescore_model_path = rescorer,
+                           .rescore_weight = w, .rescore_gate = gate};
+  g2p_engine *e = NULL;
+  char err[512];
+  ck_assert_msg(g2p_engine_open(&e, &cfg, err, sizeof err) == 0, "%s", err);
+  return e;
+}
+
+static int same_answer(const g2p_word_result *a, const g2p_word_result *b) {
+  return a->error == b->error && a->phones_len == b->phones_len &&
+         memcmp(a->phones, b->phones, a->phones_len) == 0 && a->confidence == b->confidence;
+}
+
+/* The gate sits at the median greedy log-probability of the words, so that
+ * about half of them take each side. */
+START_TEST(engine_rescoring_gate) {
+  char rev[4096];
+  write_reversed(paths[_i], rev, sizeof rev);
+  g2p_model *m = open_plain(paths[_i]);
+  void *mem = scratch_for(m);
+  static char out[512];
+  double glp[N_WORDS], sorted[N_WORDS];
+  for (int w = 0; w < N_WORDS; w++) {
+    ck_assert_int_gt(g2p_model_predict_scored(m, mem, words[w], strlen(words[w]), 1, out,
+                                              sizeof out, &glp[w]), 0);
+    sorted[w] = glp[w];
+  }
+  for (int i = 1; i < N_WORDS; i++) /* insertion sort: few words */
+    for (int j = i; j > 0 && sorted[j] < sorted[j - 1]; j--) {
+      double t = sorted[j];
+      sorted[j] = sorted[j - 1];
+      sorted[j - 1] = t;
+    }
+  double gate = sorted[N_WORDS / 2];
+  g2p_engine *plain = engine_with(paths[_i], NULL, 0.0);
+  g2p_engine *twin = engine_with(paths[_i], rev, 0.5);
+  g2p_engine *gated = engine_gated(paths[_i], rev, 0.5, gate);
+  g2p_scratch *sp, *st, *sg;
+  ck_assert_int_eq(g2p_scratch_create(&sp, plain), 0);
+  ck_assert_int_eq(g2p_scratch_create(&st, twin), 0);
+  ck_assert_int_eq(g2p_scratch_create(&sg, gated), 0);
+  g2p_engine_info gi;
+  g2p_engine_get_info(gated, &gi);
+  ck_assert(gi.rescore_gate == gate);
+  static g2p_word_result want[N_WORDS];
+  static char keep[N_WORDS][512];
+  int kept = 0, rescored = 0, differ = 0;
+  for (int w = 0; w < N_WORDS; w++) {
+    size_t len = strlen(words[w]);
+    g2p_word_result a, c, g, n;
+    ck_assert_int_eq(g2p_engine_lookup(plain, sp, words[w], len, 0, 1, &a), 0);
+    ck_assert_int_eq(g2p_engine_lookup(twin, st, words[w], len, 0, 1, &c), 0);
+    ck_assert_int_eq(g2p_engine_lookup(gated, sg, words[w], len, 0, 1, &g), 0);
+    const g2p_word_result *exp_r = glp[w] >= gate ? &a : &c;
+    ck_assert_msg(same_answer(&g, exp_r), "%s: gated %.*s, greedy %.*s (lp %g), rescored %.*s",
+                  words[w], g.phones_len, g.phones, a.phones_len, a.phones, glp[w],
+                  c.phones_len, c.phones);
+    kept += glp[w] >= gate;
+    rescored += glp[w] < gate;
+    differ += !same_answer(&a, &c);
+    want[w] = g;
+    memcpy(keep[w], g.phones, g.phones_len);
+    want[w].phones = keep[w];
+    ck_assert_int_eq(g2p_engine_lookup_nbest(gated, sg, words[w], len, 0, 1, 1, &n), 0);
+    ck_assert_int_eq(n.n_alternatives, 1);
+    ck_assert(same_answer(&n, &want[w]));
+    ck_assert(n.alternative_len[0] == n.phones_len && n.alternative[0] == n.phones);
+  }
+  /* batched: the greedy words of a batch decode together, those past the
+   * gate are rescored alone; the answers are the same */
+  for (int w0 = 0; w0 < N_WORDS; w0 += G2P_BATCH_MAX) {
+    int k = N_WORDS - w0 < G2P_BATCH_MAX ? N_WORDS - w0 : G2P_BATCH_MAX;
+    const char *bw[G2P_BATCH_MAX];
+    size_t bl[G2P_BATCH_MAX];
+    g2p_word_result br[G2P_BATCH_MAX];
+    for (int j = 0; j < k; j++) {
+      bw[j] = words[w0 + j];
+      bl[j] = strlen(words[w0 + j]);
+    }
+    ck_assert_int_eq(g2p_engine_lookup_batch(gated, sg, bw, bl, (size_t)k, 0, 1, br), 0);
+    for (int j = 0; j < k; j++)
+      ck_assert_msg(same_answer(&br[j], &want[w0 + j]), "%s: batched %.*s, alone %.*s",
+                    bw[j], br[j].phones_len, br[j].phones, want[w0 + j].phones_len,
+                    want[w0 + j].phones);
+  }
+  fprintf(stderr, "%s: gate %.3f: %d greedy answers kept, %d rescored (%d words where "
+                  "greedy and rescored differ)\n", files[_i], gate, kept, rescored, differ);
+  ck_assert_int_gt(kept, N_WORDS / 4);
+  ck_assert_int_gt(rescored, N_WORDS / 4);
+  ck_assert_int_gt(differ, 0); /* else the check could not tell the two apart */
+  free(mem);
+  g2p_model_close(m);
+  g2p_scratch_destroy(sp);
+  g2p_scratch_destroy(st);
+  g2p_scratch_destroy(sg);
+  g2p_engine_close(plain);
+  g2p_engine_close(twin);
+  g2p_engine_close(gated);
+  unlink(rev);
+}
+END_TEST
+
 START_TEST(engine_rescoring_config) {
   g2p_engine *e = NULL;
   char err[512];
@@ -331,6 +439,12 @@ START_TEST(engine_rescoring_config) {
   g2p_engine_config bad_b = {.model_path = paths[0], .rescore_model_path = paths[0],
                              .rescore_beam = 17};
   ck_assert_int_eq(g2p_engine_open(&e, &bad_b, err, sizeof err), G2P_EINVAL);
+  g2p_engine_config bad_g = {.model_path = paths[0], .rescore_model_path = paths[0],
+                             .rescore_gate = 0.5};
+  ck_assert_int_eq(g2p_engine_open(&e, &bad_g, err, sizeof err), G2P_EINVAL);
+  ck_assert_ptr_nonnull(strstr(err, "gate"));
+  bad_g.rescore_gate = NAN;
+  ck_assert_int_eq(g2p_engine_open(&e, &bad_g, err, sizeof err), G2P_EINVAL);
   g2p_engine_config missing = {.model_path = paths[0], .rescore_model_path = "/nonexistent.g2pm"};
   ck_assert_int_lt(g2p_engine_open(&e, &missing, err, sizeof err), 0);
   ck_assert_ptr_nonnull(strstr(err, "rescore model"));
@@ -356,6 +470,7 @@ int main(void) {
   tcase_add_loop_test(tc, tiny_architectures, 0, 3);
   tcase_add_loop_test(tc, bad_candidates, 0, 2);
   tcase_add_loop_test(tc, engine_rescoring, 0, 2);
+  tcase_add_loop_test(tc, engine_rescoring_gate, 0, 2);
   tcase_add_test(tc, engine_rescoring_config);
   suite_add_tcase(su, tc);
   SRunner *sr = srunner_create(su);

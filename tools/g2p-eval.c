@@ -219,7 +219,8 @@ static void write_error(FILE *f, const struct word *w, const int *pred, int np) 
 static void usage(FILE *to) {
   fprintf(to,
           "usage: g2p-eval [--model FILE] [--lexicon FILE] [--model-only] [--beam N]\n"
-          "                [--rescore-model FILE [--rescore-weight W] [--rescore-beam N]]\n"
+          "                [--rescore-model FILE [--rescore-weight W] [--rescore-beam N]\n"
+          "                 [--rescore-gate LP]]\n"
           "                [--ref-lexicon FILE] [--errors FILE] [--predictions FILE] TESTFILE\n"
           "Scores the engine on a word<TAB>pronunciation file (WER and PER,\n"
           "stressless and stressed). Prints `key: value` lines. With\n"
@@ -237,7 +238,7 @@ static double pct(long a, long b) { return b ? 100.0 * (double)a / (double)b : 0
 int main(int argc, char **argv) {
   const char *model = NULL, *lex = NULL, *ref = NULL, *test = NULL, *errors = NULL;
   const char *rescore = NULL, *predictions = NULL;
-  double rescore_weight = 0.0;
+  double rescore_weight = 0.0, rescore_gate = 0.0;
   int model_only = 0, beam = 1, rescore_beam = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -258,6 +259,13 @@ int main(int argc, char **argv) {
       rescore_weight = strtod(argv[++i], &end);
       if (*end || !(rescore_weight > 0.0)) {
         fprintf(stderr, "g2p-eval: --rescore-weight must be a number > 0\n");
+        return 2;
+      }
+    } else if (!strcmp(a, "--rescore-gate") && i + 1 < argc) {
+      char *end;
+      rescore_gate = strtod(argv[++i], &end);
+      if (*end || !(rescore_gate <= 0.0 && rescore_gate > -1e6)) {
+        fprintf(stderr, "g2p-eval: --rescore-gate must be a log-probability in (-1e6, 0]\n");
         return 2;
       }
     } else if (!strcmp(a, "--rescore-beam") && i + 1 < argc) {
@@ -350,7 +358,7 @@ int main(int argc, char **argv) {
 
   g2p_engine_config cfg = {.lexicon_path = lex, .model_path = model, .beam_width = beam,
                            .rescore_model_path = rescore, .rescore_weight = rescore_weight,
-                           .rescore_beam = rescore_beam};
+                           .rescore_beam = rescore_beam, .rescore_gate = rescore_gate};
   g2p_engine *eng;
   g2p_scratch *scr;
   char err[512];
