@@ -690,6 +690,7 @@ static int answer_info(dispatcher *d, const engine_ref *eng, uint64_t id,
   pi.rescorer_checksum = gi.rescore_checksum;
   pi.rescorer_weight = gi.rescore_weight;
   pi.rescorer_hypotheses = (uint32_t)gi.rescore_beam;
+  pi.rescorer_gate = gi.rescore_gate;
   pi.limits = d->cfg->lim;
   return proto_encode_info(out, id, &pi);
 }

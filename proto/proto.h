@@ -25,7 +25,7 @@
 /* Compatible additions to version 1 (doc/protocol.md section 6): 1, the
  * text op, user lexicon answers, output forms, confidences; 2, the info
  * reply's rescorer and the words op's spelled initialisms. */
-#define PROTO_VERSION_MINOR 2
+#define PROTO_VERSION_MINOR 3
 #define PROTO_HEADER_BYTES 4
 
 /* Defaults for the limits (all overridable by daemon flags). */
@@ -271,6 +271,7 @@ typedef struct proto_info {
   uint32_t rescorer_checksum;
   double rescorer_weight;
   uint32_t rescorer_hypotheses;
+  double rescorer_gate;        /* < 0: only greedy answers below it (minor 3); 0: all */
   proto_limits limits;
 } proto_info;
 int proto_encode_info(proto_buf *b, uint64_t id, const proto_info *info);

@@ -297,6 +297,10 @@ static int decode_info(reply_ctx *c, const msgpack_object *m, proto_reply *rep) 
     if (!w || (w->type != MSGPACK_OBJECT_FLOAT64 && w->type != MSGPACK_OBJECT_FLOAT32))
       return bad(c, PROTO_E_BAD_REQUEST, "info.rescorer.weight is not a number");
     in->rescorer_weight = w->via.f64;
+    const msgpack_object *g = map_get(ro, "gate"); /* absent before minor 3: 0 */
+    if (g && g->type != MSGPACK_OBJECT_FLOAT64 && g->type != MSGPACK_OBJECT_FLOAT32)
+      return bad(c, PROTO_E_BAD_REQUEST, "info.rescorer.gate is not a number");
+    in->rescorer_gate = g ? g->via.f64 : 0.0;
   } else if (ro && ro->type != MSGPACK_OBJECT_NIL) {
     return bad(c, PROTO_E_BAD_REQUEST, "info.rescorer is neither a map nor nil");
   }

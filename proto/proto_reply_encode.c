@@ -155,12 +155,14 @@ int proto_encode_info(proto_buf *b, uint64_t id, const proto_info *info) {
   }
   mp_put_cstr(b, "rescorer");
   if (info->has_rescorer) {
-    mp_put_map(b, 4);
+    mp_put_map(b, 5);
     put_kv_str(b, "name", info->rescorer_name);
     put_kv_uint(b, "checksum", info->rescorer_checksum);
     mp_put_cstr(b, "weight");
     mp_put_double(b, info->rescorer_weight);
     put_kv_uint(b, "hypotheses", info->rescorer_hypotheses);
+    mp_put_cstr(b, "gate");
+    mp_put_double(b, info->rescorer_gate);
   } else {
     mp_put_nil(b);
   }

@@ -40,7 +40,7 @@ for workers in 1 0; do
   grep -q "rescoring: $model" "$dir/log" || fail "no rescoring line in the log"
   sum=$("$b/tools/g2p-convert" --check "$model" | sed -n "s/.*checksum \([0-9a-f]*\).*/\1/p")
   "$b/tests/it-ask" --info "$dir/r$workers.sock" > "$dir/info" || fail "info"
-  grep -qx "rescorer en-us-h256-int8 $sum weight 0.5 hypotheses 4" "$dir/info" ||
+  grep -qx "rescorer en-us-h256-int8 $sum weight 0.5 hypotheses 4 gate 0" "$dir/info" ||
     fail "info: $(cat "$dir/info") (checksum $sum)"
   "$c" -s "$dir/r$workers.sock" --info |
     grep -qx "rescorer: *en-us-h256-int8 (checksum $sum, weight 0.5, 4 hypotheses)" ||
@@ -76,6 +76,8 @@ for workers in 1 0; do
     start "$dir/g.sock" --workers $workers --rescore-model "$model" --rescore-gate "$1"
     grep -q "rescoring: $model .*below $1 only" "$dir/log" ||
       fail "no gated rescoring line in the log: $(cat "$dir/log")"
+    "$b/tests/it-ask" --info "$dir/g.sock" | grep -q "^rescorer en-us-h256-int8 .* gate $1\$" ||
+      fail "info: no gate $1: $("$b/tests/it-ask" --info "$dir/g.sock")"
     "$c" -s "$dir/g.sock" -m $words > "$dir/got" || fail "gated daemon"
     cmp -s "$dir/$2" "$dir/got" ||
       fail "--workers $workers --rescore-gate $1: $(diff "$dir/$2" "$dir/got")"

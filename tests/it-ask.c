@@ -206,8 +206,9 @@ static int info(const char *sock) {
   printf("protocol_minor %u\n", r.protocol_minor);
   printf("model %s\n", in->has_model ? in->model_name : "none");
   if (in->has_rescorer)
-    printf("rescorer %s %08x weight %g hypotheses %u\n", in->rescorer_name,
-           in->rescorer_checksum, in->rescorer_weight, in->rescorer_hypotheses);
+    printf("rescorer %s %08x weight %g hypotheses %u gate %g\n", in->rescorer_name,
+           in->rescorer_checksum, in->rescorer_weight, in->rescorer_hypotheses,
+           in->rescorer_gate);
   else
     printf("rescorer none\n");
   proto_reply_free(&r);

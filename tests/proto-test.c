@@ -548,6 +548,7 @@ START_TEST(reply_error_pong_stats_info) {
   in.rescorer_checksum = 0x0c5bdb15;
   in.rescorer_weight = 0.75;
   in.rescorer_hypotheses = 4;
+  in.rescorer_gate = -1.5;
   for (int with_model = 0; with_model < 2; with_model++) {
     in.has_model = with_model;
     in.has_rescorer = with_model;
@@ -567,6 +568,7 @@ START_TEST(reply_error_pong_stats_info) {
       ck_assert_uint_eq(rep.info.rescorer_checksum, 0x0c5bdb15);
       ck_assert(rep.info.rescorer_weight == 0.75);
       ck_assert_uint_eq(rep.info.rescorer_hypotheses, 4);
+      ck_assert(rep.info.rescorer_gate == -1.5);
     } else {
       ck_assert_ptr_null(rep.info.model_name);
       ck_assert_int_eq(rep.info.has_rescorer, 0);
@@ -581,6 +583,14 @@ START_TEST(reply_error_pong_stats_info) {
       ck_assert_int_eq(proto_reply_decode(mem + 4, b.len - 4, &bad_rep, err, sizeof err),
                        PROTO_E_BAD_REQUEST);
       ck_assert_ptr_nonnull(strstr(err, "rescorer.weight"));
+      k[5] = 't'; /* a gate that is not a number is one too */
+      char *g = memmem(mem, b.len, "gate", 4);
+      ck_assert_ptr_nonnull(g);
+      ck_assert_uint_eq((uint8_t)g[4], 0xcb); /* float64 */
+      g[4] = (char)0xcf;                       /* the same 8 bytes as a uint64 */
+      ck_assert_int_eq(proto_reply_decode(mem + 4, b.len - 4, &bad_rep, err, sizeof err),
+                       PROTO_E_BAD_REQUEST);
+      ck_assert_ptr_nonnull(strstr(err, "rescorer.gate"));
     }
     ck_assert_uint_eq(rep.info.limits.max_words, 100);
     ck_assert_uint_eq(rep.info.limits.max_frame, PROTO_DEFAULT_MAX_FRAME);
