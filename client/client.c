@@ -198,6 +198,15 @@ G2PC_API int g2pc_info_rescorer(g2pc_client *c, g2pc_rescorer_info *info) {
   return 0;
 }
 
+G2PC_API int g2pc_info_rescore_gate(g2pc_client *c, double *gate) {
+  proto_reply rep;
+  int rc = info_call(c, gate, sizeof *gate, &rep);
+  if (rc) return rc;
+  if (rep.info.has_rescorer) *gate = rep.info.rescorer_gate;
+  proto_reply_free(&rep);
+  return 0;
+}
+
 G2PC_API void g2pc_rescorer_info_free(g2pc_rescorer_info *info) {
   if (!info) return;
   free(info->name);

@@ -389,10 +389,15 @@ static int lookup_stdin(g2pc_client *c, const options *o) {
 static int do_info(g2pc_client *c, const options *o) {
   g2pc_server_info in;
   g2pc_rescorer_info rs;
+  double gate = 0.0;
   int rc = g2pc_info(c, &in);
   if (rc == 0) {
     rc = g2pc_info_rescorer(c, &rs);
-    if (rc) g2pc_info_free(&in);
+    if (rc == 0 && rs.name) rc = g2pc_info_rescore_gate(c, &gate);
+    if (rc) {
+      g2pc_info_free(&in);
+      g2pc_rescorer_info_free(&rs);
+    }
   }
   if (rc) {
     fprintf(stderr, "g2pc: info: %s: %s\n", g2pc_strerror(rc), g2pc_client_last_error(c));
@@ -418,8 +423,8 @@ static int do_info(g2pc_client *c, const options *o) {
     if (rs.name) {
       printf("{\"name\":");
       json_str(stdout, rs.name);
-      printf(",\"checksum\":%u,\"weight\":%.17g,\"hypotheses\":%u}", rs.checksum,
-             rs.weight, rs.hypotheses);
+      printf(",\"checksum\":%u,\"weight\":%.17g,\"hypotheses\":%u,\"gate\":%.17g}",
+             rs.checksum, rs.weight, rs.hypotheses, gate);
     } else {
       printf("null");
     }
@@ -436,7 +441,10 @@ static int do_info(g2pc_client *c, const options *o) {
              in.model_arch, in.model_kernel, in.model_checksum);
     else
       printf("model:           none\n");
-    if (rs.name)
+    if (rs.name && gate < 0.0)
+      printf("rescorer:        %s (checksum %08x, weight %g, %u hypotheses, greedy answers "
+             "below %g)\n", rs.name, rs.checksum, rs.weight, rs.hypotheses, gate);
+    else if (rs.name)
       printf("rescorer:        %s (checksum %08x, weight %g, %u hypotheses)\n", rs.name,
              rs.checksum, rs.weight, rs.hypotheses);
     else

@@ -198,6 +198,11 @@ G2PC_API void g2pc_info_free(g2pc_server_info *info);
  * none. Release with g2pc_rescorer_info_free. */
 G2PC_API int g2pc_info_rescorer(g2pc_client *c, g2pc_rescorer_info *info);
 G2PC_API void g2pc_rescorer_info_free(g2pc_rescorer_info *info);
+/* The rescorer's gate (rnninferd --rescore-gate) into *gate: below 0, only
+ * greedy answers whose log-probability is below it are rescored; 0 when
+ * every answer is, when there is no rescorer, or from a daemon before
+ * protocol 1.3. A call of its own so g2pc_rescorer_info keeps its size. */
+G2PC_API int g2pc_info_rescore_gate(g2pc_client *c, double *gate);
 /* Counters: *stats gets an array of *n entries; release with g2pc_stats_free. */
 G2PC_API int g2pc_stats(g2pc_client *c, g2pc_stat **stats, size_t *n);
 G2PC_API void g2pc_stats_free(g2pc_stat *stats, size_t n);

@@ -16,7 +16,7 @@ if [ -n "$bad" ]; then
 fi
 for f in g2pc_client_open g2pc_client_close g2pc_lookup g2pc_lookup_many \
          g2pc_result_free g2pc_results_free g2pc_ping g2pc_info g2pc_info_free \
-         g2pc_info_rescorer g2pc_rescorer_info_free \
+         g2pc_info_rescorer g2pc_rescorer_info_free g2pc_info_rescore_gate \
          g2pc_stats g2pc_stats_free g2pc_strerror g2pc_error_name g2pc_version \
          g2pc_text g2pc_text_many g2pc_lookup_nbest g2pc_nbest_free; do
   printf '%s\n' "$syms" | grep -qx "$f" || { echo "FAIL: $f is not exported"; exit 1; }

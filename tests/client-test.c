@@ -102,6 +102,7 @@ static void answer(fake *f, int fd, const char *payload, uint32_t len) {
       in.rescorer_checksum = 0xdeadbeef;
       in.rescorer_weight = 0.75;
       in.rescorer_hypotheses = 6;
+      in.rescorer_gate = -2.25;
     }
     f->info_requests++;
     proto_encode_info(&b, req.id, &in);
@@ -285,6 +286,9 @@ START_TEST(info_stats_ping) {
   ck_assert_int_eq(g2pc_info_rescorer(c, &rs), 0);
   ck_assert_ptr_null(rs.name); /* none */
   g2pc_rescorer_info_free(&rs);
+  double gate = 1.0;
+  ck_assert_int_eq(g2pc_info_rescore_gate(c, &gate), 0);
+  ck_assert(gate == 0.0);
   ck_assert_int_eq(g2pc_info_rescorer(c, NULL), G2PC_EINVAL);
   ck_assert_int_eq(g2pc_stats(c, &st, &n), 0);
   ck_assert_uint_eq(n, 2);
@@ -312,6 +316,10 @@ START_TEST(info_names_the_rescorer) {
   g2pc_rescorer_info_free(&rs);
   ck_assert_ptr_null(rs.name);
   g2pc_rescorer_info_free(&rs); /* twice is harmless */
+  double gate = 1.0;
+  ck_assert_int_eq(g2pc_info_rescore_gate(c, &gate), 0);
+  ck_assert(gate == -2.25);
+  ck_assert_int_eq(g2pc_info_rescore_gate(c, NULL), G2PC_EINVAL);
   g2pc_server_info in;
   ck_assert_int_eq(g2pc_info(c, &in), 0);
   ck_assert_str_eq(in.version, "9.9.9");

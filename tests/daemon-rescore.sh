@@ -46,7 +46,7 @@ for workers in 1 0; do
     grep -qx "rescorer: *en-us-h256-int8 (checksum $sum, weight 0.5, 4 hypotheses)" ||
     fail "g2pc --info: $("$c" -s "$dir/r$workers.sock" --info) (checksum $sum)"
   "$c" -s "$dir/r$workers.sock" --info --json |
-    grep -q "\"rescorer\":{\"name\":\"en-us-h256-int8\",\"checksum\":$(printf %u 0x$sum),\"weight\":0.5,\"hypotheses\":4}" ||
+    grep -q "\"rescorer\":{\"name\":\"en-us-h256-int8\",\"checksum\":$(printf %u 0x$sum),\"weight\":0.5,\"hypotheses\":4,\"gate\":0}" ||
     fail "g2pc --info --json: $("$c" -s "$dir/r$workers.sock" --info --json)"
   "$c" -s "$dir/r$workers.sock" -m $words > "$dir/got" || fail "rescoring daemon"
   cmp -s "$dir/plain" "$dir/got" || fail "--workers $workers: $(diff "$dir/plain" "$dir/got")"
@@ -78,6 +78,10 @@ for workers in 1 0; do
       fail "no gated rescoring line in the log: $(cat "$dir/log")"
     "$b/tests/it-ask" --info "$dir/g.sock" | grep -q "^rescorer en-us-h256-int8 .* gate $1\$" ||
       fail "info: no gate $1: $("$b/tests/it-ask" --info "$dir/g.sock")"
+    "$c" -s "$dir/g.sock" --info | grep -q "^rescorer: .*greedy answers below $1)\$" ||
+      fail "g2pc --info: no gate $1: $("$c" -s "$dir/g.sock" --info)"
+    "$c" -s "$dir/g.sock" --info --json | grep -q "\"hypotheses\":4,\"gate\":$1}" ||
+      fail "g2pc --info --json: no gate $1: $("$c" -s "$dir/g.sock" --info --json)"
     "$c" -s "$dir/g.sock" -m $words > "$dir/got" || fail "gated daemon"
     cmp -s "$dir/$2" "$dir/got" ||
       fail "--workers $workers --rescore-gate $1: $(diff "$dir/$2" "$dir/got")"
