@@ -446,10 +446,6 @@ static int rescored_text(const g2p_engine *e, void *mem, char *alt, const char *
   return lens[best];
 }
 
-static int searched_text(const g2p_engine *engine, void *mem, char *alt, const char *w,
-                         size_t len, int beam_width, char *out, size_t cap,
-                         double *lp);
-
 /* Does a lookup at beam_width try greedy first (a gated rescorer)? */
 static int gated(const g2p_engine *e, int beam_width) {
   return e->rescore_gate < 0.0 && beam_width == 1;
@@ -462,21 +458,10 @@ static int needs_rescoring(const g2p_engine *e, int n, double lp) {
   return n <= 0 || lp < e->rescore_gate;
 }
 
-/* The network's answer at beam_width (rescored when the engine has a
- * rescorer). A beam whose best hypothesis is empty (the end symbol scored
- * first) falls back to greedy, which can still answer; an empty greedy
- * answer becomes G2P_ENOPRON in model_answer. */
-static int model_text(const g2p_engine *engine, void *mem, char *alt, const char *w,
-                      size_t len, int beam_width, char *out, size_t cap,
-                      double *lp) {
-  if (engine->rescorer && gated(engine, beam_width)) {
-    int n = g2p_model_predict_scored(engine->model, mem, w, len, 1, out, cap, lp);
-    if (!needs_rescoring(engine, n, *lp)) return n;
-  }
-  return searched_text(engine, mem, alt, w, len, beam_width, out, cap, lp);
-}
-
-/* model_text past the gate: the beam's (or rescored) answer. */
+/* The network's answer at beam_width without the gate: the beam's, or the
+ * rescored one when the engine has a rescorer. A beam whose best hypothesis
+ * is empty (the end symbol scored first) falls back to greedy, which can
+ * still answer; an empty greedy answer becomes G2P_ENOPRON in model_answer. */
 static int searched_text(const g2p_engine *engine, void *mem, char *alt, const char *w,
                          size_t len, int beam_width, char *out, size_t cap,
                          double *lp) {
@@ -490,6 +475,18 @@ static int searched_text(const g2p_engine *engine, void *mem, char *alt, const c
   if (n == 0 && beam_width > 1)
     n = g2p_model_predict_scored(engine->model, mem, w, len, 1, out, cap, lp);
   return n;
+}
+
+/* The network's answer at beam_width: searched_text's, or under a gated
+ * rescorer the greedy answer when the gate keeps it. */
+static int model_text(const g2p_engine *engine, void *mem, char *alt, const char *w,
+                      size_t len, int beam_width, char *out, size_t cap,
+                      double *lp) {
+  if (engine->rescorer && gated(engine, beam_width)) {
+    int n = g2p_model_predict_scored(engine->model, mem, w, len, 1, out, cap, lp);
+    if (!needs_rescoring(engine, n, *lp)) return n;
+  }
+  return searched_text(engine, mem, alt, w, len, beam_width, out, cap, lp);
 }
 
 int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
@@ -558,11 +555,11 @@ int g2p_engine_lookup_nbest(const g2p_engine *engine, g2p_scratch *scratch,
   }
   if (!engine->model) return finish(res, G2P_ENOTFOUND);
   if (engine->rescorer && gated(engine, beam_width)) {
-    /* nbest is 1 here: a greedy answer the gate keeps is the one */
+    /* nbest is 1 here: the one alternative is the plain lookup's answer */
     double lp = 0.0;
-    int n = g2p_model_predict_scored(engine->model, scratch->model_mem, w, len, 1,
-                                     scratch->out, sizeof scratch->out, &lp);
-    if (!needs_rescoring(engine, n, lp)) return sole_alternative(res, scratch->out, n, lp);
+    int n = model_text(engine, scratch->model_mem, scratch->alt, w, len, beam_width,
+                       scratch->out, sizeof scratch->out, &lp);
+    return sole_alternative(res, scratch->out, n, lp);
   }
   int lens[G2P_NBEST_MAX];
   double lps[G2P_NBEST_MAX];
