@@ -268,6 +268,77 @@ class WithTorch(unittest.TestCase):
             log.close()
             self.assertEqual(got, {'blick': [pidx[s] for s in 'B L IH1 K'.split()]})
 
+    def test_minimum_risk(self):
+        """mrt: stress-blind ids, the cost's three levels, the greedy reading
+        first among the drawn ones with its log-probability, the unsure
+        words, and a step down the risk's gradient moving probability from
+        a wrong reading to the right one."""
+        from train import mrt as M
+        plain = M.stressless_ids()
+        p = {s: i for i, s in enumerate(C.PHONEMES)}
+        self.assertEqual(plain[p['AH0']], plain[p['AH1']])
+        self.assertEqual(plain[p['AH2']], plain[p['AH1']])
+        self.assertNotEqual(plain[p['AH0']], plain[p['AE0']])
+        self.assertEqual(plain[p['B']], p['B'])
+        right = (p['K'], p['AE1'], p['T'])
+        refs = [right, (p['K'], p['AA1'], p['T'])]
+        self.assertEqual(M.cost(right, refs, plain), 0.0)
+        self.assertEqual(M.cost((p['K'], p['AE0'], p['T']), refs, plain), 0.5)
+        self.assertAlmostEqual(M.cost((p['K'], p['EH1'], p['T']), refs, plain), 1.0 + 0.25 / 3)
+        self.assertAlmostEqual(M.cost((p['G'], p['EH1'], p['D']), refs, plain), 1.25)
+
+        torch.manual_seed(7)
+        m = T.BiGruAttn(len(C.GRAPHEMES), len(C.PHONEMES), 8, 6, 5, 8, 0.0)
+        with torch.no_grad():  # varied answers that end (a likelier </s>)
+            for prm in m.parameters():
+                prm.mul_(3.0)
+            m.fc.bias[C.EOS] += 2.0
+        g = self.gidx()
+        words = ['cat', 'dog', 'key']
+        ex = [(T.encode_word(w, g), [p['B']]) for w in words]
+        x, xlen, _, _ = T.collate(ex, [0, 1, 2])
+        greedy, _ = T.decode_words(m, words, g, 12)
+        cands, lp = M.draw(m, x, xlen, 6, 12)
+        for b, w in enumerate(words):
+            self.assertTrue(greedy[w], w)
+            first = cands[b][0]
+            self.assertEqual(' '.join(C.PHONEMES[i] for i in first), greedy[w], w)
+            self.assertEqual(len(set(cands[b])), len(cands[b]))
+            yin = torch.tensor([(C.BOS,) + first])
+            yout = torch.tensor([first + (C.EOS,)])
+            lps = torch.log_softmax(m(x[b:b + 1], xlen[b:b + 1], yin), dim=-1)
+            want = float(lps.gather(2, yout[:, :, None]).sum())
+            self.assertAlmostEqual(float(lp[b]), want, places=4)
+
+        # unsure: the word whose reference is its greedy reading is sure at
+        # a threshold below every log-probability, and unsure at 0
+        refs_of = {tuple(ex[0][0]): [cands[0][0]], tuple(ex[1][0]): [(p['B'],)],
+                   tuple(ex[2][0]): [cands[2][0]]}
+        self.assertEqual(M.unsure(m, ex, refs_of, -1e9, T.collate), [1])
+        self.assertEqual(M.unsure(m, ex, refs_of, 0.0, T.collate), [0, 1, 2])
+
+        # two readings of 'cat', one right: the risk falls along its gradient
+        # and the right reading's share rises
+        wrong = (p['D'], p['AO1'], p['G'])
+        pair = [[right, wrong]]
+        opt = torch.optim.SGD(m.parameters(), lr=0.05)
+
+        def share():
+            with torch.no_grad():
+                y = torch.tensor([(C.BOS,) + right, (C.BOS,) + wrong])
+                yo = torch.tensor([right + (C.EOS,), wrong + (C.EOS,)])
+                lps = torch.log_softmax(m(x[:1].repeat(2, 1), xlen[:1].repeat(2), y), dim=-1)
+                s = lps.gather(2, yo[:, :, None]).sum(dim=(1, 2))
+                return float(torch.softmax(s, dim=0)[0])
+        before = share()
+        r0 = M.risk(m, x[:1], xlen[:1], pair, [[right]], plain)
+        self.assertAlmostEqual(float(r0), (1 - before) * M.cost(wrong, [right], plain), places=4)
+        opt.zero_grad()
+        r0.backward()
+        opt.step()
+        self.assertGreater(share(), before)
+        self.assertLess(float(M.risk(m, x[:1], xlen[:1], pair, [[right]], plain)), float(r0))
+
     def test_help_prints_docstring(self):
         env = dict(os.environ)
         for mod, first in (('train.train', 'Trainer for rnninferd'),

@@ -19,7 +19,8 @@ from the project's CMUdict (see common.stressed_targets). ~3% of the
 training words (md5 hash) form the dev set used for every tuning choice
 (lr decay, early stopping, best checkpoint). g014b2b.test is never read,
 except for its words with --exclude: kept out of the unlabeled words that
-distillation (--teacher, --unlabeled) adds.
+distillation (--teacher, --unlabeled) adds. --mrt-weight adds a
+minimum-risk term over the network's own readings (mrt.py).
 
 Run from the tree with tools/ on the module path (tools/train/run.sh does
 this and picks OpenBLAS):  PYTHONPATH=tools python3 -m train.train --split
@@ -42,6 +43,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from . import common as C
 from . import distill as KD
 from . import g2pm
+from . import mrt as MRT
 from . import qat
 
 
@@ -448,7 +450,20 @@ def main():
                     help='right-to-left: the decoder reads each pronunciation last phoneme first '
                          '(a rescorer for n-best lists, rnninferd --rescore-model; dev answers are '
                          'turned back before scoring; exports carry reversed=1)')
+    ap.add_argument('--mrt-weight', type=float, default=0.0,
+                    help='minimum-risk fine-tuning (tools/train/mrt.py): the loss adds W x the '
+                         'expected cost of the network\'s own readings of the batch\'s unsure words, '
+                         'as a share of the batch (0: off)')
+    ap.add_argument('--mrt-samples', type=int, default=5,
+                    help='readings drawn per word besides the greedy one (--mrt-weight)')
+    ap.add_argument('--mrt-sharpness', type=float, default=1.0,
+                    help='scale of the readings\' log-probabilities before they are renormalised')
+    ap.add_argument('--mrt-unsure', type=float, default=-1.0,
+                    help='the risk is taken only over words the starting network reads wrongly or '
+                         'with a log-probability below this (0: every word)')
     args = ap.parse_args()
+    if args.mrt_weight and args.reverse:
+        ap.error('--mrt-weight: left-to-right networks only')
 
     torch.set_num_threads(int(os.environ.get("G2P_TORCH_THREADS", "1")))
     # Denormal floats (early in training, from near-zero attention weights and
@@ -543,6 +558,28 @@ def main():
         del teachers
     else:
         soft = None
+    refs_of = {}
+    if args.mrt_weight:
+        # every variant of a word (and an unlabeled word's one label) is a right reading
+        for xw, y in train:
+            refs_of.setdefault(tuple(xw), []).append(tuple(y))
+        plain = MRT.stressless_ids()
+        t0 = time.time()
+        # chosen once, by the starting network, and kept for --resume
+        risky_path = os.path.join(args.out, 'mrt_unsure.json')
+        if os.path.exists(risky_path):
+            with open(risky_path) as f:
+                risky = set(json.load(f))
+        else:
+            with (qat.rounded(model) if args.qat_int4 else contextlib.nullcontext()):
+                risky = set(MRT.unsure(model, train, refs_of, args.mrt_unsure, collate)) \
+                    if args.mrt_unsure < 0 else set(range(len(train)))
+            with open(risky_path + '.tmp', 'w') as f:
+                json.dump(sorted(risky), f)
+            os.replace(risky_path + '.tmp', risky_path)
+        log('minimum risk: weight %.2f, %d samples per word, sharpness %.2f, over %d of %d examples '
+            '(wrong or below %.2f; %.0fs)' % (args.mrt_weight, args.mrt_samples, args.mrt_sharpness,
+                                              len(risky), len(train), args.mrt_unsure, time.time() - t0), logf)
     nparams = sum(p.numel() for p in model.parameters())
     log('params %d' % nparams, logf)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
@@ -590,6 +627,14 @@ def main():
                 if soft is not None:
                     tp = KD.pad_soft(soft, idxs, yout.size(1), logits.size(-1))
                     loss = (1 - args.kd_weight) * loss + args.kd_weight * KD.soft_loss(logits, tp, yout)
+                rows = [b for b, i in enumerate(idxs) if i in risky] if args.mrt_weight else []
+                if rows:
+                    sel = torch.tensor(rows)
+                    cands, _ = MRT.draw(model, x[sel], xlen[sel], args.mrt_samples, C.MAX_LEN)
+                    refs = [refs_of[tuple(train[idxs[b]][0])] for b in rows]
+                    r = MRT.risk(model, x[sel], xlen[sel], cands, refs, plain, args.mrt_sharpness)
+                    # the risk's share of the batch is its share of the words
+                    loss = loss + args.mrt_weight * r * len(rows) / len(idxs)
                 loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), args.clip)
             opt.step()
