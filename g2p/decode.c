@@ -27,7 +27,13 @@
  * tabulated projection of the previous phoneme plus dec_w_if times the
  * previous step's attentional vector (the tanh combination layer's output,
  * zero before the first step). That vector is part of a hypothesis's state,
- * so the beam carries it along with the GRU state. */
+ * so the beam carries it along with the GRU state.
+ *
+ * The scratch remembers which word it holds the encoding of (a tag at
+ * offset 0 of every model's layout, cleared by every call's start and set
+ * by encode), so g2p_model_nbest_after, asked for the word a greedy call
+ * just read, skips the encoder: the gated rescorer's unsure words pay for
+ * it once. Any other use of the scratch, by any model, clears the tag. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -46,8 +52,16 @@ typedef struct cand {
   int hyp, tok;
 } cand;
 
+/* Whose encoding the scratch holds: model is NULL when none (or when
+ * another call has used the scratch since); toks then holds its T ids. */
+typedef struct enc_tag {
+  const g2p_model *model;
+  int T;
+} enc_tag;
+
 /* Offsets into the scratch (bytes). */
 typedef struct layout {
+  size_t tag;           /* enc_tag, at offset 0 for every model */
   size_t toks;          /* int[T_MAX] */
   size_t tmp;           /* float[3 * max(H, D)] */
   size_t h;             /* float[H]: running encoder state */
@@ -71,6 +85,7 @@ typedef struct layout {
   size_t best;          /* uint16[B][max_len] best finished hypotheses */
   size_t fin_score;     /* double[B] their scores, best first */
   size_t fin_len;       /* int[B] their lengths */
+  size_t h0;            /* float[D]: the decoder's initial state */
   size_t total;
   size_t keys_p_bytes, proj_t_p_bytes;
 } layout;
@@ -81,6 +96,7 @@ static void plan_scratch(layout *L, const g2p_model *m) {
   size_t wide = H > D ? H : D;
   size_t o = 0;
   memset(L, 0, sizeof *L);
+  L->tag = g2p_layout_put(&o, sizeof(enc_tag));
   L->toks = g2p_layout_put(&o, T_MAX * sizeof(int));
   L->tmp = g2p_layout_put(&o, 3 * wide * f);
   L->h = g2p_layout_put(&o, H * f);
@@ -113,6 +129,7 @@ static void plan_scratch(layout *L, const g2p_model *m) {
   L->best = g2p_layout_put(&o, B * (size_t)m->max_len * sizeof(uint16_t));
   L->fin_score = g2p_layout_put(&o, B * sizeof(double));
   L->fin_len = g2p_layout_put(&o, B * sizeof(int));
+  L->h0 = g2p_layout_put(&o, D * f);
   L->total = G2P_ALIGN64(o);
 }
 
@@ -130,20 +147,32 @@ typedef struct run {
   layout L;
   void *s;
   int T; /* encoder steps incl. </s> */
+  int encoded; /* the scratch holds this word's encoding (enc_tag) */
 } run;
 
-/* Word -> grapheme ids + </s>. */
-static int tokenize(run *r, const char *word, size_t len) {
+/* Word -> grapheme ids + </s>. r->encoded: the tag names this model and
+ * these ids (the scratch still holds their encoding); the tag is cleared
+ * otherwise, and always unless keep. */
+static int tokenize(run *r, const char *word, size_t len, int keep) {
   if (len == 0)
     return G2P_EEMPTY;
   if (len > G2P_WORD_MAX)
     return G2P_ETOOLONG;
-  r->T = decode_tokenize(r->m, word, len, AT(r->s, r->L.toks, int));
+  enc_tag *tag = AT(r->s, r->L.tag, enc_tag);
+  int *toks = AT(r->s, r->L.toks, int);
+  int ids[T_MAX];
+  r->T = decode_tokenize(r->m, word, len, ids);
+  r->encoded = keep && tag->model == r->m && tag->T == r->T &&
+               memcmp(ids, toks, (size_t)r->T * sizeof(int)) == 0;
+  if (!r->encoded) {
+    tag->model = NULL;
+    memcpy(toks, ids, (size_t)r->T * sizeof(int));
+  }
   return 0;
 }
 
 /* Runs the encoder and leaves the decoder's initial state in hs0. */
-static void encode(run *r, float *hs0) {
+static void encode_word(run *r, float *hs0) {
   const g2p_model *m = r->m;
   const kern_ops *k = r->k, *kw = r->kw;
   const int *toks = AT(r->s, r->L.toks, int);
@@ -204,6 +233,23 @@ static void encode(run *r, float *hs0) {
   k->pack_matrix_t(AT(r->s, r->L.proj_t_p, float), keys, m->D, T);
 }
 
+/* encode_word, or its results still in the scratch (r->encoded); either
+ * way the scratch is then tagged with this word. */
+static void encode(run *r, float *hs0) {
+  size_t db = (size_t)r->m->D * sizeof(float);
+  float *h0 = AT(r->s, r->L.h0, float);
+  if (r->encoded) {
+    memcpy(hs0, h0, db);
+    return;
+  }
+  encode_word(r, hs0);
+  memcpy(h0, hs0, db);
+  enc_tag *tag = AT(r->s, r->L.tag, enc_tag);
+  tag->model = r->m;
+  tag->T = r->T;
+  r->encoded = 1;
+}
+
 /* Advances nb decoder states (hs, nb x D, in place) by one step with
  * inputs prev[nb], writing logits (nb x P); for arch 3 the step reads the
  * feed vectors (scratch feed, nb x D) and leaves the new ones in comb. */
@@ -241,7 +287,7 @@ static void dec_step(run *r, float *hs, const int *prev, int nb,
 }
 
 static int start(run *r, const g2p_model *m, void *scratch, const char *word,
-                 size_t len) {
+                 size_t len, int keep) {
   if (!m || !scratch || (!word && len))
     return G2P_EINVAL;
   if ((uintptr_t)scratch % KERN_ALIGN)
@@ -251,7 +297,7 @@ static int start(run *r, const g2p_model *m, void *scratch, const char *word,
   r->kw = m->kw;
   r->s = scratch;
   plan_scratch(&r->L, m);
-  int rc = tokenize(r, word, len);
+  int rc = tokenize(r, word, len, keep);
   if (rc)
     return rc;
   if (g2pm_arch_attn(m->arch) &&
@@ -469,7 +515,7 @@ static int predict(const g2p_model *model, void *scratch, const char *word,
   if (beam_width < 1 || beam_width > G2P_BEAM_MAX || !out)
     return G2P_EINVAL;
   run r;
-  int rc = start(&r, model, scratch, word, len);
+  int rc = start(&r, model, scratch, word, len, 0);
   if (rc)
     return rc;
   if (beam_width == 1 && greedy_at_1)
@@ -493,14 +539,14 @@ int g2p_model_beam(const g2p_model *model, void *scratch, const char *word,
   return predict(model, scratch, word, len, beam_width, 0, out, outcap, NULL);
 }
 
-int g2p_model_nbest(const g2p_model *model, void *scratch, const char *word,
-                    size_t len, int beam_width, int n, char *out,
-                    size_t outcap, int *lens, double *logprobs) {
+static int nbest(const g2p_model *model, void *scratch, const char *word, size_t len,
+                 int beam_width, int n, char *out, size_t outcap, int *lens,
+                 double *logprobs, int keep) {
   if (beam_width < 1 || beam_width > G2P_BEAM_MAX || n < 1 || n > beam_width ||
       !out || !lens || !logprobs)
     return G2P_EINVAL;
   run r;
-  int rc = start(&r, model, scratch, word, len);
+  int rc = start(&r, model, scratch, word, len, keep);
   if (rc)
     return rc;
   int nf = beam_search(&r, beam_width, n);
@@ -520,6 +566,32 @@ int g2p_model_nbest(const g2p_model *model, void *scratch, const char *word,
   return nf;
 }
 
+int g2p_model_nbest(const g2p_model *model, void *scratch, const char *word,
+                    size_t len, int beam_width, int n, char *out,
+                    size_t outcap, int *lens, double *logprobs) {
+  return nbest(model, scratch, word, len, beam_width, n, out, outcap, lens, logprobs, 0);
+}
+
+int g2p_model_holds_encoding(const g2p_model *model, const void *scratch,
+                             const char *word, size_t len) {
+  if (!model || !scratch || !word || len == 0 || len > G2P_WORD_MAX)
+    return 0;
+  layout L;
+  plan_scratch(&L, model);
+  const uint8_t *base = scratch;
+  const enc_tag *tag = (const enc_tag *)(const void *)(base + L.tag);
+  int ids[T_MAX];
+  int T = decode_tokenize(model, word, len, ids);
+  return tag->model == model && tag->T == T &&
+         memcmp(ids, base + L.toks, (size_t)T * sizeof(int)) == 0;
+}
+
+int g2p_model_nbest_after(const g2p_model *model, void *scratch, const char *word,
+                          size_t len, int beam_width, int n, char *out,
+                          size_t outcap, int *lens, double *logprobs) {
+  return nbest(model, scratch, word, len, beam_width, n, out, outcap, lens, logprobs, 1);
+}
+
 int g2p_model_forced(const g2p_model *model, void *scratch, const char *word,
                      size_t len, const int *prev, int nsteps, float *logits,
                      float *state) {
@@ -529,7 +601,7 @@ int g2p_model_forced(const g2p_model *model, void *scratch, const char *word,
     if (!prev || prev[i] < 0 || prev[i] >= model->P)
       return G2P_EINVAL;
   run r;
-  int rc = start(&r, model, scratch, word, len);
+  int rc = start(&r, model, scratch, word, len, 0);
   if (rc)
     return rc;
   float *h = AT(r.s, r.L.hs[0], float);
@@ -552,7 +624,7 @@ int g2p_model_score(const g2p_model *model, void *scratch, const char *word, siz
   if (n < 1 || n > G2P_BEAM_MAX || !cands || !lens || !logprobs)
     return G2P_EINVAL;
   run r;
-  int rc = start(&r, model, scratch, word, len);
+  int rc = start(&r, model, scratch, word, len, 0);
   if (rc)
     return rc;
   int ML = model->max_len, P = model->P, D = model->D;

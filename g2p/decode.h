@@ -39,6 +39,19 @@ int g2p_model_predict_scored(const g2p_model *model, void *scratch, const char *
 int g2p_model_nbest(const g2p_model *model, void *scratch, const char *word,
                     size_t len, int beam_width, int n, char *out,
                     size_t outcap, int *lens, double *logprobs);
+/* The same, for a word this model has just read on this scratch (the
+ * scratch's last call was a prediction or n-best of the same word by the
+ * same model, as the gated rescorer's greedy try is): its encoding, still
+ * in the scratch, is used again instead of running the encoder. The
+ * answers are those of g2p_model_nbest, bit for bit; when the scratch
+ * holds another word's or model's encoding, it encodes as that does. */
+int g2p_model_nbest_after(const g2p_model *model, void *scratch, const char *word,
+                          size_t len, int beam_width, int n, char *out,
+                          size_t outcap, int *lens, double *logprobs);
+/* Does scratch hold model's encoding of word (so that g2p_model_nbest_after
+ * would skip the encoder)? 1 or 0; for the tests. */
+int g2p_model_holds_encoding(const g2p_model *model, const void *scratch,
+                             const char *word, size_t len);
 
 /* Log-probabilities under the model of n (1..G2P_BEAM_MAX) given answers
  * for word: cands holds their texts one after another (lens[i] bytes

@@ -421,14 +421,19 @@ static void rescore_add(const g2p_engine *e, void *mem, const char *w, size_t le
 /* Rescoring's answer: the best non-empty hypothesis of a beam of width
  * max(beam_width, rescore_beam) by the combined score, into out, with its
  * own log-probability in *lp. 0 when every hypothesis is empty. alt:
- * G2P_NBEST_MAX * G2P_TEXT_MAX bytes for the candidates. */
+ * G2P_NBEST_MAX * G2P_TEXT_MAX bytes for the candidates. after: mem's last
+ * call read this word with the model (the gate's greedy try), whose
+ * encoding the beam then uses again. */
 static int rescored_text(const g2p_engine *e, void *mem, char *alt, const char *w,
-                         size_t len, int beam_width, char *out, size_t cap, double *lp) {
+                         size_t len, int beam_width, int after, char *out, size_t cap,
+                         double *lp) {
   int W = beam_width > e->rescore_beam ? beam_width : e->rescore_beam;
   int lens[G2P_NBEST_MAX];
   double lps[G2P_NBEST_MAX], comb[G2P_NBEST_MAX];
-  int nf = g2p_model_nbest(e->model, mem, w, len, W, W < G2P_NBEST_MAX ? W : G2P_NBEST_MAX,
-                           alt, (size_t)G2P_NBEST_MAX * G2P_TEXT_MAX, lens, lps);
+  int K = W < G2P_NBEST_MAX ? W : G2P_NBEST_MAX;
+  size_t altcap = (size_t)G2P_NBEST_MAX * G2P_TEXT_MAX;
+  int nf = after ? g2p_model_nbest_after(e->model, mem, w, len, W, K, alt, altcap, lens, lps)
+                 : g2p_model_nbest(e->model, mem, w, len, W, K, alt, altcap, lens, lps);
   if (nf < 0) return nf;
   memcpy(comb, lps, (size_t)nf * sizeof *comb);
   rescore_add(e, mem, w, len, alt, lens, nf, comb);
@@ -461,12 +466,13 @@ static int needs_rescoring(const g2p_engine *e, int n, double lp) {
 /* The network's answer at beam_width without the gate: the beam's, or the
  * rescored one when the engine has a rescorer. A beam whose best hypothesis
  * is empty (the end symbol scored first) falls back to greedy, which can
- * still answer; an empty greedy answer becomes G2P_ENOPRON in model_answer. */
+ * still answer; an empty greedy answer becomes G2P_ENOPRON in model_answer.
+ * after: as rescored_text's. */
 static int searched_text(const g2p_engine *engine, void *mem, char *alt, const char *w,
-                         size_t len, int beam_width, char *out, size_t cap,
+                         size_t len, int beam_width, int after, char *out, size_t cap,
                          double *lp) {
   if (engine->rescorer) {
-    int n = rescored_text(engine, mem, alt, w, len, beam_width, out, cap, lp);
+    int n = rescored_text(engine, mem, alt, w, len, beam_width, after, out, cap, lp);
     if (n != 0) return n;
     return g2p_model_predict_scored(engine->model, mem, w, len, 1, out, cap, lp);
   }
@@ -485,8 +491,9 @@ static int model_text(const g2p_engine *engine, void *mem, char *alt, const char
   if (engine->rescorer && gated(engine, beam_width)) {
     int n = g2p_model_predict_scored(engine->model, mem, w, len, 1, out, cap, lp);
     if (!needs_rescoring(engine, n, *lp)) return n;
+    return searched_text(engine, mem, alt, w, len, beam_width, 1, out, cap, lp);
   }
-  return searched_text(engine, mem, alt, w, len, beam_width, out, cap, lp);
+  return searched_text(engine, mem, alt, w, len, beam_width, 0, out, cap, lp);
 }
 
 int g2p_engine_lookup(const g2p_engine *engine, g2p_scratch *scratch,
@@ -685,7 +692,7 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
     int np = rc < 0 ? rc : blen[j];
     if (engine->rescorer && needs_rescoring(engine, np, blp[j]))
       /* past the gate: searched and rescored alone, into the same row */
-      np = searched_text(engine, scratch->model_mem, scratch->alt, bw[j], bl[j], 1,
+      np = searched_text(engine, scratch->model_mem, scratch->alt, bw[j], bl[j], 1, 0,
                          b->out[j], G2P_TEXT_MAX, &blp[j]);
     if (np > 0 && np <= G2P_TEXT_MAX)
       result_cache_put(engine->cache, bw[j], bl[j], 1, b->out[j], (size_t)np,

@@ -7,6 +7,9 @@
  *  - a model file with the REVERSED flag (the same weights) emits the
  *    reverse of what the plain file emits, renders it left to right, and
  *    scores an answer as the plain file scores the answer turned around;
+ *  - g2p_model_nbest_after reuses the encoding a greedy read of the same
+ *    word left in the scratch, and only then, with g2p_model_nbest's
+ *    answers bit for bit;
  *  - bad candidates (an unknown symbol, </s>, too many phonemes,
  *    no candidates) are G2P_EINVAL, and nothing else changes;
  *  - the engine's rescoring (g2p_engine_config.rescore_model_path): by the
@@ -195,6 +198,96 @@ START_TEST(tiny_architectures) {
   fprintf(stderr, "arch %d (tiny): %d hypotheses scored as the beam scored them\n", _i + 1,
           checked);
   free(s);
+  g2p_model_close(r);
+  g2p_model_close(m);
+}
+END_TEST
+
+/* g2p_model_nbest_after: after a greedy or n-best read of the same word by
+ * the same model the scratch holds its encoding and the n-best reuses it;
+ * after another word, or another model's use of the scratch, it encodes
+ * again; either way its answers are g2p_model_nbest's on a fresh scratch,
+ * bit for bit. _i 0-2: tiny networks of arch 1-3; 3-4: the shipped files. */
+static void same_nbest(const char *what, int nf, const int *lens, const double *lps,
+                       const char *alt, int rf, const int *rlens, const double *rlps,
+                       const char *ralt) {
+  ck_assert_msg(nf == rf, "%s: %d hypotheses, %d fresh", what, nf, rf);
+  size_t off = 0;
+  for (int i = 0; i < nf; off += (size_t)lens[i], i++) {
+    ck_assert_int_eq(lens[i], rlens[i]);
+    ck_assert_msg(lps[i] == rlps[i], "%s: hypothesis %d scored %.17g, fresh %.17g", what, i,
+                  lps[i], rlps[i]);
+  }
+  ck_assert(memcmp(alt, ralt, off) == 0);
+}
+
+START_TEST(nbest_after_greedy) {
+  g2p_model *m = NULL, *r = NULL;
+  if (_i < 3) {
+    uint32_t rng = 4242u + (uint32_t)_i;
+    size_t len;
+    uint8_t *img = tiny_model_image((uint32_t)_i + 1, &rng, &len);
+    char err[256];
+    ck_assert_msg(g2p_model_open_mem(&m, img, len, NULL, err, sizeof err) == 0, "%s", err);
+    set_reversed(img);
+    ck_assert_msg(g2p_model_open_mem(&r, img, len, NULL, err, sizeof err) == 0, "%s", err);
+    free(img);
+  } else {
+    m = open_plain(paths[_i - 3]);
+    r = open_reversed(paths[_i - 3]);
+  }
+  size_t sb = g2p_model_scratch_bytes(m) > g2p_model_scratch_bytes(r)
+                  ? g2p_model_scratch_bytes(m) : g2p_model_scratch_bytes(r);
+  void *s = NULL, *fresh = scratch_for(m);
+  ck_assert_int_eq(posix_memalign(&s, 64, sb), 0);
+  static char alt[16 * 512], ralt[16 * 512];
+  char out[512];
+  int lens[16], rlens[16], reused = 0;
+  double lps[16], rlps[16], lp;
+  for (int w = 0; w < 40; w++) {
+    const char *wd = words[w], *other = words[w + 40];
+    size_t wl = strlen(wd), ol = strlen(other);
+    int rf = g2p_model_nbest(m, fresh, wd, wl, 4, 4, ralt, sizeof ralt, rlens, rlps);
+    ck_assert_int_ge(rf, 1);
+    /* after its greedy read: reused */
+    ck_assert_int_ge(g2p_model_predict_scored(m, s, wd, wl, 1, out, sizeof out, &lp), 0);
+    ck_assert(g2p_model_holds_encoding(m, s, wd, wl));
+    ck_assert(!g2p_model_holds_encoding(m, s, other, ol) || strcmp(wd, other) == 0);
+    ck_assert(!g2p_model_holds_encoding(r, s, wd, wl));
+    int nf = g2p_model_nbest_after(m, s, wd, wl, 4, 4, alt, sizeof alt, lens, lps);
+    same_nbest("after greedy", nf, lens, lps, alt, rf, rlens, rlps, ralt);
+    reused++;
+    /* after its own n-best: reused again */
+    ck_assert(g2p_model_holds_encoding(m, s, wd, wl));
+    nf = g2p_model_nbest_after(m, s, wd, wl, 4, 4, alt, sizeof alt, lens, lps);
+    same_nbest("after n-best", nf, lens, lps, alt, rf, rlens, rlps, ralt);
+    /* another model used the scratch: encoded again */
+    ck_assert_int_ge(g2p_model_predict(r, s, wd, wl, 1, out, sizeof out), 0);
+    ck_assert(!g2p_model_holds_encoding(m, s, wd, wl));
+    nf = g2p_model_nbest_after(m, s, wd, wl, 4, 4, alt, sizeof alt, lens, lps);
+    same_nbest("after another model", nf, lens, lps, alt, rf, rlens, rlps, ralt);
+    /* a scoring pass by another model, then another word's greedy read */
+    ck_assert_int_eq(g2p_model_score(r, s, wd, wl, ralt, rlens, 1, lps), 0);
+    ck_assert(!g2p_model_holds_encoding(m, s, wd, wl));
+    ck_assert_int_ge(g2p_model_predict(m, s, other, ol, 1, out, sizeof out), 0);
+    ck_assert(!g2p_model_holds_encoding(m, s, wd, wl) || strcmp(wd, other) == 0);
+    nf = g2p_model_nbest_after(m, s, wd, wl, 4, 4, alt, sizeof alt, lens, lps);
+    same_nbest("after another word", nf, lens, lps, alt, rf, rlens, rlps, ralt);
+    /* a call that fails after reading another word (a symbol the model
+     * lacks) leaves no claim on the encoding behind */
+    ck_assert_int_ge(g2p_model_predict(m, s, wd, wl, 1, out, sizeof out), 0);
+    int badlen = 5;
+    ck_assert_int_eq(g2p_model_score(m, s, other, ol, "QQ9 X", &badlen, 1, lps), G2P_EINVAL);
+    ck_assert(!g2p_model_holds_encoding(m, s, other, ol) || strcmp(wd, other) == 0);
+    rf = g2p_model_nbest(m, fresh, other, ol, 4, 4, ralt, sizeof ralt, rlens, rlps);
+    nf = g2p_model_nbest_after(m, s, other, ol, 4, 4, alt, sizeof alt, lens, lps);
+    same_nbest("after a failed call", nf, lens, lps, alt, rf, rlens, rlps, ralt);
+    ck_assert_int_eq(g2p_model_nbest_after(m, s, wd, 0, 4, 4, alt, sizeof alt, lens, lps),
+                     G2P_EEMPTY);
+  }
+  ck_assert_int_eq(reused, 40);
+  free(s);
+  free(fresh);
   g2p_model_close(r);
   g2p_model_close(m);
 }
@@ -468,6 +561,7 @@ int main(void) {
   tcase_add_loop_test(tc, scores_match_the_beam, 0, 2);
   tcase_add_loop_test(tc, reversed_flag, 0, 2);
   tcase_add_loop_test(tc, tiny_architectures, 0, 3);
+  tcase_add_loop_test(tc, nbest_after_greedy, 0, 5);
   tcase_add_loop_test(tc, bad_candidates, 0, 2);
   tcase_add_loop_test(tc, engine_rescoring, 0, 2);
   tcase_add_loop_test(tc, engine_rescoring_gate, 0, 2);
