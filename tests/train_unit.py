@@ -70,6 +70,33 @@ class Data(unittest.TestCase):
                          {'zorp': ['Z AO1 R P'], "o'neil": ['OW0 N IY1 L'],
                           "ab's": ['EY1 B IY1 Z']})
 
+    def test_spelled_words(self):
+        """Synthetic vowelless words: distinct, seeded, none of the excluded
+        words, read with the front end's own letter names."""
+        import re
+        from train import spelled as S
+        exclude = {'bbc', 'nfl', 'kpmg'} | {a + b for a in S.CONSONANTS for b in 'bcd'}
+        ws = S.spelled_words(500, 1, exclude)
+        self.assertEqual(ws, S.spelled_words(500, 1, exclude))
+        self.assertNotEqual(ws, S.spelled_words(500, 2, exclude))
+        self.assertEqual(len(ws), len(set(ws)))
+        self.assertEqual(len(ws), 500)
+        for w in ws:
+            self.assertRegex(w, r'^[bcdfghjklmnpqrstvwxz]{2,5}$')
+            self.assertNotIn(w, exclude)
+        self.assertEqual({len(w) for w in ws}, {2, 3, 4, 5})
+        self.assertEqual(S.spell('nfl'), 'EH1 N EH1 F EH1 L')
+        # the same names as the C front end's table (text/tables.c)
+        here = os.path.dirname(os.path.abspath(__file__))
+        with open(os.path.join(here, '..', 'text', 'tables.c')) as f:
+            src = f.read()
+        table = src[src.index('letter_phones[26] = {'):]
+        table = table[:table.index('};')]
+        names = re.findall(r'"([^"]+)"', table)
+        self.assertEqual(names, [S.LETTER_PHONES[c] for c in 'abcdefghijklmnopqrstuvwxyz'])
+        with self.assertRaises(ValueError):
+            S.spelled_words(10 ** 7, 1, set())
+
     def test_load_split(self):
         with tempfile.NamedTemporaryFile('w', suffix='.train', delete=False) as f:
             f.write('Cat\tK AE T\ncat\tK  AE T\ncat\tK AH T\n\ndog\tD AO G\n')
@@ -239,6 +266,38 @@ class WithTorch(unittest.TestCase):
                 self.assertEqual(r.returncode, 0, r.stdout)
                 self.assertEqual('right to left' in r.stdout, rev, r.stdout)
                 self.assertEqual(G.checkpoint_from_model_file(out)['args']['reverse'], rev)
+
+    def test_spelled_examples_stay_hard(self):
+        """--spelled's examples are letter-by-letter readings of words outside
+        the dictionary and the split (turned around for --reverse), and their
+        soft targets are their own labels: the distillation loss on them is
+        the plain cross-entropy."""
+        import argparse
+        from train import distill as KD
+        from train import spelled as S
+        g = self.gidx()
+        pidx = {p: i for i, p in enumerate(C.PHONEMES)}
+        cmu = {'bbc': ['B IY1 B IY1 S IY1']}
+        split = {'nfl': ['EH N EH F EH L']}
+        args = argparse.Namespace(spelled=300, seed=4, exclude=[], reverse=False)
+        ex = T.spelled_examples(args, cmu, split, g, pidx)
+        words = S.spelled_words(300, 4, set(cmu) | set(split))
+        self.assertEqual(len(ex), 300)
+        for (x, y), w in zip(ex, words):
+            self.assertEqual(x, T.encode_word(w, g))
+            self.assertEqual(' '.join(C.PHONEMES[i] for i in y), S.spell(w))
+        args.reverse = True
+        rev = T.spelled_examples(args, cmu, split, g, pidx)
+        self.assertEqual([y[::-1] for _, y in rev], [y for _, y in ex])
+        soft = T.one_hot_targets(ex, len(C.PHONEMES))
+        idxs = list(range(8))
+        x, xlen, yin, yout = T.collate(ex, idxs)
+        torch.manual_seed(5)
+        logits = torch.randn(len(idxs), yout.size(1), len(C.PHONEMES))
+        tp = KD.pad_soft(soft, idxs, yout.size(1), len(C.PHONEMES))
+        ce = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.size(-1)),
+                                               yout.reshape(-1), ignore_index=C.PAD)
+        self.assertAlmostEqual(KD.soft_loss(logits, tp, yout).item(), ce.item(), places=5)
 
     def test_unlabeled_words_and_labels(self):
         """Unlabeled words never include a dictionary, split or --exclude

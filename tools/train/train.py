@@ -45,6 +45,7 @@ from . import distill as KD
 from . import g2pm
 from . import mrt as MRT
 from . import qat
+from . import spelled as SP
 
 
 class BiGruAttn(nn.Module):
@@ -350,10 +351,38 @@ def read_unlabeled(paths, count, seed, exclude, log_to):
 def unlabeled_words(args, cmu, split, log_to):
     """The unlabeled words of --unlabeled minus the dictionary, the split
     and --exclude's words, sampled by --unlabeled-count and --seed."""
+    return read_unlabeled(args.unlabeled, args.unlabeled_count, args.seed,
+                          excluded_words(args, cmu, split), log_to)
+
+
+def excluded_words(args, cmu, split):
+    """Words no unlabeled or synthetic example may be: the dictionary's, the
+    split's and --exclude's."""
     exclude = set(cmu) | set(split)
     for path in args.exclude:
         exclude |= set(C.load_split(path))
-    return read_unlabeled(args.unlabeled, args.unlabeled_count, args.seed, exclude, log_to)
+    return exclude
+
+
+def spelled_examples(args, cmu, split, gidx, pidx):
+    """--spelled's synthetic vowelless words (tools/train/spelled.py) as
+    examples, read letter by letter (turned around for --reverse)."""
+    out = []
+    for w in SP.spelled_words(args.spelled, args.seed, excluded_words(args, cmu, split)):
+        y = [pidx[p] for p in SP.spell(w).split()]
+        out.append((encode_word(w, gidx), y[::-1] if args.reverse else y))
+    return out
+
+
+def one_hot_targets(examples, P):
+    """Soft targets that are the examples' own labels (then </s>), as
+    soft_targets lays them out: distillation then leaves them hard."""
+    out = []
+    for _, y in examples:
+        t = torch.zeros((len(y) + 1, P), dtype=torch.float16)
+        t[torch.arange(len(y) + 1), torch.tensor(y + [C.EOS])] = 1.0
+        out.append(t)
+    return out
 
 
 def read_labels(path, wanted, pidx, log_to):
@@ -430,6 +459,9 @@ def main():
     ap.add_argument('--exclude', action='append', default=[],
                     help='word<TAB>pron file (e.g. g014b2b.test) whose words are kept out of the '
                          'unlabeled set; its prons are never read; repeatable')
+    ap.add_argument('--spelled', type=int, default=0,
+                    help='add this many synthetic words without vowel letters (none a dictionary, '
+                         'split or --exclude word), read letter by letter (tools/train/spelled.py)')
     ap.add_argument('--unlabeled-count', type=int, default=0,
                     help='use a seeded sample of this many unlabeled words (0: all)')
     ap.add_argument('--unlabeled-labels', default='',
@@ -558,6 +590,12 @@ def main():
         del teachers
     else:
         soft = None
+    if args.spelled:
+        extra = spelled_examples(args, cmu, split, gidx, pidx)
+        train.extend(extra)
+        if soft is not None:  # the teachers cannot spell: these stay hard
+            soft.extend(one_hot_targets(extra, len(C.PHONEMES)))
+        log('spelled: %d synthetic vowelless words read letter by letter' % len(extra), logf)
     refs_of = {}
     if args.mrt_weight:
         # every variant of a word (and an unlabeled word's one label) is a right reading
