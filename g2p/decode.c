@@ -572,6 +572,29 @@ int g2p_model_nbest(const g2p_model *model, void *scratch, const char *word,
   return nbest(model, scratch, word, len, beam_width, n, out, outcap, lens, logprobs, 0);
 }
 
+int g2p_model_adopt_encoding(const g2p_model *model, void *scratch, const char *word,
+                             size_t len, const g2p_encoding *e) {
+  if (!e)
+    return G2P_EINVAL;
+  run r;
+  int rc = start(&r, model, scratch, word, len, 0);
+  if (rc)
+    return rc;
+  if (e->T != r.T || memcmp(e->toks, AT(r.s, r.L.toks, int), (size_t)r.T * sizeof(int)))
+    return G2P_EINVAL; /* another word's encoding */
+  size_t db = (size_t)model->D * sizeof(float);
+  memcpy(AT(r.s, r.L.h0, float), e->h0, db);
+  if (g2pm_arch_attn(model->arch)) {
+    memcpy(AT(r.s, r.L.enc, float), e->enc, (size_t)r.T * 2 * (size_t)model->H * sizeof(float));
+    memcpy(AT(r.s, r.L.keys_p, float), e->keys_p, model->k->packed_bytes(r.T, model->D));
+    memcpy(AT(r.s, r.L.proj_t_p, float), e->proj_t_p, model->k->packed_bytes(model->D, r.T));
+  }
+  enc_tag *tag = AT(r.s, r.L.tag, enc_tag);
+  tag->model = model;
+  tag->T = r.T;
+  return 0;
+}
+
 int g2p_model_holds_encoding(const g2p_model *model, const void *scratch,
                              const char *word, size_t len) {
   if (!model || !scratch || !word || len == 0 || len > G2P_WORD_MAX)

@@ -48,6 +48,26 @@ int g2p_model_nbest(const g2p_model *model, void *scratch, const char *word,
 int g2p_model_nbest_after(const g2p_model *model, void *scratch, const char *word,
                           size_t len, int beam_width, int n, char *out,
                           size_t outcap, int *lens, double *logprobs);
+/* A word's encoding as another decoder (the batch decoder) laid it out:
+ * T grapheme ids, the decoder's initial state (D floats) and, for the
+ * attention architectures, the encoder outputs (T x 2H floats, row by
+ * row) and the keys and projected outputs packed by the model's kernels
+ * for T (packed_bytes(T, D) and packed_bytes(D, T) bytes). */
+typedef struct g2p_encoding {
+  int T;
+  const int *toks;
+  const float *h0, *enc;
+  const void *keys_p, *proj_t_p;
+} g2p_encoding;
+
+/* Leaves e, model's encoding of word, in scratch as a greedy read of word
+ * would, so that g2p_model_nbest_after(word) skips the encoder. e must be
+ * what model's encoder gives word (the batch decoder's is, bit for bit).
+ * Returns 0, G2P_EINVAL when e's ids are not word's, or the errors of
+ * g2p_model_predict for a word it cannot read. */
+int g2p_model_adopt_encoding(const g2p_model *model, void *scratch, const char *word,
+                             size_t len, const g2p_encoding *e);
+
 /* Does scratch hold model's encoding of word (so that g2p_model_nbest_after
  * would skip the encoder)? 1 or 0; for the tests. */
 int g2p_model_holds_encoding(const g2p_model *model, const void *scratch,

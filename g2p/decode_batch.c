@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "g2p/decode.h"
 #include "g2p/decode_batch.h"
 #include "g2p/decode_common.h"
 #include "g2p/g2p_limits.h"
@@ -36,6 +37,8 @@
 #include "g2p/model_impl.h"
 
 #define BT_MAX (G2P_BATCH_WORD_MAX + 1) /* code points + </s> */
+#define AT_C(base, off, type) \
+  ((const type *)(const void *)((const uint8_t *)(base) + (off)))
 
 /* Offsets into the scratch (bytes); per-word arrays are indexed by slot
  * (the word's place in the length order), decoder arrays by position
@@ -44,9 +47,11 @@ typedef struct blayout {
   size_t toks;    /* int[NB][BT_MAX] */
   size_t T;       /* int[NB] encoder steps incl. </s> */
   size_t order;   /* int[NB] slot -> caller's index */
+  size_t nb;      /* int: words of the last batch (slots 0..nb-1) */
   size_t h;       /* float[NB][H] encoder states */
   size_t gh;      /* float[NB][3 max(H, D)] recurrent projections */
   size_t hs;      /* float[NB][D] decoder states */
+  size_t h0;      /* float[NB][D] their initial values, by slot */
   size_t logits;  /* float[NB][P] */
   size_t seq;     /* uint16[NB][max_len] */
   size_t enc;     /* arch 2: float[NB][BT_MAX][2H] encoder outputs */
@@ -72,9 +77,11 @@ static void plan_batch(blayout *L, const g2p_model *m) {
   L->toks = g2p_layout_put(&o, NB * TB * sizeof(int));
   L->T = g2p_layout_put(&o, NB * sizeof(int));
   L->order = g2p_layout_put(&o, NB * sizeof(int));
+  L->nb = g2p_layout_put(&o, sizeof(int));
   L->h = g2p_layout_put(&o, NB * H * f);
   L->gh = g2p_layout_put(&o, NB * 3 * wide * f);
   L->hs = g2p_layout_put(&o, NB * D * f);
+  L->h0 = g2p_layout_put(&o, NB * D * f);
   L->logits = g2p_layout_put(&o, NB * P * f);
   L->seq = g2p_layout_put(&o, NB * (size_t)m->max_len * sizeof(uint16_t));
   if (g2pm_arch_attn(m->arch)) {
@@ -257,6 +264,7 @@ int g2p_model_predict_batch_scored(const g2p_model *model, void *scratch,
   int *toks = AT(s, L.toks, int);
   int *T = AT(s, L.T, int);
   int *order = AT(s, L.order, int);
+  *AT(s, L.nb, int) = 0; /* no word's encoding until encode_all's */
 
   /* Tokenize the words that can run; order them longest first (stable). */
   int nb = 0;
@@ -294,6 +302,8 @@ int g2p_model_predict_batch_scored(const g2p_model *model, void *scratch,
     return 0;
 
   encode_all(m, s, &L, nb);
+  memcpy(AT(s, L.h0, float), AT(s, L.hs, float), (size_t)nb * (size_t)m->D * sizeof(float));
+  *AT(s, L.nb, int) = nb;
 
   int D = m->D, P = m->P, ML = m->max_len;
   float *hs = AT(s, L.hs, float);
@@ -347,4 +357,31 @@ int g2p_model_predict_batch_scored(const g2p_model *model, void *scratch,
       logprob[i] = lp[b];
   }
   return 0;
+}
+
+int g2p_model_batch_export(const g2p_model *model, const void *batch_scratch, int i,
+                           const char *word, size_t len, void *scratch) {
+  if (!model || !batch_scratch || !scratch)
+    return G2P_EINVAL;
+  blayout L;
+  plan_batch(&L, model);
+  const void *s = batch_scratch;
+  const int *order = AT_C(s, L.order, int);
+  int nb = *AT_C(s, L.nb, int), b = 0;
+  while (b < nb && order[b] != i)
+    b++;
+  if (b == nb)
+    return G2P_EINVAL; /* not a word the last batch encoded */
+  const size_t D = (size_t)model->D, H2 = 2 * (size_t)model->H;
+  g2p_encoding e = {
+      .T = AT_C(s, L.T, int)[b],
+      .toks = AT_C(s, L.toks, int) + (size_t)b * BT_MAX,
+      .h0 = AT_C(s, L.h0, float) + (size_t)b * D,
+  };
+  if (g2pm_arch_attn(model->arch)) {
+    e.enc = AT_C(s, L.enc, float) + (size_t)b * BT_MAX * H2;
+    e.keys_p = AT_C(s, L.keys_p + (size_t)b * L.keys_p_bytes, float);
+    e.proj_t_p = AT_C(s, L.proj_t_p + (size_t)b * L.proj_t_p_bytes, float);
+  }
+  return g2p_model_adopt_encoding(model, scratch, word, len, &e);
 }

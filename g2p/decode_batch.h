@@ -28,4 +28,12 @@ int g2p_model_predict_batch_scored(const g2p_model *model, void *scratch,
                                    int n, char *out, size_t outcap, int *out_len,
                                    double *logprob);
 
+/* Leaves the encoding of words[i] of the last batch run on batch_scratch
+ * in scratch (a g2p_model_scratch_bytes() scratch), as a greedy read of it
+ * would, so that g2p_model_nbest_after(word) skips the encoder; word and
+ * len are that word again. Returns 0, or G2P_EINVAL when the last batch
+ * did not encode word i (refused, or another word). */
+int g2p_model_batch_export(const g2p_model *model, const void *batch_scratch, int i,
+                           const char *word, size_t len, void *scratch);
+
 #endif

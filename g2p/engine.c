@@ -690,10 +690,14 @@ int g2p_engine_lookup_batch(const g2p_engine *engine, g2p_scratch *scratch,
                                           &b->out[0][0], G2P_TEXT_MAX, blen, blp);
   for (int j = 0; j < nb; j++) {
     int np = rc < 0 ? rc : blen[j];
-    if (engine->rescorer && needs_rescoring(engine, np, blp[j]))
-      /* past the gate: searched and rescored alone, into the same row */
-      np = searched_text(engine, scratch->model_mem, scratch->alt, bw[j], bl[j], 1, 0,
+    if (engine->rescorer && needs_rescoring(engine, np, blp[j])) {
+      /* past the gate: searched and rescored alone, into the same row,
+       * from the batch's encoding of the word */
+      int after = rc == 0 && g2p_model_batch_export(engine->model, b->mem, j, bw[j], bl[j],
+                                                    scratch->model_mem) == 0;
+      np = searched_text(engine, scratch->model_mem, scratch->alt, bw[j], bl[j], 1, after,
                          b->out[j], G2P_TEXT_MAX, &blp[j]);
+    }
     if (np > 0 && np <= G2P_TEXT_MAX)
       result_cache_put(engine->cache, bw[j], bl[j], 1, b->out[j], (size_t)np,
                        blp[j]);

@@ -8,7 +8,8 @@
  *    reverse of what the plain file emits, renders it left to right, and
  *    scores an answer as the plain file scores the answer turned around;
  *  - g2p_model_nbest_after reuses the encoding a greedy read of the same
- *    word left in the scratch, and only then, with g2p_model_nbest's
+ *    word left in the scratch (or the batch decoder's, handed over by
+ *    g2p_model_batch_export), and only then, with g2p_model_nbest's
  *    answers bit for bit;
  *  - bad candidates (an unknown symbol, </s>, too many phonemes,
  *    no candidates) are G2P_EINVAL, and nothing else changes;
@@ -30,6 +31,7 @@
 #include <unistd.h>
 
 #include "g2p/decode.h"
+#include "g2p/decode_batch.h"
 #include "g2p/engine.h"
 #include "g2p/model.h"
 #include "g2p/model_format.h"
@@ -286,6 +288,40 @@ START_TEST(nbest_after_greedy) {
                      G2P_EEMPTY);
   }
   ck_assert_int_eq(reused, 40);
+  /* the batch decoder's encodings, handed over word by word */
+  void *bs = NULL;
+  ck_assert_int_eq(posix_memalign(&bs, 64, g2p_model_batch_scratch_bytes(m)), 0);
+  for (int first = 0; first < 40; first += 10) {
+    const char *bw[10];
+    size_t bl[10];
+    int blen[10];
+    for (int j = 0; j < 10; j++) {
+      bw[j] = words[first + j];
+      bl[j] = strlen(bw[j]);
+    }
+    ck_assert_int_eq(g2p_model_predict_batch(m, bs, bw, bl, 10, alt, 512, blen), 0);
+    for (int j = 0; j < 10; j++) {
+      int rf = g2p_model_nbest(m, fresh, bw[j], bl[j], 4, 4, ralt, sizeof ralt, rlens, rlps);
+      /* another word read in between: the handover restores this one's */
+      const char *ow = words[40 + first + j];
+      ck_assert_int_ge(g2p_model_predict(m, s, ow, strlen(ow), 1, out, sizeof out), 0);
+      ck_assert_int_eq(g2p_model_batch_export(m, bs, j, bw[j], bl[j], s), 0);
+      ck_assert(g2p_model_holds_encoding(m, s, bw[j], bl[j]));
+      int nf = g2p_model_nbest_after(m, s, bw[j], bl[j], 4, 4, alt, sizeof alt, lens, lps);
+      same_nbest("from the batch", nf, lens, lps, alt, rf, rlens, rlps, ralt);
+    }
+    /* a word the batch did not hold, or not at that index: refused */
+    ck_assert_int_eq(g2p_model_batch_export(m, bs, 10, bw[0], bl[0], s), G2P_EINVAL);
+    if (strcmp(bw[0], bw[1]) != 0)
+      ck_assert_int_eq(g2p_model_batch_export(m, bs, 1, bw[0], bl[0], s), G2P_EINVAL);
+  }
+  /* a batch whose every word was refused leaves nothing to hand over */
+  const char *empty[1] = {""};
+  size_t zero[1] = {0};
+  int elen[1];
+  ck_assert_int_eq(g2p_model_predict_batch(m, bs, empty, zero, 1, alt, 512, elen), 0);
+  ck_assert_int_eq(g2p_model_batch_export(m, bs, 0, words[0], strlen(words[0]), s), G2P_EINVAL);
+  free(bs);
   free(s);
   free(fresh);
   g2p_model_close(r);
