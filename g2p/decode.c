@@ -171,6 +171,19 @@ static int tokenize(run *r, const char *word, size_t len, int keep) {
   return 0;
 }
 
+/* Arch 2: the decoder's initial state from the encoder outputs in the
+ * scratch, tanh(init_w [f_{T-1}; b_0] + b), into hs0. */
+static void init_state(run *r, float *hs0) {
+  const g2p_model *m = r->m;
+  size_t H = (size_t)m->H, hb = H * sizeof(float);
+  const float *enc = AT(r->s, r->L.enc, float);
+  float *cat = AT(r->s, r->L.cat, float);
+  memcpy(cat, enc + (size_t)(r->T - 1) * 2 * H, hb);
+  memcpy(cat + H, enc + H, hb);
+  r->kw->matvec(m->init_w, m->init_b, cat, hs0, m->D, 2 * m->H);
+  r->k->tanh_inplace(hs0, m->D);
+}
+
 /* Runs the encoder and leaves the decoder's initial state in hs0. */
 static void encode_word(run *r, float *hs0) {
   const g2p_model *m = r->m;
@@ -217,11 +230,7 @@ static void encode_word(run *r, float *hs0) {
     }
     memcpy(enc + (size_t)t * H2 + H, h, hb);
   }
-  float *cat = AT(r->s, r->L.cat, float);
-  memcpy(cat, enc + (size_t)(T - 1) * H2, hb);
-  memcpy(cat + H, enc + H, hb);
-  kw->matvec(m->init_w, m->init_b, cat, hs0, m->D, 2 * H);
-  k->tanh_inplace(hs0, m->D);
+  init_state(r, hs0);
 
   /* Attention keys K_t = att_w enc_t (T x D) and the projected outputs
    * comb_wc enc_t (model_impl.h), transposed (D x T), both packed for this
@@ -582,12 +591,14 @@ int g2p_model_adopt_encoding(const g2p_model *model, void *scratch, const char *
     return rc;
   if (e->T != r.T || memcmp(e->toks, AT(r.s, r.L.toks, int), (size_t)r.T * sizeof(int)))
     return G2P_EINVAL; /* another word's encoding */
-  size_t db = (size_t)model->D * sizeof(float);
-  memcpy(AT(r.s, r.L.h0, float), e->h0, db);
+  float *h0 = AT(r.s, r.L.h0, float);
   if (g2pm_arch_attn(model->arch)) {
     memcpy(AT(r.s, r.L.enc, float), e->enc, (size_t)r.T * 2 * (size_t)model->H * sizeof(float));
     memcpy(AT(r.s, r.L.keys_p, float), e->keys_p, model->k->packed_bytes(r.T, model->D));
     memcpy(AT(r.s, r.L.proj_t_p, float), e->proj_t_p, model->k->packed_bytes(model->D, r.T));
+    init_state(&r, h0); /* the same call encode_word makes, so the same bits */
+  } else {
+    memcpy(h0, e->h_last, (size_t)model->H * sizeof(float)); /* D == H */
   }
   enc_tag *tag = AT(r.s, r.L.tag, enc_tag);
   tag->model = model;

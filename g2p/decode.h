@@ -49,14 +49,15 @@ int g2p_model_nbest_after(const g2p_model *model, void *scratch, const char *wor
                           size_t len, int beam_width, int n, char *out,
                           size_t outcap, int *lens, double *logprobs);
 /* A word's encoding as another decoder (the batch decoder) laid it out:
- * T grapheme ids, the decoder's initial state (D floats) and, for the
- * attention architectures, the encoder outputs (T x 2H floats, row by
+ * T grapheme ids; for arch 1 the final encoder state (H floats); for the
+ * attention architectures the encoder outputs (T x 2H floats, row by
  * row) and the keys and projected outputs packed by the model's kernels
- * for T (packed_bytes(T, D) and packed_bytes(D, T) bytes). */
+ * for T (packed_bytes(T, D) and packed_bytes(D, T) bytes), from which the
+ * decoder's initial state is computed again. */
 typedef struct g2p_encoding {
   int T;
   const int *toks;
-  const float *h0, *enc;
+  const float *h_last, *enc;
   const void *keys_p, *proj_t_p;
 } g2p_encoding;
 

@@ -51,7 +51,6 @@ typedef struct blayout {
   size_t h;       /* float[NB][H] encoder states */
   size_t gh;      /* float[NB][3 max(H, D)] recurrent projections */
   size_t hs;      /* float[NB][D] decoder states */
-  size_t h0;      /* float[NB][D] their initial values, by slot */
   size_t logits;  /* float[NB][P] */
   size_t seq;     /* uint16[NB][max_len] */
   size_t enc;     /* arch 2: float[NB][BT_MAX][2H] encoder outputs */
@@ -81,7 +80,6 @@ static void plan_batch(blayout *L, const g2p_model *m) {
   L->h = g2p_layout_put(&o, NB * H * f);
   L->gh = g2p_layout_put(&o, NB * 3 * wide * f);
   L->hs = g2p_layout_put(&o, NB * D * f);
-  L->h0 = g2p_layout_put(&o, NB * D * f);
   L->logits = g2p_layout_put(&o, NB * P * f);
   L->seq = g2p_layout_put(&o, NB * (size_t)m->max_len * sizeof(uint16_t));
   if (g2pm_arch_attn(m->arch)) {
@@ -302,7 +300,6 @@ int g2p_model_predict_batch_scored(const g2p_model *model, void *scratch,
     return 0;
 
   encode_all(m, s, &L, nb);
-  memcpy(AT(s, L.h0, float), AT(s, L.hs, float), (size_t)nb * (size_t)m->D * sizeof(float));
   *AT(s, L.nb, int) = nb;
 
   int D = m->D, P = m->P, ML = m->max_len;
@@ -372,11 +369,13 @@ int g2p_model_batch_export(const g2p_model *model, const void *batch_scratch, in
     b++;
   if (b == nb)
     return G2P_EINVAL; /* not a word the last batch encoded */
-  const size_t D = (size_t)model->D, H2 = 2 * (size_t)model->H;
+  const size_t H = (size_t)model->H, H2 = 2 * H;
+  /* the encoder's buffers are not written after encode_all; for arch 1
+   * each slot's row of h is its final encoder state */
   g2p_encoding e = {
       .T = AT_C(s, L.T, int)[b],
       .toks = AT_C(s, L.toks, int) + (size_t)b * BT_MAX,
-      .h0 = AT_C(s, L.h0, float) + (size_t)b * D,
+      .h_last = AT_C(s, L.h, float) + (size_t)b * H,
   };
   if (g2pm_arch_attn(model->arch)) {
     e.enc = AT_C(s, L.enc, float) + (size_t)b * BT_MAX * H2;
