@@ -148,11 +148,12 @@ void kern_q8_quantize_act_avx2(const float *x, int cols, int8_t *xq);
 /* int4 packed layout (pack_q4.c), for the recurrent matrices of an int4
  * model; what the int8 tables' *_q4 entries read:
  *   float mul[rp]   scale[r] / KERN_Q8_ACT_SCALE
- *   uint8 panels    super-panels of up to 64 rows, as int8's; inside one,
- *                   column octet k (columns 8k..8k+7) holds its w rows x 4
- *                   bytes, row-major: byte j of row i is
- *                   (q[r][8k+j] + 8) | (q[r][8k+4+j] + 8) << 4.
- * rp = rows padded to 16, cp = cols padded to 8, padding q = 0; q lies in
+ *   uint8 panels    super-panels of up to 64 rows (the last one rp - r0
+ *                   rows, 32 or 64); in one of w rows, column quad k
+ *                   (columns 4k..4k+3) holds w / 2 row pairs x 4 bytes,
+ *                   row-major: byte j of pair i is
+ *                   (q[r0 + i][4k+j] + 8) | (q[r0 + w/2 + i][4k+j] + 8) << 4.
+ * rp = rows padded to 32, cp = cols padded to 8, padding q = 0; q lies in
  * [-7, 7]. y[r] = (float)(sum_c q[r][c] xq[c]) * mul[r], then + b[r], with
  * xq the int8 tables' quantized x: the int8 dequantization exactly. */
 typedef struct kern_q4_view {

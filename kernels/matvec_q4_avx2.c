@@ -1,13 +1,14 @@
 /* matvec_q4_avx2.c -- 4-bit y = W x + b, AVX2.
  *
- * Per column octet of a super-panel: the low nibbles (u = q + 8 of quad
- * 2k) and the high ones (quad 2k + 1) are unpacked to bytes and multiplied
- * as the unsigned operand of vpmaddubsw by quad 2k's and 2k + 1's
- * quantized x (signed): each int16 pair sum is at most 2 * 15 * 127, the
- * two quads' sums together 7620, so nothing saturates; vpmaddwd by ones
- * widens to int32. 8 * sum_c x[c] is taken back once per vector (the sums
- * are of u). Exact int32 sums and the int8 tables' dequantization: the
- * scalar reference's bits (built with -ffp-contract=off).
+ * Per column quad of a super-panel: the low nibbles (u = q + 8 of the
+ * panel's first half of rows) and the high ones (its second half) are
+ * unpacked to bytes and multiplied as the unsigned operand of vpmaddubsw
+ * by the quad's quantized x (signed); an even and an odd quad are added in
+ * int16 (each pair sum at most 2 * 15 * 127, the two together 7620, so
+ * nothing saturates) before vpmaddwd by ones widens to int32. 8 * sum_c
+ * x[c] is taken back once per vector (the sums are of u). Exact int32 sums
+ * and the int8 tables' dequantization: the scalar reference's bits (built
+ * with -ffp-contract=off).
  *
  * matmat walks the matrix once per group of up to four vectors,
  * super-panel by super-panel, as the int8 AVX2 kernel does. */
@@ -41,46 +42,48 @@ static int32_t quantize(const float *x, int cols, int cp, int8_t *xq) {
   return (int32_t)t;
 }
 
-/* One super-panel of nv * 8 rows (nv = 2, 4, 6, 8). */
+/* One super-panel of 16 * nv rows (nv = 2, 4): nv vectors a column quad,
+ * each 8 rows of the first half (low nibbles) and 8 of the second. */
 static inline __attribute__((always_inline)) void
-panel(const uint8_t *P, const int8_t *xq, int32_t sx, int nk, const int nv,
+panel(const uint8_t *P, const int8_t *xq, int32_t sx, int nq, const int nv,
       const float *mul, const float *b, float *y, int nrows) {
   __m256i acc[8];
   const __m256i ones = _mm256_set1_epi16(1), m_lo = _mm256_set1_epi8(0x0f);
 #pragma GCC unroll 8
-  for (int j = 0; j < nv; j++)
-    acc[j] = _mm256_setzero_si256();
+  for (int t = 0; t < 2 * nv; t++)
+    acc[t] = _mm256_setzero_si256();
   const int32_t *x32 = (const int32_t *)(const void *)xq;
   size_t step = (size_t)nv * 32;
-  for (int k = 0; k < nk; k++) {
-    __m256i x0 = _mm256_set1_epi32(x32[2 * k]), x1 = _mm256_set1_epi32(x32[2 * k + 1]);
+  for (int k = 0; k < nq; k += 2) { /* nq is even: cp is a multiple of 8 */
+    __m256i x0 = _mm256_set1_epi32(x32[k]), x1 = _mm256_set1_epi32(x32[k + 1]);
     const uint8_t *p = P + (size_t)k * step;
-#pragma GCC unroll 8
+#pragma GCC unroll 4
     for (int j = 0; j < nv; j++) {
-      __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * j));
-      __m256i lo = _mm256_and_si256(v, m_lo);
-      __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m_lo);
-      __m256i s16 = _mm256_add_epi16(_mm256_maddubs_epi16(lo, x0),
-                                     _mm256_maddubs_epi16(hi, x1));
-      acc[j] = _mm256_add_epi32(acc[j], _mm256_madd_epi16(s16, ones));
+      __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * j));
+      __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + step + 32 * j));
+      __m256i a = _mm256_add_epi16(_mm256_maddubs_epi16(_mm256_and_si256(v0, m_lo), x0),
+                                   _mm256_maddubs_epi16(_mm256_and_si256(v1, m_lo), x1));
+      __m256i h = _mm256_add_epi16(
+          _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v0, 4), m_lo), x0),
+          _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v1, 4), m_lo), x1));
+      acc[j] = _mm256_add_epi32(acc[j], _mm256_madd_epi16(a, ones));
+      acc[nv + j] = _mm256_add_epi32(acc[nv + j], _mm256_madd_epi16(h, ones));
     }
   }
   const __m256i off = _mm256_set1_epi32(8 * sx);
 #pragma GCC unroll 8
-  for (int j = 0; j < nv; j++)
-    kern_q8_store8_avx2(_mm256_sub_epi32(acc[j], off), mul + 8 * j,
-                        b ? b + 8 * j : NULL, y + 8 * j, nrows - 8 * j);
+  for (int t = 0; t < 2 * nv; t++)
+    kern_q8_store8_avx2(_mm256_sub_epi32(acc[t], off), mul + 8 * t,
+                        b ? b + 8 * t : NULL, y + 8 * t, nrows - 8 * t);
 }
 
 static inline void panel_any(const uint8_t *P, const int8_t *xq, int32_t sx,
-                             int nk, int w, const float *mul, const float *b,
+                             int nq, int w, const float *mul, const float *b,
                              float *y, int nrows) {
-  switch (w / 8) {
-  case 8: panel(P, xq, sx, nk, 8, mul, b, y, nrows); break;
-  case 6: panel(P, xq, sx, nk, 6, mul, b, y, nrows); break;
-  case 4: panel(P, xq, sx, nk, 4, mul, b, y, nrows); break;
-  default: panel(P, xq, sx, nk, 2, mul, b, y, nrows); break;
-  }
+  if (w == 64)
+    panel(P, xq, sx, nq, 4, mul, b, y, nrows);
+  else
+    panel(P, xq, sx, nq, 2, mul, b, y, nrows);
 }
 
 void kern_matvec_q4_avx2(const float *Wp, const float *b, const float *x,
@@ -88,12 +91,12 @@ void kern_matvec_q4_avx2(const float *Wp, const float *b, const float *x,
   kern_q4_view v = kern_q4_view_of(Wp, rows, cols);
   _Alignas(64) int8_t xq[KERN_Q8_MAX_COLS + 32];
   int32_t sx = quantize(x, cols, v.cp, xq);
-  int nk = v.cp / 8, w;
+  int nq = v.cp / 4, w;
   size_t off = 0;
   for (int r0 = 0; r0 < rows; r0 += w) {
     w = v.rp - r0 >= KERN_Q8_PANEL ? KERN_Q8_PANEL : v.rp - r0;
     int nrows = rows - r0 < w ? rows - r0 : w;
-    panel_any(v.panels + off, xq, sx, nk, w, v.mul + r0, b ? b + r0 : NULL,
+    panel_any(v.panels + off, xq, sx, nq, w, v.mul + r0, b ? b + r0 : NULL,
               y + r0, nrows);
     off += (size_t)w * (size_t)v.cp / 2;
   }
@@ -108,7 +111,7 @@ void kern_matmat_q4_avx2(const float *Wp, const float *b, const float *X,
   kern_q4_view v = kern_q4_view_of(Wp, rows, cols);
   _Alignas(64) int8_t xq[GROUP][KERN_Q8_MAX_COLS + 32];
   int32_t sx[GROUP];
-  int nk = v.cp / 8;
+  int nq = v.cp / 4;
   for (int g0 = 0; g0 < nb; g0 += GROUP) {
     int ng = nb - g0 < GROUP ? nb - g0 : GROUP;
     for (int i = 0; i < ng; i++)
@@ -119,7 +122,7 @@ void kern_matmat_q4_avx2(const float *Wp, const float *b, const float *X,
       w = v.rp - r0 >= KERN_Q8_PANEL ? KERN_Q8_PANEL : v.rp - r0;
       int nrows = rows - r0 < w ? rows - r0 : w;
       for (int i = 0; i < ng; i++)
-        panel_any(v.panels + off, xq[i], sx[i], nk, w, v.mul + r0,
+        panel_any(v.panels + off, xq[i], sx[i], nq, w, v.mul + r0,
                   b ? b + r0 : NULL, Y + (size_t)(g0 + i) * (size_t)rows + r0,
                   nrows);
       off += (size_t)w * (size_t)v.cp / 2;

@@ -1,15 +1,17 @@
 /* matvec_q4_avx512.c -- 4-bit y = W x + b, AVX-512 VNNI.
  *
  * Each byte of the layout (kernels_impl.h) holds u = q + 8 for one weight
- * of column quad 2k (low nibble) and one of quad 2k + 1 (high nibble).
- * vpdpbusd takes the weights as its unsigned operand and the quantized x
- * as the signed one: v & 0x0f against quad 2k's x, and v & 0xf0 (16 u,
- * still a valid unsigned byte) against quad 2k + 1's, in a second
- * accumulator divided by 16 at the end (exact: every term is a multiple of
- * 16). Both sums are of u, so 8 * sum_c x[c] is taken back once per
- * vector. Every sum is an exact int32 (|16 u x| * 4096 < 2^31), so the
- * result equals the scalar reference's bit for bit (same dequantization,
- * built with -ffp-contract=off).
+ * of a row in a super-panel's first half (low nibble) and for the same
+ * column of the row half a panel below (high nibble). vpdpbusd takes the
+ * weights as its unsigned operand and the quantized x as the signed one,
+ * twice per 64-byte load against the same x: the whole byte v gives
+ * sum (u_lo + 16 u_hi) x, v & 0x0f gives sum u_lo x, and the difference
+ * divided by 16 (exact: a multiple of 16) is sum u_hi x. Both are sums of
+ * u, so 8 * sum_c x[c] is taken back once per vector. Every sum is an exact
+ * int32 (|255 x| * 4096 < 2^31), so the result equals the scalar
+ * reference's bit for bit (same dequantization, built with
+ * -ffp-contract=off). Even and odd column quads accumulate separately, to
+ * cover the instruction's latency.
  *
  * matmat quantizes up to a stack buffer's worth of vectors, then walks the
  * matrix once, super-panel by super-panel (64 rows x cols / 2 bytes, which
@@ -39,51 +41,56 @@ static int32_t quantize_signed(const float *x, int cols, int cp, int8_t *xq) {
   return (int32_t)(_mm512_reduce_add_epi64(s) - 128 * (long long)cp);
 }
 
+/* One super-panel of 32 * nv rows (nv = 1, 2): nv vectors a column quad. */
 static inline __attribute__((always_inline)) void
-panel(const uint8_t *P, const int8_t *xq, int32_t sx, int nk, const int nv,
+panel(const uint8_t *P, const int8_t *xq, int32_t sx, int nq, const int nv,
       const float *mul, const float *b, float *y, int nrows) {
-  __m512i lo[4], hi[4];
-#pragma GCC unroll 4
+  __m512i full[2][2], lo[2][2];
+#pragma GCC unroll 2
   for (int j = 0; j < nv; j++)
-    lo[j] = hi[j] = _mm512_setzero_si512();
+    full[0][j] = full[1][j] = lo[0][j] = lo[1][j] = _mm512_setzero_si512();
   const int32_t *x32 = (const int32_t *)(const void *)xq;
-  const __m512i m_lo = _mm512_set1_epi8(0x0f), m_hi = _mm512_set1_epi8((char)0xf0);
+  const __m512i m_lo = _mm512_set1_epi8(0x0f);
   size_t step = (size_t)nv * 64;
-  for (int k = 0; k < nk; k++) {
-    __m512i x0 = _mm512_set1_epi32(x32[2 * k]), x1 = _mm512_set1_epi32(x32[2 * k + 1]);
+  for (int k = 0; k < nq; k += 2) { /* nq is even: cp is a multiple of 8 */
     const uint8_t *p = P + (size_t)k * step;
-#pragma GCC unroll 4
-    for (int j = 0; j < nv; j++) {
-      __m512i v = _mm512_loadu_si512(p + 64 * j);
-      lo[j] = _mm512_dpbusd_epi32(lo[j], _mm512_and_si512(v, m_lo), x0);
-      hi[j] = _mm512_dpbusd_epi32(hi[j], _mm512_and_si512(v, m_hi), x1);
+#pragma GCC unroll 2
+    for (int e = 0; e < 2; e++) {
+      __m512i x = _mm512_set1_epi32(x32[k + e]);
+#pragma GCC unroll 2
+      for (int j = 0; j < nv; j++) {
+        __m512i v = _mm512_loadu_si512(p + step * (size_t)e + 64 * (size_t)j);
+        full[e][j] = _mm512_dpbusd_epi32(full[e][j], v, x);
+        lo[e][j] = _mm512_dpbusd_epi32(lo[e][j], _mm512_and_si512(v, m_lo), x);
+      }
     }
   }
   const __m512i off = _mm512_set1_epi32(8 * sx);
 #pragma GCC unroll 4
-  for (int j = 0; j < nv; j++) {
-    int left = nrows - 16 * j;
+  for (int t = 0; t < 2 * nv; t++) { /* t < nv: first half; else the second */
+    int j = t % nv, left = nrows - 16 * t;
     if (left <= 0)
       break;
-    __m512i acc = _mm512_sub_epi32(
-        _mm512_add_epi32(lo[j], _mm512_srai_epi32(hi[j], 4)), off);
-    __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), _mm512_loadu_ps(mul + 16 * j));
+    __m512i l = _mm512_add_epi32(lo[0][j], lo[1][j]);
+    __m512i acc = t < nv ? l
+                         : _mm512_srai_epi32(
+                               _mm512_sub_epi32(_mm512_add_epi32(full[0][j], full[1][j]), l), 4);
+    __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc, off)),
+                             _mm512_loadu_ps(mul + 16 * t));
     __mmask16 m = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
     if (b)
-      f = _mm512_add_ps(f, _mm512_maskz_loadu_ps(m, b + 16 * j));
-    _mm512_mask_storeu_ps(y + 16 * j, m, f);
+      f = _mm512_add_ps(f, _mm512_maskz_loadu_ps(m, b + 16 * t));
+    _mm512_mask_storeu_ps(y + 16 * t, m, f);
   }
 }
 
 static inline void panel_any(const uint8_t *P, const int8_t *xq, int32_t sx,
-                             int nk, int w, const float *mul, const float *b,
+                             int nq, int w, const float *mul, const float *b,
                              float *y, int nrows) {
-  switch (w / 16) {
-  case 4: panel(P, xq, sx, nk, 4, mul, b, y, nrows); break;
-  case 3: panel(P, xq, sx, nk, 3, mul, b, y, nrows); break;
-  case 2: panel(P, xq, sx, nk, 2, mul, b, y, nrows); break;
-  default: panel(P, xq, sx, nk, 1, mul, b, y, nrows); break;
-  }
+  if (w == 64)
+    panel(P, xq, sx, nq, 2, mul, b, y, nrows);
+  else
+    panel(P, xq, sx, nq, 1, mul, b, y, nrows);
 }
 
 void kern_matvec_q4_avx512(const float *Wp, const float *b, const float *x,
@@ -91,12 +98,12 @@ void kern_matvec_q4_avx512(const float *Wp, const float *b, const float *x,
   kern_q4_view v = kern_q4_view_of(Wp, rows, cols);
   _Alignas(64) int8_t xq[KERN_Q8_MAX_COLS + 64];
   int32_t sx = quantize_signed(x, cols, v.cp, xq);
-  int nk = v.cp / 8, w;
+  int nq = v.cp / 4, w;
   size_t off = 0;
   for (int r0 = 0; r0 < rows; r0 += w) {
     w = v.rp - r0 >= KERN_Q8_PANEL ? KERN_Q8_PANEL : v.rp - r0;
     int nrows = rows - r0 < w ? rows - r0 : w;
-    panel_any(v.panels + off, xq, sx, nk, w, v.mul + r0, b ? b + r0 : NULL,
+    panel_any(v.panels + off, xq, sx, nq, w, v.mul + r0, b ? b + r0 : NULL,
               y + r0, nrows);
     off += (size_t)w * (size_t)v.cp / 2;
   }
@@ -114,7 +121,7 @@ void kern_matmat_q4_avx512(const float *Wp, const float *b, const float *X,
   kern_q4_view v = kern_q4_view_of(Wp, rows, cols);
   _Alignas(64) int8_t xbuf[MM_XBYTES + 64];
   int32_t sx[MM_PASS_MAX];
-  int nk = v.cp / 8;
+  int nq = v.cp / 4;
   int pass = MM_XBYTES / v.cp;
   pass = pass < MM_PASS_MAX ? pass : MM_PASS_MAX;
   for (int g0 = 0; g0 < nb; g0 += pass) {
@@ -128,7 +135,7 @@ void kern_matmat_q4_avx512(const float *Wp, const float *b, const float *X,
       w = v.rp - r0 >= KERN_Q8_PANEL ? KERN_Q8_PANEL : v.rp - r0;
       int nrows = rows - r0 < w ? rows - r0 : w;
       for (int i = 0; i < ng; i++)
-        panel_any(v.panels + off, xbuf + (size_t)i * (size_t)v.cp, sx[i], nk,
+        panel_any(v.panels + off, xbuf + (size_t)i * (size_t)v.cp, sx[i], nq,
                   w, v.mul + r0, b ? b + r0 : NULL,
                   Y + (size_t)(g0 + i) * (size_t)rows + r0, nrows);
       off += (size_t)w * (size_t)v.cp / 2;

@@ -20,13 +20,14 @@ void kern_matvec_q4_scalar(const float *Wp, const float *b, const float *x,
   for (int r0 = 0; r0 < v.rp; r0 += w) {
     w = v.rp - r0 >= KERN_Q8_PANEL ? KERN_Q8_PANEL : v.rp - r0;
     const uint8_t *P = v.panels + off;
+    int h = w / 2;
     for (int i = 0; i < w && r0 + i < rows; i++) {
+      int pair = i < h ? i : i - h, shift = i < h ? 0 : 4;
       int32_t acc = 0;
-      for (int k = 0; k < v.cp / 8; k++)
+      for (int k = 0; k < v.cp / 4; k++)
         for (int j = 0; j < 4; j++) {
-          uint8_t byte = P[((size_t)k * (size_t)w + (size_t)i) * 4 + (size_t)j];
-          acc += ((int32_t)(byte & 15) - 8) * (int32_t)xq[8 * k + j];
-          acc += ((int32_t)(byte >> 4) - 8) * (int32_t)xq[8 * k + 4 + j];
+          uint8_t byte = P[((size_t)k * (size_t)h + (size_t)pair) * 4 + (size_t)j];
+          acc += ((int32_t)(byte >> shift & 15) - 8) * (int32_t)xq[4 * k + j];
         }
       int r = r0 + i;
       float f = (float)acc * v.mul[r];
