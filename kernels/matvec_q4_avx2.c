@@ -3,8 +3,8 @@
  * Per column quad of a super-panel: the low nibbles (u = q + 8 of the
  * panel's first half of rows) and the high ones (its second half) are
  * unpacked to bytes and multiplied as the unsigned operand of vpmaddubsw
- * by the quad's quantized x (signed); an even and an odd quad are added in
- * int16 (each pair sum at most 2 * 15 * 127, the two together 7620, so
+ * by the quad's quantized x (signed); eight quads are added in int16
+ * (each pair sum at most 2 * 15 * 127, the eight together 30480, so
  * nothing saturates) before vpmaddwd by ones widens to int32. 8 * sum_c
  * x[c] is taken back once per vector (the sums are of u). Exact int32 sums
  * and the int8 tables' dequantization: the scalar reference's bits (built
@@ -43,7 +43,13 @@ static int32_t quantize(const float *x, int cols, int cp, int8_t *xq) {
 }
 
 /* One super-panel of 16 * nv rows (nv = 2, 4): nv vectors a column quad,
- * each 8 rows of the first half (low nibbles) and 8 of the second. */
+ * each 8 rows of the first half (low nibbles) and 8 of the second. The
+ * int16 pair sums of up to Q16_QUADS quads gather in int16 (each quad adds
+ * at most 2 * 15 * 127 = 3810 to a lane, eight 30480 < 32767) before one
+ * vpmaddwd widens them: a quarter of the widenings of one per quad pair,
+ * which share the multiply ports with vpmaddubsw. */
+#define Q16_QUADS 8
+
 static inline __attribute__((always_inline)) void
 panel(const uint8_t *P, const int8_t *xq, int32_t sx, int nq, const int nv,
       const float *mul, const float *b, float *y, int nrows) {
@@ -54,21 +60,31 @@ panel(const uint8_t *P, const int8_t *xq, int32_t sx, int nq, const int nv,
     acc[t] = _mm256_setzero_si256();
   const int32_t *x32 = (const int32_t *)(const void *)xq;
   size_t step = (size_t)nv * 32;
-  for (int k = 0; k < nq; k += 2) { /* nq is even: cp is a multiple of 8 */
-    __m256i x0 = _mm256_set1_epi32(x32[k]), x1 = _mm256_set1_epi32(x32[k + 1]);
-    const uint8_t *p = P + (size_t)k * step;
+  for (int k0 = 0; k0 < nq; k0 += Q16_QUADS) { /* nq is even: cp is a multiple of 8 */
+    int k1 = nq - k0 < Q16_QUADS ? nq : k0 + Q16_QUADS;
+    __m256i s16[8];
+#pragma GCC unroll 8
+    for (int t = 0; t < 2 * nv; t++)
+      s16[t] = _mm256_setzero_si256();
+    for (int k = k0; k < k1; k += 2) {
+      __m256i x0 = _mm256_set1_epi32(x32[k]), x1 = _mm256_set1_epi32(x32[k + 1]);
+      const uint8_t *p = P + (size_t)k * step;
 #pragma GCC unroll 4
-    for (int j = 0; j < nv; j++) {
-      __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * j));
-      __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + step + 32 * j));
-      __m256i a = _mm256_add_epi16(_mm256_maddubs_epi16(_mm256_and_si256(v0, m_lo), x0),
-                                   _mm256_maddubs_epi16(_mm256_and_si256(v1, m_lo), x1));
-      __m256i h = _mm256_add_epi16(
-          _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v0, 4), m_lo), x0),
-          _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v1, 4), m_lo), x1));
-      acc[j] = _mm256_add_epi32(acc[j], _mm256_madd_epi16(a, ones));
-      acc[nv + j] = _mm256_add_epi32(acc[nv + j], _mm256_madd_epi16(h, ones));
+      for (int j = 0; j < nv; j++) {
+        __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * j));
+        __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + step + 32 * j));
+        __m256i a = _mm256_add_epi16(_mm256_maddubs_epi16(_mm256_and_si256(v0, m_lo), x0),
+                                     _mm256_maddubs_epi16(_mm256_and_si256(v1, m_lo), x1));
+        __m256i h = _mm256_add_epi16(
+            _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v0, 4), m_lo), x0),
+            _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v1, 4), m_lo), x1));
+        s16[j] = _mm256_add_epi16(s16[j], a);
+        s16[nv + j] = _mm256_add_epi16(s16[nv + j], h);
+      }
     }
+#pragma GCC unroll 8
+    for (int t = 0; t < 2 * nv; t++)
+      acc[t] = _mm256_add_epi32(acc[t], _mm256_madd_epi16(s16[t], ones));
   }
   const __m256i off = _mm256_set1_epi32(8 * sx);
 #pragma GCC unroll 8
