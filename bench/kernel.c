@@ -3,6 +3,8 @@
  *
  *   bench/kernel --model FILE.g2pm --words golden_words.tsv
  *                [--kernels scalar,avx2,avx512] [--reps N] [--cpu N]
+ *                [--rescore-model R.g2pm [--rescore-gate LP]
+ *                 [--rescore-weight W]]
  *
  * For each table: the model is loaded with it, every word is predicted once
  * to warm up, then N times in rounds over the list; each prediction is
@@ -12,6 +14,12 @@
  * counted from the architecture, the word's code points and the number of
  * phonemes it decoded -- of their bare times. ratio = time / bound. Words
  * that g2p_en's golden output lists are also checked (exact matches).
+ *
+ * With --rescore-model, each table gets a second row, kernel=NAME+gated: the
+ * same words looked up as the daemon answers them with that rescorer and
+ * gate (g2p_engine_lookup, network only, no result cache): greedy, and for
+ * the words under the gate the beam and the rescorer too. Each lookup is
+ * timed alone, as the plain rows' predictions are, so the two rows compare.
  *
  * Output is one "row" line per table, machine-readable, that bench/kernel.sh
  * joins with the numpy and TorchScript rows into a table. */
@@ -24,6 +32,7 @@
 #include <time.h>
 
 #include "g2p/decode.h"
+#include "g2p/engine.h"
 #include "g2p/model.h"
 #include "g2p/model_impl.h"
 #include "kernels/kernels.h"
@@ -258,15 +267,104 @@ static int run_table(const char *model_path, const char *kname, int reps) {
   return 0;
 }
 
+typedef struct rescoring {
+  const char *path; /* NULL: no gated rows */
+  double gate, weight;
+} rescoring;
+
+/* The kernel=NAME+gated row: the engine's gated lookups of every word, on
+ * table kname (the engine opens its models with RNNINFERD_KERNEL's
+ * table). */
+static int run_gated(const char *model_path, const char *kname, int reps,
+                     const rescoring *rs) {
+  if (setenv("RNNINFERD_KERNEL", kname, 1) != 0) {
+    perror("bench/kernel: setenv");
+    return -1;
+  }
+  g2p_engine_config cfg = {.model_path = model_path, .beam_width = 1,
+                           .rescore_model_path = rs->path,
+                           .rescore_weight = rs->weight,
+                           .rescore_gate = rs->gate};
+  g2p_engine *e = NULL;
+  g2p_scratch *sc = NULL;
+  char err[512];
+  int rc = g2p_engine_open(&e, &cfg, err, sizeof err);
+  unsetenv("RNNINFERD_KERNEL");
+  if (rc != 0) {
+    fprintf(stderr, "bench/kernel: %s+gated: %s\n", kname, err);
+    return -1;
+  }
+  size_t nt = (size_t)n_words * (size_t)reps;
+  double *t = malloc(sizeof(double) * nt);
+  if (!t || g2p_scratch_create(&sc, e) != 0) {
+    fprintf(stderr, "bench/kernel: out of memory\n");
+    free(t);
+    g2p_engine_close(e);
+    return -1;
+  }
+  g2p_word_result res;
+  int past = 0;
+  for (int i = 0; i < n_words; i++) { /* warm up; count the words under the gate */
+    if (g2p_engine_lookup(e, sc, words[i].text, strlen(words[i].text),
+                          G2P_FLAG_MODEL_ONLY, 1, &res) != 0) {
+      fprintf(stderr, "bench/kernel: lookup '%s' failed (%d)\n", words[i].text,
+              res.error);
+      rc = -1;
+      break;
+    }
+  }
+  /* the plain greedy answer's log-probability decides the gate */
+  g2p_model *m = NULL;
+  if (rc == 0 && g2p_model_open_ex(&m, model_path, kname, err, sizeof err) == 0) {
+    size_t sb = g2p_model_scratch_bytes(m);
+    void *ms = aligned_alloc(KERN_ALIGN, (sb + 63) / 64 * 64);
+    char out[OUT_CAP];
+    for (int i = 0; ms && i < n_words; i++) {
+      double lp = 0.0;
+      int n = g2p_model_predict_scored(m, ms, words[i].text, strlen(words[i].text),
+                                       1, out, sizeof out, &lp);
+      past += n <= 0 || lp < rs->gate;
+    }
+    free(ms);
+    g2p_model_close(m);
+  }
+  for (int r = 0; rc == 0 && r < reps; r++)
+    for (int i = 0; i < n_words; i++) {
+      double t0 = now_ns();
+      g2p_engine_lookup(e, sc, words[i].text, strlen(words[i].text),
+                        G2P_FLAG_MODEL_ONLY, 1, &res);
+      t[(size_t)r * n_words + i] = now_ns() - t0;
+    }
+  if (rc == 0) {
+    double sum = 0;
+    for (size_t j = 0; j < nt; j++)
+      sum += t[j];
+    qsort(t, nt, sizeof t[0], cmp_double);
+    printf("row kernel=%s+gated median_us=%.2f p99_us=%.2f mean_us=%.2f "
+           "gate=%g weight=%g past_gate=%d words=%d reps=%d\n",
+           kname, pct(t, nt, 0.5) / 1e3, pct(t, nt, 0.99) / 1e3,
+           sum / (double)nt / 1e3, rs->gate, rs->weight, past, n_words, reps);
+    fflush(stdout);
+  }
+  free(t);
+  g2p_scratch_destroy(sc);
+  g2p_engine_close(e);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   const char *model = NULL, *wpath = NULL, *kernels = "scalar,avx2,avx512";
   int reps = 5, cpu = -1;
+  rescoring rs = {NULL, -1.5, 1.0};
   static const struct option opts[] = {
       {"model", required_argument, NULL, 'm'},
       {"words", required_argument, NULL, 'w'},
       {"kernels", required_argument, NULL, 'k'},
       {"reps", required_argument, NULL, 'r'},
       {"cpu", required_argument, NULL, 'c'},
+      {"rescore-model", required_argument, NULL, 'R'},
+      {"rescore-gate", required_argument, NULL, 'G'},
+      {"rescore-weight", required_argument, NULL, 'W'},
       {NULL, 0, NULL, 0}};
   int o;
   while ((o = getopt_long(argc, argv, "m:w:k:r:c:", opts, NULL)) != -1) {
@@ -276,15 +374,20 @@ int main(int argc, char **argv) {
     case 'k': kernels = optarg; break;
     case 'r': reps = atoi(optarg); break;
     case 'c': cpu = atoi(optarg); break;
+    case 'R': rs.path = optarg; break;
+    case 'G': rs.gate = atof(optarg); break;
+    case 'W': rs.weight = atof(optarg); break;
     default:
       fprintf(stderr, "usage: bench/kernel --model FILE --words TSV "
-                      "[--kernels LIST] [--reps N] [--cpu N]\n");
+                      "[--kernels LIST] [--reps N] [--cpu N] [--rescore-model R "
+                      "[--rescore-gate LP] [--rescore-weight W]]\n");
       return 2;
     }
   }
-  if (!model || !wpath || reps < 1 || reps > 1000) {
+  if (!model || !wpath || reps < 1 || reps > 1000 ||
+      !(rs.gate < 0.0 && rs.gate > -1e6) || !(rs.weight > 0.0 && rs.weight < 1e6)) {
     fprintf(stderr, "bench/kernel: --model and --words are required "
-                    "(--reps 1..1000)\n");
+                    "(--reps 1..1000, --rescore-gate < 0, --rescore-weight > 0)\n");
     return 2;
   }
   if (load_words(wpath))
@@ -313,6 +416,8 @@ int main(int argc, char **argv) {
       continue;
     }
     if (run_table(model, name, reps))
+      rc = 1;
+    if (rs.path && run_gated(model, name, reps, &rs))
       rc = 1;
   }
   return rc;

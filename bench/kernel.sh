@@ -13,7 +13,9 @@
 # BENCH_PY_REPS (passes for numpy/torch, default 1), BENCH_SKIP_PY=1 (C
 # rows only). Also benchmarks every shipped model under models/ (fp32 files
 # on the fp32 tables, int8 and int4 files on the int8 tables, each row next to its
-# own mat-vec bound) and prints the int8 / fp32 ratio of each network.
+# own mat-vec bound) and prints the int8 / fp32 ratio of each network. The
+# default model also gets "+gated" rows: its lookups as the daemon makes
+# them, rescored by the default rescorer below the default gate.
 # Raw rows and the table go to TOP_BUILDDIR/bench/out/. Exits 77 when
 # ../shared/data/g2p_en is absent.
 set -eu
@@ -37,6 +39,9 @@ rows=$out/kernel-rows.txt
 model=$out/g2p_en.g2pm
 "$build/tools/g2p-convert" -o "$model" "$data/checkpoint20.npz" >/dev/null
 words=$data/golden_words.tsv
+# the daemon's defaults (daemon/main.c: DEFAULT_MODEL, DEFAULT_RESCORER,
+# DEFAULT_RESCORE_GATE)
+default_model=en-us-h384-int4 default_rescorer=en-us-r2l-h256-int8 default_gate=-1.5
 shipped="en-us-h384-int4 en-us-h384-int8 en-us-h384 en-us-h256-int8 en-us-r2l-h256-int8 cmudict-bigru cmudict-bigru-int8 cmudict-bigru-h256 cmudict-bigru-h256-int8 cmudict-r2l-h256-int8"
 
 refblas=/usr/lib/x86_64-linux-gnu/blas
@@ -63,8 +68,12 @@ while [ "$i" -le "$runs" ]; do
     *-int8 | *-int4) ks=avx2-int8,avx512-int8,amx-int8 ;;
     *) ks=avx2,avx512 ;;
     esac
+    # the default as the daemon runs it: rescored where greedy is unsure
+    gated=
+    [ "$name" = "$default_model" ] && gated="--rescore-model $src/models/$default_rescorer.g2pm --rescore-gate $default_gate"
+    # shellcheck disable=SC2086
     "$build/bench/kernel" --model "$f" --words "$words" --reps "$reps" \
-      --kernels "$ks" --cpu "$cpu" |
+      --kernels "$ks" --cpu "$cpu" $gated |
       sed "s/^row /row run=$i model=$name /" >> "$rows"
   done
   if [ "$have_numpy" = yes ]; then
@@ -148,7 +157,16 @@ END {
         printf "%-16s %-11s / g2p_en fp32 %-6s per-word median %.2f / %.2f us = %.3f\n", net, kk[1], kk[2], dm, gm, dm / gm
     }
   }
+  # the default as the daemon answers (gated rescoring), same comparison
+  for (j = 1; j <= 3; j++) {
+    split(pair[j], kk, ":")
+    dm = med("en-us-h384-int4/" kk[1] "+gated" SUBSEP "median_us")
+    gm = med("g2p_en/" kk[2] SUBSEP "median_us")
+    if (dm != "" && gm != "")
+      printf "%-16s %-11s / g2p_en fp32 %-6s per-word median %.2f / %.2f us = %.3f (p99 %.2f / %.2f us)\n", "en-us-h384-int4", kk[1] "+gated", kk[2], dm, gm, dm / gm, med("en-us-h384-int4/" kk[1] "+gated" SUBSEP "p99_us"), med("g2p_en/" kk[2] SUBSEP "p99_us")
+  }
   print ""
+  print "+gated: the default as rnninferd answers it, rescored by " "'"$default_rescorer"'" " where greedy is below " "'"$default_gate"'" ";"
   print "bound_us: median over words of the sum of the word'"'"'s mat-vecs at their bare time;"
   print "ratio: sum of per-word median times / sum of bounds; ratio_med: median over words of time / bound;"
   print "x_numpy, x_openbl: g2p_en numpy predict median (reference BLAS, OpenBLAS) / row median."

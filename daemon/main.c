@@ -30,6 +30,11 @@
 
 #define DEFAULT_LEXICON PKGDATADIR "/cmudict.lex"
 #define DEFAULT_MODEL PKGDATADIR "/en-us-h384-int4.g2pm"
+/* The default model's answers are rescored by this right-to-left network
+ * where the greedy answer is unsure (models/MODEL_CARD.md, "Gated
+ * rescoring": the gate was chosen on the trainer's dev words). */
+#define DEFAULT_RESCORER PKGDATADIR "/en-us-r2l-h256-int8.g2pm"
+#define DEFAULT_RESCORE_GATE (-1.5)
 #define DEFAULT_TAGGER PKGDATADIR "/en-ewt-tagger.linm"
 #define DEFAULT_HOMOGRAPHS PKGDATADIR "/en-homographs.linm"
 #define ROOT_SOCKET "/run/rnninferd/rnninferd.sock"
@@ -75,13 +80,18 @@ static void usage(FILE *f) {
     "      --no-homographs       the text op says every word's first variant\n"
     "      --beam N              default beam width, 1..16 (default 1 = greedy)\n"
     "      --rescore-model FILE  rank each network answer's beam hypotheses by\n"
-    "                            this model too (a right-to-left network)\n"
+    "                            this model too (a right-to-left network;\n"
+    "                            default with the default model, when it exists:\n"
+    "                            " DEFAULT_RESCORER ",\n"
+    "                            gated at -1.5)\n"
+    "      --no-rescore          answer with the network's own ranking alone\n"
     "      --rescore-weight W    its weight beside the model's, > 0 (default 1)\n"
     "      --rescore-beam N      hypotheses to rank, 2..16 (default 4; at least\n"
     "                            the beam width)\n"
     "      --rescore-gate LP     rescore only greedy answers whose log-probability\n"
     "                            is below LP, < 0 (-1.5: a fifth of the words);\n"
-    "                            default 0: every word\n"
+    "                            default: -1.5 with the default rescorer, else\n"
+    "                            every word\n"
     "      --kernel NAME         kernel table: scalar, avx2, avx512, scalar-int8,\n"
     "                            avx2-int8, avx512-int8, amx-int8 (default: the\n"
     "                            best for this CPU and the model's weights, or\n"
@@ -130,7 +140,7 @@ enum {
   OPT_LOG_LEVEL, OPT_WORKERS, OPT_CPUS, OPT_OUTPUT_TIMEOUT, OPT_SPIN_US,
   OPT_IDLE_TIMEOUT, OPT_MAX_TEXT_BYTES, OPT_MAX_TOKENS, OPT_CACHE_SIZE,
   OPT_TAGGER, OPT_HOMOGRAPHS, OPT_NO_HOMOGRAPHS, OPT_RESCORE_MODEL,
-  OPT_RESCORE_WEIGHT, OPT_RESCORE_BEAM, OPT_RESCORE_GATE
+  OPT_RESCORE_WEIGHT, OPT_RESCORE_BEAM, OPT_RESCORE_GATE, OPT_NO_RESCORE
 };
 
 static const struct option long_opts[] = {
@@ -147,6 +157,7 @@ static const struct option long_opts[] = {
   { "rescore-weight", required_argument, NULL, OPT_RESCORE_WEIGHT },
   { "rescore-beam", required_argument, NULL, OPT_RESCORE_BEAM },
   { "rescore-gate", required_argument, NULL, OPT_RESCORE_GATE },
+  { "no-rescore", no_argument, NULL, OPT_NO_RESCORE },
   { "kernel", required_argument, NULL, OPT_KERNEL },
   { "max-frame", required_argument, NULL, OPT_MAX_FRAME },
   { "max-words", required_argument, NULL, OPT_MAX_WORDS },
@@ -241,6 +252,7 @@ static const char *pick_socket_path(void) {
 static int parse_options(int argc, char **argv, daemon_config *cfg,
                          int *log_level) {
   int model_set = 0, no_model = 0, output_set = 0, no_homographs = 0;
+  int no_rescore = 0, gate_set = 0;
   char err[256];
   uint32_t v;
   memset(cfg, 0, sizeof *cfg);
@@ -279,6 +291,7 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
       cfg->beam = (int)v;
       break;
     case OPT_RESCORE_MODEL: cfg->rescore_path = optarg; break;
+    case OPT_NO_RESCORE: no_rescore = 1; break;
     case OPT_RESCORE_WEIGHT: {
       char *end;
       errno = 0;
@@ -301,6 +314,7 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
         return 2;
       }
       cfg->rescore_gate = g;
+      gate_set = 1;
       break;
     }
     case OPT_RESCORE_BEAM:
@@ -428,8 +442,20 @@ static int parse_options(int argc, char **argv, daemon_config *cfg,
     fputs("rnninferd: --rescore-model needs a model (--model FILE)\n", stderr);
     return 2;
   }
-  if (!cfg->rescore_path &&
-      (cfg->rescore_weight > 0.0 || cfg->rescore_beam || cfg->rescore_gate < 0.0)) {
+  int rescore_opts = cfg->rescore_weight > 0.0 || cfg->rescore_beam || gate_set;
+  if (no_rescore && (cfg->rescore_path || rescore_opts)) {
+    fputs("rnninferd: --no-rescore contradicts --rescore-model, --rescore-weight, "
+          "--rescore-beam and --rescore-gate\n", stderr);
+    return 2;
+  }
+  /* The default model comes with its rescorer; a model named by --model
+   * is rescored only when asked (the gate was chosen for the default). */
+  if (!cfg->rescore_path && !no_rescore && !model_set && cfg->model_path &&
+      access(DEFAULT_RESCORER, R_OK) == 0) {
+    cfg->rescore_path = DEFAULT_RESCORER;
+    if (!gate_set) cfg->rescore_gate = DEFAULT_RESCORE_GATE;
+  }
+  if (!cfg->rescore_path && rescore_opts) {
     fputs("rnninferd: --rescore-weight, --rescore-beam and --rescore-gate need "
           "--rescore-model\n", stderr);
     return 2;

@@ -9,8 +9,10 @@
 # the plain answer; a gated rescorer (--rescore-gate) keeps the greedy
 # answers above its gate and rescores the rest; info (it-ask and g2pc --info, text and JSON) names the
 # rescorer, or none. Bad settings are refused with a reason: a rescorer
-# without a model and weights, beams or gates out of range (exit 2), a rescorer
-# that does not load (exit 1). Skips (77) without the lexicon or the model.
+# without a model and weights, beams or gates out of range, --no-rescore
+# beside a rescorer setting (exit 2), a rescorer that does not load (exit 1).
+# (The default model's own rescorer, compiled in under $(pkgdatadir), is
+# checked where it is installed: tests/systemd-nspawn.sh.) Skips (77) without the lexicon or the model.
 set -u
 . "${top_srcdir:-.}/tests/daemon-lib.sh"
 model=$s/models/en-us-h256-int8.g2pm
@@ -108,4 +110,16 @@ expect 2 "rescore-gate" -m "$model" --rescore-model "$model" --rescore-gate 0
 expect 2 "rescore-gate" -m "$model" --rescore-model "$model" --rescore-gate 1.5
 expect 2 "rescore-gate" -m "$model" --rescore-model "$model" --rescore-gate -1e7
 expect 1 "rescore model" -m "$model" --rescore-model "$dir/none.g2pm"
-echo "refused: no model, a weight, beam or gate alone, weight 0 and nan, beam 1, gates 0, 1.5 and -1e7, a missing file"
+expect 2 "no-rescore contradicts" -m "$model" --no-rescore --rescore-model "$model"
+expect 2 "no-rescore contradicts" -m "$model" --rescore-gate -1 --no-rescore
+expect 2 "no-rescore contradicts" --no-rescore --rescore-weight 2
+echo "refused: no model, a weight, beam or gate alone, weight 0 and nan, beam 1, gates 0, 1.5 and -1e7, a missing file, --no-rescore beside a rescorer setting"
+
+# --no-rescore with a named model: no rescorer, the plain greedy answers
+start "$dir/n.sock" --workers 1 --no-rescore
+"$b/tests/it-ask" --info "$dir/n.sock" | grep -qx "rescorer none" ||
+  fail "--no-rescore: info $("$b/tests/it-ask" --info "$dir/n.sock")"
+"$c" -s "$dir/n.sock" -m $words > "$dir/got" || fail "--no-rescore daemon"
+cmp -s "$dir/greedy" "$dir/got" || fail "--no-rescore: $(diff "$dir/greedy" "$dir/got")"
+stop
+echo "--no-rescore: no rescorer, greedy answers"

@@ -347,6 +347,9 @@ j=$(ins journalctl --no-pager -u rnninferd.service)
 echo "$j" | grep -q "using the socket passed by systemd (fd 3)" || fail "daemon did not use the passed socket"
 echo "$j" | grep -q "lexicon $pkgdatadir/cmudict.lex (" || fail "daemon did not load $pkgdatadir/cmudict.lex"
 echo "$j" | grep -q "model $model, kernel" || fail "daemon did not load $model"
+rescorer=$pkgdatadir/en-us-r2l-h256-int8.g2pm   # the default model's rescorer (rnninferd.8)
+echo "$j" | grep -q "rescoring: $rescorer (en-us-r2l-h256-int8), .* below -1.5 only" ||
+  fail "daemon did not rescore with $rescorer gated at -1.5: $(echo "$j" | grep rescoring)"
 wd0=$(prop rnninferd.service WatchdogTimestampMonotonic)
 
 # access: root and members of rnninferd-clients, nobody else
@@ -422,8 +425,8 @@ if ins rnninferd --help | grep -q -- '--user-lexicon'; then
   printf 'AARDVARK  AA1 R D V AA2 R K S\n' >"$root$ulex"
   extra="--user-lexicon $ulex"
 fi
-printf '[Service]\nExecStart=\nExecStart=%s --lexicon /var/lib/rnninferd/site.lex --model /srv/g2p/site.g2pm %s\n' \
-  "$sbindir/rnninferd" "$extra" >"$root/etc/systemd/system/rnninferd.service.d/paths.conf"
+printf '[Service]\nExecStart=\nExecStart=%s --lexicon /var/lib/rnninferd/site.lex --model /srv/g2p/site.g2pm --rescore-model %s --rescore-gate -1.5 %s\n' \
+  "$sbindir/rnninferd" "$rescorer" "$extra" >"$root/etc/systemd/system/rnninferd.service.d/paths.conf"
 ins systemctl daemon-reload
 ins systemctl restart rnninferd.service || fail "restart with data files under /var/lib, /srv, /etc"
 ins journalctl --no-pager -u rnninferd.service _PID="$(prop rnninferd.service MainPID)" |
