@@ -98,7 +98,7 @@ done
 
 # One line per (model, kernel): the median over runs of every figure; the
 # speed-ups are numpy's median over this row's median, same run set.
-awk '
+awk -v dflt="$default_model" '
 function med(key,    n, i, j, t, a) {
   n = split(vals[key], a, " ")
   for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
@@ -160,10 +160,10 @@ END {
   # the default as the daemon answers (gated rescoring), same comparison
   for (j = 1; j <= 3; j++) {
     split(pair[j], kk, ":")
-    dm = med("en-us-h384-int4/" kk[1] "+gated" SUBSEP "median_us")
+    dm = med(dflt "/" kk[1] "+gated" SUBSEP "median_us")
     gm = med("g2p_en/" kk[2] SUBSEP "median_us")
     if (dm != "" && gm != "")
-      printf "%-16s %-11s / g2p_en fp32 %-6s per-word median %.2f / %.2f us = %.3f (p99 %.2f / %.2f us)\n", "en-us-h384-int4", kk[1] "+gated", kk[2], dm, gm, dm / gm, med("en-us-h384-int4/" kk[1] "+gated" SUBSEP "p99_us"), med("g2p_en/" kk[2] SUBSEP "p99_us")
+      printf "%-16s %-11s / g2p_en fp32 %-6s per-word median %.2f / %.2f us = %.3f (p99 %.2f / %.2f us)\n", dflt, kk[1] "+gated", kk[2], dm, gm, dm / gm, med(dflt "/" kk[1] "+gated" SUBSEP "p99_us"), med("g2p_en/" kk[2] SUBSEP "p99_us")
   }
   print ""
   print "+gated: the default as rnninferd answers it, rescored by " "'"$default_rescorer"'" " where greedy is below " "'"$default_gate"'" ";"
