@@ -57,7 +57,7 @@ enum g2pc_error {
   G2PC_EWORDTOOLONG = -107,  /* per word */
   G2PC_EBADUTF8 = -108,      /* per word */
   G2PC_EEMPTYWORD = -109,    /* per word */
-  G2PC_ENOTFOUND = -110,     /* per word: not in the dictionary, no model */
+  G2PC_ENOTFOUND = -110,     /* per word: not in the dictionary, no model; or nothing to say */
   G2PC_EBUSY = -111,
   G2PC_ESHUTTINGDOWN = -112,
   G2PC_EINTERNAL = -113,

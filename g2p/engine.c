@@ -86,7 +86,7 @@ static char *dup_str(const char *s) {
 const char *g2p_strerror(int err) {
   switch (err) {
   case G2P_OK: return "success";
-  case G2P_ENOTFOUND: return "word not in the dictionary and no model to predict it";
+  case G2P_ENOTFOUND: return "word not in the dictionary and no model to predict it, or nothing in it to say";
   case G2P_EEMPTY: return "empty word";
   case G2P_ETOOLONG: return "word too long";
   case G2P_EUTF8: return "word is not valid UTF-8";

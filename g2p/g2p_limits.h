@@ -28,7 +28,7 @@
 /* Error codes: 0 is success, the rest are negative. */
 enum g2p_error {
   G2P_OK = 0,
-  G2P_ENOTFOUND = -1, /* not in the dictionary and no model loaded */
+  G2P_ENOTFOUND = -1, /* not in the dictionary and no model loaded, or a written form that says nothing */
   G2P_EEMPTY = -2,    /* empty word */
   G2P_ETOOLONG = -3,  /* word longer than the engine's limit */
   G2P_EUTF8 = -4,     /* word is not valid UTF-8 */

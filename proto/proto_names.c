@@ -18,7 +18,7 @@ static const struct {
   [PROTO_E_WORD_TOO_LONG] = {"word_too_long", "word longer than the server's max_word_bytes"},
   [PROTO_E_BAD_UTF8] = {"bad_utf8", "word is not valid UTF-8"},
   [PROTO_E_EMPTY_WORD] = {"empty_word", "empty word"},
-  [PROTO_E_NOT_FOUND] = {"not_found", "word not in the dictionary and no model loaded"},
+  [PROTO_E_NOT_FOUND] = {"not_found", "not in the dictionary and no model loaded, or nothing in the word to say"},
   [PROTO_E_BUSY] = {"busy", "server busy, retry later"},
   [PROTO_E_SHUTTING_DOWN] = {"shutting_down", "server is shutting down"},
   [PROTO_E_INTERNAL] = {"internal", "internal server error"},
