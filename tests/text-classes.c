@@ -199,6 +199,12 @@ static const text_case romans[] = {
     {"Episode VI", "episode six", TEXT_KIND_WORD},
     {"Chapter MCMXCIV", "chapter one thousand nine hundred ninety four", TEXT_KIND_WORD},
     {"Part IIII", "part i. i. i. i.", TEXT_KIND_WORD},
+    {"XXXIX", "thirty nine", RO},
+    {"VIII.", "eight", RO},
+    {"In MCMXCIV it rained", "in one thousand nine hundred ninety four it rained", TEXT_KIND_WORD},
+    {"the DCCC", "the d. c. c. c.", TEXT_KIND_WORD},
+    {"MCI", "m. c. i.", TEXT_KIND_INITIALISM},
+    {"XXIIII", "xxiiii", TEXT_KIND_ACRONYM},
 };
 
 #define W TEXT_KIND_WORD

@@ -1105,6 +1105,17 @@ static int try_roman(text_ctx *c, uint32_t i) {
     text_say(c, b);
     return 1;
   }
+  /* Alone, a numeral of four or more letters with a unit or a ten in it
+   * (XXXIX, VIII, MCMXCIV) is a number: no CMUdict word and hardly an
+   * acronym is spelled so. Shorter ones (MIX, CD, MCI, XXX) and tens of
+   * hundreds alone (DCCC) are words and initialisms too often. */
+  int small = 0;
+  for (size_t k = 0; k < n; k++) small |= s[k] == 'I' || s[k] == 'V' || s[k] == 'X';
+  if (n >= 4 && small) {
+    begin(c, TEXT_KIND_ROMAN, i, i + 1);
+    say_cardinal(c, (uint64_t)v);
+    return 1;
+  }
   return 0;
 }
 
