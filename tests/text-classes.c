@@ -111,6 +111,8 @@ static const text_case measures[] = {
     {"5 ft", "five feet", MS},
     {"1 ft", "one foot", MS},
     {"4 in.", "four inches", MS},
+    {"3 doz. eggs", "three dozen eggs", MS},
+    {"up 12 pct", "up twelve percent", TEXT_KIND_WORD},
 };
 
 #define AB TEXT_KIND_ABBREVIATION
@@ -144,6 +146,11 @@ static const text_case abbrevs[] = {
     {"Sunset Blvd.", "sunset boulevard", TEXT_KIND_WORD},
     {"Apt. 4", "apartment four", AB},
     {"p. 10", "page ten", AB},
+    {"Springfield, IL 62701", "springfield illinois six two seven zero one", TEXT_KIND_WORD},
+    {"Washington, DC 20500", "washington d. c. two zero five zero zero", TEXT_KIND_WORD},
+    {"open 24/7", "open twenty four seven", TEXT_KIND_WORD},
+    {"after 9/11", "after nine eleven", TEXT_KIND_WORD},
+    {"5/3", "five thirds", TEXT_KIND_FRACTION},
 };
 
 #define IN TEXT_KIND_INITIALISM

@@ -747,6 +747,15 @@ static int frac_parts(const char *s, size_t n, uint64_t *a, uint64_t *b) {
 
 /* 1/2, 3/4, 1 1/2 */
 static uint32_t try_fraction(text_ctx *c, uint32_t i) {
+  /* Slashed numbers said as names, not fractions. */
+  static const char *const named[][2] = {{"24/7", "twenty four seven"},
+                                         {"9/11", "nine eleven"}};
+  for (size_t k = 0; k < sizeof named / sizeof named[0]; k++)
+    if (raw_is(c, i, named[k][0])) {
+      begin(c, TEXT_KIND_DIGITS, i, i + 1);
+      text_say(c, named[k][1]);
+      return 1;
+    }
   uint64_t a, b;
   num v;
   if (raw_num(c, i, &v) && !v.frac && !v.sign && v.int_digits <= 6 &&
@@ -1431,7 +1440,7 @@ static void word(text_ctx *c, uint32_t i) {
 static const char *const us_states[][2] = {
     {"AL", "alabama"}, {"AK", "alaska"}, {"AZ", "arizona"}, {"AR", "arkansas"},
     {"CA", "california"}, {"CO", "colorado"}, {"CT", "connecticut"},
-    {"DE", "delaware"}, {"DC", "d. c."}, {"FL", "florida"}, {"GA", "georgia"},
+    {"DE", "delaware"}, {"DC", NULL}, {"FL", "florida"}, {"GA", "georgia"},
     {"HI", "hawaii"}, {"ID", "idaho"}, {"IL", "illinois"}, {"IN", "indiana"},
     {"IA", "iowa"}, {"KS", "kansas"}, {"KY", "kentucky"}, {"LA", "louisiana"},
     {"ME", "maine"}, {"MD", "maryland"}, {"MA", "massachusetts"},
@@ -1444,6 +1453,7 @@ static const char *const us_states[][2] = {
     {"TN", "tennessee"}, {"TX", "texas"}, {"UT", "utah"}, {"VT", "vermont"},
     {"VA", "virginia"}, {"WA", "washington"}, {"WV", "west virginia"},
     {"WI", "wisconsin"}, {"WY", "wyoming"}, {"PR", "puerto rico"}};
+/* NULL: said by its letters (DC 20500: d c). */
 
 /* IL 62704, NY 10001-1234: the state by name, the ZIP digit by digit. Only
  * before a ZIP code: alone, IN, OK, ME or OR are words. */
@@ -1457,7 +1467,8 @@ static uint32_t try_state_zip(text_ctx *c, uint32_t i) {
   for (size_t k = 0; k < sizeof us_states / sizeof us_states[0]; k++) {
     if (s[0] != us_states[k][0][0] || s[1] != us_states[k][0][1]) continue;
     begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
-    text_say(c, us_states[k][1]);
+    if (us_states[k][1]) text_say(c, us_states[k][1]);
+    else text_say_letters(c, s, 2);
     begin(c, TEXT_KIND_DIGITS, i + 1, i + 2);
     say_digits(c, z, 5);
     if (zn == 10) say_digits(c, z + 6, 4);

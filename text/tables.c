@@ -85,6 +85,8 @@ static const text_unit units[] = {
     {"hrs", "hours", "hours", 0},
     {"h", "hour", "hours", 1},
     {"sq ft", "square foot", "square feet", 0},
+    {"doz", "dozen", "dozen", 0},
+    {"pct", "percent", "percent", 0},
 };
 
 const text_unit *text_unit_find(const char *s, size_t n) {
