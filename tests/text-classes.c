@@ -31,6 +31,10 @@ static const text_case money[] = {
     {"It costs $4.25.", "it costs four dollars and twenty five cents", TEXT_KIND_WORD},
     {"$0.01", "one cent", M},
     {"$7.5", "seven dollars and fifty cents", M},
+    {"$5-10", "five to ten dollars", M},
+    {"$5-$10", "five to ten dollars", M},
+    {"$0-$1", "zero to one dollar", M},
+    {"$5.50-$6", "five dollars and fifty cents to six dollars", M},
 };
 
 #define TM TEXT_KIND_TIME
@@ -38,6 +42,8 @@ static const text_case times[] = {
     {"3:30", "three thirty", TM},
     {"10:05", "ten oh five", TM},
     {"3:00", "three o'clock", TM},
+    {"8:15 PM EST", "eight fifteen p. m. e. s. t.", TM},
+    {"at 10:00 UTC.", "at ten o'clock u. t. c.", TEXT_KIND_WORD},
     {"12:00", "twelve o'clock", TM},
     {"3:30 pm", "three thirty p. m.", TM},
     {"3:30 PM", "three thirty p. m.", TM},
@@ -112,6 +118,8 @@ static const text_case measures[] = {
     {"1 ft", "one foot", MS},
     {"4 in.", "four inches", MS},
     {"3 doz. eggs", "three dozen eggs", MS},
+    {"2 tbsp", "two tablespoons", MS},
+    {"1 tsp", "one teaspoon", MS},
     {"up 12 pct", "up twelve percent", TEXT_KIND_WORD},
 };
 
@@ -151,6 +159,9 @@ static const text_case abbrevs[] = {
     {"open 24/7", "open twenty four seven", TEXT_KIND_WORD},
     {"after 9/11", "after nine eleven", TEXT_KIND_WORD},
     {"5/3", "five thirds", TEXT_KIND_FRACTION},
+    {"a 50/50 chance", "a fifty fifty chance", TEXT_KIND_WORD},
+    {"born c. 1900", "born circa nineteen hundred", TEXT_KIND_WORD},
+    {"ext. 89", "extension eighty nine", AB},
 };
 
 #define IN TEXT_KIND_INITIALISM

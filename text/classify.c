@@ -417,7 +417,34 @@ static const char *scale_word(const char *s, size_t n) {
   return NULL;
 }
 
-/* $3.50, £20, €5, $1.2 billion, $5M. Returns pieces used, 0 if not money. */
+/* One amount in a currency: three dollars and fifty cents, ninety nine
+ * cents, two point five three dollars (three decimals: no sub-unit). */
+static void say_amount(text_ctx *c, const num *v, const char *one, const char *many,
+                       const char *sub1, const char *subn) {
+  uint64_t sub = 0;
+  int has_sub = 0;
+  if (v->frac && (v->frac_n == 2 || v->frac_n == 1) && sub1) {
+    sub = digits_value(v->frac, v->frac_n) * (v->frac_n == 1 ? 10 : 1);
+    has_sub = 1;
+  } else if (v->frac) {
+    say_num(c, v);
+    text_say(c, many);
+    return;
+  }
+  if (v->ip > 0 || !has_sub || sub == 0) {
+    say_num(c, &(num){.ip = v->ip, .int_digits = v->int_digits ? v->int_digits : 1,
+                      .int_s = v->int_s, .int_n = v->int_n});
+    text_say(c, (v->ip == 1) ? one : many);
+    if (has_sub && sub) text_say(c, "and");
+  }
+  if (has_sub && sub) {
+    say_cardinal(c, sub);
+    text_say(c, sub == 1 ? sub1 : subn);
+  }
+}
+
+/* $3.50, £20, €5, $1.2 billion, $5M, $5-10. Returns pieces used, 0 if not
+ * money. */
 static uint32_t try_money(text_ctx *c, uint32_t i) {
   const char *s = S(c, i), *one, *many, *sub1, *subn;
   size_t n = L(c, i), m;
@@ -434,6 +461,25 @@ static uint32_t try_money(text_ctx *c, uint32_t i) {
   if (!used || v.sign) return 0;
   const char *scale = NULL;
   size_t rest = n - m - used;
+  if (rest > 1 && s[m + used] == '-') { /* $5-10, $5-$10, $5.50-$6 */
+    size_t b0 = m + used + 1, m2;
+    const char *o2, *y2, *s1, *sn;
+    if (money_symbol(s + b0, n - b0, &m2, &o2, &y2, &s1, &sn) && o2 == one) b0 += m2;
+    num w;
+    if (!whole_num(s + b0, n - b0, &w) || w.sign) return 0;
+    begin(c, TEXT_KIND_MONEY, i, i + 1);
+    if (v.frac || w.frac) { /* each amount in full */
+      say_amount(c, &v, one, many, sub1, subn);
+      text_say(c, "to");
+      say_amount(c, &w, one, many, sub1, subn);
+    } else { /* five to ten dollars */
+      say_num(c, &v);
+      text_say(c, "to");
+      say_num(c, &w);
+      text_say(c, is_one(&w) ? one : many);
+    }
+    return 1;
+  }
   if (rest == 1) {
     char k = s[m + used];
     scale = (k == 'k' || k == 'K') ? "thousand" : k == 'M' ? "million"
@@ -453,26 +499,7 @@ static uint32_t try_money(text_ctx *c, uint32_t i) {
     text_say(c, many);
     return j - i;
   }
-  uint64_t sub = 0;
-  int has_sub = 0;
-  if (v.frac && (v.frac_n == 2 || v.frac_n == 1) && sub1) {
-    sub = digits_value(v.frac, v.frac_n) * (v.frac_n == 1 ? 10 : 1);
-    has_sub = 1;
-  } else if (v.frac) {
-    say_num(c, &v);
-    text_say(c, many);
-    return j - i;
-  }
-  if (v.ip > 0 || !has_sub || sub == 0) {
-    say_num(c, &(num){.ip = v.ip, .int_digits = v.int_digits ? v.int_digits : 1,
-                      .int_s = v.int_s, .int_n = v.int_n});
-    text_say(c, (v.ip == 1) ? one : many);
-    if (has_sub && sub) text_say(c, "and");
-  }
-  if (has_sub && sub) {
-    say_cardinal(c, sub);
-    text_say(c, sub == 1 ? sub1 : subn);
-  }
+  say_amount(c, &v, one, many, sub1, subn);
   return j - i;
 }
 
@@ -520,9 +547,21 @@ static uint32_t try_time(text_ctx *c, uint32_t i) {
   if (!ap && j < c->n_raw && !P(c, j) && ampm(S(c, j), L(c, j), &ap)) j++;
   if (!has_min && !ap) return 0;
   if (h > 24 || mnt > 59 || (ap && (h == 0 || h > 12))) return 0;
-  begin(c, TEXT_KIND_TIME, i, j);
+  /* a time zone written after the time is said by its letters (8 PM EST;
+   * alone, EST is "established") */
+  static const char *const zones[] = {"EST", "EDT", "CST", "CDT", "MST", "MDT",
+                                      "PST", "PDT", "GMT", "UTC", "BST", "CET",
+                                      "CEST", "IST", "JST", "AEST", NULL};
+  int zone = 0;
+  if (j < c->n_raw && !P(c, j)) {
+    size_t zn = L(c, j) - (L(c, j) > 3 && S(c, j)[L(c, j) - 1] == '.');
+    for (size_t z = 0; zones[z]; z++)
+      if (zn == strlen(zones[z]) && memcmp(S(c, j), zones[z], zn) == 0) zone = 1;
+  }
+  begin(c, TEXT_KIND_TIME, i, j + (uint32_t)zone);
   say_clock(c, h, mnt, has_min, ap);
-  return j - i;
+  if (zone) text_say_letters(c, S(c, j), L(c, j)); /* letters only: not the '.' */
+  return j + (uint32_t)zone - i;
 }
 
 static void say_date(text_ctx *c, int month, unsigned day, int has_year,
@@ -768,6 +807,12 @@ static uint32_t try_fraction(text_ctx *c, uint32_t i) {
     return 2;
   }
   if (P(c, i) || !frac_parts(S(c, i), L(c, i), &a, &b)) return 0;
+  if (a == b && a > 1) { /* 50/50, 20/20: said as the two numbers */
+    begin(c, TEXT_KIND_DIGITS, i, i + 1);
+    say_cardinal(c, a);
+    say_cardinal(c, b);
+    return 1;
+  }
   begin(c, TEXT_KIND_FRACTION, i, i + 1);
   say_fraction(c, a, b);
   return 1;

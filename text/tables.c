@@ -86,6 +86,8 @@ static const text_unit units[] = {
     {"h", "hour", "hours", 1},
     {"sq ft", "square foot", "square feet", 0},
     {"doz", "dozen", "dozen", 0},
+    {"tbsp", "tablespoon", "tablespoons", 0},
+    {"tsp", "teaspoon", "teaspoons", 0},
     {"pct", "percent", "percent", 0},
 };
 
@@ -220,6 +222,9 @@ static const text_abbr abbrs[] = {
     {"cf", "compare", NULL, 0},
     {"al", "al", NULL, TEXT_ABBR_AFTER_ET},
     {"approx", "approximately", NULL, 0},
+    {"c", "circa", NULL, TEXT_ABBR_BEFORE_NUM},
+    {"ca", "circa", NULL, TEXT_ABBR_BEFORE_NUM},
+    {"ext", "extension", NULL, TEXT_ABBR_BEFORE_NUM},
     {"est", "established", NULL, TEXT_ABBR_CAP},
     {"govt", "government", NULL, 0},
     {"intl", "international", NULL, 0},
