@@ -89,6 +89,13 @@ static const text_case dates[] = {
     {"10/10/10", "october tenth ten", DT},
     {"Jan 5", "january fifth", DT},
     {"Dec 25 2020", "december twenty fifth twenty twenty", DT},
+    {"12.05.2021", "the twelfth of may twenty twenty one", DT},
+    {"version 1.2.3", "version one point two point three", TEXT_KIND_WORD},
+    {"Mon-Fri", "monday to friday", TEXT_KIND_RANGE},
+    {"Saturday\xe2\x80\x93Sunday", "saturday to sunday", TEXT_KIND_RANGE},
+    {"the Sun-Times", "the sun times", TEXT_KIND_WORD},
+    {"1.5x faster", "one point five times faster", TEXT_KIND_CARDINAL},
+    {"10x", "ten times", TEXT_KIND_CARDINAL},
 };
 
 #define MS TEXT_KIND_MEASURE

@@ -696,6 +696,14 @@ static int try_date_numeric(text_ctx *c, uint32_t i) {
     say_date(c, (int)part[1], part[2], 1, part[0], 4, 0);
     return 1;
   }
+  /* 12.05.2021: dotted dates are day first (the European order); only with
+   * a four-digit year, so that 1.2.3 stays a version number */
+  if (sep == '.' && len[0] <= 2 && len[1] <= 2 && len[2] == 4 && part[2] >= 1800 &&
+      part[2] <= 2099 && part[0] >= 1 && part[0] <= 31 && part[1] >= 1 && part[1] <= 12) {
+    begin(c, TEXT_KIND_DATE, i, i + 1);
+    say_date(c, (int)part[1], part[0], 1, part[2], 4, 1);
+    return 1;
+  }
   if (sep != '/' || len[0] > 2 || len[1] > 2 || (len[2] != 2 && len[2] != 4)) return 0;
   if (part[0] < 1 || part[0] > 12 || part[1] < 1 || part[1] > 31) return 0;
   begin(c, TEXT_KIND_DATE, i, i + 1);
@@ -1046,6 +1054,55 @@ static int next_is_plural_word(const text_ctx *c, uint32_t j) {
   if ((s[n - 1] | 0x20) != 's') return 0;
   for (size_t k = 0; not_plural[k]; k++)
     if (strlen(not_plural[k]) == n && strncasecmp(not_plural[k], s, n) == 0) return 0;
+  return 1;
+}
+
+/* 10x, 1.5x before a word or at the end: a multiplier, "ten times" (4x4
+ * and x10 are other tokens) */
+static int try_multiplier(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  num v;
+  if (n < 2 || (s[n - 1] != 'x' && s[n - 1] != 'X') || !whole_num(s, n - 1, &v) || v.sign)
+    return 0;
+  if (i + 1 < c->n_raw && !P(c, i + 1) && !isalp((unsigned char)S(c, i + 1)[0]))
+    return 0;
+  begin(c, TEXT_KIND_CARDINAL, i, i + 1);
+  say_num(c, &v);
+  text_say(c, "times");
+  return 1;
+}
+
+/* Mon-Fri, Monday-Friday: a range of weekdays */
+static int weekday(const char *s, size_t n) {
+  static const char *const day[][3] = {
+      {"monday", "mon", NULL},       {"tuesday", "tue", "tues"},
+      {"wednesday", "wed", NULL},    {"thursday", "thu", "thurs"},
+      {"friday", "fri", NULL},       {"saturday", "sat", NULL},
+      {"sunday", "sun", NULL}};
+  if (n && s[n - 1] == '.') n--;
+  if (n == 0 || !isup((unsigned char)s[0])) return 0;
+  for (int d = 0; d < 7; d++)
+    for (int k = 0; k < 3; k++)
+      if (day[d][k] && strlen(day[d][k]) == n && strncasecmp(day[d][k], s, n) == 0)
+        return d + 1;
+  return 0;
+}
+
+static int try_weekday_range(text_ctx *c, uint32_t i) {
+  static const char *const name[] = {"monday", "tuesday", "wednesday", "thursday",
+                                     "friday", "saturday", "sunday"};
+  const char *s = S(c, i);
+  size_t n = L(c, i), k = 0, dash = 1;
+  while (k < n && s[k] != '-' && !(k + 3 <= n && memcmp(s + k, "\xe2\x80\x93", 3) == 0)) k++;
+  if (k == n) return 0;
+  if (s[k] != '-') dash = 3;
+  int a = weekday(s, k), b = k + dash < n ? weekday(s + k + dash, n - k - dash) : 0;
+  if (!a || !b || a == b) return 0;
+  begin(c, TEXT_KIND_RANGE, i, i + 1);
+  text_say(c, name[a - 1]);
+  text_say(c, "to");
+  text_say(c, name[b - 1]);
   return 1;
 }
 
@@ -1556,6 +1613,7 @@ void text_classify(text_ctx *c) {
         (used = try_decade(c, i)) || (used = try_year_clip(c, i)) ||
         (used = try_ordinal(c, i)) ||
         (used = try_range(c, i)) || (used = try_measure(c, i)) ||
+        (used = try_multiplier(c, i)) || (used = try_weekday_range(c, i)) ||
         (used = try_number(c, i)) || (used = try_url_email(c, i)) ||
         (used = try_roman(c, i)) || (used = try_abbreviation(c, i))) {
       i += used;
