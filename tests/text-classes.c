@@ -126,6 +126,13 @@ static const text_case measures[] = {
     {"4 in.", "four inches", MS},
     {"3 doz. eggs", "three dozen eggs", MS},
     {"2 tbsp", "two tablespoons", MS},
+    {"10 m/s", "ten meters per second", MS},
+    {"5 km\xc2\xb2", "five square kilometers", MS},
+    {"1 m\xc2\xb2", "one square meter", MS},
+    {"2 m\xc2\xb3", "two cubic meters", MS},
+    {"3 M3 cars", "three m. three cars", TEXT_KIND_CARDINAL},
+    {"in the mid-1990s", "in the mid nineteen nineties", TEXT_KIND_WORD},
+    {"1980s-era cars", "nineteen eighties era cars", TEXT_KIND_DIGITS},
     {"1 tsp", "one teaspoon", MS},
     {"up 12 pct", "up twelve percent", TEXT_KIND_WORD},
 };

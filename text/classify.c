@@ -358,8 +358,10 @@ static void say_alnum(text_ctx *c, const char *s, size_t n) {
         continue;
       }
       if (rest == 1 && (s[j] == 's' || s[j] == 'S') && j - i <= 15 && s[i] != '0') {
-        char b[NB]; /* 2 x 4s: fours */
-        text_num_cardinal(digits_value(s + i, j - i), b, sizeof b);
+        char b[NB]; /* 2 x 4s: fours; mid-1990s: nineteen nineties */
+        uint64_t v = digits_value(s + i, j - i);
+        if (j - i == 4 && v >= 1100 && v <= 2099) text_num_year(v, b, sizeof b);
+        else text_num_cardinal(v, b, sizeof b);
         text_num_plural(b, sizeof b);
         text_say(c, b);
         i = j + 1;

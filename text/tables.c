@@ -53,6 +53,14 @@ static const text_unit units[] = {
     {"mph", "mile per hour", "miles per hour", 0},
     {"kph", "kilometer per hour", "kilometers per hour", 0},
     {"km/h", "kilometer per hour", "kilometers per hour", 0},
+    {"m/s", "meter per second", "meters per second", 0},
+    {"km/s", "kilometer per second", "kilometers per second", 0},
+    {"km2", "square kilometer", "square kilometers", 0}, /* km², after NFKC */
+    {"m2", "square meter", "square meters", 0},
+    {"cm2", "square centimeter", "square centimeters", 0},
+    {"ft2", "square foot", "square feet", 0},
+    {"m3", "cubic meter", "cubic meters", 0},
+    {"cm3", "cubic centimeter", "cubic centimeters", 0},
     {"l", "liter", "liters", 1},
     {"L", "liter", "liters", 1},
     {"ml", "milliliter", "milliliters", 0},
@@ -95,9 +103,10 @@ const text_unit *text_unit_find(const char *s, size_t n) {
   for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
     if (strlen(units[i].abbr) == n && memcmp(units[i].abbr, s, n) == 0)
       return &units[i];
-  /* lower-case forms of the unambiguous ones (KM, Kg) */
+  /* lower-case forms of the unambiguous ones (KM, Kg; not M3, a car) */
   for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-    if (!units[i].fused_only && strlen(units[i].abbr) == n &&
+    if (!units[i].fused_only && !strpbrk(units[i].abbr, "0123456789") &&
+        strlen(units[i].abbr) == n &&
         strncasecmp(units[i].abbr, s, n) == 0)
       return &units[i];
   return NULL;
