@@ -204,6 +204,9 @@ static const text_case initialisms[] = {
     {"XYZ", "x. y. z.", IN},
     {"pwd", "p. w. d.", IN},
     {"UNESCO", "unesco", AC},
+    {"FOMO", "fomo", AC},
+    {"UCLA", "u. c. l. a.", IN},
+    {"NCAA", "n. c. a. a.", IN},
 };
 
 #define RO TEXT_KIND_ROMAN

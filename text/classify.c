@@ -270,6 +270,15 @@ static void spell(text_ctx *c, const char *s, size_t n) {
   }
 }
 
+/* Four capitals alternating consonant and vowel (FOMO, MIDI) are said as a
+ * word; initialisms of four letters almost never take that shape. */
+static int cvcv4(const char *s, size_t n) {
+  if (n != 4) return 0;
+  for (size_t i = 0; i < 4; i++)
+    if ((strchr("AEIOU", s[i]) != NULL) != (i % 2 == 1)) return 0;
+  return 1;
+}
+
 /* One letters-only part of a word (no digits): a dictionary word, an
  * initialism, or a word for the network. Returns the kind it reads as. */
 static unsigned say_alpha(text_ctx *c, const char *s, size_t n, int force_word) {
@@ -292,7 +301,7 @@ static unsigned say_alpha(text_ctx *c, const char *s, size_t n, int force_word) 
       text_say_n(c, key, (size_t)kn);
       return has_vowel(s, core) ? TEXT_KIND_ACRONYM : TEXT_KIND_INITIALISM;
     }
-    if (core <= 4 || !has_vowel(s, core)) {
+    if ((core <= 4 && !cvcv4(s, core)) || !has_vowel(s, core)) {
       spell(c, s, n);
       return TEXT_KIND_INITIALISM;
     }
