@@ -35,6 +35,9 @@ static const text_case money[] = {
     {"$5-$10", "five to ten dollars", M},
     {"$0-$1", "zero to one dollar", M},
     {"$5.50-$6", "five dollars and fifty cents to six dollars", M},
+    {"$19.99/month", "nineteen dollars and ninety nine cents per month", M},
+    {"$5/person", "five dollars per person", M},
+    {"$3/ea", "three dollars each", M},
 };
 
 #define TM TEXT_KIND_TIME
@@ -43,6 +46,9 @@ static const text_case times[] = {
     {"10:05", "ten oh five", TM},
     {"3:00", "three o'clock", TM},
     {"8:15 PM EST", "eight fifteen p. m. e. s. t.", TM},
+    {"11:59:59 p.m.", "eleven fifty nine and fifty nine seconds p. m.", TM},
+    {"5:00:30", "five o'clock and thirty seconds", TM},
+    {"12:30:75", "twelve thirty seventy five", -1},
     {"at 10:00 UTC.", "at ten o'clock u. t. c.", TEXT_KIND_WORD},
     {"12:00", "twelve o'clock", TM},
     {"3:30 pm", "three thirty p. m.", TM},
@@ -173,6 +179,11 @@ static const text_case abbrevs[] = {
     {"open 24/7", "open twenty four seven", TEXT_KIND_WORD},
     {"after 9/11", "after nine eleven", TEXT_KIND_WORD},
     {"5/3", "five thirds", TEXT_KIND_FRACTION},
+    {"the 2023/24 season", "the twenty twenty three twenty four season", TEXT_KIND_WORD},
+    {"2008/09", "two thousand eight oh nine", TEXT_KIND_YEAR},
+    {"the 747-400", "the seven forty seven four hundred", TEXT_KIND_WORD},
+    {"300-200 BC", "three hundred to two hundred b. c.", TEXT_KIND_RANGE},
+    {"10-20", "ten to twenty", TEXT_KIND_RANGE},
     {"a 50/50 chance", "a fifty fifty chance", TEXT_KIND_WORD},
     {"born c. 1900", "born circa nineteen hundred", TEXT_KIND_WORD},
     {"ext. 89", "extension eighty nine", AB},

@@ -472,6 +472,24 @@ static uint32_t try_money(text_ctx *c, uint32_t i) {
   if (!used || v.sign) return 0;
   const char *scale = NULL;
   size_t rest = n - m - used;
+  if (rest > 1 && s[m + used] == '/') { /* $19.99/month, 9/mo */
+    static const char *const per[][2] = {
+        {"mo", "month"}, {"month", "month"}, {"yr", "year"}, {"year", "year"},
+        {"wk", "week"},  {"week", "week"},   {"day", "day"},  {"hr", "hour"},
+        {"hour", "hour"}, {"h", "hour"},     {"night", "night"}, {"person", "person"},
+        {"kg", "kilogram"}, {"lb", "pound"}, {"ea", "each"}};
+    const char *u = s + m + used + 1;
+    size_t un = rest - 1;
+    for (size_t k = 0; k < sizeof per / sizeof per[0]; k++)
+      if (strlen(per[k][0]) == un && strncasecmp(per[k][0], u, un) == 0) {
+        begin(c, TEXT_KIND_MONEY, i, i + 1);
+        say_amount(c, &v, one, many, sub1, subn);
+        if (strcmp(per[k][1], "each")) text_say(c, "per");
+        text_say(c, per[k][1]);
+        return 1;
+      }
+    return 0;
+  }
   if (rest > 1 && s[m + used] == '-') { /* $5-10, $5-$10, $5.50-$6 */
     size_t b0 = m + used + 1, m2;
     const char *o2, *y2, *s1, *sn;
@@ -547,17 +565,25 @@ static uint32_t try_time(text_ctx *c, uint32_t i) {
   unsigned h = (unsigned)digits_value(s, k), mnt = 0;
   int has_min = 0;
   char ap = 0;
+  unsigned sec = 0;
+  int has_sec = 0;
   if (k + 3 <= n && s[k] == ':' && all_digits(s + k + 1, 2) &&
       (k + 3 == n || !isdig((unsigned char)s[k + 3]))) {
     mnt = (unsigned)digits_value(s + k + 1, 2);
     has_min = 1;
     k += 3;
+    if (k + 3 <= n && s[k] == ':' && all_digits(s + k + 1, 2) &&
+        (k + 3 == n || !isdig((unsigned char)s[k + 3]))) { /* 11:59:59 */
+      sec = (unsigned)digits_value(s + k + 1, 2);
+      has_sec = 1;
+      k += 3;
+    }
   }
   if (k < n && !ampm(s + k, n - k, &ap)) return 0;
   uint32_t j = i + 1;
   if (!ap && j < c->n_raw && !P(c, j) && ampm(S(c, j), L(c, j), &ap)) j++;
   if (!has_min && !ap) return 0;
-  if (h > 24 || mnt > 59 || (ap && (h == 0 || h > 12))) return 0;
+  if (h > 24 || mnt > 59 || sec > 59 || (ap && (h == 0 || h > 12))) return 0;
   /* a time zone written after the time is said by its letters (8 PM EST;
    * alone, EST is "established") */
   static const char *const zones[] = {"EST", "EDT", "CST", "CDT", "MST", "MDT",
@@ -570,7 +596,17 @@ static uint32_t try_time(text_ctx *c, uint32_t i) {
       if (zn == strlen(zones[z]) && memcmp(S(c, j), zones[z], zn) == 0) zone = 1;
   }
   begin(c, TEXT_KIND_TIME, i, j + (uint32_t)zone);
-  say_clock(c, h, mnt, has_min, ap);
+  int sec_said = has_sec && sec;
+  say_clock(c, h, mnt, has_min, sec_said ? 0 : ap);
+  if (sec_said) { /* eleven fifty nine and fifty nine seconds p m */
+    text_say(c, "and");
+    say_cardinal(c, sec);
+    text_say(c, sec == 1 ? "second" : "seconds");
+    if (ap) {
+      text_say_letter(c, ap);
+      text_say_letter(c, 'm');
+    }
+  }
   if (zone) text_say_letters(c, S(c, j), L(c, j)); /* letters only: not the '.' */
   return j + (uint32_t)zone - i;
 }
@@ -826,6 +862,16 @@ static uint32_t try_fraction(text_ctx *c, uint32_t i) {
     return 2;
   }
   if (P(c, i) || !frac_parts(S(c, i), L(c, i), &a, &b)) return 0;
+  const char *sl = memchr(S(c, i), '/', L(c, i));
+  if (sl - S(c, i) == 4 && L(c, i) == 7 && a >= 1100 && a <= 2099 && b == (a + 1) % 100) {
+    char w[NB]; /* 2023/24: a season or a fiscal year */
+    begin(c, TEXT_KIND_YEAR, i, i + 1);
+    text_num_year(a, w, sizeof w);
+    text_say(c, w);
+    if (b < 10) text_say(c, "oh");
+    say_cardinal(c, b);
+    return 1;
+  }
   if (a == b && a > 1) { /* 50/50, 20/20: said as the two numbers */
     begin(c, TEXT_KIND_DIGITS, i, i + 1);
     say_cardinal(c, a);
@@ -1009,6 +1055,14 @@ static int try_range(text_ctx *c, uint32_t i) {
   size_t na = (size_t)(d - s), nb = n - na - 1;
   if (!whole_num(s, na, &a) || !whole_num(d + 1, nb, &b) || b.sign) return 0;
   if (a.sign) return 0;
+  if (!a.frac && !b.frac && !a.commas && !b.commas && a.int_digits >= 3 &&
+      b.int_digits >= 3 && b.ip < a.ip && !a.lead_zero && !raw_is(c, i + 1, "BC") &&
+      !raw_is(c, i + 1, "BCE") && !raw_is(c, i + 1, "B.C.")) { /* 747-400: a model */
+    begin(c, TEXT_KIND_DIGITS, i, i + 1);
+    say_ident_digits(c, s, na);
+    say_ident_digits(c, d + 1, nb);
+    return 1;
+  }
   begin(c, TEXT_KIND_RANGE, i, i + 1);
   int years = !a.frac && !b.frac && !a.commas && a.int_digits == 4 &&
               a.ip >= 1100 && a.ip <= 2099 && (b.int_digits == 4 || b.int_digits == 2);
