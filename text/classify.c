@@ -588,7 +588,8 @@ static uint32_t try_time(text_ctx *c, uint32_t i) {
    * alone, EST is "established") */
   static const char *const zones[] = {"EST", "EDT", "CST", "CDT", "MST", "MDT",
                                       "PST", "PDT", "GMT", "UTC", "BST", "CET",
-                                      "CEST", "IST", "JST", "AEST", NULL};
+                                      "CEST", "IST", "JST", "AEST", "ET", "CT",
+                                      "MT", "PT", NULL};
   int zone = 0;
   if (j < c->n_raw && !P(c, j)) {
     size_t zn = L(c, j) - (L(c, j) > 3 && S(c, j)[L(c, j) - 1] == '.');
@@ -1055,9 +1056,9 @@ static int try_range(text_ctx *c, uint32_t i) {
   size_t na = (size_t)(d - s), nb = n - na - 1;
   if (!whole_num(s, na, &a) || !whole_num(d + 1, nb, &b) || b.sign) return 0;
   if (a.sign) return 0;
-  if (!a.frac && !b.frac && !a.commas && !b.commas && a.int_digits >= 3 &&
-      b.int_digits >= 3 && b.ip < a.ip && !a.lead_zero && !raw_is(c, i + 1, "BC") &&
-      !raw_is(c, i + 1, "BCE") && !raw_is(c, i + 1, "B.C.")) { /* 747-400: a model */
+  if (!a.frac && !b.frac && !a.commas && !b.commas && a.int_digits == 3 &&
+      b.int_digits == 3 && b.ip < a.ip && b.ip % 100 == 0 && a.ip % 100 != 0 &&
+      !a.lead_zero) { /* 747-400, 737-800: an aircraft's model (218-212 is a vote) */
     begin(c, TEXT_KIND_DIGITS, i, i + 1);
     say_ident_digits(c, s, na);
     say_ident_digits(c, d + 1, nb);
@@ -1135,6 +1136,23 @@ static int try_multiplier(text_ctx *c, uint32_t i) {
   begin(c, TEXT_KIND_CARDINAL, i, i + 1);
   say_num(c, &v);
   text_say(c, "times");
+  return 1;
+}
+
+/* 150M, 1.5M, 2.5bn: a count in millions or billions (3M, one digit
+ * alone, is the company; 3B an apartment) */
+static int try_scaled(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i), k;
+  const char *scale;
+  if (n >= 3 && s[n - 1] == 'M') k = n - 1, scale = "million";
+  else if (n >= 3 && s[n - 2] == 'b' && s[n - 1] == 'n') k = n - 2, scale = "billion";
+  else return 0;
+  num v;
+  if (!whole_num(s, k, &v) || v.sign || (v.int_digits < 2 && !v.frac)) return 0;
+  begin(c, TEXT_KIND_CARDINAL, i, i + 1);
+  say_num(c, &v);
+  text_say(c, scale);
   return 1;
 }
 
@@ -1679,6 +1697,7 @@ void text_classify(text_ctx *c) {
         (used = try_ordinal(c, i)) ||
         (used = try_range(c, i)) || (used = try_measure(c, i)) ||
         (used = try_multiplier(c, i)) || (used = try_weekday_range(c, i)) ||
+        (used = try_scaled(c, i)) ||
         (used = try_number(c, i)) || (used = try_url_email(c, i)) ||
         (used = try_roman(c, i)) || (used = try_abbreviation(c, i))) {
       i += used;
