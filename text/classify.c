@@ -1139,6 +1139,53 @@ static int try_multiplier(text_ctx *c, uint32_t i) {
   return 1;
 }
 
+/* 2x4, 1920x1080: dimensions, "two by four" */
+static int try_dimensions(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  const char *x = memchr(s, 'x', n);
+  num a, b;
+  if (!x || x == s || !whole_num(s, (size_t)(x - s), &a) ||
+      !whole_num(x + 1, n - (size_t)(x - s) - 1, &b) || a.sign || b.sign)
+    return 0;
+  begin(c, TEXT_KIND_DIGITS, i, i + 1);
+  say_num(c, &a);
+  text_say(c, "by");
+  say_num(c, &b);
+  return 1;
+}
+
+/* 10 - 3 = 7, 6 * 7 = 42: an operator written apart between two numbers,
+ * in a sum that an equals sign closes within three pieces; without one, a
+ * dash apart between a number and a larger one is a range (pages 5 - 7) */
+static int try_operator(text_ctx *c, uint32_t i) {
+  static const char *const op[][2] = {{"-", "minus"}, {"*", "times"},
+                                      {"\xc3\x97", "times"}, {"/", "divided by"},
+                                      {"\xc3\xb7", "divided by"}, {"x", "times"}};
+  num a, b;
+  if (i == 0 || i + 1 >= c->n_raw || !c->raw[i].space_before ||
+      !raw_num(c, i - 1, &a) || !raw_num(c, i + 1, &b))
+    return 0;
+  int eq = 0;
+  for (uint32_t j = i + 2; j < c->n_raw && j <= i + 4; j++) eq |= raw_is(c, j, "=");
+  if (!eq) {
+    if ((raw_is(c, i, "-") || raw_is(c, i, "\xe2\x80\x93")) && !a.sign && !b.sign &&
+        !a.frac && !b.frac && a.ip < b.ip) {
+      begin(c, TEXT_KIND_SYMBOL, i, i + 1);
+      text_say(c, "to");
+      return 1;
+    }
+    return 0;
+  }
+  for (size_t k = 0; k < sizeof op / sizeof op[0]; k++)
+    if (raw_is(c, i, op[k][0])) {
+      begin(c, TEXT_KIND_SYMBOL, i, i + 1);
+      text_say(c, op[k][1]);
+      return 1;
+    }
+  return 0;
+}
+
 /* 150M, 1.5M, 2.5bn: a count in millions or billions (3M, one digit
  * alone, is the company; 3B an apartment) */
 static int try_scaled(text_ctx *c, uint32_t i) {
@@ -1682,7 +1729,7 @@ void text_classify(text_ctx *c) {
   uint32_t i = 0;
   while (i < c->n_raw && !c->overflow) {
     uint32_t used;
-    if ((used = try_phone(c, i))) { i += used; continue; }
+    if ((used = try_phone(c, i)) || (used = try_operator(c, i))) { i += used; continue; }
     if (P(c, i)) {
       begin(c, TEXT_KIND_PUNCT, i, i + 1);
       i++;
@@ -1697,7 +1744,7 @@ void text_classify(text_ctx *c) {
         (used = try_ordinal(c, i)) ||
         (used = try_range(c, i)) || (used = try_measure(c, i)) ||
         (used = try_multiplier(c, i)) || (used = try_weekday_range(c, i)) ||
-        (used = try_scaled(c, i)) ||
+        (used = try_scaled(c, i)) || (used = try_dimensions(c, i)) ||
         (used = try_number(c, i)) || (used = try_url_email(c, i)) ||
         (used = try_roman(c, i)) || (used = try_abbreviation(c, i))) {
       i += used;
