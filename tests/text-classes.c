@@ -194,11 +194,21 @@ static const text_case abbrevs[] = {
     {"3 x 4 = 12", "three times four equals twelve", TEXT_KIND_CARDINAL},
     {"pages 5 - 7", "pages five to seven", TEXT_KIND_WORD},
     {"a 2x4", "a two by four", TEXT_KIND_WORD},
+    {"16:9", "sixteen to nine", TEXT_KIND_DIGITS},
+    {"odds of 3:1", "odds of three to one", TEXT_KIND_WORD},
+    {"John 3:16", "john three sixteen", TEXT_KIND_WORD},
+    {"C# minor", "c. sharp minor", TEXT_KIND_WORD},
+    {"on .NET", "on dot net", TEXT_KIND_WORD},
     {"300-200 BC", "three hundred to two hundred b. c.", TEXT_KIND_RANGE},
     {"10-20", "ten to twenty", TEXT_KIND_RANGE},
     {"a 50/50 chance", "a fifty fifty chance", TEXT_KIND_WORD},
     {"born c. 1900", "born circa nineteen hundred", TEXT_KIND_WORD},
     {"ext. 89", "extension eighty nine", AB},
+    {"Warren (D-Mass.) said", "warren democrat of massachusetts said", TEXT_KIND_WORD},
+    {"Smith, R-Texas, said", "smith republican of texas said", TEXT_KIND_WORD},
+    {"(D-N.Y.)", "democrat of new york", AB},
+    {"I-Vt.", "independent of vermont", AB},
+    {"R-Foo", "r. foo", -1},
 };
 
 #define IN TEXT_KIND_INITIALISM

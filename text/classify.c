@@ -1139,6 +1139,41 @@ static int try_multiplier(text_ctx *c, uint32_t i) {
   return 1;
 }
 
+/* 16:9, 3:1: a ratio, "sixteen to nine" (a one-digit second number is no
+ * clock's minutes; 3:16 stays a time, as a verse is said) */
+static int try_ratio(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  const char *colon = memchr(s, ':', n);
+  num a, b;
+  if (!colon || n - (size_t)(colon - s) != 2 || !whole_num(s, (size_t)(colon - s), &a) ||
+      !whole_num(colon + 1, 1, &b) || a.sign || a.frac)
+    return 0;
+  begin(c, TEXT_KIND_DIGITS, i, i + 1);
+  say_num(c, &a);
+  text_say(c, "to");
+  say_num(c, &b);
+  return 1;
+}
+
+/* C#, F#: a note or a language, "c sharp"; .NET, "dot net" */
+static int try_sharp(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  if (n == 2 && s[1] == '#' && s[0] >= 'A' && s[0] <= 'G') {
+    begin(c, TEXT_KIND_WORD, i, i + 1);
+    text_say_letter(c, s[0]);
+    text_say(c, "sharp");
+    return 1;
+  }
+  if (raw_is(c, i, ".NET")) {
+    begin(c, TEXT_KIND_WORD, i, i + 1);
+    text_say(c, "dot net");
+    return 1;
+  }
+  return 0;
+}
+
 /* 2x4, 1920x1080: dimensions, "two by four" */
 static int try_dimensions(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
@@ -1709,6 +1744,47 @@ static uint32_t try_state_zip(text_ctx *c, uint32_t i) {
   return 0;
 }
 
+/* --- a legislator's party and state: (D-Calif.), R-Texas ------------------ */
+
+/* The AP's state abbreviations (their period is a piece of its own) and
+ * the names it writes out. */
+static const char *const ap_states[][2] = {
+    {"Ala", "alabama"}, {"Ariz", "arizona"}, {"Ark", "arkansas"},
+    {"Calif", "california"}, {"Colo", "colorado"}, {"Conn", "connecticut"},
+    {"Del", "delaware"}, {"Fla", "florida"}, {"Ga", "georgia"},
+    {"Ill", "illinois"}, {"Ind", "indiana"}, {"Kan", "kansas"},
+    {"Ky", "kentucky"}, {"La", "louisiana"}, {"Md", "maryland"},
+    {"Mass", "massachusetts"}, {"Mich", "michigan"}, {"Minn", "minnesota"},
+    {"Miss", "mississippi"}, {"Mo", "missouri"}, {"Mont", "montana"},
+    {"Neb", "nebraska"}, {"Nev", "nevada"}, {"N.H", "new hampshire"},
+    {"N.J", "new jersey"}, {"N.M", "new mexico"}, {"N.Y", "new york"},
+    {"N.C", "north carolina"}, {"N.D", "north dakota"}, {"Okla", "oklahoma"},
+    {"Ore", "oregon"}, {"Pa", "pennsylvania"}, {"R.I", "rhode island"},
+    {"S.C", "south carolina"}, {"S.D", "south dakota"}, {"Tenn", "tennessee"},
+    {"Vt", "vermont"}, {"Va", "virginia"}, {"Wash", "washington"},
+    {"W.Va", "west virginia"}, {"Wis", "wisconsin"}, {"Wyo", "wyoming"},
+    {"Alaska", "alaska"}, {"Hawaii", "hawaii"}, {"Idaho", "idaho"},
+    {"Iowa", "iowa"}, {"Maine", "maine"}, {"Ohio", "ohio"},
+    {"Texas", "texas"}, {"Utah", "utah"}};
+
+static int try_party(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  if (n < 4 || s[1] != '-') return 0;
+  const char *party = s[0] == 'D' ? "democrat" : s[0] == 'R' ? "republican"
+                    : s[0] == 'I' ? "independent" : NULL;
+  if (!party) return 0;
+  for (size_t k = 0; k < sizeof ap_states / sizeof ap_states[0]; k++)
+    if (strlen(ap_states[k][0]) == n - 2 && memcmp(ap_states[k][0], s + 2, n - 2) == 0) {
+      begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
+      text_say(c, party);
+      text_say(c, "of");
+      text_say(c, ap_states[k][1]);
+      return 1;
+    }
+  return 0;
+}
+
 /* --- driver -------------------------------------------------------------- */
 
 static void set_shouting(text_ctx *c) {
@@ -1745,6 +1821,7 @@ void text_classify(text_ctx *c) {
         (used = try_range(c, i)) || (used = try_measure(c, i)) ||
         (used = try_multiplier(c, i)) || (used = try_weekday_range(c, i)) ||
         (used = try_scaled(c, i)) || (used = try_dimensions(c, i)) ||
+        (used = try_ratio(c, i)) || (used = try_sharp(c, i)) || (used = try_party(c, i)) ||
         (used = try_number(c, i)) || (used = try_url_email(c, i)) ||
         (used = try_roman(c, i)) || (used = try_abbreviation(c, i))) {
       i += used;
