@@ -339,6 +339,26 @@ static void say_ident_digits(text_ctx *c, const char *s, size_t n) {
   }
 }
 
+/* The code point at s (n > 0 bytes of the folded UTF-8 the tokenizer
+ * wrote, so well formed); *len its bytes. */
+static uint32_t code_point(const char *s, size_t n, size_t *len) {
+  uint32_t cp = (unsigned char)s[0];
+  *len = 1;
+  if (cp >= 0x80) {
+    if ((cp & 0xe0) == 0xc0 && n > 1) {
+      cp = ((cp & 0x1f) << 6) | (s[1] & 0x3f);
+      *len = 2;
+    } else if ((cp & 0xf0) == 0xe0 && n > 2) {
+      cp = ((cp & 0x0f) << 12) | ((s[1] & 0x3f) << 6) | (s[2] & 0x3f);
+      *len = 3;
+    } else if (n > 3) {
+      cp = ((cp & 0x07) << 18) | ((s[1] & 0x3f) << 12) | ((s[2] & 0x3f) << 6) | (s[3] & 0x3f);
+      *len = 4;
+    }
+  }
+  return cp;
+}
+
 /* letters and digits mixed: A380, MP3, COVID-19, 3D, F-16, B2B */
 static void say_alnum(text_ctx *c, const char *s, size_t n) {
   size_t i = 0;
@@ -385,12 +405,13 @@ static void say_alnum(text_ctx *c, const char *s, size_t n) {
       while (j < n && (isalp((unsigned char)s[j]) || s[j] == '\'')) j++;
       if (j - i == 1) text_say_letter(c, s[i]);
       else say_alpha(c, s + i, j - i, 0);
-    } else {
-      const char *r = text_symbol_reading((unsigned char)s[i]);
+    } else { /* a symbol among them: ±5%, √16 */
+      size_t len;
+      uint32_t cp = code_point(s + i, n - i, &len);
+      const char *r = text_symbol_reading(cp);
       if (r && s[i] != '#' && s[i] != '%') text_say(c, r);
       else if (s[i] == '%') text_say(c, "percent");
-      j = i + 1;
-      while (j < n && (unsigned char)s[j] >= 0x80 && ((unsigned char)s[j] & 0xc0) == 0x80) j++;
+      j = i + len;
     }
     i = j;
   }
@@ -511,7 +532,7 @@ static uint32_t try_money(text_ctx *c, uint32_t i) {
   }
   if (rest == 1) {
     char k = s[m + used];
-    scale = (k == 'k' || k == 'K') ? "thousand" : k == 'M' ? "million"
+    scale = (k == 'k' || k == 'K') ? "thousand" : (k == 'M' || k == 'm') ? "million"
             : (k == 'B' || k == 'b') ? "billion" : NULL;
     if (!scale) return 0;
   } else if (rest == 2 && strncasecmp(s + m + used, "bn", 2) == 0) {
@@ -1166,6 +1187,11 @@ static int try_sharp(text_ctx *c, uint32_t i) {
     text_say(c, "sharp");
     return 1;
   }
+  if (raw_is(c, i, "\xcf\x80")) { /* a lone pi is the number */
+    begin(c, TEXT_KIND_SYMBOL, i, i + 1);
+    text_say(c, "pi");
+    return 1;
+  }
   if (raw_is(c, i, ".NET")) {
     begin(c, TEXT_KIND_WORD, i, i + 1);
     text_say(c, "dot net");
@@ -1204,7 +1230,7 @@ static int try_operator(text_ctx *c, uint32_t i) {
   int eq = 0;
   for (uint32_t j = i + 2; j < c->n_raw && j <= i + 4; j++) eq |= raw_is(c, j, "=");
   if (!eq) {
-    if ((raw_is(c, i, "-") || raw_is(c, i, "\xe2\x80\x93")) && !a.sign && !b.sign &&
+    if (raw_is(c, i, "-") && !a.sign && !b.sign &&
         !a.frac && !b.frac && a.ip < b.ip) {
       begin(c, TEXT_KIND_SYMBOL, i, i + 1);
       text_say(c, "to");
@@ -1258,11 +1284,10 @@ static int try_weekday_range(text_ctx *c, uint32_t i) {
   static const char *const name[] = {"monday", "tuesday", "wednesday", "thursday",
                                      "friday", "saturday", "sunday"};
   const char *s = S(c, i);
-  size_t n = L(c, i), k = 0, dash = 1;
-  while (k < n && s[k] != '-' && !(k + 3 <= n && memcmp(s + k, "\xe2\x80\x93", 3) == 0)) k++;
+  size_t n = L(c, i), k = 0;
+  while (k < n && s[k] != '-') k++; /* an en dash is folded to '-' */
   if (k == n) return 0;
-  if (s[k] != '-') dash = 3;
-  int a = weekday(s, k), b = k + dash < n ? weekday(s + k + dash, n - k - dash) : 0;
+  int a = weekday(s, k), b = k + 1 < n ? weekday(s + k + 1, n - k - 1) : 0;
   if (!a || !b || a == b) return 0;
   begin(c, TEXT_KIND_RANGE, i, i + 1);
   text_say(c, name[a - 1]);
@@ -1602,13 +1627,8 @@ static void symbols(text_ctx *c, uint32_t i) {
   int said = 0, unknown = 0;
   begin(c, TEXT_KIND_SYMBOL, i, i + 1);
   for (size_t k = 0; k < n;) {
-    uint32_t cp = (unsigned char)s[k];
-    size_t len = 1;
-    if (cp >= 0x80) { /* decode the folded UTF-8 we wrote ourselves */
-      if ((cp & 0xe0) == 0xc0 && k + 1 < n) { cp = ((cp & 0x1f) << 6) | (s[k + 1] & 0x3f); len = 2; }
-      else if ((cp & 0xf0) == 0xe0 && k + 2 < n) { cp = ((cp & 0x0f) << 12) | ((s[k + 1] & 0x3f) << 6) | (s[k + 2] & 0x3f); len = 3; }
-      else if (k + 3 < n) { cp = ((cp & 0x07) << 18) | ((s[k + 1] & 0x3f) << 12) | ((s[k + 2] & 0x3f) << 6) | (s[k + 3] & 0x3f); len = 4; }
-    }
+    size_t len;
+    uint32_t cp = code_point(s + k, n - k, &len);
     const char *r = text_symbol_reading(cp);
     if (r) {
       text_say(c, r);

@@ -153,6 +153,13 @@ const char *text_symbol_reading(uint32_t c) {
   case 0x00d7: return "times";
   case 0x00f7: return "divided by";
   case 0x00b1: return "plus or minus";
+  case 0x2248: return "approximately";
+  case 0x2260: return "not equal to";
+  case 0x2264: return "less than or equal to";
+  case 0x2265: return "greater than or equal to";
+  case 0x221e: return "infinity";
+  case 0x221a: return "the square root of";
+  case 0x03c0: return "pi";
   case 0x00a7: return "section";
   case 0x00b6: return "paragraph";
   case 0x00a9: return "copyright";
