@@ -1855,6 +1855,20 @@ void text_classify(text_ctx *c) {
       i++;
       continue;
     }
+    if (s[0] == '#' && L(c, i) > 2 && all_alpha(s + 1, L(c, i) - 1)) {
+      /* #MeToo, #SpaceX: "hashtag", then the words its capitals begin */
+      begin(c, TEXT_KIND_WORD, i, i + 1);
+      text_say(c, "hashtag");
+      size_t n = L(c, i), a = 1;
+      for (size_t k = 2; k <= n; k++)
+        if (k == n || (isup((unsigned char)s[k]) && islow((unsigned char)s[k - 1]))) {
+          if (k - a == 1) text_say_letter(c, s[a]);
+          else say_alpha(c, s + a, k - a, 0);
+          a = k;
+        }
+      i++;
+      continue;
+    }
     word(c, i);
     i++;
   }
