@@ -6,6 +6,7 @@
  *
  * Every piece ends up in exactly one token; a token that cannot be read
  * gets a per-token error and no invented words. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -1160,25 +1161,41 @@ static int try_multiplier(text_ctx *c, uint32_t i) {
   return 1;
 }
 
-/* 16:9, 3:1: a ratio, "sixteen to nine" (a one-digit second number is no
- * clock's minutes; 3:16 stays a time, as a verse is said) */
-static int try_ratio(text_ctx *c, uint32_t i) {
+/* Piece i as two unsigned numbers joined by sep (16:9, 2x4): said as the
+ * first, word, the second, when the second has at most max_b digits.
+ * Returns 1 when said. */
+static int say_num_pair(text_ctx *c, uint32_t i, char sep, const char *word,
+                        size_t max_b) {
   const char *s = S(c, i);
   size_t n = L(c, i);
-  const char *colon = memchr(s, ':', n);
+  const char *at = memchr(s, sep, n);
   num a, b;
-  if (!colon || n - (size_t)(colon - s) != 2 || !whole_num(s, (size_t)(colon - s), &a) ||
-      !whole_num(colon + 1, 1, &b) || a.sign || a.frac)
+  if (!at || at == s) return 0;
+  size_t na = (size_t)(at - s), nb = n - na - 1;
+  if (nb == 0 || nb > max_b || !whole_num(s, na, &a) || !whole_num(at + 1, nb, &b) ||
+      a.sign || b.sign)
     return 0;
   begin(c, TEXT_KIND_DIGITS, i, i + 1);
   say_num(c, &a);
-  text_say(c, "to");
+  text_say(c, word);
   say_num(c, &b);
   return 1;
 }
 
-/* C#, F#: a note or a language, "c sharp"; .NET, "dot net" */
-static int try_sharp(text_ctx *c, uint32_t i) {
+/* 16:9, 3:1: a ratio, "sixteen to nine" (a one-digit second number is no
+ * clock's minutes; 3:16 stays a time, as a verse is said) */
+static int try_ratio(text_ctx *c, uint32_t i) {
+  return say_num_pair(c, i, ':', "to", 1);
+}
+
+/* 2x4, 1920x1080: dimensions, "two by four" */
+static int try_dimensions(text_ctx *c, uint32_t i) {
+  return say_num_pair(c, i, 'x', "by", SIZE_MAX);
+}
+
+/* Names written with symbols: C#, F# (a note or a language, "c sharp"), a
+ * lone pi, .NET ("dot net") */
+static int try_symbol_name(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i);
   if (n == 2 && s[1] == '#' && s[0] >= 'A' && s[0] <= 'G') {
@@ -1198,22 +1215,6 @@ static int try_sharp(text_ctx *c, uint32_t i) {
     return 1;
   }
   return 0;
-}
-
-/* 2x4, 1920x1080: dimensions, "two by four" */
-static int try_dimensions(text_ctx *c, uint32_t i) {
-  const char *s = S(c, i);
-  size_t n = L(c, i);
-  const char *x = memchr(s, 'x', n);
-  num a, b;
-  if (!x || x == s || !whole_num(s, (size_t)(x - s), &a) ||
-      !whole_num(x + 1, n - (size_t)(x - s) - 1, &b) || a.sign || b.sign)
-    return 0;
-  begin(c, TEXT_KIND_DIGITS, i, i + 1);
-  say_num(c, &a);
-  text_say(c, "by");
-  say_num(c, &b);
-  return 1;
 }
 
 /* 10 - 3 = 7, 6 * 7 = 42: an operator written apart between two numbers,
@@ -1407,8 +1408,8 @@ static int try_roman(text_ctx *c, uint32_t i) {
     return 1;
   }
   /* Alone, a numeral of four or more letters with a unit or a ten in it
-   * (XXXIX, VIII, MCMXCIV) is a number: no CMUdict word and hardly an
-   * acronym is spelled so. Shorter ones (MIX, CD, MCI, XXX) and tens of
+   * (XLIV, VIII, MCMXCIV) is a number: no CMUdict word and hardly an
+   * acronym is spelled so. Shorter ones (MIX, CD, MCI, XL) and tens of
    * hundreds alone (DCCC) are words and initialisms too often. */
   int small = 0;
   for (size_t k = 0; k < n; k++) small |= s[k] == 'I' || s[k] == 'V' || s[k] == 'X';
@@ -1841,7 +1842,7 @@ void text_classify(text_ctx *c) {
         (used = try_range(c, i)) || (used = try_measure(c, i)) ||
         (used = try_multiplier(c, i)) || (used = try_weekday_range(c, i)) ||
         (used = try_scaled(c, i)) || (used = try_dimensions(c, i)) ||
-        (used = try_ratio(c, i)) || (used = try_sharp(c, i)) || (used = try_party(c, i)) ||
+        (used = try_ratio(c, i)) || (used = try_symbol_name(c, i)) || (used = try_party(c, i)) ||
         (used = try_number(c, i)) || (used = try_url_email(c, i)) ||
         (used = try_roman(c, i)) || (used = try_abbreviation(c, i))) {
       i += used;
