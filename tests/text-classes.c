@@ -13,6 +13,11 @@ static const text_case money[] = {
     {"$1", "one dollar", M},
     {"$1.01", "one dollar and one cent", M},
     {"$0.99", "ninety nine cents", M},
+    {"$5 m", "five million dollars", M},
+    {"\xc2\xa3" "2 bn", "two billion pounds", M},
+    {"$50 k", "fifty thousand dollars", M},
+    {"$5 mn", "five million dollars", M},
+    {"$5 mi", "five dollars mi", M},
     {"$20", "twenty dollars", M},
     {"$100", "one hundred dollars", M},
     {"$1,000", "one thousand dollars", M},
@@ -39,6 +44,7 @@ static const text_case money[] = {
     {"\xe2\x82\xac" "2.3m", "two point three million euros", M},
     {"$5/person", "five dollars per person", M},
     {"$3/ea", "three dollars each", M},
+    {"5.25%-5.5%", "five point two five to five point five percent", TEXT_KIND_PERCENT},
 };
 
 #define TM TEXT_KIND_TIME
@@ -70,6 +76,12 @@ static const text_case times[] = {
     {"5:10 P.M.", "five ten p. m.", TM},
     {"noon or 2:15", "noon or two fifteen", TEXT_KIND_WORD},
     {"11:11", "eleven eleven", TM},
+    {"17:00", "seventeen hundred", TEXT_KIND_TIME},
+    {"from 9:00 to 13:00", "from nine o'clock to thirteen hundred", TEXT_KIND_WORD},
+    {"12:00", "twelve o'clock", TEXT_KIND_TIME},
+    {"17:30", "seventeen thirty", TEXT_KIND_TIME},
+    {"9am-5pm", "nine a. m. to five p. m.", TEXT_KIND_TIME},
+    {"open 10:30am-2pm", "open ten thirty a. m. to two p. m.", TEXT_KIND_WORD},
 };
 
 #define DT TEXT_KIND_DATE
@@ -104,6 +116,12 @@ static const text_case dates[] = {
     {"the Sun-Times", "the sun times", TEXT_KIND_WORD},
     {"1.5x faster", "one point five times faster", TEXT_KIND_CARDINAL},
     {"10x", "ten times", TEXT_KIND_CARDINAL},
+    {"March 15-17", "march fifteenth to seventeenth", TEXT_KIND_DATE},
+    {"Jan 15-17", "january fifteenth to seventeenth", TEXT_KIND_DATE},
+    {"March 1st-3rd, 2024", "march first to third twenty twenty four", TEXT_KIND_DATE},
+    {"May 3-1", "may three to one", -1},
+    {"in AD 476", "in a. d. four hundred seventy six", TEXT_KIND_WORD},
+    {"79 CE", "seventy nine c. e.", TEXT_KIND_CARDINAL},
 };
 
 #define MS TEXT_KIND_MEASURE
@@ -143,6 +161,29 @@ static const text_case measures[] = {
     {"1980s-era cars", "nineteen eighties era cars", TEXT_KIND_DIGITS},
     {"1 tsp", "one teaspoon", MS},
     {"up 12 pct", "up twelve percent", TEXT_KIND_WORD},
+    {"8,849 m high", "eight thousand eight hundred forty nine meters high", MS},
+    {"100 g sugar", "one hundred grams sugar", MS},
+    {"2 L water", "two liters water", MS},
+    {"a 24 h race", "a twenty four hours race", TEXT_KIND_WORD},
+    {"5 M", "five m", TEXT_KIND_CARDINAL},
+    {"5 G", "five g", TEXT_KIND_CARDINAL},
+    {"5G", "five g.", -1},
+    {"1h 30m", "one hour thirty minutes", MS},
+    {"2hrs 5m", "two hours five minutes", MS},
+    {"run 30m", "run thirty meters", TEXT_KIND_WORD},
+    {"1 1/2 tsp salt", "one and one half teaspoons salt", MS},
+    {"3/4 cup", "three quarters cup", TEXT_KIND_FRACTION},
+    {"1/2 tsp", "one half teaspoon", MS},
+    {"3/4 in. thick", "three quarters inch thick", MS},
+    {"1/2 in the", "one half in the", TEXT_KIND_FRACTION},
+    {"$2 per kg", "two dollars per kilogram", M},
+    {"60 miles per h", "sixty miles per hour", TEXT_KIND_CARDINAL},
+    {"per in", "per in", TEXT_KIND_WORD},
+    {"10 x 20 feet", "ten by twenty feet", TEXT_KIND_CARDINAL},
+    {"2 ft x 4 ft", "two feet by four feet", MS},
+    {"12' x 14'", "twelve feet by fourteen feet", MS},
+    {"2 ft \xc3\x97 4 ft", "two feet by four feet", MS},
+    {"x 4", "x four", -1},
 };
 
 #define AB TEXT_KIND_ABBREVIATION
@@ -174,6 +215,8 @@ static const text_case abbrevs[] = {
     {"Gen. Grant", "general grant", AB},
     {"Fifth Ave.", "fifth avenue", TEXT_KIND_WORD},
     {"Sunset Blvd.", "sunset boulevard", TEXT_KIND_WORD},
+    {"St. James Pl.", "saint james place", AB},
+    {"Circle Cir.", "circle circle", TEXT_KIND_WORD},
     {"Apt. 4", "apartment four", AB},
     {"p. 10", "page ten", AB},
     {"Springfield, IL 62701", "springfield illinois six two seven zero one", TEXT_KIND_WORD},
@@ -197,6 +240,9 @@ static const text_case abbrevs[] = {
     {"a 2x4", "a two by four", TEXT_KIND_WORD},
     {"16:9", "sixteen to nine", TEXT_KIND_DIGITS},
     {"odds of 3:1", "odds of three to one", TEXT_KIND_WORD},
+    {"a 1:100 scale", "a one to one hundred scale", TEXT_KIND_WORD},
+    {"1:50,000", "one to fifty thousand", TEXT_KIND_DIGITS},
+    {"at 10:30", "at ten thirty", TEXT_KIND_WORD},
     {"John 3:16", "john three sixteen", TEXT_KIND_WORD},
     {"C# minor", "c. sharp minor", TEXT_KIND_WORD},
     {"on .NET", "on dot net", TEXT_KIND_WORD},
@@ -249,6 +295,8 @@ static const text_case initialisms[] = {
     {"FOMO", "fomo", AC},
     {"UCLA", "u. c. l. a.", IN},
     {"NCAA", "n. c. a. a.", IN},
+    {"after WWII", "after world war two", TEXT_KIND_WORD},
+    {"WW1", "world war one", TEXT_KIND_WORD},
 };
 
 #define RO TEXT_KIND_ROMAN
@@ -365,6 +413,7 @@ static const text_case symbols[] = {
     {"3 \xc3\x97 4", "three times four", TEXT_KIND_CARDINAL},
     {"*", "", PU},
     {"/", "", PU},
+    {"BP was 120/80", "b. p. was one hundred twenty over eighty", -1},
 };
 
 CASES_TEST(money)

@@ -187,6 +187,16 @@ static const text_case phones[] = {
     {"123-4567", "one two three four five six seven", T},
     {"202-555-0147", "two zero two five five five zero one four seven", T},
     {"1-877-555-1212", "one eight seven seven five five five one two one two", T},
+    {"+44 20 7946 0958", "plus four four two zero seven nine four six zero nine five eight", T},
+    {"+1 800 555 0199", "plus one eight hundred five five five zero one nine nine", T},
+    {"+1-800-555-0199", "plus one eight hundred five five five zero one nine nine", T},
+    {"+33 1 23 45 67 89", "plus three three one two three four five six seven eight nine", T},
+    {"+49 30 12345678", "plus four nine three zero one two three four five six seven eight", T},
+    {"+1 212-555-0123", "plus one two one two five five five zero one two three", T},
+    {"call +44 20 7946 0958.", "call plus four four two zero seven nine four six zero nine five eight",
+     TEXT_KIND_WORD},
+    {"+5 10", "plus five ten", TEXT_KIND_CARDINAL},
+    {"+44 20 cats", "plus forty four twenty cats", TEXT_KIND_CARDINAL},
 };
 
 #define D TEXT_KIND_DIGITS

@@ -450,6 +450,17 @@ static const char *scale_word(const char *s, size_t n) {
   return NULL;
 }
 
+/* The scales written short and apart after an amount of money: $5 m,
+ * £2 bn, $50 k */
+static const char *scale_abbr(const char *s, size_t n) {
+  static const char *const w[][2] = {{"k", "thousand"}, {"K", "thousand"},
+                                     {"m", "million"},  {"M", "million"},
+                                     {"mn", "million"}, {"bn", "billion"}};
+  for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
+    if (strlen(w[k][0]) == n && memcmp(w[k][0], s, n) == 0) return w[k][1];
+  return NULL;
+}
+
 /* One amount in a currency: three dollars and fifty cents, ninety nine
  * cents, two point five three dollars (three decimals: no sub-unit). */
 static void say_amount(text_ctx *c, const num *v, const char *one, const char *many,
@@ -542,7 +553,9 @@ static uint32_t try_money(text_ctx *c, uint32_t i) {
     return 0;
   }
   uint32_t j = i + 1;
-  if (!scale && j < c->n_raw && !P(c, j) && (scale = scale_word(S(c, j), L(c, j)))) j++;
+  if (!scale && j < c->n_raw && !P(c, j) &&
+      ((scale = scale_word(S(c, j), L(c, j))) || (scale = scale_abbr(S(c, j), L(c, j)))))
+    j++;
   begin(c, TEXT_KIND_MONEY, i, j);
   if (scale) {
     say_num(c, &v);
@@ -569,6 +582,8 @@ static void say_clock(text_ctx *c, unsigned h, unsigned mnt, int has_min, char a
   if (has_min && mnt > 0) {
     if (mnt < 10) text_say(c, "oh");
     say_cardinal(c, mnt);
+  } else if (!ap && has_min && (h == 0 || h > 12)) { /* 17:00: seventeen hundred */
+    text_say(c, "hundred");
   } else if (!ap) {
     text_say(c, "o'clock");
   }
@@ -578,8 +593,44 @@ static void say_clock(text_ctx *c, unsigned h, unsigned mnt, int has_min, char a
   }
 }
 
+/* One clock time written whole, with its am or pm: 9am, 5:30pm */
+static int clock_ampm(const char *s, size_t n, unsigned *h, unsigned *mnt, int *has_min,
+                      char *ap) {
+  size_t k = 0;
+  while (k < n && k < 3 && isdig((unsigned char)s[k])) k++;
+  if (k == 0 || k > 2) return 0;
+  *h = (unsigned)digits_value(s, k);
+  *mnt = 0;
+  *has_min = 0;
+  if (k + 3 <= n && s[k] == ':' && all_digits(s + k + 1, 2)) {
+    *mnt = (unsigned)digits_value(s + k + 1, 2);
+    *has_min = 1;
+    k += 3;
+  }
+  return ampm(s + k, n - k, ap) && *h >= 1 && *h <= 12 && *mnt <= 59;
+}
+
+/* 9am-5pm, 10:30am-2pm: a range of clock times */
+static int try_time_range(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i), *d = memchr(s, '-', L(c, i));
+  unsigned h1, m1, h2, m2;
+  int hm1, hm2;
+  char a1, a2;
+  if (!d) return 0;
+  size_t na = (size_t)(d - s);
+  if (!clock_ampm(s, na, &h1, &m1, &hm1, &a1) ||
+      !clock_ampm(d + 1, L(c, i) - na - 1, &h2, &m2, &hm2, &a2))
+    return 0;
+  begin(c, TEXT_KIND_TIME, i, i + 1);
+  say_clock(c, h1, m1, hm1, a1);
+  text_say(c, "to");
+  say_clock(c, h2, m2, hm2, a2);
+  return 1;
+}
+
 /* 3:30, 10:05 pm, 7am, 3 p.m. */
 static uint32_t try_time(text_ctx *c, uint32_t i) {
+  if (try_time_range(c, i)) return 1;
   const char *s = S(c, i);
   size_t n = L(c, i), k = 0;
   while (k < n && k < 3 && isdig((unsigned char)s[k])) k++;
@@ -662,10 +713,8 @@ static void say_date(text_ctx *c, int month, unsigned day, int has_year,
 }
 
 /* a day of the month: 5, 21st */
-static int day_num(const text_ctx *c, uint32_t i, unsigned *day) {
-  if (i >= c->n_raw || P(c, i)) return 0;
-  const char *s = S(c, i);
-  size_t n = L(c, i), k = 0;
+static int day_str(const char *s, size_t n, unsigned *day) {
+  size_t k = 0;
   while (k < n && isdig((unsigned char)s[k])) k++;
   if (k == 0 || k > 2) return 0;
   if (k != n) {
@@ -679,6 +728,19 @@ static int day_num(const text_ctx *c, uint32_t i, unsigned *day) {
   if (d < 1 || d > 31) return 0;
   *day = d;
   return 1;
+}
+
+static int day_num(const text_ctx *c, uint32_t i, unsigned *day) {
+  return i < c->n_raw && !P(c, i) && day_str(S(c, i), L(c, i), day);
+}
+
+/* a range of days: 15-17, 1st-3rd */
+static int day_range(const text_ctx *c, uint32_t i, unsigned *a, unsigned *b) {
+  if (i >= c->n_raw || P(c, i)) return 0;
+  const char *s = S(c, i), *d = memchr(s, '-', L(c, i));
+  if (!d) return 0;
+  size_t na = (size_t)(d - s);
+  return day_str(s, na, a) && day_str(d + 1, L(c, i) - na - 1, b) && *a < *b;
 }
 
 static int year_num(const text_ctx *c, uint32_t i, uint64_t *y) {
@@ -702,11 +764,34 @@ static int month_word(const text_ctx *c, uint32_t i) {
 /* Jan. 5, 2021; January 5; 5 January 2021 */
 static uint32_t try_date_words(text_ctx *c, uint32_t i) {
   int m = month_word(c, i);
-  unsigned day;
+  unsigned day, last;
   uint64_t y = 0;
   if (!m && !P(c, i) && (L(c, i) == 3 || L(c, i) == 4) && isup((unsigned char)S(c, i)[0]) &&
-      c->raw[i + 1 < c->n_raw ? i + 1 : i].space_before && day_num(c, i + 1, &day))
+      c->raw[i + 1 < c->n_raw ? i + 1 : i].space_before &&
+      (day_num(c, i + 1, &day) || day_range(c, i + 1, &day, &last)))
     m = text_month_find(S(c, i), L(c, i)); /* Jan 5: before a day, no period needed */
+  if (m && day_range(c, i + 1, &day, &last)) { /* March 15-17, 2024 */
+    uint32_t j = i + 2;
+    int has_year = 0;
+    if (j + 1 < c->n_raw && raw_is(c, j, ",") && year_num(c, j + 1, &y)) {
+      has_year = 1;
+      j += 2;
+    } else if (year_num(c, j, &y)) {
+      has_year = 1;
+      j += 1;
+    }
+    char b[NB];
+    begin(c, TEXT_KIND_DATE, i, j);
+    say_date(c, m, day, 0, 0, 4, 0);
+    text_say(c, "to");
+    text_num_ordinal(last, b, sizeof b);
+    text_say(c, b);
+    if (has_year) {
+      text_num_year(y, b, sizeof b);
+      text_say(c, b);
+    }
+    return j - i;
+  }
   if (m && day_num(c, i + 1, &day)) {
     uint32_t j = i + 2;
     int has_year = 0;
@@ -807,6 +892,11 @@ static int phone_groups(const char *s, size_t n, size_t *g, int *ng) {
 
 static void say_phone(text_ctx *c, const char *s, size_t n) {
   /* toll-free prefixes are said as hundreds: 1-800 one eight hundred */
+  if (n >= 6 && s[0] == '+' && s[1] == '1' && s[2] == '-') {
+    text_say(c, "plus");
+    s++;
+    n--;
+  }
   if (n >= 5 && s[0] == '1' && s[1] == '-' && isdig((unsigned char)s[2]) &&
       s[3] == '0' && s[4] == '0' && (n == 5 || s[5] == '-')) {
     text_say(c, "one");
@@ -821,9 +911,53 @@ static void say_phone(text_ctx *c, const char *s, size_t n) {
   }
 }
 
+/* +44 20 7946 0958, +1 800 555 0199, +33 1 23 45 67 89: a country code
+ * written apart from the groups of the number (each at most 8 digits, 6 to
+ * 12 in all); said digit by digit, a North American toll-free prefix as
+ * hundreds. Returns pieces used. */
+static uint32_t try_phone_intl(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  if (n < 2 || n > 4 || s[0] != '+' || !all_digits(s + 1, n - 1)) return 0;
+  uint32_t j = i + 1;
+  size_t total = 0;
+  while (j < c->n_raw && j < i + 7 && !P(c, j) && c->raw[j].space_before) {
+    const char *t = S(c, j);
+    size_t tn = L(c, j), run = 0, k;
+    for (k = 0; k < tn; k++) {
+      if (isdig((unsigned char)t[k])) {
+        if (++run > 8) break;
+        total++;
+      } else if ((t[k] == '-' || t[k] == '.') && run && k + 1 < tn) {
+        run = 0;
+      } else {
+        break;
+      }
+    }
+    if (k < tn) break;
+    j++;
+  }
+  if (j - i < 2 || total < 6 || total > 12) return 0;
+  begin(c, TEXT_KIND_TELEPHONE, i, j);
+  text_say(c, "plus");
+  say_digits(c, s + 1, n - 1);
+  uint32_t k = i + 1;
+  const char *t = S(c, k);
+  if (n == 2 && s[1] == '1' && L(c, k) == 3 && isdig((unsigned char)t[0]) && t[1] == '0' &&
+      t[2] == '0') { /* +1 800 */
+    text_say(c, text_digit_word(t[0] - '0'));
+    text_say(c, "hundred");
+    k++;
+  }
+  for (; k < j; k++) say_phone(c, S(c, k), L(c, k));
+  return j - i;
+}
+
 static uint32_t try_phone(text_ctx *c, uint32_t i) {
   size_t g[5];
   int ng;
+  uint32_t used;
+  if (!P(c, i) && (used = try_phone_intl(c, i))) return used;
   if (raw_is(c, i, "(") && i + 3 < c->n_raw && L(c, i + 1) == 3 &&
       all_digits(S(c, i + 1), 3) && raw_is(c, i + 2, ")") &&
       phone_groups(S(c, i + 3), L(c, i + 3), g, &ng) && ng == 2) {
@@ -836,6 +970,30 @@ static uint32_t try_phone(text_ctx *c, uint32_t i) {
   begin(c, TEXT_KIND_TELEPHONE, i, i + 1);
   say_phone(c, S(c, i), L(c, i));
   return 1;
+}
+
+/* Piece j as a unit written apart from its number (5 km, 150 lbs., 4 in.;
+ * not "5 in", a preposition); NULL when it is none. */
+static const text_unit *unit_apart(const text_ctx *c, uint32_t j) {
+  if (j >= c->n_raw || P(c, j)) return NULL;
+  const char *t = S(c, j);
+  size_t tn = L(c, j);
+  int dot = tn > 1 && t[tn - 1] == '.';
+  if (dot) tn--;
+  const text_unit *u = text_unit_find(t, tn);
+  if (!u || (u->place == TEXT_UNIT_FUSED && !(dot && tn == 2 && !strncmp(t, "in", 2))))
+    return NULL;
+  return u;
+}
+
+/* Piece i - 1 is a number of hours written short (1h, 2hr, 3hrs) */
+static int after_hours(const text_ctx *c, uint32_t i) {
+  if (i == 0 || P(c, i - 1)) return 0;
+  const char *s = S(c, i - 1);
+  size_t n = L(c, i - 1), k = 0;
+  while (k < n && isdig((unsigned char)s[k])) k++;
+  return k > 0 && ((n - k == 1 && s[k] == 'h') || (n - k == 2 && !memcmp(s + k, "hr", 2)) ||
+                   (n - k == 3 && !memcmp(s + k, "hrs", 3)));
 }
 
 static void say_fraction(text_ctx *c, uint64_t a, uint64_t b) {
@@ -878,11 +1036,13 @@ static uint32_t try_fraction(text_ctx *c, uint32_t i) {
   if (raw_num(c, i, &v) && !v.frac && !v.sign && v.int_digits <= 6 &&
       i + 1 < c->n_raw && !P(c, i + 1) && c->raw[i + 1].space_before &&
       frac_parts(S(c, i + 1), L(c, i + 1), &a, &b) && a < b) {
-    begin(c, TEXT_KIND_FRACTION, i, i + 2);
+    const text_unit *u = unit_apart(c, i + 2); /* 1 1/2 tsp */
+    begin(c, u ? TEXT_KIND_MEASURE : TEXT_KIND_FRACTION, i, i + 2 + !!u);
     say_cardinal(c, v.ip);
     text_say(c, "and");
     say_fraction(c, a, b);
-    return 2;
+    if (u) text_say(c, u->many);
+    return 2 + !!u;
   }
   if (P(c, i) || !frac_parts(S(c, i), L(c, i), &a, &b)) return 0;
   const char *sl = memchr(S(c, i), '/', L(c, i));
@@ -895,15 +1055,24 @@ static uint32_t try_fraction(text_ctx *c, uint32_t i) {
     say_cardinal(c, b);
     return 1;
   }
+  if (a > b && b >= 10) { /* 120/80: a reading, "one hundred twenty over eighty" */
+    begin(c, TEXT_KIND_DIGITS, i, i + 1);
+    say_cardinal(c, a);
+    text_say(c, "over");
+    say_cardinal(c, b);
+    return 1;
+  }
   if (a == b && a > 1) { /* 50/50, 20/20: said as the two numbers */
     begin(c, TEXT_KIND_DIGITS, i, i + 1);
     say_cardinal(c, a);
     say_cardinal(c, b);
     return 1;
   }
-  begin(c, TEXT_KIND_FRACTION, i, i + 1);
+  const text_unit *u = a < b ? unit_apart(c, i + 1) : NULL; /* 3/4 cup, 1/2 tsp */
+  begin(c, u ? TEXT_KIND_MEASURE : TEXT_KIND_FRACTION, i, i + 1 + !!u);
   say_fraction(c, a, b);
-  return 1;
+  if (u) text_say(c, u->one);
+  return 1 + !!u;
 }
 
 /* 1990s, '90s, 80s, 1990's */
@@ -990,7 +1159,9 @@ static uint32_t try_percent(text_ctx *c, uint32_t i) {
       return 1;
     }
     const char *d = memchr(s + 1, '-', n - 2);
-    if (d && whole_num(s, (size_t)(d - s), &v) &&
+    size_t na = d ? (size_t)(d - s) : 0;
+    if (na > 1 && s[na - 1] == '%') na--; /* 5%-6% */
+    if (d && whole_num(s, na, &v) &&
         whole_num(d + 1, (size_t)(s + n - 1 - d - 1), &w) && !w.sign) {
       begin(c, TEXT_KIND_PERCENT, i, i + 1);
       say_num(c, &v);
@@ -1050,13 +1221,13 @@ static uint32_t try_measure(text_ctx *c, uint32_t i) {
   if (used < n) {
     u = text_unit_find(s + used, n - used);
     if (!u) return 0;
-  } else if (j < c->n_raw && !P(c, j)) {
-    const char *t = S(c, j);
-    size_t tn = L(c, j);
-    int dot = tn > 1 && t[tn - 1] == '.';
-    if (dot) tn--; /* "lbs.", "in." */
-    u = text_unit_find(t, tn);
-    if (!u || (u->fused_only && !(dot && tn == 2 && !strncmp(t, "in", 2)))) return 0;
+    if (n - used == 1 && s[used] == 'm' && after_hours(c, i)) { /* 1h 30m */
+      begin(c, TEXT_KIND_MEASURE, i, j);
+      say_num(c, &v);
+      text_say(c, is_one(&v) ? "minute" : "minutes");
+      return 1;
+    }
+  } else if ((u = unit_apart(c, j))) {
     j++;
   } else {
     return 0;
@@ -1115,6 +1286,16 @@ static int word_before_is(const text_ctx *c, uint32_t i, const char *const *list
   return 0;
 }
 
+/* per kg, per sq ft: a unit after "per" without a number, said singular */
+static int try_per_unit(text_ctx *c, uint32_t i) {
+  static const char *const per[] = {"per", NULL};
+  const text_unit *u;
+  if (!word_before_is(c, i, per) || !(u = unit_apart(c, i))) return 0;
+  begin(c, TEXT_KIND_MEASURE, i, i + 1);
+  text_say(c, u->one);
+  return 1;
+}
+
 static const char *const ident_words[] = {
     "route", "highway", "interstate", "boeing", "airbus", "flight", "room",
     "suite", "apartment", "apt", "gate", "platform", "channel", "bus",
@@ -1162,17 +1343,17 @@ static int try_multiplier(text_ctx *c, uint32_t i) {
 }
 
 /* Piece i as two unsigned numbers joined by sep (16:9, 2x4): said as the
- * first, word, the second, when the second has at most max_b digits.
+ * first, word, the second, when the second has min_b to max_b characters.
  * Returns 1 when said. */
 static int say_num_pair(text_ctx *c, uint32_t i, char sep, const char *word,
-                        size_t max_b) {
+                        size_t min_b, size_t max_b) {
   const char *s = S(c, i);
   size_t n = L(c, i);
   const char *at = memchr(s, sep, n);
   num a, b;
   if (!at || at == s) return 0;
   size_t na = (size_t)(at - s), nb = n - na - 1;
-  if (nb == 0 || nb > max_b || !whole_num(s, na, &a) || !whole_num(at + 1, nb, &b) ||
+  if (nb < min_b || nb == 0 || nb > max_b || !whole_num(s, na, &a) || !whole_num(at + 1, nb, &b) ||
       a.sign || b.sign)
     return 0;
   begin(c, TEXT_KIND_DIGITS, i, i + 1);
@@ -1182,15 +1363,16 @@ static int say_num_pair(text_ctx *c, uint32_t i, char sep, const char *word,
   return 1;
 }
 
-/* 16:9, 3:1: a ratio, "sixteen to nine" (a one-digit second number is no
- * clock's minutes; 3:16 stays a time, as a verse is said) */
+/* 16:9, 3:1, 1:100, 1:50,000: a ratio, "sixteen to nine" (a second number
+ * of one digit, or of three or more, is no clock's minutes; 3:16 stays a
+ * time, as a verse is said) */
 static int try_ratio(text_ctx *c, uint32_t i) {
-  return say_num_pair(c, i, ':', "to", 1);
+  return say_num_pair(c, i, ':', "to", 1, 1) || say_num_pair(c, i, ':', "to", 3, SIZE_MAX);
 }
 
 /* 2x4, 1920x1080: dimensions, "two by four" */
 static int try_dimensions(text_ctx *c, uint32_t i) {
-  return say_num_pair(c, i, 'x', "by", SIZE_MAX);
+  return say_num_pair(c, i, 'x', "by", 1, SIZE_MAX);
 }
 
 /* Names written with symbols: C#, F# (a note or a language, "c sharp"), a
@@ -1215,6 +1397,30 @@ static int try_symbol_name(text_ctx *c, uint32_t i) {
     return 1;
   }
   return 0;
+}
+
+/* WWII, WW2: names said in full */
+static int try_fixed_name(text_ctx *c, uint32_t i) {
+  static const char *const names[][2] = {{"WWI", "world war one"},  {"WW1", "world war one"},
+                                         {"WWII", "world war two"}, {"WW2", "world war two"}};
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+    if (raw_is(c, i, names[k][0])) {
+      begin(c, TEXT_KIND_WORD, i, i + 1);
+      text_say(c, names[k][1]);
+      return 1;
+    }
+  return 0;
+}
+
+/* AD 476, 79 CE: an era beside a number is said by its letters ("ad" is
+ * a word) */
+static int try_era(text_ctx *c, uint32_t i) {
+  if (!raw_is(c, i, "AD") && !raw_is(c, i, "CE")) return 0;
+  num v;
+  if (!(i > 0 && raw_num(c, i - 1, &v)) && !raw_num(c, i + 1, &v)) return 0;
+  begin(c, TEXT_KIND_INITIALISM, i, i + 1);
+  text_say_letters(c, S(c, i), 2);
+  return 1;
 }
 
 /* 10 - 3 = 7, 6 * 7 = 42: an operator written apart between two numbers,
@@ -1246,6 +1452,23 @@ static int try_operator(text_ctx *c, uint32_t i) {
       return 1;
     }
   return 0;
+}
+
+/* 10 x 20 feet, 2 ft x 4 ft, 12' x 14': a lone x between a number or a
+ * measure and a number is "by" (a sum closed by an equals sign is
+ * try_operator's); a sign x only after a measure (3 x 4 alone is times) */
+static int try_by(text_ctx *c, uint32_t i) {
+  int sign = raw_is(c, i, "\xc3\x97");
+  if (!sign && !raw_is(c, i, "x") && !raw_is(c, i, "X")) return 0;
+  if (i == 0 || i + 1 >= c->n_raw || !c->raw[i].space_before || P(c, i + 1) ||
+      !isdig((unsigned char)S(c, i + 1)[0]) || !c->n_tokens)
+    return 0;
+  const text_token *t = &c->tokens[c->n_tokens - 1];
+  if (t->end != c->fe[c->raw[i - 1].fb - 1]) return 0;
+  if (t->kind != TEXT_KIND_MEASURE && (sign || t->kind != TEXT_KIND_CARDINAL)) return 0;
+  begin(c, TEXT_KIND_SYMBOL, i, i + 1);
+  text_say(c, "by");
+  return 1;
 }
 
 /* 150M, 1.5M, 2.5bn: a count in millions or billions (3M, one digit
@@ -1826,7 +2049,10 @@ void text_classify(text_ctx *c) {
   uint32_t i = 0;
   while (i < c->n_raw && !c->overflow) {
     uint32_t used;
-    if ((used = try_phone(c, i)) || (used = try_operator(c, i))) { i += used; continue; }
+    if ((used = try_phone(c, i)) || (used = try_operator(c, i)) || (used = try_by(c, i))) {
+      i += used;
+      continue;
+    }
     if (P(c, i)) {
       begin(c, TEXT_KIND_PUNCT, i, i + 1);
       i++;
@@ -1842,8 +2068,10 @@ void text_classify(text_ctx *c) {
         (used = try_range(c, i)) || (used = try_measure(c, i)) ||
         (used = try_multiplier(c, i)) || (used = try_weekday_range(c, i)) ||
         (used = try_scaled(c, i)) || (used = try_dimensions(c, i)) ||
-        (used = try_ratio(c, i)) || (used = try_symbol_name(c, i)) || (used = try_party(c, i)) ||
-        (used = try_number(c, i)) || (used = try_url_email(c, i)) ||
+        (used = try_ratio(c, i)) || (used = try_symbol_name(c, i)) ||
+        (used = try_fixed_name(c, i)) || (used = try_era(c, i)) || (used = try_party(c, i)) ||
+        (used = try_number(c, i)) || (used = try_per_unit(c, i)) ||
+        (used = try_url_email(c, i)) ||
         (used = try_roman(c, i)) || (used = try_abbreviation(c, i))) {
       i += used;
       continue;

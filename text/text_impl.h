@@ -76,11 +76,17 @@ void text_num_ordinalize(char *buf, size_t cap);  /* last word ordinal */
 const char *text_digit_word(int d);
 
 /* tables.c */
+/* How a unit may be written after its number: */
+enum {
+  TEXT_UNIT_ANY = 0,   /* against it or apart, in any case (5 km, 5KM) */
+  TEXT_UNIT_FUSED = 1, /* only against it (5in; "5 in" is a preposition) */
+  TEXT_UNIT_EXACT = 2  /* against it or apart, only in its own case (5 m) */
+};
 typedef struct text_unit {
   const char *abbr;      /* as written after a number (case matters) */
   const char *one;       /* singular reading */
   const char *many;      /* plural reading */
-  uint8_t fused_only;    /* only when written against the number (5m) */
+  uint8_t place;         /* TEXT_UNIT_* */
 } text_unit;
 const text_unit *text_unit_find(const char *s, size_t n);
 int text_month_find(const char *s, size_t n);   /* 1..12 or 0 */
