@@ -1,6 +1,7 @@
 /* tagger-homographs -- the shipped models read the 20 commonest homographs
  * of the Wikipedia Homograph Data right in both of their readings, and a
- * few words that only the CMUdict part-of-speech rule covers, in sentences
+ * few words that only the CMUdict part-of-speech rule covers, and inflected
+ * forms that take their base word's classifier (tears, records), in sentences
  * written for this test (none is from the data). Also: words outside the
  * table are left alone, and the choice does not depend on the case of the
  * word. Needs only the models under models/. */
@@ -23,6 +24,7 @@ typedef struct example {
  * do not fail the test; every other example must be read right. */
 #define RARE "the reading is rare in the homograph data"
 #define TAGGER "the tagger gets the word's part of speech wrong"
+#define BASE_NOUN "the base word's noun rule; the plural's common reading differs"
 
 static const example examples[] = {
     {"She read the whole book yesterday .", "read", "read_past", NULL},
@@ -78,6 +80,24 @@ static const example examples[] = {
     /* rule-only words (not in the homograph data): noun / verb by POS */
     {"The city issues building permits every month .", "permits", "permits:noun", NULL},
     {"The law permits fishing in the lake .", "permits", "permits:verb", TAGGER " (NNS)"},
+    /* inflected forms of the data's words, by the base word's classifier and
+     * rule */
+    {"He tears the letter into small pieces .", "tears", "tears:tear_vrb", NULL},
+    {"Tears ran down her cheeks .", "Tears", "tears:tear_nou", BASE_NOUN},
+    {"She bows her head in prayer .", "bows", "bows:bow_nou-ship", NULL},
+    {"The archers carried bows and arrows .", "bows", "bows:bow_nou-knot", BASE_NOUN},
+    {"He records every game on video .", "records", "records:record_vrb", NULL},
+    {"The records show a sharp rise in crime .", "records", "records:record_nou", NULL},
+    {"The rebels captured the capital .", "rebels", "rebels:rebel_nou", NULL},
+    {"The court resumes its work on Monday .", "resumes", "resumes:resume_vrb", NULL},
+    {"Please send your resumes by email .", "resumes", "resumes:resume_nou", NULL},
+    {"He always excuses himself early .", "excuses", "excuses:excuse_vrb", NULL},
+    {"He always has excuses for being late .", "excuses", "excuses:excuse_nou", NULL},
+    {"The country imports most of its oil .", "imports", "imports:import_vrb", NULL},
+    {"Cheap imports hurt local farmers .", "imports", "imports:import_nou", NULL},
+    {"The news upsets her every time .", "upsets", "upsets:upset_vrb", NULL},
+    {"The tournament was full of upsets .", "upsets", "upsets:upset_nou", NULL},
+    {"He converts old barns into houses .", "converts", "converts:convert_vrb", NULL},
 };
 
 static int misses;

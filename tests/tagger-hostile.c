@@ -449,6 +449,24 @@ static void homograph_tests(void) {
           "lead by classifier");
     homograph_close(h);
   }
+  { /* "read" taking "lead"'s classifier (flag 2, base 0): its readings by position */
+    model c = m;
+    c.b = dup_aligned(m.b, m.n);
+    uint8_t *X = c.b + c.extra_off;
+    put16(X + 104 + 10, 2);
+    put16(X + 104 + 46, 0);
+    reseal(&c);
+    homograph *h;
+    CHECK(homograph_open_buffer(&h, c.b, c.n, t, err, sizeof err) == 0, "base: %s", err);
+    tagger_word w[2] = {{"We", 2}, {"read", 4}};
+    uint8_t tags[2] = {0, 1};
+    homograph_choice ch;
+    CHECK(homograph_choose(h, w, tags, 2, 1, &ch) == 1 && ch.how == HOMOGRAPH_CLASSIFIER &&
+              strcmp(ch.reading, "read_past") == 0,
+          "read by lead's classifier: %s", ch.reading ? ch.reading : "(none)");
+    homograph_close(h);
+    free(c.b);
+  }
   for (size_t n = 0; n < m.n; n++) {
     err[0] = 0;
     CHECK(open_hom(&(model){.b = m.b, .n = n}, t, err, sizeof err) != 0, "cut %zu", n);
@@ -500,6 +518,21 @@ static void homograph_tests(void) {
   HFORGE("flags", "unknown flags", put16(X + 56 + 10, 6));
   HFORGE("POS rule", "POS rule reading", put16(X + 56 + 12, 3));
   HFORGE("padding", "padding", put16(X + 56 + 46, 1));
+  HFORGE("flags 1 and 2", "unknown flags", put16(X + 56 + 10, 3));
+  HFORGE("base without classifier", "no classifier", {
+    put16(X + 56 + 10, 2);
+    put16(X + 56 + 46, 1);
+  });
+  HFORGE("base outside", "no classifier", {
+    put16(X + 104 + 10, 2);
+    put16(X + 104 + 46, 7);
+  });
+  HFORGE("base with other count", "no classifier", {
+    put16(X + 104 + 10, 2);
+    put16(X + 104 + 46, 0);
+    put16(X + 104 + 6, 1);
+    put16(X + 104 + 12 + 2 * UPOS_VERB, 0xFFFF);
+  });
   HFORGE("section short", "header needs", put32(c.b + 88, 36));
   srand(16);
   int accepted = 0;

@@ -8,8 +8,10 @@
  *   readings n_readings x u32 phones_off (into strings)
  *   words    n_words x 48 bytes, ascending by word:
  *            u32 word_off, u16 first, u16 count, u16 default, u16 flags
- *            (1: has a classifier), u16 pos_rule[17] (0xFFFF: none; else the
- *            reading, | 0x8000 when the rule is strong), u16 0
+ *            (1: has a classifier; 2: uses the classifier of the entry at
+ *            base, whose readings its own parallel: tears, of tear),
+ *            u16 pos_rule[17] (0xFFFF: none; else the reading, | 0x8000
+ *            when the rule is strong), u16 base (0 without flag 2)
  *   strings  NUL-terminated UTF-8
  * The classifier's features are tools/train-tagger/homfeat.py's. */
 #include "text/homograph.h"
@@ -27,6 +29,7 @@
 #define NO_RULE 0xFFFFu
 #define STRONG_RULE 0x8000u
 #define FLAG_CLASSIFIER 1u
+#define FLAG_BASE 2u
 #define BAG 6
 
 typedef struct entry {
@@ -35,6 +38,7 @@ typedef struct entry {
   uint64_t hash; /* FNV-1a of the word */
   uint16_t first, count, dflt, flags;
   uint16_t rule[UPOS_COUNT];
+  uint16_t base; /* with FLAG_BASE: the entry whose classifier this one uses */
 } entry;
 
 struct homograph {
@@ -196,7 +200,8 @@ static int setup(homograph *h, char *err, size_t errlen) {
     if (w->dflt < w->first || w->dflt >= w->first + w->count)
       return err_set(err, errlen, LINM_EFORMAT, "word %u: default reading %u not its own", i,
                      w->dflt);
-    if (w->flags & ~FLAG_CLASSIFIER)
+    if ((w->flags & ~(FLAG_CLASSIFIER | FLAG_BASE)) ||
+        w->flags == (FLAG_CLASSIFIER | FLAG_BASE))
       return err_set(err, errlen, LINM_EFORMAT, "word %u: unknown flags 0x%x", i, w->flags);
     for (unsigned u = 0; u < UPOS_COUNT; u++) {
       w->rule[u] = rd16(e + 12 + 2 * u);
@@ -205,8 +210,18 @@ static int setup(homograph *h, char *err, size_t errlen) {
         return err_set(err, errlen, LINM_EFORMAT, "word %u: POS rule reading %u not its own",
                        i, r);
     }
-    if (rd16(e + 46) != 0)
+    w->base = rd16(e + 46);
+    if (!(w->flags & FLAG_BASE) && w->base != 0)
       return err_set(err, errlen, LINM_EFORMAT, "word %u: padding not 0", i);
+  }
+  for (uint32_t i = 0; i < n_words; i++) { /* a base has its own classifier */
+    const entry *w = &h->words[i];
+    if ((w->flags & FLAG_BASE) &&
+        (w->base >= n_words || !(h->words[w->base].flags & FLAG_CLASSIFIER) ||
+         h->words[w->base].count != w->count))
+      return err_set(err, errlen, LINM_EFORMAT,
+                     "word %u: base %u has no classifier with %u readings", i, w->base,
+                     w->count);
   }
   h->n_words = n_words;
   for (int k = 0; k < H_COUNT; k++) h->tmpl[k] = linm_fnv_str(tmpl_names[k]);
@@ -416,9 +431,9 @@ int homograph_choose(const homograph *h, const tagger_word *words, const uint8_t
   if (rule != NO_RULE && (rule & STRONG_RULE)) {
     pick = rule & ~STRONG_RULE;
     how = HOMOGRAPH_POS_RULE;
-  } else if ((e->flags & FLAG_CLASSIFIER) && e->count > 1) {
+  } else if ((e->flags & (FLAG_CLASSIFIER | FLAG_BASE)) && e->count > 1) {
     double score[HOMOGRAPH_MAX_READINGS] = {0};
-    classify(h, e, words, tags, n, i, score);
+    classify(h, (e->flags & FLAG_BASE) ? &h->words[e->base] : e, words, tags, n, i, score);
     unsigned best = 0;
     for (unsigned k = 1; k < e->count; k++)
       if (score[k] > score[best]) best = k;

@@ -26,6 +26,12 @@ Two parts in one file:
    as a verb and as a noun (or adjective, for -ate and S/Z). The POS rule
    picks the noun reading for NOUN (and ADJ for -ate, S/Z), the verb
    reading for VERB; otherwise the first CMUdict variant.
+3. Inflected forms of the 162 words (tears, bows, rows: -s, -es, -ing,
+   -ed, -d) whose CMUdict variants are the base word's readings plus one
+   ending: the base word's POS rule and most frequent reading, carried
+   to the form's variant; where every reading of the base has its form,
+   the form's readings are parallel to the base's and the base's
+   classifier chooses too (derive_inflections; words of part 2 excluded).
 
 Dev split: for each homograph, its rows ordered by FNV-1a 64 of the row id;
 the first round(15%) are dev, never trained on. Accuracy: a row is right
@@ -50,6 +56,7 @@ UPOS = ['ADJ', 'ADP', 'ADV', 'AUX', 'CCONJ', 'DET', 'INTJ', 'NOUN', 'NUM', 'PART
 NO_RULE = 0xFFFF
 STRONG_RULE = 0x8000
 FLAG_CLASSIFIER = 1
+FLAG_BASE = 2  # the classifier of another entry, whose readings this one's parallel
 DEV_FRACTION = 0.15
 
 
@@ -163,6 +170,40 @@ def derive_pos_table(cmu, skip, lemma_pos):
                     table[w] = (found[0], found[1], found[2], vs[0])
                 break
     return table
+
+
+INFLECTIONS = (('s', ('Z', 'S', 'IH0 Z', 'AH0 Z')), ('es', ('Z', 'IH0 Z', 'AH0 Z')),
+               ('ing', ('IH0 NG',)), ('ed', ('D', 'T', 'IH0 D', 'AH0 D')),
+               ('d', ('D', 'T', 'IH0 D')))
+
+
+def derive_inflections(cmu, words, readings, phones, alts, skip):
+    """Inflected forms of the homograph data's words (tears, bows, rows;
+    not in skip) whose CMUdict variants are the base word's readings plus
+    the same ending: {form: (base, {reading: variant})} where at least two
+    readings map to different variants."""
+    out = {}
+    for w in words:
+        for suf, tails in INFLECTIONS:
+            f = w + suf
+            vs = cmu.get(f, [])
+            if f in skip or f in words or len(vs) < 2:
+                continue
+            got = {}
+            for r in readings[w]:
+                bases = [phones[r]] + sorted(alts.get(r, ()))
+                for v in vs:
+                    if any(v == b + ' ' + t for b in bases for t in tails):
+                        got[r] = v
+                        break
+            if len(set(got.values())) >= 2:
+                out[f] = (w, got)
+    return out
+
+
+def got_name(got, v):
+    """the first base reading that maps to variant v"""
+    return sorted(r for r in got if got[r] == v)[0]
 
 
 def fnv_id(s):
@@ -423,6 +464,44 @@ def main():
             rule[UPOS.index('ADJ')] = lo
         rule[UPOS.index('VERB')] = lo + 1
         entries.append((w, lo, len(classes) - lo, d, 0, rule))
+
+    # inflections of the 162 words: the base word's POS rule and most
+    # frequent reading, carried to the form's variant with the same ending
+    infl = derive_inflections(cmu, words, readings, phones, alts, set(table))
+    print('derived inflections: %d words (%s)' % (len(infl), ', '.join(sorted(infl))))
+    for f in sorted(infl):
+        base, got = infl[f]
+        lo = len(classes)
+        var = []
+        parallel = all(r in got for r in readings[base])
+        for r in readings[base]:  # parallel to the base's: its classifier serves
+            if r in got and (parallel or got[r] not in var):
+                var.append(got[r])
+        v0 = cmu[f][0]
+        names = [r for r in readings[base] if r in got]
+        for k, v in enumerate(var):  # tears:tear_nou, of the base's reading
+            classes.append('%s:%s' % (f, names[k] if parallel else got_name(got, v)))
+            cls_phones.append(v)
+        d = lo + var.index(got[default[base]]) if default[base] in got else None
+        if v0 not in var:
+            classes.append(f + ':first')
+            cls_phones.append(v0)
+            if d is None:
+                d = len(classes) - 1
+        elif d is None:
+            d = lo + var.index(v0)
+        if parallel:
+            d = lo + readings[base].index(default[base])
+        rule = [NO_RULE] * len(UPOS)
+        for k, u in enumerate(UPOS):
+            r = rule_of(base, u)
+            if r and r[0] in got:
+                pos = readings[base].index(r[0]) if parallel else var.index(got[r[0]])
+                rule[k] = (lo + pos) | (STRONG_RULE if r[1] else 0)
+        if parallel and len(classes) - lo == len(readings[base]):
+            entries.append((f, lo, len(classes) - lo, d, FLAG_BASE, rule, base))
+        else:
+            entries.append((f, lo, len(classes) - lo, d, 0, rule))
     entries.sort(key=lambda e: e[0].encode())
 
     if a.dump_dev:
@@ -452,10 +531,14 @@ def main():
         for p in cls_phones:
             rd += struct.pack('<I', put(p))
         wd = bytearray()
-        for (w, lo, cnt, d, flags, rule) in entries:
+        index = {e[0]: k for k, e in enumerate(entries)}
+        for e in entries:
+            w, lo, cnt, d, flags, rule = e[:6]
+            base = index[e[6]] if flags & FLAG_BASE else 0
+            assert base < 0x10000
             wd += struct.pack('<IHHHH', put(w), lo, cnt, d, flags)
             wd += struct.pack('<%dH' % n_upos, *rule)
-            wd += struct.pack('<H', 0)
+            wd += struct.pack('<H', base)
         extra = bytearray(struct.pack('<IIIIIIIIfI', len(entries), len(classes), words_off,
                                       readings_off, strings_off, len(strings), n_upos,
                                       tagger.data_crc, a.margin, 0))
