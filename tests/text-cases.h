@@ -20,7 +20,8 @@ typedef struct text_case {
 static inline int fake_has(void *opaque, const char *key, size_t len) {
   static const char *const dict[] = {"nasa", "nato", "fbi", "html", "x-ray",
                                      "e-mail", "laser", "scuba", "aids",
-                                     "unicef", "hello", "world", "the", "my", NULL};
+                                     "unicef", "hello", "world", "the", "my", "un",
+                                     "la", "it", "no", "ai", NULL};
   (void)opaque;
   for (size_t i = 0; dict[i]; i++)
     if (strlen(dict[i]) == len && memcmp(dict[i], key, len) == 0) return 1;

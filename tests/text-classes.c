@@ -297,6 +297,13 @@ static const text_case initialisms[] = {
     {"NCAA", "n. c. a. a.", IN},
     {"after WWII", "after world war two", TEXT_KIND_WORD},
     {"WW1", "world war one", TEXT_KIND_WORD},
+    {"the UN voted", "the u. n. voted", TEXT_KIND_WORD},
+    {"moved to LA", "moved to l. a.", TEXT_KIND_WORD},
+    {"works in IT", "works in i. t.", TEXT_KIND_WORD},
+    {"AI models", "a. i. models", TEXT_KIND_INITIALISM},
+    {"the UN's vote", "the u. n's. vote", TEXT_KIND_WORD},
+    {"it is OK", "it is o. k.", TEXT_KIND_WORD},
+    {"I said NO", "i said no", TEXT_KIND_WORD},
 };
 
 #define RO TEXT_KIND_ROMAN

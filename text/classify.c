@@ -280,6 +280,19 @@ static int cvcv4(const char *s, size_t n) {
   return 1;
 }
 
+/* Two capitals said as a word in mixed-case text: the short words that
+ * are written in capitals for emphasis (NO, OK, ME). Any other pair is an
+ * initialism even where the dictionary has a word so spelled (UN, LA, AI,
+ * IT, US). */
+static int caps2_word(const char *s) {
+  static const char pairs[][3] = {"OK", "NO", "SO", "GO", "DO", "UP", "BE", "MY", "IS",
+                                  "AT", "ON", "AN", "IF", "OF", "TO", "WE", "HE", "AS",
+                                  "BY", "OH", "HI", "ME", "OR", "IN"};
+  for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++)
+    if (s[0] == pairs[k][0] && s[1] == pairs[k][1]) return 1;
+  return 0;
+}
+
 /* One letters-only part of a word (no digits): a dictionary word, an
  * initialism, or a word for the network. Returns the kind it reads as. */
 static unsigned say_alpha(text_ctx *c, const char *s, size_t n, int force_word) {
@@ -294,7 +307,7 @@ static unsigned say_alpha(text_ctx *c, const char *s, size_t n, int force_word) 
   else if (core >= 2 && s[core - 1] == 's' && all_upper(s, core - 1)) core -= 1;
   int caps = core >= 2 && all_upper(s, core);
   if (caps && !c->shouting && !force_word) {
-    if (core == 2 && strncmp(s, "US", 2) == 0) {
+    if (core == 2 && !caps2_word(s)) { /* US, UN, LA, AI, IT: letters */
       spell(c, s, n);
       return TEXT_KIND_INITIALISM;
     }
