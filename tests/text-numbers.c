@@ -203,6 +203,7 @@ static const text_case phones[] = {
 static const text_case idents[] = {
     {"Route 66", "route sixty six", TEXT_KIND_WORD},
     {"Boeing 747", "boeing seven forty seven", TEXT_KIND_WORD},
+    {"Boeing's 737 jets", "boeing's seven thirty seven jets", TEXT_KIND_WORD},
     {"Room 101", "room one oh one", TEXT_KIND_WORD},
     {"Flight 370", "flight three seventy", TEXT_KIND_WORD},
     {"Highway 1", "highway one", TEXT_KIND_WORD},

@@ -1294,6 +1294,7 @@ static int word_before_is(const text_ctx *c, uint32_t i, const char *const *list
   const char *s = S(c, i - 1);
   size_t n = L(c, i - 1);
   if (n > 1 && s[n - 1] == '.') n--;
+  else if (n > 2 && s[n - 2] == '\'' && (s[n - 1] | 0x20) == 's') n -= 2; /* Boeing's 737 */
   for (size_t k = 0; list[k]; k++)
     if (strlen(list[k]) == n && strncasecmp(list[k], s, n) == 0) return 1;
   return 0;
