@@ -45,6 +45,8 @@ static const text_case money[] = {
     {"$5/person", "five dollars per person", M},
     {"$3/ea", "three dollars each", M},
     {"5.25%-5.5%", "five point two five to five point five percent", TEXT_KIND_PERCENT},
+    {"$1.9T", "one point nine trillion dollars", M},
+    {"1.9T", "one point nine t.", -1},
 };
 
 #define TM TEXT_KIND_TIME
@@ -184,6 +186,8 @@ static const text_case measures[] = {
     {"12' x 14'", "twelve feet by fourteen feet", MS},
     {"2 ft \xc3\x97 4 ft", "two feet by four feet", MS},
     {"x 4", "x four", -1},
+    {"0.75 pts", "zero point seven five points", MS},
+    {"up 8% y/y", "up eight percent year over year", TEXT_KIND_WORD},
 };
 
 #define AB TEXT_KIND_ABBREVIATION

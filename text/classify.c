@@ -558,7 +558,7 @@ static uint32_t try_money(text_ctx *c, uint32_t i) {
   if (rest == 1) {
     char k = s[m + used];
     scale = (k == 'k' || k == 'K') ? "thousand" : (k == 'M' || k == 'm') ? "million"
-            : (k == 'B' || k == 'b') ? "billion" : NULL;
+            : (k == 'B' || k == 'b') ? "billion" : (k == 'T') ? "trillion" : NULL;
     if (!scale) return 0;
   } else if (rest == 2 && strncasecmp(s + m + used, "bn", 2) == 0) {
     scale = "billion";
@@ -1413,17 +1413,13 @@ static int try_symbol_name(text_ctx *c, uint32_t i) {
   return 0;
 }
 
-/* WWII, WW2: names said in full */
+/* WWII, WW2, y/y: names said in full (tables.c) */
 static int try_fixed_name(text_ctx *c, uint32_t i) {
-  static const char *const names[][2] = {{"WWI", "world war one"},  {"WW1", "world war one"},
-                                         {"WWII", "world war two"}, {"WW2", "world war two"}};
-  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-    if (raw_is(c, i, names[k][0])) {
-      begin(c, TEXT_KIND_WORD, i, i + 1);
-      text_say(c, names[k][1]);
-      return 1;
-    }
-  return 0;
+  const char *r = P(c, i) ? NULL : text_fixed_name(S(c, i), L(c, i));
+  if (!r) return 0;
+  begin(c, TEXT_KIND_WORD, i, i + 1);
+  text_say(c, r);
+  return 1;
 }
 
 /* AD 476, 79 CE: an era beside a number is said by its letters ("ad" is

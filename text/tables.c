@@ -97,6 +97,7 @@ static const text_unit units[] = {
     {"tbsp", "tablespoon", "tablespoons", TEXT_UNIT_ANY},
     {"tsp", "teaspoon", "teaspoons", TEXT_UNIT_ANY},
     {"pct", "percent", "percent", TEXT_UNIT_ANY},
+    {"pts", "points", "points", TEXT_UNIT_ANY},
 };
 
 const text_unit *text_unit_find(const char *s, size_t n) {
@@ -178,6 +179,19 @@ int text_is_tld(const char *s, size_t n) {
   for (size_t i = 0; i < sizeof tlds / sizeof tlds[0]; i++)
     if (strlen(tlds[i]) == n && strncasecmp(tlds[i], s, n) == 0) return 1;
   return 0;
+}
+
+/* Names said in full, written as one token (y/y is not split at its
+ * slash) */
+const char *text_fixed_name(const char *s, size_t n) {
+  static const char *const names[][2] = {
+      {"WWI", "world war one"},        {"WW1", "world war one"},
+      {"WWII", "world war two"},       {"WW2", "world war two"},
+      {"y/y", "year over year"},       {"Y/Y", "year over year"},
+      {"q/q", "quarter over quarter"}, {"Q/Q", "quarter over quarter"}};
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+    if (strlen(names[k][0]) == n && memcmp(names[k][0], s, n) == 0) return names[k][1];
+  return NULL;
 }
 
 /* Abbreviations read with a trailing period (the key is without it). */
