@@ -268,6 +268,9 @@ static const text_case abbrevs[] = {
     {"(D-N.Y.)", "democrat of new york", AB},
     {"I-Vt.", "independent of vermont", AB},
     {"R-Foo", "r. foo", -1},
+    {"Ali vs Frazier", "ali versus frazier", TEXT_KIND_WORD},
+    {"Roe v Wade", "roe versus wade", TEXT_KIND_WORD},
+    {"vitamin v", "vitamin v", TEXT_KIND_WORD},
 };
 
 #define IN TEXT_KIND_INITIALISM

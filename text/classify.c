@@ -1690,6 +1690,12 @@ static int try_abbreviation(text_ctx *c, uint32_t i) {
         strcasecmp(a->key, "ms") && strcasecmp(a->key, "dr") && strcasecmp(a->key, "st"))
       a = NULL;
   }
+  if (!a && ((n == 2 && !memcmp(s, "vs", 2)) ||
+             (n == 1 && s[0] == 'v' && i > 0 && cap_word(c, i - 1) && cap_word(c, i + 1)))) {
+    begin(c, TEXT_KIND_ABBREVIATION, i, i + 1); /* Ali vs Frazier, Roe v Wade */
+    text_say(c, "versus");
+    return 1;
+  }
   if (!a) {
     if (has_period && dotted(s, n)) {
       char k[16];
