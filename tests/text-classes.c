@@ -84,6 +84,13 @@ static const text_case times[] = {
     {"17:30", "seventeen thirty", TEXT_KIND_TIME},
     {"9am-5pm", "nine a. m. to five p. m.", TEXT_KIND_TIME},
     {"open 10:30am-2pm", "open ten thirty a. m. to two p. m.", TEXT_KIND_WORD},
+    {"10:00-11:30", "ten o'clock to eleven thirty", TEXT_KIND_TIME},
+    {"9-5pm", "nine to five p. m.", TEXT_KIND_TIME},
+    {"9:00 AM - 5:00 PM", "nine a. m. to five p. m.", TEXT_KIND_TIME},
+    {"0800 hours", "oh eight hundred hours", TEXT_KIND_TIME},
+    {"1430 hours", "fourteen thirty hours", TEXT_KIND_TIME},
+    {"1905 hours", "nineteen oh five hours", TEXT_KIND_TIME},
+    {"2500 hours", "two thousand five hundred hours", TEXT_KIND_CARDINAL},
 };
 
 #define DT TEXT_KIND_DATE
@@ -124,6 +131,17 @@ static const text_case dates[] = {
     {"May 3-1", "may three to one", -1},
     {"in AD 476", "in a. d. four hundred seventy six", TEXT_KIND_WORD},
     {"79 CE", "seventy nine c. e.", TEXT_KIND_CARDINAL},
+    {"25 Dec 2020", "the twenty fifth of december twenty twenty", TEXT_KIND_DATE},
+    {"12-25-2020", "december twenty fifth twenty twenty", TEXT_KIND_DATE},
+    {"on 3/31", "on march thirty first", TEXT_KIND_WORD},
+    {"Thursday 10/12", "thursday october twelfth", TEXT_KIND_WORD},
+    {"Fri., 1/5", "friday january fifth", TEXT_KIND_ABBREVIATION},
+    {"1/16 inch", "one sixteenth inch", TEXT_KIND_FRACTION},
+    {"reduced by 1/2", "reduced by one half", TEXT_KIND_WORD},
+    {"Sat, Oct 5", "saturday october fifth", TEXT_KIND_ABBREVIATION},
+    {"Sun. Jan. 3", "sunday january third", TEXT_KIND_ABBREVIATION},
+    {"Sat on it", "sat on it", TEXT_KIND_WORD},
+    {"Q1 2024", "q. one twenty twenty four", TEXT_KIND_DIGITS},
 };
 
 #define MS TEXT_KIND_MEASURE

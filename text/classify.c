@@ -606,24 +606,28 @@ static void say_clock(text_ctx *c, unsigned h, unsigned mnt, int has_min, char a
   }
 }
 
-/* One clock time written whole, with its am or pm: 9am, 5:30pm */
-static int clock_ampm(const char *s, size_t n, unsigned *h, unsigned *mnt, int *has_min,
-                      char *ap) {
+/* One clock time written whole: 9am, 5:30pm, 17:30 (minutes or am/pm
+ * needed; a bare hour when bare_ok) */
+static int clock_str(const char *s, size_t n, int bare_ok, unsigned *h, unsigned *mnt,
+                     int *has_min, char *ap) {
   size_t k = 0;
   while (k < n && k < 3 && isdig((unsigned char)s[k])) k++;
   if (k == 0 || k > 2) return 0;
   *h = (unsigned)digits_value(s, k);
   *mnt = 0;
   *has_min = 0;
+  *ap = 0;
   if (k + 3 <= n && s[k] == ':' && all_digits(s + k + 1, 2)) {
     *mnt = (unsigned)digits_value(s + k + 1, 2);
     *has_min = 1;
     k += 3;
   }
-  return ampm(s + k, n - k, ap) && *h >= 1 && *h <= 12 && *mnt <= 59;
+  if (k < n && !ampm(s + k, n - k, ap)) return 0;
+  if (*mnt > 59 || (*ap && (*h < 1 || *h > 12)) || *h > 23) return 0;
+  return *ap || *has_min || bare_ok;
 }
 
-/* 9am-5pm, 10:30am-2pm: a range of clock times */
+/* 9am-5pm, 10:30am-2pm, 10:00-11:30, 9-5pm: a range of clock times */
 static int try_time_range(text_ctx *c, uint32_t i) {
   const char *s = S(c, i), *d = memchr(s, '-', L(c, i));
   unsigned h1, m1, h2, m2;
@@ -631,13 +635,30 @@ static int try_time_range(text_ctx *c, uint32_t i) {
   char a1, a2;
   if (!d) return 0;
   size_t na = (size_t)(d - s);
-  if (!clock_ampm(s, na, &h1, &m1, &hm1, &a1) ||
-      !clock_ampm(d + 1, L(c, i) - na - 1, &h2, &m2, &hm2, &a2))
+  if (!clock_str(d + 1, L(c, i) - na - 1, 0, &h2, &m2, &hm2, &a2) ||
+      !clock_str(s, na, a2 != 0, &h1, &m1, &hm1, &a1))
     return 0;
   begin(c, TEXT_KIND_TIME, i, i + 1);
-  say_clock(c, h1, m1, hm1, a1);
+  if (!hm1 && !a1) say_cardinal(c, h1); /* 9-5pm: nine to five */
+  else say_clock(c, h1, m1, hm1, a1);
   text_say(c, "to");
   say_clock(c, h2, m2, hm2, a2);
+  return 1;
+}
+
+/* 9:00 AM - 5:00 PM: a dash apart between two times is "to" */
+static int try_time_dash(text_ctx *c, uint32_t i) {
+  unsigned h, mnt;
+  int hm;
+  char ap;
+  if (!raw_is(c, i, "-") || i == 0 || i + 1 >= c->n_raw || !c->raw[i].space_before ||
+      P(c, i + 1) || !c->n_tokens)
+    return 0;
+  const text_token *t = &c->tokens[c->n_tokens - 1];
+  if (t->kind != TEXT_KIND_TIME || t->end != c->fe[c->raw[i - 1].fb - 1]) return 0;
+  if (!clock_str(S(c, i + 1), L(c, i + 1), 1, &h, &mnt, &hm, &ap)) return 0;
+  begin(c, TEXT_KIND_SYMBOL, i, i + 1);
+  text_say(c, "to");
   return 1;
 }
 
@@ -819,7 +840,11 @@ static uint32_t try_date_words(text_ctx *c, uint32_t i) {
     say_date(c, m, day, has_year, y, 4, 0);
     return j - i;
   }
-  if (day_num(c, i, &day) && (m = month_word(c, i + 1))) {
+  if (day_num(c, i, &day) && !(m = month_word(c, i + 1)) && i + 1 < c->n_raw &&
+      !P(c, i + 1) && (L(c, i + 1) == 3 || L(c, i + 1) == 4) &&
+      isup((unsigned char)S(c, i + 1)[0]) && year_num(c, i + 2, &y))
+    m = text_month_find(S(c, i + 1), L(c, i + 1)); /* 25 Dec 2020 */
+  if (day_num(c, i, &day) && m) {
     uint32_t j = i + 2;
     int has_year = 0;
     if (year_num(c, j, &y)) {
@@ -872,7 +897,10 @@ static int try_date_numeric(text_ctx *c, uint32_t i) {
     say_date(c, (int)part[1], part[0], 1, part[2], 4, 1);
     return 1;
   }
-  if (sep != '/' || len[0] > 2 || len[1] > 2 || (len[2] != 2 && len[2] != 4)) return 0;
+  /* 12/25/2020, 12/25/20, 12-25-2020 (dashed: a four-digit year only) */
+  if ((sep != '/' && sep != '-') || len[0] > 2 || len[1] > 2 ||
+      (len[2] != 4 && (sep == '-' || len[2] != 2)))
+    return 0;
   if (part[0] < 1 || part[0] > 12 || part[1] < 1 || part[1] > 31) return 0;
   begin(c, TEXT_KIND_DATE, i, i + 1);
   say_date(c, (int)part[0], part[1], 1, part[2], len[2], 0);
@@ -1033,6 +1061,9 @@ static int frac_parts(const char *s, size_t n, uint64_t *a, uint64_t *b) {
   return *b >= 2;
 }
 
+static int weekday(const char *s, size_t n);
+static int word_before_is(const text_ctx *c, uint32_t i, const char *const *list);
+
 /* 1/2, 3/4, 1 1/2 */
 static uint32_t try_fraction(text_ctx *c, uint32_t i) {
   /* Slashed numbers said as names, not fractions. */
@@ -1058,6 +1089,16 @@ static uint32_t try_fraction(text_ctx *c, uint32_t i) {
     return 2 + !!u;
   }
   if (P(c, i) || !frac_parts(S(c, i), L(c, i), &a, &b)) return 0;
+  static const char *const date_lead[] = {"on", "until", "till", "since", "thru", "through",
+                                          NULL};
+  if (a >= 1 && a <= 12 && b >= 1 && b <= 31 &&
+      (word_before_is(c, i, date_lead) ||
+       (i > 0 && !P(c, i - 1) && weekday(S(c, i - 1), L(c, i - 1))) ||
+       (i > 1 && raw_is(c, i - 1, ",") && weekday(S(c, i - 2), L(c, i - 2))))) {
+    begin(c, TEXT_KIND_DATE, i, i + 1); /* on 3/31, Thursday 10/12 */
+    say_date(c, (int)a, (unsigned)b, 0, 0, 4, 0);
+    return 1;
+  }
   const char *sl = memchr(S(c, i), '/', L(c, i));
   if (sl - S(c, i) == 4 && L(c, i) == 7 && a >= 1100 && a <= 2099 && b == (a + 1) % 100) {
     char w[NB]; /* 2023/24: a season or a fiscal year */
@@ -1317,7 +1358,8 @@ static const char *const ident_words[] = {
 static const char *const year_words[] = {
     "in", "since", "by", "from", "until", "till", "before", "after", "circa",
     "c", "during", "year", "of", "around", "through", "between", "summer",
-    "winter", "spring", "fall", "autumn", "early", "late", "mid", "the", NULL};
+    "winter", "spring", "fall", "autumn", "early", "late", "mid", "the", "q1", "q2",
+    "q3", "q4", "h1", "h2", "fy", NULL};
 static const char *const count_words[] = {
     "page", "pages", "number", "no", "nos", "#", "chapter", "section",
     "verse", "exit", "about", "over", "under", "nearly", "almost", "than",
@@ -1530,11 +1572,53 @@ static int try_weekday_range(text_ctx *c, uint32_t i) {
   return 1;
 }
 
+/* Sat, Oct 5; Sun. Jan. 3: a weekday written short before a date */
+static int try_weekday_abbr(text_ctx *c, uint32_t i) {
+  static const char *const name[] = {"monday", "tuesday", "wednesday", "thursday",
+                                     "friday", "saturday", "sunday"};
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  int d = P(c, i) ? 0 : weekday(s, n);
+  if (!d || n - (s[n - 1] == '.') >= strlen(name[d - 1])) return 0;
+  uint32_t j = i + 1;
+  if (raw_is(c, j, ".")) j++; /* Sun. is cut from its period */
+  if (raw_is(c, j, ",")) j++;
+  unsigned day;
+  int month = month_word(c, j) ||
+              (j + 1 < c->n_raw && !P(c, j) && (L(c, j) == 3 || L(c, j) == 4) &&
+               isup((unsigned char)S(c, j)[0]) && text_month_find(S(c, j), L(c, j)) &&
+               day_num(c, j + 1, &day));
+  if (!month) return 0;
+  begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
+  text_say(c, name[d - 1]);
+  return 1;
+}
+
 /* plain numbers: cardinals, decimals, years, identifiers */
 static int try_number(text_ctx *c, uint32_t i) {
   num v;
   char b[NB];
   if (!raw_num(c, i, &v)) return 0;
+  if (!v.frac && !v.commas && !v.sign && v.int_digits == 4 && v.ip / 100 <= 23 &&
+      v.ip % 100 <= 59 && i + 1 < c->n_raw && !P(c, i + 1) &&
+      L(c, i + 1) == 5 && !strncasecmp(S(c, i + 1), "hours", 5)) {
+    /* 0800 hours, 1430 hours: the 24-hour clock said as soldiers say it */
+    const char *d = S(c, i);
+    begin(c, TEXT_KIND_TIME, i, i + 1);
+    if (d[0] == '0') {
+      text_say(c, "oh");
+      text_say(c, text_digit_word(d[1] - '0'));
+    } else {
+      say_cardinal(c, v.ip / 100);
+    }
+    if (v.ip % 100 == 0) {
+      text_say(c, "hundred");
+    } else {
+      if (v.ip % 100 < 10) text_say(c, "oh");
+      say_cardinal(c, v.ip % 100);
+    }
+    return 1;
+  }
   if (!v.frac && !v.commas && !v.sign && !v.lead_zero &&
       word_before_is(c, i, ident_words)) {
     begin(c, TEXT_KIND_DIGITS, i, i + 1);
@@ -2065,7 +2149,8 @@ void text_classify(text_ctx *c) {
   uint32_t i = 0;
   while (i < c->n_raw && !c->overflow) {
     uint32_t used;
-    if ((used = try_phone(c, i)) || (used = try_operator(c, i)) || (used = try_by(c, i))) {
+    if ((used = try_phone(c, i)) || (used = try_operator(c, i)) || (used = try_by(c, i)) ||
+        (used = try_time_dash(c, i))) {
       i += used;
       continue;
     }
@@ -2083,6 +2168,7 @@ void text_classify(text_ctx *c) {
         (used = try_ordinal(c, i)) ||
         (used = try_range(c, i)) || (used = try_measure(c, i)) ||
         (used = try_multiplier(c, i)) || (used = try_weekday_range(c, i)) ||
+        (used = try_weekday_abbr(c, i)) ||
         (used = try_scaled(c, i)) || (used = try_dimensions(c, i)) ||
         (used = try_ratio(c, i)) || (used = try_symbol_name(c, i)) ||
         (used = try_fixed_name(c, i)) || (used = try_era(c, i)) || (used = try_party(c, i)) ||
