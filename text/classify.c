@@ -27,8 +27,11 @@ static int isup(int ch) { return ch >= 'A' && ch <= 'Z'; }
 static int islow(int ch) { return ch >= 'a' && ch <= 'z'; }
 static int isalp(int ch) { return isup(ch) || islow(ch); }
 
-static int raw_is(const text_ctx *c, uint32_t i, const char *w) {
-  return i < c->n_raw && L(c, i) == strlen(w) && strncasecmp(S(c, i), w, L(c, i)) == 0;
+/* Piece i is w, in any case. Inlined, so strlen(w) of a literal folds; the
+ * first byte (lower-cased) filters before the call. */
+static inline int raw_is(const text_ctx *c, uint32_t i, const char *w) {
+  return i < c->n_raw && L(c, i) == strlen(w) && (S(c, i)[0] | 0x20) == (w[0] | 0x20) &&
+         strncasecmp(S(c, i), w, L(c, i)) == 0;
 }
 
 static int all_digits(const char *s, size_t n) {
@@ -1423,6 +1426,7 @@ static int say_num_pair(text_ctx *c, uint32_t i, char sep, const char *word,
  * of one digit, or of three or more, is no clock's minutes; 3:16 stays a
  * time, as a verse is said) */
 static int try_ratio(text_ctx *c, uint32_t i) {
+  if (!memchr(S(c, i), ':', L(c, i))) return 0;
   return say_num_pair(c, i, ':', "to", 1, 1) || say_num_pair(c, i, ':', "to", 3, SIZE_MAX);
 }
 
@@ -1511,7 +1515,7 @@ static int try_operator(text_ctx *c, uint32_t i) {
  * try_operator's); a sign x only after a measure (3 x 4 alone is times) */
 static int try_by(text_ctx *c, uint32_t i) {
   int sign = raw_is(c, i, "\xc3\x97");
-  if (!sign && !raw_is(c, i, "x") && !raw_is(c, i, "X")) return 0;
+  if (!sign && !raw_is(c, i, "x")) return 0;
   if (i == 0 || i + 1 >= c->n_raw || !c->raw[i].space_before || P(c, i + 1) ||
       !isdig((unsigned char)S(c, i + 1)[0]) || !c->n_tokens)
     return 0;
@@ -1548,7 +1552,7 @@ static int weekday(const char *s, size_t n) {
       {"friday", "fri", NULL},       {"saturday", "sat", NULL},
       {"sunday", "sun", NULL}};
   if (n && s[n - 1] == '.') n--;
-  if (n == 0 || !isup((unsigned char)s[0])) return 0;
+  if (n < 3 || n > 9 || !s[0] || !strchr("MTWFS", s[0])) return 0;
   for (int d = 0; d < 7; d++)
     for (int k = 0; k < 3; k++)
       if (day[d][k] && strlen(day[d][k]) == n && strncasecmp(day[d][k], s, n) == 0)
@@ -1578,7 +1582,7 @@ static int try_weekday_abbr(text_ctx *c, uint32_t i) {
                                      "friday", "saturday", "sunday"};
   const char *s = S(c, i);
   size_t n = L(c, i);
-  int d = P(c, i) ? 0 : weekday(s, n);
+  int d = P(c, i) || n > 6 ? 0 : weekday(s, n);
   if (!d || n - (s[n - 1] == '.') >= strlen(name[d - 1])) return 0;
   uint32_t j = i + 1;
   if (raw_is(c, j, ".")) j++; /* Sun. is cut from its period */

@@ -101,13 +101,15 @@ static const text_unit units[] = {
 };
 
 const text_unit *text_unit_find(const char *s, size_t n) {
+  if (n == 0 || n > 5) return NULL; /* none is longer than "sq ft" */
   for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-    if (strlen(units[i].abbr) == n && memcmp(units[i].abbr, s, n) == 0)
+    if (units[i].abbr[0] == s[0] && strlen(units[i].abbr) == n &&
+        memcmp(units[i].abbr, s, n) == 0)
       return &units[i];
   /* lower-case forms of the unambiguous ones (KM, Kg; not M3, a car) */
   for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-    if (units[i].place == TEXT_UNIT_ANY && !strpbrk(units[i].abbr, "0123456789") &&
-        strlen(units[i].abbr) == n &&
+    if ((units[i].abbr[0] | 0x20) == (s[0] | 0x20) && strlen(units[i].abbr) == n &&
+        units[i].place == TEXT_UNIT_ANY && !strpbrk(units[i].abbr, "0123456789") &&
         strncasecmp(units[i].abbr, s, n) == 0)
       return &units[i];
   return NULL;
@@ -123,6 +125,7 @@ const char *text_month_name(int m) {
 
 /* Full names and the usual abbreviations (without their period). */
 int text_month_find(const char *s, size_t n) {
+  if (n < 3 || !s[0] || !strchr("jfmasondJFMASOND", s[0])) return 0;
   static const char *const abbr[] = {"jan", "feb", "mar", "apr", "may",
                                      "jun", "jul", "aug", "sep", "oct",
                                      "nov", "dec"};
@@ -189,6 +192,7 @@ const char *text_fixed_name(const char *s, size_t n) {
       {"WWII", "world war two"},       {"WW2", "world war two"},
       {"y/y", "year over year"},       {"Y/Y", "year over year"},
       {"q/q", "quarter over quarter"}, {"Q/Q", "quarter over quarter"}};
+  if (n < 3 || n > 4 || !s[0] || !strchr("WwYyQq", s[0])) return NULL;
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     if (strlen(names[k][0]) == n && memcmp(names[k][0], s, n) == 0) return names[k][1];
   return NULL;
@@ -296,8 +300,10 @@ static const text_abbr abbrs[] = {
 };
 
 const text_abbr *text_abbr_find(const char *s, size_t n) {
+  if (n == 0) return NULL;
   for (size_t i = 0; i < sizeof abbrs / sizeof abbrs[0]; i++)
-    if (strlen(abbrs[i].key) == n && strncasecmp(abbrs[i].key, s, n) == 0)
+    if (abbrs[i].key[0] == (s[0] | 0x20) && strlen(abbrs[i].key) == n &&
+        strncasecmp(abbrs[i].key, s, n) == 0)
       return &abbrs[i];
   return NULL;
 }
