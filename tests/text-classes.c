@@ -47,6 +47,10 @@ static const text_case money[] = {
     {"5.25%-5.5%", "five point two five to five point five percent", TEXT_KIND_PERCENT},
     {"$1.9T", "one point nine trillion dollars", M},
     {"1.9T", "one point nine t.", -1},
+    {"a $5 bill", "a five dollar bill", TEXT_KIND_WORD},
+    {"two $20 bills", "two twenty dollar bills", TEXT_KIND_WORD},
+    {"$5 is the bill", "five dollars is the bill", M},
+    {"a $1.50 coin", "a one dollar and fifty cents coin", TEXT_KIND_WORD},
 };
 
 #define TM TEXT_KIND_TIME
@@ -289,6 +293,7 @@ static const text_case abbrevs[] = {
     {"Ali vs Frazier", "ali versus frazier", TEXT_KIND_WORD},
     {"Roe v Wade", "roe versus wade", TEXT_KIND_WORD},
     {"vitamin v", "vitamin v", TEXT_KIND_WORD},
+    {"No.1 hit", "number one hit", AB},
 };
 
 #define IN TEXT_KIND_INITIALISM

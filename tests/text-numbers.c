@@ -161,6 +161,8 @@ static const text_case ranges[] = {
     {"10\xe2\x80\x93" "15", "ten to fifteen", R},
     {"ages 3-7", "ages three to seven", TEXT_KIND_WORD},
     {"2-1", "two to one", R},
+    {"a 50-50 split", "a fifty fifty split", TEXT_KIND_WORD},
+    {"2-2", "two two", R},
     {"40-50", "forty to fifty", R},
     {"1800-1850", "eighteen hundred to eighteen fifty", R},
 };

@@ -579,6 +579,12 @@ static uint32_t try_money(text_ctx *c, uint32_t i) {
     text_say(c, many);
     return j - i;
   }
+  static const char *const attributive[] = {"bill", "bills", "note", "notes", "coin", "coins",
+                                            NULL};
+  if (!v.frac && j < c->n_raw && !P(c, j)) { /* a $5 bill: five dollar bill */
+    for (size_t k = 0; attributive[k]; k++)
+      if (raw_is(c, j, attributive[k])) many = one;
+  }
   say_amount(c, &v, one, many, sub1, subn);
   return j - i;
 }
@@ -1327,7 +1333,7 @@ static int try_range(text_ctx *c, uint32_t i) {
     text_say(c, w);
   } else {
     say_num(c, &a);
-    text_say(c, "to");
+    if (a.ip != b.ip || a.frac || b.frac) text_say(c, "to"); /* 50-50: fifty fifty */
     say_num(c, &b);
   }
   return 1;
@@ -1765,6 +1771,14 @@ static int next_starts_digit(const text_ctx *c, uint32_t j) {
 }
 
 static int try_abbreviation(text_ctx *c, uint32_t i) {
+  num v;
+  if (L(c, i) > 3 && !strncasecmp(S(c, i), "no.", 3) && isup((unsigned char)S(c, i)[0]) &&
+      whole_num(S(c, i) + 3, L(c, i) - 3, &v) && !v.sign && !v.frac) {
+    begin(c, TEXT_KIND_ABBREVIATION, i, i + 1); /* No.1: number one */
+    text_say(c, "number");
+    say_num(c, &v);
+    return 1;
+  }
   const char *s = S(c, i);
   size_t n = L(c, i);
   const text_abbr *a = NULL;
