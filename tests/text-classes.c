@@ -421,6 +421,13 @@ static const text_case urls[] = {
     {"shop.example.com", "shop dot example dot com", U},
     {"first_last@example.com", "first underscore last at example dot com", EM},
     {"example.edu", "example dot e. d. u.", U},
+    {"report_final.pdf", "report underscore final dot p. d. f.", TEXT_KIND_URL},
+    {"open config.yaml now", "open config dot yaml now", TEXT_KIND_WORD},
+    {"the file notes.txt.", "the file notes dot t. x. t.", TEXT_KIND_WORD},
+    {"192.168.1.1", "one nine two dot one six eight dot one dot one", TEXT_KIND_DIGITS},
+    {"10.0.0.255", "one zero dot zero dot zero dot two five five", TEXT_KIND_DIGITS},
+    {"1.2.3", "one point two point three", -1},
+    {"300.1.1.1", "three hundred point one point one point one", -1},
 };
 
 #define SY TEXT_KIND_SYMBOL

@@ -1941,9 +1941,49 @@ static int url_shape(const char *s, size_t n) {
          isalp((unsigned char)s[0]);
 }
 
+/* report_final.pdf, config.yaml: a file name, its parts said as a URL's
+ * are, "dot" before the extension */
+static int is_filename(const char *s, size_t n) {
+  const char *dot = memrchr(s, '.', n);
+  if (!dot || dot - s < 2 || !text_is_file_ext(dot + 1, (size_t)(s + n - dot - 1))) return 0;
+  int letter = 0;
+  for (const char *p = s; p < dot; p++) {
+    if (isalp((unsigned char)*p)) letter = 1;
+    else if (!isdig((unsigned char)*p) && *p != '_' && *p != '-') return 0;
+  }
+  return letter;
+}
+
+/* 192.168.1.1: four numbers up to 255, said digit by digit with dot */
+static int try_ip(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i), k = 0;
+  int groups = 0;
+  while (k < n && groups < 4) {
+    size_t a = k;
+    while (k < n && isdig((unsigned char)s[k])) k++;
+    if (k == a || k - a > 3 || digits_value(s + a, k - a) > 255) return 0;
+    groups++;
+    if (k < n && (s[k] != '.' || groups == 4)) return 0;
+    k += k < n;
+  }
+  if (groups != 4 || k != n) return 0;
+  begin(c, TEXT_KIND_DIGITS, i, i + 1);
+  for (k = 0; k < n; k++) {
+    if (s[k] == '.') text_say(c, "dot");
+    else text_say(c, text_digit_word(s[k] - '0'));
+  }
+  return 1;
+}
+
 static int try_url_email(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i);
+  if (is_filename(s, n)) {
+    begin(c, TEXT_KIND_URL, i, i + 1);
+    say_url_part(c, s, n);
+    return 1;
+  }
   const char *at = memchr(s, '@', n);
   if (at && at > s && memchr(at, '.', (size_t)(s + n - at)) && at + 1 < s + n &&
       url_shape(at + 1, (size_t)(s + n - at - 1))) {
@@ -2180,7 +2220,7 @@ void text_classify(text_ctx *c) {
     const char *s = S(c, i);
     if ((used = try_state_zip(c, i)) || (used = try_date_words(c, i)) ||
         (used = try_money(c, i)) ||
-        (used = try_time(c, i)) || (used = try_date_numeric(c, i)) ||
+        (used = try_time(c, i)) || (used = try_ip(c, i)) || (used = try_date_numeric(c, i)) ||
         (used = try_percent(c, i)) || (used = try_fraction(c, i)) ||
         (used = try_decade(c, i)) || (used = try_year_clip(c, i)) ||
         (used = try_ordinal(c, i)) ||

@@ -184,6 +184,20 @@ int text_is_tld(const char *s, size_t n) {
   return 0;
 }
 
+/* File name extensions (two letters or more: a one-letter one is too
+ * often an initial, U.S, a.m) */
+int text_is_file_ext(const char *s, size_t n) {
+  static const char *const ext[] = {
+      "pdf", "txt", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "csv", "json", "xml",
+      "yaml", "yml", "html", "htm", "css", "js", "py", "cpp", "java", "sh", "md", "jpg",
+      "jpeg", "png", "gif", "svg", "mp3", "mp4", "wav", "mov", "zip", "tar", "gz", "exe",
+      "dll", "iso", "log", "ini", "conf", "cfg"};
+  if (n < 2 || n > 4) return 0;
+  for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
+    if (strlen(ext[i]) == n && strncasecmp(ext[i], s, n) == 0) return 1;
+  return 0;
+}
+
 /* Names said in full, written as one token (y/y is not split at its
  * slash) */
 const char *text_fixed_name(const char *s, size_t n) {

@@ -94,5 +94,6 @@ const char *text_month_name(int m);
 const char *text_symbol_reading(uint32_t c);   /* NULL: none */
 int text_is_tld(const char *s, size_t n);
 const char *text_fixed_name(const char *s, size_t n);   /* NULL: none */
+int text_is_file_ext(const char *s, size_t n);
 
 #endif
