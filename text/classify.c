@@ -804,6 +804,14 @@ static int month_word(const text_ctx *c, uint32_t i) {
   return 0; /* "Jan" without its period: not a month */
 }
 
+/* A year after a date's day at piece j: "2021" or ", 2021". Returns the
+ * pieces it takes (0: none). */
+static uint32_t year_after(const text_ctx *c, uint32_t j, uint64_t *y) {
+  if (year_num(c, j, y)) return 1;
+  if (j + 1 < c->n_raw && raw_is(c, j, ",") && year_num(c, j + 1, y)) return 2;
+  return 0;
+}
+
 /* Jan. 5, 2021; January 5; 5 January 2021 */
 static uint32_t try_date_words(text_ctx *c, uint32_t i) {
   int m = month_word(c, i);
@@ -814,15 +822,8 @@ static uint32_t try_date_words(text_ctx *c, uint32_t i) {
       (day_num(c, i + 1, &day) || day_range(c, i + 1, &day, &last)))
     m = text_month_find(S(c, i), L(c, i)); /* Jan 5: before a day, no period needed */
   if (m && day_range(c, i + 1, &day, &last)) { /* March 15-17, 2024 */
-    uint32_t j = i + 2;
-    int has_year = 0;
-    if (j + 1 < c->n_raw && raw_is(c, j, ",") && year_num(c, j + 1, &y)) {
-      has_year = 1;
-      j += 2;
-    } else if (year_num(c, j, &y)) {
-      has_year = 1;
-      j += 1;
-    }
+    uint32_t used = year_after(c, i + 2, &y), j = i + 2 + used;
+    int has_year = used > 0;
     char b[NB];
     begin(c, TEXT_KIND_DATE, i, j);
     say_date(c, m, day, 0, 0, 4, 0);
@@ -836,15 +837,8 @@ static uint32_t try_date_words(text_ctx *c, uint32_t i) {
     return j - i;
   }
   if (m && day_num(c, i + 1, &day)) {
-    uint32_t j = i + 2;
-    int has_year = 0;
-    if (j + 1 < c->n_raw && raw_is(c, j, ",") && year_num(c, j + 1, &y)) {
-      has_year = 1;
-      j += 2;
-    } else if (year_num(c, j, &y)) {
-      has_year = 1;
-      j += 1;
-    }
+    uint32_t used = year_after(c, i + 2, &y), j = i + 2 + used;
+    int has_year = used > 0;
     begin(c, TEXT_KIND_DATE, i, j);
     say_date(c, m, day, has_year, y, 4, 0);
     return j - i;
@@ -854,15 +848,8 @@ static uint32_t try_date_words(text_ctx *c, uint32_t i) {
       isup((unsigned char)S(c, i + 1)[0]) && year_num(c, i + 2, &y))
     m = text_month_find(S(c, i + 1), L(c, i + 1)); /* 25 Dec 2020 */
   if (day_num(c, i, &day) && m) {
-    uint32_t j = i + 2;
-    int has_year = 0;
-    if (year_num(c, j, &y)) {
-      has_year = 1;
-      j++;
-    } else if (j + 1 < c->n_raw && raw_is(c, j, ",") && year_num(c, j + 1, &y)) {
-      has_year = 1;
-      j += 2;
-    }
+    uint32_t used = year_after(c, i + 2, &y), j = i + 2 + used;
+    int has_year = used > 0;
     begin(c, TEXT_KIND_DATE, i, j);
     say_date(c, m, day, has_year, y, 4, 1);
     return j - i;
