@@ -224,6 +224,13 @@ static void begin(text_ctx *c, unsigned kind, uint32_t i, uint32_t j) {
   t->n_words = 0;
 }
 
+/* The last token said, when it ends with piece i - 1; NULL otherwise */
+static const text_token *token_before(const text_ctx *c, uint32_t i) {
+  if (i == 0 || !c->n_tokens || c->overflow) return NULL;
+  const text_token *t = &c->tokens[c->n_tokens - 1];
+  return t->end == c->fe[c->raw[i - 1].fb - 1] ? t : NULL;
+}
+
 static void set_kind(text_ctx *c, unsigned kind) {
   if (c->n_tokens && !c->overflow) c->tokens[c->n_tokens - 1].kind = (uint8_t)kind;
 }
@@ -661,10 +668,10 @@ static int try_time_dash(text_ctx *c, uint32_t i) {
   int hm;
   char ap;
   if (!raw_is(c, i, "-") || i == 0 || i + 1 >= c->n_raw || !c->raw[i].space_before ||
-      P(c, i + 1) || !c->n_tokens)
+      P(c, i + 1))
     return 0;
-  const text_token *t = &c->tokens[c->n_tokens - 1];
-  if (t->kind != TEXT_KIND_TIME || t->end != c->fe[c->raw[i - 1].fb - 1]) return 0;
+  const text_token *t = token_before(c, i);
+  if (!t || t->kind != TEXT_KIND_TIME) return 0;
   if (!clock_str(S(c, i + 1), L(c, i + 1), 1, &h, &mnt, &hm, &ap)) return 0;
   begin(c, TEXT_KIND_SYMBOL, i, i + 1);
   text_say(c, "to");
@@ -804,6 +811,15 @@ static int month_word(const text_ctx *c, uint32_t i) {
   return 0; /* "Jan" without its period: not a month */
 }
 
+/* Piece i as a month written short without its period, capitalised
+ * (Jan, Sept): its number, or 0. Only beside a day or a year is it one. */
+static int short_month(const text_ctx *c, uint32_t i) {
+  if (i >= c->n_raw || P(c, i) || (L(c, i) != 3 && L(c, i) != 4) ||
+      !isup((unsigned char)S(c, i)[0]))
+    return 0;
+  return text_month_find(S(c, i), L(c, i));
+}
+
 /* A year after a date's day at piece j: "2021" or ", 2021". Returns the
  * pieces it takes (0: none). */
 static uint32_t year_after(const text_ctx *c, uint32_t j, uint64_t *y) {
@@ -817,10 +833,9 @@ static uint32_t try_date_words(text_ctx *c, uint32_t i) {
   int m = month_word(c, i);
   unsigned day, last;
   uint64_t y = 0;
-  if (!m && !P(c, i) && (L(c, i) == 3 || L(c, i) == 4) && isup((unsigned char)S(c, i)[0]) &&
-      c->raw[i + 1 < c->n_raw ? i + 1 : i].space_before &&
+  if (!m && c->raw[i + 1 < c->n_raw ? i + 1 : i].space_before &&
       (day_num(c, i + 1, &day) || day_range(c, i + 1, &day, &last)))
-    m = text_month_find(S(c, i), L(c, i)); /* Jan 5: before a day, no period needed */
+    m = short_month(c, i); /* Jan 5: before a day, no period needed */
   if (m && day_range(c, i + 1, &day, &last)) { /* March 15-17, 2024 */
     uint32_t used = year_after(c, i + 2, &y), j = i + 2 + used;
     int has_year = used > 0;
@@ -843,10 +858,8 @@ static uint32_t try_date_words(text_ctx *c, uint32_t i) {
     say_date(c, m, day, has_year, y, 4, 0);
     return j - i;
   }
-  if (day_num(c, i, &day) && !(m = month_word(c, i + 1)) && i + 1 < c->n_raw &&
-      !P(c, i + 1) && (L(c, i + 1) == 3 || L(c, i + 1) == 4) &&
-      isup((unsigned char)S(c, i + 1)[0]) && year_num(c, i + 2, &y))
-    m = text_month_find(S(c, i + 1), L(c, i + 1)); /* 25 Dec 2020 */
+  if (day_num(c, i, &day) && !(m = month_word(c, i + 1)) && year_num(c, i + 2, &y))
+    m = short_month(c, i + 1); /* 25 Dec 2020 */
   if (day_num(c, i, &day) && m) {
     uint32_t used = year_after(c, i + 2, &y), j = i + 2 + used;
     int has_year = used > 0;
@@ -1510,10 +1523,10 @@ static int try_by(text_ctx *c, uint32_t i) {
   int sign = raw_is(c, i, "\xc3\x97");
   if (!sign && !raw_is(c, i, "x")) return 0;
   if (i == 0 || i + 1 >= c->n_raw || !c->raw[i].space_before || P(c, i + 1) ||
-      !isdig((unsigned char)S(c, i + 1)[0]) || !c->n_tokens)
+      !isdig((unsigned char)S(c, i + 1)[0]))
     return 0;
-  const text_token *t = &c->tokens[c->n_tokens - 1];
-  if (t->end != c->fe[c->raw[i - 1].fb - 1]) return 0;
+  const text_token *t = token_before(c, i);
+  if (!t) return 0;
   if (t->kind != TEXT_KIND_MEASURE && (sign || t->kind != TEXT_KIND_CARDINAL)) return 0;
   begin(c, TEXT_KIND_SYMBOL, i, i + 1);
   text_say(c, "by");
@@ -1537,6 +1550,9 @@ static int try_scaled(text_ctx *c, uint32_t i) {
   return 1;
 }
 
+static const char *const weekday_name[7] = {"monday", "tuesday", "wednesday", "thursday",
+                                            "friday",  "saturday", "sunday"};
+
 /* Mon-Fri, Monday-Friday: a range of weekdays */
 static int weekday(const char *s, size_t n) {
   static const char *const day[][3] = {
@@ -1554,8 +1570,6 @@ static int weekday(const char *s, size_t n) {
 }
 
 static int try_weekday_range(text_ctx *c, uint32_t i) {
-  static const char *const name[] = {"monday", "tuesday", "wednesday", "thursday",
-                                     "friday", "saturday", "sunday"};
   const char *s = S(c, i);
   size_t n = L(c, i), k = 0;
   while (k < n && s[k] != '-') k++; /* an en dash is folded to '-' */
@@ -1563,31 +1577,26 @@ static int try_weekday_range(text_ctx *c, uint32_t i) {
   int a = weekday(s, k), b = k + 1 < n ? weekday(s + k + 1, n - k - 1) : 0;
   if (!a || !b || a == b) return 0;
   begin(c, TEXT_KIND_RANGE, i, i + 1);
-  text_say(c, name[a - 1]);
+  text_say(c, weekday_name[a - 1]);
   text_say(c, "to");
-  text_say(c, name[b - 1]);
+  text_say(c, weekday_name[b - 1]);
   return 1;
 }
 
 /* Sat, Oct 5; Sun. Jan. 3: a weekday written short before a date */
 static int try_weekday_abbr(text_ctx *c, uint32_t i) {
-  static const char *const name[] = {"monday", "tuesday", "wednesday", "thursday",
-                                     "friday", "saturday", "sunday"};
   const char *s = S(c, i);
   size_t n = L(c, i);
   int d = P(c, i) || n > 6 ? 0 : weekday(s, n);
-  if (!d || n - (s[n - 1] == '.') >= strlen(name[d - 1])) return 0;
+  if (!d || n - (s[n - 1] == '.') >= strlen(weekday_name[d - 1])) return 0;
   uint32_t j = i + 1;
   if (raw_is(c, j, ".")) j++; /* Sun. is cut from its period */
   if (raw_is(c, j, ",")) j++;
   unsigned day;
-  int month = month_word(c, j) ||
-              (j + 1 < c->n_raw && !P(c, j) && (L(c, j) == 3 || L(c, j) == 4) &&
-               isup((unsigned char)S(c, j)[0]) && text_month_find(S(c, j), L(c, j)) &&
-               day_num(c, j + 1, &day));
+  int month = month_word(c, j) || (short_month(c, j) && day_num(c, j + 1, &day));
   if (!month) return 0;
   begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
-  text_say(c, name[d - 1]);
+  text_say(c, weekday_name[d - 1]);
   return 1;
 }
 
