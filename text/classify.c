@@ -678,6 +678,60 @@ static int try_time_dash(text_ctx *c, uint32_t i) {
   return 1;
 }
 
+static int word_before_is(const text_ctx *c, uint32_t i, const char *const *list);
+
+static void say_count_of(text_ctx *c, unsigned v, const char *one, const char *many) {
+  say_cardinal(c, v);
+  text_say(c, v == 1 ? one : many);
+}
+
+/* 2:03:45, 1:23.45, 0:45.3: a duration, "two hours three minutes and forty
+ * five seconds". Hours, minutes and seconds are a duration unless am/pm or
+ * a zone follows or "at" comes before (at 11:59:59 is a clock); seconds
+ * with a decimal part always are (a lap time). 40:15 alone stays as it is
+ * said, "forty fifteen". */
+static uint32_t try_duration(text_ctx *c, uint32_t i) {
+  static const char *const clock_before[] = {"at", "@", NULL};
+  const char *s = S(c, i);
+  size_t n = L(c, i), k = 0, nf = 0;
+  unsigned f[3];
+  while (nf < 3) {
+    size_t a = k;
+    while (k < n && isdig((unsigned char)s[k]) && k - a < 3) k++;
+    if (k == a || (nf > 0 && k - a != 2) || (nf == 0 && k - a > 2)) return 0;
+    f[nf++] = (unsigned)digits_value(s + a, k - a);
+    if (k == n || s[k] != ':') break;
+    k++;
+  }
+  num sec_dec;
+  int dec = k < n && s[k] == '.';
+  if (dec && (!whole_num(s + k - 2, n - k + 2, &sec_dec) || !sec_dec.frac)) return 0;
+  if ((!dec && k != n) || nf < 2 || (nf == 2 && !dec)) return 0;
+  for (size_t q = 1; q < nf; q++)
+    if (f[q] > 59) return 0;
+  if (!dec) {
+    char ap;
+    uint32_t j = i + 1;
+    if (word_before_is(c, i, clock_before)) return 0;
+    if (j < c->n_raw && !P(c, j) && (ampm(S(c, j), L(c, j), &ap) || all_upper(S(c, j), L(c, j))))
+      return 0; /* 11:59:59 PM, 23:59:59 UTC */
+  }
+  begin(c, TEXT_KIND_MEASURE, i, i + 1);
+  unsigned h = nf == 3 ? f[0] : 0, m = f[nf - 2], sec = f[nf - 1];
+  int said = 0;
+  if (h) say_count_of(c, h, "hour", "hours"), said = 1;
+  if (m) say_count_of(c, m, "minute", "minutes"), said = 1;
+  if (dec) {
+    if (said) text_say(c, "and");
+    say_num(c, &sec_dec);
+    text_say(c, "seconds");
+  } else if (sec || !said) {
+    if (said) text_say(c, "and");
+    say_count_of(c, sec, "second", "seconds");
+  }
+  return 1;
+}
+
 /* 3:30, 10:05 pm, 7am, 3 p.m. */
 static uint32_t try_time(text_ctx *c, uint32_t i) {
   if (try_time_range(c, i)) return 1;
@@ -1036,6 +1090,20 @@ static const text_unit *unit_apart(const text_ctx *c, uint32_t j) {
   return u;
 }
 
+/* Pieces from j as "sq" or "sq." and a unit apart (2,000 sq. ft., 5 sq mi):
+ * the unit, said after "square"; *end gets the piece after it. */
+static const text_unit *square_unit(const text_ctx *c, uint32_t j, uint32_t *end) {
+  if (j >= c->n_raw || P(c, j) || L(c, j) < 2 || L(c, j) > 3 ||
+      strncasecmp(S(c, j), "sq", 2) != 0 || (L(c, j) == 3 && S(c, j)[2] != '.'))
+    return NULL;
+  uint32_t k = j + 1;
+  if (L(c, j) == 2 && raw_is(c, k, ".")) k++;
+  const text_unit *u = unit_apart(c, k);
+  if (!u || strncmp(u->one, "square", 6) == 0) return NULL;
+  *end = k + 1;
+  return u;
+}
+
 /* Piece i - 1 is a number of hours written short (1h, 2hr, 3hrs) */
 static int after_hours(const text_ctx *c, uint32_t i) {
   if (i == 0 || P(c, i - 1)) return 0;
@@ -1103,7 +1171,8 @@ static uint32_t try_fraction(text_ctx *c, uint32_t i) {
   if (a >= 1 && a <= 12 && b >= 1 && b <= 31 &&
       (word_before_is(c, i, date_lead) ||
        (i > 0 && !P(c, i - 1) && weekday(S(c, i - 1), L(c, i - 1))) ||
-       (i > 1 && raw_is(c, i - 1, ",") && weekday(S(c, i - 2), L(c, i - 2))))) {
+       (i > 1 && (raw_is(c, i - 1, ",") || raw_is(c, i - 1, ".")) &&
+        weekday(S(c, i - 2), L(c, i - 2))))) { /* Sat. 9/14 */
     begin(c, TEXT_KIND_DATE, i, i + 1); /* on 3/31, Thursday 10/12 */
     say_date(c, (int)a, (unsigned)b, 0, 0, 4, 0);
     return 1;
@@ -1280,7 +1349,7 @@ static uint32_t try_measure(text_ctx *c, uint32_t i) {
     return 1;
   }
   const text_unit *u = NULL;
-  uint32_t j = i + 1;
+  uint32_t j = i + 1, end;
   if (used < n) {
     u = text_unit_find(s + used, n - used);
     if (!u) return 0;
@@ -1292,6 +1361,22 @@ static uint32_t try_measure(text_ctx *c, uint32_t i) {
     }
   } else if ((u = unit_apart(c, j))) {
     j++;
+  } else if ((u = square_unit(c, j, &end))) {
+    begin(c, TEXT_KIND_MEASURE, i, end);
+    say_num(c, &v);
+    text_say(c, "square");
+    text_say(c, is_one(&v) ? u->one : u->many);
+    return end - i;
+  } else if (j + 1 < c->n_raw && !P(c, j) && scale_word(S(c, j), L(c, j)) &&
+             (((u = unit_apart(c, j + 1)) && u->place != TEXT_UNIT_EXACT && (end = j + 2)) ||
+              (u = square_unit(c, j + 1, &end)))) {
+    /* 1.5 million km2, 3 million sq ft: the scale between, the unit plural */
+    begin(c, TEXT_KIND_MEASURE, i, end);
+    say_num(c, &v);
+    text_say(c, scale_word(S(c, j), L(c, j)));
+    if (end > j + 2) text_say(c, "square");
+    text_say(c, u->many);
+    return end - i;
   } else {
     return 0;
   }
@@ -1354,16 +1439,24 @@ static int word_before_is(const text_ctx *c, uint32_t i, const char *const *list
 static int try_per_unit(text_ctx *c, uint32_t i) {
   static const char *const per[] = {"per", NULL};
   const text_unit *u;
-  if (!word_before_is(c, i, per) || !(u = unit_apart(c, i))) return 0;
-  begin(c, TEXT_KIND_MEASURE, i, i + 1);
+  uint32_t end = i + 1;
+  if (!word_before_is(c, i, per) || !((u = unit_apart(c, i)) || (u = square_unit(c, i, &end))))
+    return 0;
+  begin(c, TEXT_KIND_MEASURE, i, end);
+  if (end > i + 1) text_say(c, "square");
   text_say(c, u->one);
-  return 1;
+  return end - i;
 }
 
 static const char *const ident_words[] = {
     "route", "highway", "interstate", "boeing", "airbus", "flight", "room",
     "suite", "apartment", "apt", "gate", "platform", "channel", "bus",
     "model", "track", "studio", "terminal", "locomotive", NULL};
+/* names whose number is said as an identifier only when written as a name
+ * (Office 365, Xbox 360, Nikkei 225; "the office 365 days a year") */
+static const char *const ident_names[] = {
+    "xbox", "nikkei", "office", "microsoft", "porsche", "cessna", "peugeot",
+    "ferrari", "mazda", "volvo", "saab", NULL};
 static const char *const year_words[] = {
     "in", "since", "by", "from", "until", "till", "before", "after", "circa",
     "c", "during", "year", "of", "around", "through", "between", "summer",
@@ -1583,7 +1676,7 @@ static int try_weekday_range(text_ctx *c, uint32_t i) {
   return 1;
 }
 
-/* Sat, Oct 5; Sun. Jan. 3: a weekday written short before a date */
+/* Sat, Oct 5; Sun. Jan. 3; Sat. 9/14: a weekday written short before a date */
 static int try_weekday_abbr(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i);
@@ -1593,7 +1686,10 @@ static int try_weekday_abbr(text_ctx *c, uint32_t i) {
   if (raw_is(c, j, ".")) j++; /* Sun. is cut from its period */
   if (raw_is(c, j, ",")) j++;
   unsigned day;
-  int month = month_word(c, j) || (short_month(c, j) && day_num(c, j + 1, &day));
+  uint64_t a, b;
+  int month = month_word(c, j) || (short_month(c, j) && day_num(c, j + 1, &day)) ||
+              (j < c->n_raw && !P(c, j) && frac_parts(S(c, j), L(c, j), &a, &b) && a >= 1 &&
+               a <= 12 && b <= 31); /* Sat. 9/14 */
   if (!month) return 0;
   begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
   text_say(c, weekday_name[d - 1]);
@@ -1626,7 +1722,8 @@ static int try_number(text_ctx *c, uint32_t i) {
     return 1;
   }
   if (!v.frac && !v.commas && !v.sign && !v.lead_zero &&
-      word_before_is(c, i, ident_words)) {
+      (word_before_is(c, i, ident_words) ||
+       (word_before_is(c, i, ident_names) && isup((unsigned char)S(c, i - 1)[0])))) {
     begin(c, TEXT_KIND_DIGITS, i, i + 1);
     say_ident_digits(c, S(c, i), L(c, i));
     return 1;
@@ -1917,9 +2014,8 @@ static int url_shape(const char *s, size_t n) {
     if (s[k] == ':' && s[k + 1] == '/' && s[k + 2] == '/') sc = s + k;
   if (sc) return 1;
   /* host.tld[/path]: labels of letters, digits and hyphens */
-  size_t end = n;
-  const char *sl = memchr(s, '/', n);
-  if (sl) end = (size_t)(sl - s);
+  size_t end = 0; /* the host ends at a path, query or fragment */
+  while (end < n && s[end] != '/' && s[end] != '?' && s[end] != '#') end++;
   size_t labels = 0, last_a = 0, i = 0, longest = 0;
   while (i < end) {
     size_t a = i;
@@ -2216,7 +2312,8 @@ void text_classify(text_ctx *c) {
     const char *s = S(c, i);
     if ((used = try_state_zip(c, i)) || (used = try_date_words(c, i)) ||
         (used = try_money(c, i)) ||
-        (used = try_time(c, i)) || (used = try_ip(c, i)) || (used = try_date_numeric(c, i)) ||
+        (used = try_duration(c, i)) || (used = try_time(c, i)) || (used = try_ip(c, i)) ||
+        (used = try_date_numeric(c, i)) ||
         (used = try_percent(c, i)) || (used = try_fraction(c, i)) ||
         (used = try_decade(c, i)) || (used = try_year_clip(c, i)) ||
         (used = try_ordinal(c, i)) ||

@@ -131,12 +131,15 @@ static int prev_raw_is_number(const text_ctx *ctx) {
 
 /* Splits a core [a, b) at punctuation inside it and adds the pieces. */
 static int add_core(text_ctx *ctx, uint32_t a, uint32_t b, int space_before) {
-  char w[96];
+  char w[256];
   size_t wn = ascii_of(ctx, a, b, w, sizeof w);
   int urlish = (wn < sizeof w - 1) &&
                (strstr(w, "://") || strncasecmp(w, "www.", 4) == 0 ||
                 strchr(w, '@'));
   int dotted_host = memchr(w, '.', wn) != NULL; /* example.com/about */
+  /* a query keeps its '?' (example.com/search?q=1); text_classify decides
+   * whether the whole is an address */
+  int query_ok = urlish || (dotted_host && (memchr(w, '/', wn) || memchr(w, '=', wn)));
   int has_digit = 0;
   for (uint32_t i = a; i < b; i++) has_digit |= is_digit(ctx->fc[i]);
   uint32_t start = a;
@@ -146,7 +149,7 @@ static int add_core(text_ctx *ctx, uint32_t a, uint32_t b, int space_before) {
     int digits_around = i > a && i + 1 < b && is_digit(ctx->fc[i - 1]) &&
                         is_digit(ctx->fc[i + 1]);
     if (c == 0x2014 || c == '(' || c == ')' || c == '[' || c == ']' ||
-        c == '{' || c == '}' || c == ';' || c == '!' || c == '?') {
+        c == '{' || c == '}' || c == ';' || c == '!' || (c == '?' && !query_ok)) {
       len = 1;
     } else if (c == '-' && i + 1 < b && ctx->fc[i + 1] == '-') {
       len = 2;
