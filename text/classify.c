@@ -1090,6 +1090,16 @@ static const text_unit *unit_apart(const text_ctx *c, uint32_t j) {
   return u;
 }
 
+/* 1 c. sugar: a recipe's cup, "c" cut from its period before a word (c.
+ * before a number is circa) */
+static const text_unit *cup_apart(const text_ctx *c, uint32_t j) {
+  static const text_unit cup = {"c", "cup", "cups", TEXT_UNIT_FUSED};
+  if (!raw_is(c, j, "c") || !raw_is(c, j + 1, ".") || j + 2 >= c->n_raw || P(c, j + 2) ||
+      !islow((unsigned char)S(c, j + 2)[0]))
+    return NULL;
+  return &cup;
+}
+
 /* Pieces from j as "sq" or "sq." and a unit apart (2,000 sq. ft., 5 sq mi):
  * the unit, said after "square"; *end gets the piece after it. */
 static const text_unit *square_unit(const text_ctx *c, uint32_t j, uint32_t *end) {
@@ -1158,6 +1168,7 @@ static uint32_t try_fraction(text_ctx *c, uint32_t i) {
       i + 1 < c->n_raw && !P(c, i + 1) && c->raw[i + 1].space_before &&
       frac_parts(S(c, i + 1), L(c, i + 1), &a, &b) && a < b) {
     const text_unit *u = unit_apart(c, i + 2); /* 1 1/2 tsp */
+    if (!u) u = cup_apart(c, i + 2);
     begin(c, u ? TEXT_KIND_MEASURE : TEXT_KIND_FRACTION, i, i + 2 + !!u);
     say_cardinal(c, v.ip);
     text_say(c, "and");
@@ -1201,6 +1212,7 @@ static uint32_t try_fraction(text_ctx *c, uint32_t i) {
     return 1;
   }
   const text_unit *u = a < b ? unit_apart(c, i + 1) : NULL; /* 3/4 cup, 1/2 tsp */
+  if (!u && a < b) u = cup_apart(c, i + 1);
   begin(c, u ? TEXT_KIND_MEASURE : TEXT_KIND_FRACTION, i, i + 1 + !!u);
   say_fraction(c, a, b);
   if (u) text_say(c, u->one);
@@ -1359,7 +1371,7 @@ static uint32_t try_measure(text_ctx *c, uint32_t i) {
       text_say(c, is_one(&v) ? "minute" : "minutes");
       return 1;
     }
-  } else if ((u = unit_apart(c, j))) {
+  } else if ((u = unit_apart(c, j)) || (u = cup_apart(c, j))) {
     j++;
   } else if ((u = square_unit(c, j, &end))) {
     begin(c, TEXT_KIND_MEASURE, i, end);
@@ -2261,6 +2273,39 @@ static const char *const ap_states[][2] = {
     {"Iowa", "iowa"}, {"Maine", "maine"}, {"Ohio", "ohio"},
     {"Texas", "texas"}, {"Utah", "utah"}};
 
+/* Springfield, IL; Portland, Ore.: a state written short after a city and
+ * its comma is said by name. Alone, IN, OK, OR or Ore are words, and so is
+ * a two-letter word after an opening word (Well, OK; Yes, IN there). */
+static uint32_t try_city_state(text_ctx *c, uint32_t i) {
+  if (i < 2 || c->shouting || !raw_is(c, i - 1, ",") || !cap_word(c, i - 2)) return 0;
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  if (n == 2 && isup((unsigned char)s[0]) && isup((unsigned char)s[1])) {
+    static const char *const openers[] = {"well", "hi", "hey", "hello", "yes", "yeah", "no",
+                                          "oh", "ok", "okay", "so", "right", "sure", "fine",
+                                          "thanks", "now", "and", "but", "or", "then",
+                                          "alright", "great", "good", NULL};
+    if (caps2_word(s) && word_before_is(c, i - 1, openers)) return 0;
+    for (size_t k = 0; k < sizeof us_states / sizeof us_states[0]; k++)
+      if (s[0] == us_states[k][0][0] && s[1] == us_states[k][0][1] && us_states[k][1]) {
+        begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
+        text_say(c, us_states[k][1]);
+        return 1;
+      }
+    return 0;
+  }
+  size_t m = n - (n > 1 && s[n - 1] == '.');
+  if (m == n && !raw_is(c, i + 1, ".")) return 0; /* Ore. and Wash. need their period */
+  for (size_t k = 0; k < sizeof ap_states / sizeof ap_states[0]; k++)
+    if (strlen(ap_states[k][0]) == m && memcmp(ap_states[k][0], s, m) == 0 &&
+        m < strlen(ap_states[k][1])) {
+      begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
+      text_say(c, ap_states[k][1]);
+      return 1;
+    }
+  return 0;
+}
+
 static int try_party(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i);
@@ -2310,7 +2355,8 @@ void text_classify(text_ctx *c) {
       continue;
     }
     const char *s = S(c, i);
-    if ((used = try_state_zip(c, i)) || (used = try_date_words(c, i)) ||
+    if ((used = try_state_zip(c, i)) || (used = try_city_state(c, i)) ||
+        (used = try_date_words(c, i)) ||
         (used = try_money(c, i)) ||
         (used = try_duration(c, i)) || (used = try_time(c, i)) || (used = try_ip(c, i)) ||
         (used = try_date_numeric(c, i)) ||
