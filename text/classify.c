@@ -1090,6 +1090,29 @@ static const text_unit *unit_apart(const text_ctx *c, uint32_t j) {
   return u;
 }
 
+/* A unit as written, or two with a slash (mL/kg, mg/dL, kJ/mol: milliliters
+ * per kilogram); *per gets the second of two, else NULL. */
+static const text_unit *unit_of(const char *t, size_t tn, const text_unit **per) {
+  *per = NULL;
+  const text_unit *u = text_unit_find(t, tn);
+  const char *sl = u ? NULL : memchr(t, '/', tn);
+  if (u || !sl || sl == t || sl + 1 == t + tn) return u;
+  const text_unit *a = text_unit_find(t, (size_t)(sl - t));
+  const text_unit *b = text_unit_find(sl + 1, (size_t)(t + tn - sl - 1));
+  if (!a || !b || strstr(a->one, " per ") || strstr(b->one, " per ")) return NULL;
+  *per = b;
+  return a;
+}
+
+/* Piece j as two units with a slash, written apart from the number
+ * (0.5 mL/kg) */
+static const text_unit *unit_pair_apart(const text_ctx *c, uint32_t j, const text_unit **per) {
+  if (j >= c->n_raw || P(c, j) || !memchr(S(c, j), '/', L(c, j))) return NULL;
+  const text_unit *u = unit_of(S(c, j), L(c, j), per);
+  if (!u || !*per || u->place == TEXT_UNIT_FUSED) return NULL;
+  return u;
+}
+
 /* 1 c. sugar: a recipe's cup, "c" cut from its period before a word (c.
  * before a number is circa) */
 static const text_unit *cup_apart(const text_ctx *c, uint32_t j) {
@@ -1199,11 +1222,13 @@ static uint32_t try_fraction(text_ctx *c, uint32_t i) {
     return 1;
   }
   if (a > b && b >= 10) { /* 120/80: a reading, "one hundred twenty over eighty" */
-    begin(c, TEXT_KIND_DIGITS, i, i + 1);
+    const text_unit *u = unit_apart(c, i + 1); /* 120/80 mmHg */
+    begin(c, u ? TEXT_KIND_MEASURE : TEXT_KIND_DIGITS, i, i + 1 + !!u);
     say_cardinal(c, a);
     text_say(c, "over");
     say_cardinal(c, b);
-    return 1;
+    if (u) text_say(c, u->many);
+    return 1 + !!u;
   }
   if (a == b && a > 1) { /* 50/50, 20/20: said as the two numbers */
     begin(c, TEXT_KIND_DIGITS, i, i + 1);
@@ -1360,18 +1385,19 @@ static uint32_t try_measure(text_ctx *c, uint32_t i) {
     text_say(c, is_one(&v) ? "inch" : "inches");
     return 1;
   }
-  const text_unit *u = NULL;
+  const text_unit *u = NULL, *per = NULL;
   uint32_t j = i + 1, end;
   if (used < n) {
-    u = text_unit_find(s + used, n - used);
-    if (!u) return 0;
+    u = unit_of(s + used, n - used, &per);
+    if (!u || u->place == TEXT_UNIT_APART) return 0;
     if (n - used == 1 && s[used] == 'm' && after_hours(c, i)) { /* 1h 30m */
       begin(c, TEXT_KIND_MEASURE, i, j);
       say_num(c, &v);
       text_say(c, is_one(&v) ? "minute" : "minutes");
       return 1;
     }
-  } else if ((u = unit_apart(c, j)) || (u = cup_apart(c, j))) {
+  } else if ((u = unit_apart(c, j)) || (u = cup_apart(c, j)) ||
+             (u = unit_pair_apart(c, j, &per))) {
     j++;
   } else if ((u = square_unit(c, j, &end))) {
     begin(c, TEXT_KIND_MEASURE, i, end);
@@ -1380,7 +1406,8 @@ static uint32_t try_measure(text_ctx *c, uint32_t i) {
     text_say(c, is_one(&v) ? u->one : u->many);
     return end - i;
   } else if (j + 1 < c->n_raw && !P(c, j) && scale_word(S(c, j), L(c, j)) &&
-             (((u = unit_apart(c, j + 1)) && u->place != TEXT_UNIT_EXACT && (end = j + 2)) ||
+             (((u = unit_apart(c, j + 1)) && u->place != TEXT_UNIT_EXACT &&
+               u->place != TEXT_UNIT_APART && (end = j + 2)) ||
               (u = square_unit(c, j + 1, &end)))) {
     /* 1.5 million km2, 3 million sq ft: the scale between, the unit plural */
     begin(c, TEXT_KIND_MEASURE, i, end);
@@ -1395,6 +1422,10 @@ static uint32_t try_measure(text_ctx *c, uint32_t i) {
   begin(c, TEXT_KIND_MEASURE, i, j);
   say_num(c, &v);
   text_say(c, is_one(&v) ? u->one : u->many);
+  if (per) {
+    text_say(c, "per");
+    text_say(c, per->one);
+  }
   return j - i;
 }
 
@@ -1541,8 +1572,19 @@ static int try_ratio(text_ctx *c, uint32_t i) {
   return say_num_pair(c, i, ':', "to", 1, 1) || say_num_pair(c, i, ':', "to", 3, SIZE_MAX);
 }
 
-/* 2x4, 1920x1080: dimensions, "two by four" */
+/* 2x4, 1920x1080: dimensions, "two by four"; a screen's pixels, two
+ * numbers of three or four digits, in pairs (nineteen twenty by ten eighty) */
 static int try_dimensions(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i), *x = memchr(s, 'x', L(c, i));
+  size_t na = x ? (size_t)(x - s) : 0, nb = x ? L(c, i) - na - 1 : 0;
+  if (x && na >= 3 && na <= 4 && nb >= 3 && nb <= 4 && all_digits(s, na) &&
+      all_digits(x + 1, nb) && s[0] != '0' && x[1] != '0') {
+    begin(c, TEXT_KIND_DIGITS, i, i + 1);
+    say_ident_digits(c, s, na);
+    text_say(c, "by");
+    say_ident_digits(c, x + 1, nb);
+    return 1;
+  }
   return say_num_pair(c, i, 'x', "by", 1, SIZE_MAX);
 }
 
@@ -2135,10 +2177,34 @@ static void add_hyphenated(text_ctx *c, const char *key, size_t n) {
   text_say_n(c, key, n);
 }
 
+/* A piece with Greek letters (ΔH, α-helix, TNF-α): each Greek letter by
+ * its name, the Latin and the digits between as in an identifier. Returns
+ * 0 when the piece has none. */
+static int greek_word(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i), k = 0, len;
+  int greek = 0;
+  for (k = 0; k < n && !greek; k += len)
+    greek = text_greek_name(code_point(s + k, n - k, &len)) != NULL;
+  if (!greek) return 0;
+  begin(c, TEXT_KIND_WORD, i, i + 1);
+  size_t a = 0;
+  for (k = 0; k <= n; k += len) {
+    const char *g = k < n ? text_greek_name(code_point(s + k, n - k, &len)) : NULL;
+    len = k < n ? len : 1;
+    if (k < n && !g && s[k] != '-') continue;
+    if (k > a) say_alnum(c, s + a, k - a);
+    if (g) text_say(c, g);
+    a = k + len;
+  }
+  return 1;
+}
+
 static void word(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i);
   int alpha = 0, digit = 0, other = 0, upper = 1;
+  if (greek_word(c, i)) return;
   for (size_t k = 0; k < n;) {
     unsigned char ch = (unsigned char)s[k];
     if (ch >= 0x80) { /* other scripts: a letter by its category */

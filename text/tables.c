@@ -98,6 +98,39 @@ static const text_unit units[] = {
     {"tsp", "teaspoon", "teaspoons", TEXT_UNIT_ANY},
     {"pct", "percent", "percent", TEXT_UNIT_ANY},
     {"pts", "points", "points", TEXT_UNIT_ANY},
+    {"s", "second", "seconds", TEXT_UNIT_APART},
+    {"ns", "nanosecond", "nanoseconds", TEXT_UNIT_ANY},
+    {"\xce\xbcs", "microsecond", "microseconds", TEXT_UNIT_ANY}, /* µs after NFKC */
+    {"nm", "nanometer", "nanometers", TEXT_UNIT_ANY},
+    {"\xce\xbcm", "micrometer", "micrometers", TEXT_UNIT_ANY},
+    {"\xce\xbcg", "microgram", "micrograms", TEXT_UNIT_ANY},
+    {"\xce\xbcL", "microliter", "microliters", TEXT_UNIT_ANY},
+    {"mol", "mole", "moles", TEXT_UNIT_EXACT},
+    {"mmol", "millimole", "millimoles", TEXT_UNIT_ANY},
+    {"dL", "deciliter", "deciliters", TEXT_UNIT_EXACT},
+    {"kJ", "kilojoule", "kilojoules", TEXT_UNIT_ANY},
+    {"kcal", "kilocalorie", "kilocalories", TEXT_UNIT_ANY},
+    {"hp", "horsepower", "horsepower", TEXT_UNIT_ANY},
+    {"rpm", "revolution per minute", "revolutions per minute", TEXT_UNIT_ANY},
+    {"bpm", "beat per minute", "beats per minute", TEXT_UNIT_ANY},
+    {"mpg", "mile per gallon", "miles per gallon", TEXT_UNIT_ANY},
+    {"mmHg", "millimeter of mercury", "millimeters of mercury", TEXT_UNIT_ANY},
+    {"kbps", "kilobit per second", "kilobits per second", TEXT_UNIT_ANY},
+    {"Mbps", "megabit per second", "megabits per second", TEXT_UNIT_ANY},
+    {"Gbps", "gigabit per second", "gigabits per second", TEXT_UNIT_ANY},
+    {"mAh", "milliamp hour", "milliamp hours", TEXT_UNIT_ANY},
+    {"mA", "milliamp", "milliamps", TEXT_UNIT_EXACT},
+    {"kV", "kilovolt", "kilovolts", TEXT_UNIT_EXACT},
+    {"mV", "millivolt", "millivolts", TEXT_UNIT_EXACT},
+    {"MW", "megawatt", "megawatts", TEXT_UNIT_EXACT},
+    {"GW", "gigawatt", "gigawatts", TEXT_UNIT_EXACT},
+    {"MWh", "megawatt hour", "megawatt hours", TEXT_UNIT_EXACT},
+    {"GWh", "gigawatt hour", "gigawatt hours", TEXT_UNIT_EXACT},
+    {"dB", "decibel", "decibels", TEXT_UNIT_ANY},
+    {"kPa", "kilopascal", "kilopascals", TEXT_UNIT_ANY},
+    {"\xce\xa9", "ohm", "ohms", TEXT_UNIT_ANY}, /* Ω, and the ohm sign after NFKC */
+    {"k\xce\xa9", "kilohm", "kilohms", TEXT_UNIT_ANY},
+    {"M\xce\xa9", "megohm", "megohms", TEXT_UNIT_EXACT},
 };
 
 const text_unit *text_unit_find(const char *s, size_t n) {
@@ -135,6 +168,18 @@ int text_month_find(const char *s, size_t n) {
   }
   if (n == 4 && strncasecmp(s, "sept", 4) == 0) return 9;
   return 0;
+}
+
+/* The Greek letters by their English names, capital or small (final
+ * sigma too): the names a scientist reads (ΔH: delta h; β-blocker) */
+const char *text_greek_name(uint32_t c) {
+  static const char *const names[25] = {
+      "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
+      "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "sigma",
+      "tau", "upsilon", "phi", "chi", "psi", "omega"};
+  if (c >= 0x3b1 && c <= 0x3c9) return names[c - 0x3b1];
+  if (c >= 0x391 && c <= 0x3a9 && c != 0x3a2) return names[c - 0x391];
+  return NULL;
 }
 
 const char *text_symbol_reading(uint32_t c) {

@@ -80,7 +80,8 @@ const char *text_digit_word(int d);
 enum {
   TEXT_UNIT_ANY = 0,   /* against it or apart, in any case (5 km, 5KM) */
   TEXT_UNIT_FUSED = 1, /* only against it (5in; "5 in" is a preposition) */
-  TEXT_UNIT_EXACT = 2  /* against it or apart, only in its own case (5 m) */
+  TEXT_UNIT_EXACT = 2, /* against it or apart, only in its own case (5 m) */
+  TEXT_UNIT_APART = 3  /* only apart, only in its own case (4.2 s; 5s is fives) */
 };
 typedef struct text_unit {
   const char *abbr;      /* as written after a number (case matters) */
@@ -92,6 +93,7 @@ const text_unit *text_unit_find(const char *s, size_t n);
 int text_month_find(const char *s, size_t n);   /* 1..12 or 0 */
 const char *text_month_name(int m);
 const char *text_symbol_reading(uint32_t c);   /* NULL: none */
+const char *text_greek_name(uint32_t c);       /* alpha for α or Α; NULL: none */
 int text_is_tld(const char *s, size_t n);
 const char *text_fixed_name(const char *s, size_t n);   /* NULL: none */
 int text_is_file_ext(const char *s, size_t n);

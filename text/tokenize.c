@@ -166,8 +166,11 @@ static int add_core(text_ctx *ctx, uint32_t a, uint32_t b, int space_before) {
                is_alpha(ctx->fc[i - 1]) && is_alpha(ctx->fc[i + 1])) {
       char u[16];
       size_t un = ascii_of(ctx, a, b, u, sizeof u);
-      if (!text_unit_find(u, un) && !text_fixed_name(u, un))
-        len = 1; /* and/or; not km/h, y/y */
+      const char *sl = memchr(u, '/', un);
+      int unit_pair = sl && text_unit_find(u, (size_t)(sl - u)) &&
+                      text_unit_find(sl + 1, (size_t)(u + un - sl - 1));
+      if (!text_unit_find(u, un) && !text_fixed_name(u, un) && !unit_pair)
+        len = 1; /* and/or; not km/h, y/y, mL/kg */
     }
     if (!len || !boundary(ctx, i) || !boundary(ctx, i + len)) continue;
     int rc = add_raw(ctx, start, i, 0, space_before && start == a);
