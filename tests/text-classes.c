@@ -108,6 +108,7 @@ static const text_case times[] = {
     {"23:59:59 UTC", "twenty three fifty nine and fifty nine seconds u. t. c.", TM},
     {"40:15", "forty fifteen", TEXT_KIND_DIGITS},
     {"1:75:00", "one seventy five zero zero", -1},
+    {"3.50 o=n", "three point five zero o. equals n.", TEXT_KIND_CARDINAL}, /* one field: no duration */
 };
 
 #define DT TEXT_KIND_DATE
@@ -310,6 +311,7 @@ static const text_case abbrevs[] = {
     {"pages 5 - 7", "pages five to seven", TEXT_KIND_WORD},
     {"a 2x4", "a two by four", TEXT_KIND_WORD},
     {"1920x1080", "nineteen twenty by ten eighty", TEXT_KIND_DIGITS},
+    {"the 4x100m relay", "the four by one hundred meters relay", TEXT_KIND_WORD},
     {"3840x2160", "thirty eight forty by twenty one sixty", TEXT_KIND_DIGITS},
     {"1280x720", "twelve eighty by seven twenty", TEXT_KIND_DIGITS},
     {"10x20", "ten by twenty", TEXT_KIND_DIGITS},
@@ -339,6 +341,8 @@ static const text_case abbrevs[] = {
     /* a state written short after a city and its comma */
     {"Springfield, IL and Austin, TX", "springfield illinois and austin texas", TEXT_KIND_WORD},
     {"Salem, OR is nice", "salem oregon is nice", TEXT_KIND_WORD},
+    {"loans at 0% APR.", "loans at zero percent a. p. r.", TEXT_KIND_WORD},
+    {"meet APR. 5", "meet april fifth", TEXT_KIND_WORD},
     {"Portland, Ore. and Seattle, Wash.", "portland oregon and seattle washington", TEXT_KIND_WORD},
     {"Buffalo, N.Y. is cold", "buffalo new york is cold", TEXT_KIND_WORD},
     {"Well, OK then", "well o. k. then", TEXT_KIND_WORD},

@@ -703,10 +703,11 @@ static uint32_t try_duration(text_ctx *c, uint32_t i) {
     if (k == n || s[k] != ':') break;
     k++;
   }
+  if (nf < 2) return 0; /* from here the last field has two digits before k */
   num sec_dec;
   int dec = k < n && s[k] == '.';
   if (dec && (!whole_num(s + k - 2, n - k + 2, &sec_dec) || !sec_dec.frac)) return 0;
-  if ((!dec && k != n) || nf < 2 || (nf == 2 && !dec)) return 0;
+  if ((!dec && k != n) || (nf == 2 && !dec)) return 0;
   for (size_t q = 1; q < nf; q++)
     if (f[q] > 59) return 0;
   if (!dec) {
@@ -1585,6 +1586,19 @@ static int try_dimensions(text_ctx *c, uint32_t i) {
     say_ident_digits(c, x + 1, nb);
     return 1;
   }
+  num b;
+  const text_unit *u;
+  size_t used;
+  if (x && na >= 1 && na <= 2 && all_digits(s, na) && (used = parse_num(x + 1, nb, &b)) &&
+      used < nb && !b.sign && (u = text_unit_find(x + 1 + used, nb - used)) &&
+      u->place != TEXT_UNIT_APART) { /* a 4x100m relay: four by one hundred meters */
+    begin(c, TEXT_KIND_MEASURE, i, i + 1);
+    say_cardinal(c, digits_value(s, na));
+    text_say(c, "by");
+    say_num(c, &b);
+    text_say(c, is_one(&b) ? u->one : u->many);
+    return 1;
+  }
   return say_num_pair(c, i, 'x', "by", 1, SIZE_MAX);
 }
 
@@ -1997,6 +2011,11 @@ static int try_abbreviation(text_ctx *c, uint32_t i) {
     break;
   case TEXT_ABBR_CAP:
     if (!isup((unsigned char)s[0])) return 0;
+    /* APR., COL. in capitals among lower-case words are initialisms unless
+     * a number follows (APR. 5) */
+    if (n - has_period >= 3 && all_upper(s, n - has_period) && !c->shouting &&
+        !next_starts_digit(c, i + 1))
+      return 0;
     break;
   default:
     break;
