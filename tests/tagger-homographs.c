@@ -46,8 +46,7 @@ static const example examples[] = {
     {"The use of force was not allowed .", "use", "use_nou", NULL},
     {"You can use my car tomorrow .", "use", "use_vrb", NULL},
     {"She paints large abstract pictures .", "abstract", "abstract_adj-nou", NULL},
-    {"The program will abstract the data from the reports .", "abstract", "abstract_vrb",
-     RARE " (1 of 90 rows)"},
+    {"The program will abstract the data from the reports .", "abstract", "abstract_vrb", NULL},
     {"The report described years of abuse .", "abuse", "abuse_nou", NULL},
     {"Officials must not abuse their power .", "abuse", "abuse_vrb", NULL},
     {"The group documented human rights abuses .", "abuses", "abuses_nou", NULL},
@@ -61,7 +60,7 @@ static const example examples[] = {
     {"He analyses the data every week .", "analyses", "analyses_vrb", NULL},
     {"This is not an appropriate place to talk .", "appropriate", "appropriate_adj", NULL},
     {"The state may appropriate the land for the road .", "appropriate", "appropriate_vrb",
-     RARE " (2 of 90 rows)"},
+     NULL},
     {"She is an articulate speaker .", "articulate", "articulate_adj", NULL},
     {"He could not articulate his ideas .", "articulate", "articulate_vrb", NULL},
     {"He is an associate professor at the university .", "associate", "associate_adj-nou",
@@ -98,6 +97,16 @@ static const example examples[] = {
     {"The news upsets her every time .", "upsets", "upsets:upset_vrb", NULL},
     {"The tournament was full of upsets .", "upsets", "upsets:upset_nou", NULL},
     {"He converts old barns into houses .", "converts", "converts:convert_vrb", NULL},
+    /* a base-form verb after to, a modal, do or please takes the verb's
+     * reading, though its data has few verbs (wind: 6 of 90 rows) */
+    {"Do not forget to wind the clock .", "wind", "wind_vrb", NULL},
+    {"Please close the door .", "close", "close_vrb", NULL},
+    {"She will graduate in May .", "graduate", "graduate_vrb", NULL},
+    {"The wind was too strong .", "wind", "wind_nou", NULL},
+    {"He was promoted to Associate Director .", "Associate", "associate_adj-nou", NULL},
+    {"I want to house the dogs .", "house", "house_vrb", TAGGER " (NOUN)"},
+    {"Wait a minute , please .", "minute", "minute",
+     "the classifier's adjective (a minute amount) overrules a right NOUN tag"},
 };
 
 static int misses;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/errbuf.h"
 #include "text/tagger_format.h"
@@ -414,9 +415,36 @@ static void classify(const homograph *h, const entry *e, const tagger_word *word
 #undef F2
 }
 
-/* Order of decision: a strong POS rule; the classifier when its best
- * reading leads the next by more than the margin; the POS rule; the most
- * frequent reading. */
+/* The word before i makes a base-form verb of it: to, a modal, do, please */
+static int verb_before(const tagger_word *words, size_t i) {
+  static const char *const w[] = {"to", "will", "would", "can", "could", "should", "must",
+                                  "may", "might", "shall", "do", "does", "did", "please",
+                                  "not", "n't", "let's", "cannot", NULL};
+  if (i == 0) return 0;
+  const tagger_word *p = &words[i - 1];
+  for (size_t k = 0; w[k]; k++)
+    if (strlen(w[k]) == p->len && strncasecmp(w[k], p->s, p->len) == 0) return 1;
+  return 0;
+}
+
+/* The entry's one reading named as a verb's (close_vrb, lead_nou-vrb,
+ * read_present), or -1 when it has none or several */
+static int verb_reading(const homograph *h, const entry *e) {
+  int found = -1;
+  for (unsigned k = e->first; k < (unsigned)e->first + e->count; k++) {
+    const char *nm = h->names[k];
+    if (strstr(nm, "vrb") || strstr(nm, "_present")) {
+      if (found >= 0) return -1;
+      found = (int)k;
+    }
+  }
+  return found;
+}
+
+/* Order of decision: a strong POS rule; a base-form verb after to, a modal,
+ * do or please, when the word has one verb reading; the classifier when its
+ * best reading leads the next by more than the margin; the POS rule; the
+ * most frequent reading. */
 int homograph_choose(const homograph *h, const tagger_word *words, const uint8_t *tags,
                      size_t n, size_t i, homograph_choice *out) {
   out->phones = NULL;
@@ -426,10 +454,20 @@ int homograph_choose(const homograph *h, const tagger_word *words, const uint8_t
   const entry *e = find(h, words[i].s, words[i].len);
   if (!e) return 0;
   unsigned pick = e->dflt;
-  int how = HOMOGRAPH_MOST_FREQUENT;
+  int how = HOMOGRAPH_MOST_FREQUENT, vb;
   unsigned rule = e->rule[tagger_upos(h->t, tags[i])];
   if (rule != NO_RULE && (rule & STRONG_RULE)) {
     pick = rule & ~STRONG_RULE;
+    how = HOMOGRAPH_POS_RULE;
+  } else if (tagger_upos(h->t, tags[i]) == UPOS_VERB &&
+             strcmp(tagger_xpos(h->t, tags[i]), "VB") == 0 && verb_before(words, i) &&
+             !(words[i].s[0] >= 'A' && words[i].s[0] <= 'Z') &&
+             (vb = verb_reading(h, e)) >= 0) {
+    /* to wind, will graduate, please close: a base-form verb after a word
+     * that demands one takes the verb's reading, where the classifier has
+     * seen too few verbs to overrule its noun (a capital: a name, to
+     * Associate Director) */
+    pick = (unsigned)vb;
     how = HOMOGRAPH_POS_RULE;
   } else if ((e->flags & (FLAG_CLASSIFIER | FLAG_BASE)) && e->count > 1) {
     double score[HOMOGRAPH_MAX_READINGS] = {0};

@@ -388,13 +388,28 @@ def main():
         n = sum(d.values())
         return r, n >= a.strong_rows and d[r] >= a.strong_share * n
 
+    verb_before = {b'to', b'will', b'would', b'can', b'could', b'should', b'must', b'may',
+                   b'might', b'shall', b'do', b'does', b'did', b'please', b'not', b"n't",
+                   b"let's", b'cannot'}
+
+    def verb_reading(w):
+        # the word's one reading named as a verb's (homograph.c: verb_reading)
+        vs = [c for c in readings[w] if 'vrb' in c or '_present' in c]
+        return vs[0] if len(vs) == 1 else None
+
     def choose(x):
         w = x['word']
         if x['i'] is None:
             return default[w], 'most-frequent'
-        r = rule_of(w, x['upos'][x['i']].decode())
+        i = x['i']
+        r = rule_of(w, x['upos'][i].decode())
         if r and r[1]:
             return r[0], 'pos-rule'
+        # a base-form verb after to, a modal, do or please (homograph.c)
+        if (x['upos'][i] == b'VERB' and x['xpos'][i] == b'VB' and i > 0 and
+                x['toks'][i - 1].lower() in verb_before and
+                not x['toks'][i][:1].isupper() and verb_reading(w)):
+            return verb_reading(w), 'verb-rule'
         lo, n = first[w], len(readings[w])
         sc = model.scores(x['f'])
         best = max(range(lo, lo + n), key=lambda c: (sc[c], -c))
