@@ -461,7 +461,7 @@ int homograph_choose(const homograph *h, const tagger_word *words, const uint8_t
     how = HOMOGRAPH_POS_RULE;
   } else if (tagger_upos(h->t, tags[i]) == UPOS_VERB &&
              strcmp(tagger_xpos(h->t, tags[i]), "VB") == 0 && verb_before(words, i) &&
-             !(words[i].s[0] >= 'A' && words[i].s[0] <= 'Z') &&
+             !(words[i].len && words[i].s[0] >= 'A' && words[i].s[0] <= 'Z') &&
              (vb = verb_reading(h, e)) >= 0) {
     /* to wind, will graduate, please close: a base-form verb after a word
      * that demands one takes the verb's reading, where the classifier has
