@@ -383,6 +383,13 @@ static uint32_t code_point(const char *s, size_t n, size_t *len) {
   return cp;
 }
 
+/* >=, <=, !=: two ASCII signs read as one relation; NULL when s holds none */
+static const char *sign_pair(const char *s, size_t n) {
+  if (n < 2 || s[1] != '=') return NULL;
+  return s[0] == '>' ? "greater than or equal to" : s[0] == '<' ? "less than or equal to"
+         : s[0] == '!' ? "not equal to" : NULL;
+}
+
 /* letters and digits mixed: A380, MP3, COVID-19, 3D, F-16, B2B */
 static void say_alnum(text_ctx *c, const char *s, size_t n) {
   size_t i = 0;
@@ -429,6 +436,9 @@ static void say_alnum(text_ctx *c, const char *s, size_t n) {
       while (j < n && (isalp((unsigned char)s[j]) || s[j] == '\'')) j++;
       if (j - i == 1) text_say_letter(c, s[i]);
       else say_alpha(c, s + i, j - i, 0);
+    } else if (sign_pair(s + i, n - i)) { /* x>=3 */
+      text_say(c, sign_pair(s + i, n - i));
+      j = i + 2;
     } else { /* a symbol among them: ±5%, √16 */
       size_t len;
       uint32_t cp = code_point(s + i, n - i, &len);
@@ -449,9 +459,22 @@ static int money_symbol(const char *s, size_t n, size_t *len, const char **one,
     const char *sym, *one, *many, *sub1, *subn;
   } cur[] = {{"US$", "dollar", "dollars", "cent", "cents"},
              {"$", "dollar", "dollars", "cent", "cents"},
+             {"A$", "australian dollar", "australian dollars", "cent", "cents"},
+             {"AU$", "australian dollar", "australian dollars", "cent", "cents"},
+             {"C$", "canadian dollar", "canadian dollars", "cent", "cents"},
+             {"CA$", "canadian dollar", "canadian dollars", "cent", "cents"},
+             {"NZ$", "new zealand dollar", "new zealand dollars", "cent", "cents"},
+             {"HK$", "hong kong dollar", "hong kong dollars", "cent", "cents"},
+             {"S$", "singapore dollar", "singapore dollars", "cent", "cents"},
+             {"R$", "real", "reais", "centavo", "centavos"},
              {"\xc2\xa3", "pound", "pounds", "penny", "pence"},
              {"\xe2\x82\xac", "euro", "euros", "cent", "cents"},
-             {"\xc2\xa5", "yen", "yen", NULL, NULL}};
+             {"\xc2\xa5", "yen", "yen", NULL, NULL},
+             {"\xe2\x82\xb9", "rupee", "rupees", "paisa", "paise"},
+             {"\xe2\x82\xa9", "won", "won", NULL, NULL},
+             {"\xe2\x82\xbd", "ruble", "rubles", "kopek", "kopeks"},
+             {"\xe2\x82\xba", "lira", "lira", "kurus", "kurus"},
+             {"\xe2\x82\xb1", "peso", "pesos", "centavo", "centavos"}};
   for (size_t k = 0; k < sizeof cur / sizeof cur[0]; k++) {
     size_t m = strlen(cur[k].sym);
     if (n > m && memcmp(s, cur[k].sym, m) == 0) {
@@ -594,6 +617,74 @@ static uint32_t try_money(text_ctx *c, uint32_t i) {
   }
   say_amount(c, &v, one, many, sub1, subn);
   return j - i;
+}
+
+/* A currency's ISO code, or the rupee's Rs, as piece j (USD 100, 100 EUR,
+ * Rs. 500); NULL when it is none. Codes are in capitals only. */
+typedef struct currency_code {
+  const char *code, *one, *many, *sub1, *subn;
+} currency_code;
+static const currency_code *currency_at(const text_ctx *c, uint32_t j) {
+  static const currency_code codes[] = {
+      {"USD", "dollar", "dollars", "cent", "cents"},
+      {"EUR", "euro", "euros", "cent", "cents"},
+      {"GBP", "pound", "pounds", "penny", "pence"},
+      {"JPY", "yen", "yen", NULL, NULL},
+      {"CNY", "yuan", "yuan", NULL, NULL},
+      {"RMB", "yuan", "yuan", NULL, NULL},
+      {"INR", "rupee", "rupees", "paisa", "paise"},
+      {"Rs", "rupee", "rupees", "paisa", "paise"},
+      {"CHF", "swiss franc", "swiss francs", "centime", "centimes"},
+      {"CAD", "canadian dollar", "canadian dollars", "cent", "cents"},
+      {"AUD", "australian dollar", "australian dollars", "cent", "cents"},
+      {"NZD", "new zealand dollar", "new zealand dollars", "cent", "cents"},
+      {"HKD", "hong kong dollar", "hong kong dollars", "cent", "cents"},
+      {"SGD", "singapore dollar", "singapore dollars", "cent", "cents"},
+      {"KRW", "won", "won", NULL, NULL},
+      {"RUB", "ruble", "rubles", "kopek", "kopeks"},
+      {"BRL", "real", "reais", "centavo", "centavos"},
+      {"MXN", "peso", "pesos", "centavo", "centavos"},
+      {"ZAR", "rand", "rand", "cent", "cents"},
+      {"SEK", "krona", "kronor", NULL, NULL},
+      {"NOK", "krone", "kroner", NULL, NULL},
+      {"DKK", "krone", "kroner", NULL, NULL}};
+  if (j >= c->n_raw || P(c, j)) return NULL;
+  const char *s = S(c, j);
+  size_t n = L(c, j);
+  if (n == 3 && s[2] == '.') n = 2; /* Rs. */
+  for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
+    if (strlen(codes[k].code) == n && memcmp(codes[k].code, s, n) == 0) return &codes[k];
+  return NULL;
+}
+
+/* USD 100, CHF 20.50, USD 5 million, Rs. 500, 100 EUR, 5 million EUR: an
+ * amount with a currency's code apart from it */
+static uint32_t try_currency_code(text_ctx *c, uint32_t i) {
+  const currency_code *cu;
+  num v;
+  uint32_t j = i + 1, end;
+  const char *scale = NULL;
+  if ((cu = currency_at(c, i))) {
+    if (raw_is(c, j, ".")) j++; /* Rs . 500: the period cut off */
+    if (!raw_num(c, j, &v) || v.sign) return 0;
+    end = j + 1;
+    if (end < c->n_raw && !P(c, end) && (scale = scale_word(S(c, end), L(c, end)))) end++;
+  } else if (raw_num(c, i, &v) && !v.sign) {
+    if (j < c->n_raw && !P(c, j) && (scale = scale_word(S(c, j), L(c, j)))) j++;
+    if (!(cu = currency_at(c, j)) || !strcmp(cu->code, "Rs")) return 0;
+    end = j + 1;
+  } else {
+    return 0;
+  }
+  begin(c, TEXT_KIND_MONEY, i, end);
+  if (scale) {
+    say_num(c, &v);
+    text_say(c, scale);
+    text_say(c, cu->many);
+  } else {
+    say_amount(c, &v, cu->one, cu->many, cu->sub1, cu->subn);
+  }
+  return end - i;
 }
 
 static int ampm(const char *s, size_t n, char *which) {
@@ -2175,6 +2266,13 @@ static void symbols(text_ctx *c, uint32_t i) {
   begin(c, TEXT_KIND_SYMBOL, i, i + 1);
   for (size_t k = 0; k < n;) {
     size_t len;
+    const char *pair = sign_pair(s + k, n - k);
+    if (pair) {
+      text_say(c, pair);
+      said = 1;
+      k += 2;
+      continue;
+    }
     uint32_t cp = code_point(s + k, n - k, &len);
     const char *r = text_symbol_reading(cp);
     if (r) {
@@ -2442,7 +2540,7 @@ void text_classify(text_ctx *c) {
     const char *s = S(c, i);
     if ((used = try_state_zip(c, i)) || (used = try_city_state(c, i)) ||
         (used = try_date_words(c, i)) ||
-        (used = try_money(c, i)) ||
+        (used = try_money(c, i)) || (used = try_currency_code(c, i)) ||
         (used = try_duration(c, i)) || (used = try_time(c, i)) || (used = try_ip(c, i)) ||
         (used = try_date_numeric(c, i)) ||
         (used = try_percent(c, i)) || (used = try_fraction(c, i)) ||

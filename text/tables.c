@@ -250,8 +250,10 @@ const char *text_fixed_name(const char *s, size_t n) {
       {"WWI", "world war one"},        {"WW1", "world war one"},
       {"WWII", "world war two"},       {"WW2", "world war two"},
       {"y/y", "year over year"},       {"Y/Y", "year over year"},
-      {"q/q", "quarter over quarter"}, {"Q/Q", "quarter over quarter"}};
-  if (n < 3 || n > 4 || !s[0] || !strchr("WwYyQq", s[0])) return NULL;
+      {"q/q", "quarter over quarter"}, {"Q/Q", "quarter over quarter"},
+      {"w/", "with"},                  {"W/", "with"},
+      {"w/o", "without"},              {"W/O", "without"}};
+  if (n < 2 || n > 4 || !s[0] || !strchr("WwYyQq", s[0])) return NULL;
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     if (strlen(names[k][0]) == n && memcmp(names[k][0], s, n) == 0) return names[k][1];
   return NULL;
@@ -320,7 +322,7 @@ static const text_abbr abbrs[] = {
     {"c", "circa", NULL, TEXT_ABBR_BEFORE_NUM},
     {"ca", "circa", NULL, TEXT_ABBR_BEFORE_NUM},
     {"ext", "extension", NULL, TEXT_ABBR_BEFORE_NUM},
-    {"est", "established", NULL, TEXT_ABBR_CAP},
+    {"est", "established", NULL, TEXT_ABBR_BEFORE_NUM}, /* Est. 1990, est. 1990 */
     {"govt", "government", NULL, 0},
     {"intl", "international", NULL, 0},
     {"natl", "national", NULL, 0},

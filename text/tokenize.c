@@ -149,7 +149,8 @@ static int add_core(text_ctx *ctx, uint32_t a, uint32_t b, int space_before) {
     int digits_around = i > a && i + 1 < b && is_digit(ctx->fc[i - 1]) &&
                         is_digit(ctx->fc[i + 1]);
     if (c == 0x2014 || c == '(' || c == ')' || c == '[' || c == ']' ||
-        c == '{' || c == '}' || c == ';' || c == '!' || (c == '?' && !query_ok)) {
+        c == '{' || c == '}' || c == ';' || (c == '!' && !(i + 1 < b && ctx->fc[i + 1] == '=')) ||
+        (c == '?' && !query_ok)) {
       len = 1;
     } else if (c == '-' && i + 1 < b && ctx->fc[i + 1] == '-') {
       len = 2;
