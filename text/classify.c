@@ -475,7 +475,9 @@ static int money_symbol(const char *s, size_t n, size_t *len, const char **one,
              {"\xe2\x82\xbd", "ruble", "rubles", "kopek", "kopeks"},
              {"\xe2\x82\xba", "lira", "lira", "kurus", "kurus"},
              {"\xe2\x82\xb1", "peso", "pesos", "centavo", "centavos"}};
+  if (n < 2 || !strchr("$UACNHSR\xc2\xe2", s[0])) return 0; /* the signs' first bytes */
   for (size_t k = 0; k < sizeof cur / sizeof cur[0]; k++) {
+    if (cur[k].sym[0] != s[0]) continue;
     size_t m = strlen(cur[k].sym);
     if (n > m && memcmp(s, cur[k].sym, m) == 0) {
       *len = m;
@@ -648,12 +650,17 @@ static const currency_code *currency_at(const text_ctx *c, uint32_t j) {
       {"SEK", "krona", "kronor", NULL, NULL},
       {"NOK", "krone", "kroner", NULL, NULL},
       {"DKK", "krone", "kroner", NULL, NULL}};
-  if (j >= c->n_raw || P(c, j)) return NULL;
+  if (j >= c->n_raw || P(c, j) || L(c, j) < 2 || L(c, j) > 3 || !isup((unsigned char)S(c, j)[0]))
+    return NULL;
   const char *s = S(c, j);
   size_t n = L(c, j);
   if (n == 3 && s[2] == '.') n = 2; /* Rs. */
+  if (n == 2 ? !(s[0] == 'R' && s[1] == 's') : !(isup((unsigned char)s[1]) && isup((unsigned char)s[2])))
+    return NULL;
   for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
-    if (strlen(codes[k].code) == n && memcmp(codes[k].code, s, n) == 0) return &codes[k];
+    if (codes[k].code[0] == s[0] && strlen(codes[k].code) == n &&
+        memcmp(codes[k].code, s, n) == 0)
+      return &codes[k];
   return NULL;
 }
 
@@ -664,14 +671,17 @@ static uint32_t try_currency_code(text_ctx *c, uint32_t i) {
   num v;
   uint32_t j = i + 1, end;
   const char *scale = NULL;
-  if ((cu = currency_at(c, i))) {
+  if (j >= c->n_raw || P(c, j)) return 0;
+  if (isup((unsigned char)S(c, i)[0])) {
+    if (!(cu = currency_at(c, i))) return 0;
     if (raw_is(c, j, ".")) j++; /* Rs . 500: the period cut off */
     if (!raw_num(c, j, &v) || v.sign) return 0;
     end = j + 1;
     if (end < c->n_raw && !P(c, end) && (scale = scale_word(S(c, end), L(c, end)))) end++;
-  } else if (raw_num(c, i, &v) && !v.sign) {
-    if (j < c->n_raw && !P(c, j) && (scale = scale_word(S(c, j), L(c, j)))) j++;
-    if (!(cu = currency_at(c, j)) || !strcmp(cu->code, "Rs")) return 0;
+  } else if (isdig((unsigned char)S(c, i)[0])) {
+    if ((scale = scale_word(S(c, j), L(c, j)))) j++;
+    if (!(cu = currency_at(c, j)) || !strcmp(cu->code, "Rs") || !raw_num(c, i, &v) || v.sign)
+      return 0;
     end = j + 1;
   } else {
     return 0;
@@ -786,6 +796,7 @@ static uint32_t try_duration(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i), k = 0, nf = 0;
   unsigned f[3];
+  if (n < 4 || !isdig((unsigned char)s[0]) || !memchr(s, ':', n)) return 0;
   while (nf < 3) {
     size_t a = k;
     while (k < n && isdig((unsigned char)s[k]) && k - a < 3) k++;
@@ -2178,8 +2189,11 @@ static int url_shape(const char *s, size_t n) {
     if (s[k] == ':' && s[k + 1] == '/' && s[k + 2] == '/') sc = s + k;
   if (sc) return 1;
   /* host.tld[/path]: labels of letters, digits and hyphens */
-  size_t end = 0; /* the host ends at a path, query or fragment */
-  while (end < n && s[end] != '/' && s[end] != '?' && s[end] != '#') end++;
+  size_t end = n; /* the host ends at a path, query or fragment */
+  for (const char *m = "/?#"; *m; m++) {
+    const char *at = memchr(s, *m, end);
+    if (at) end = (size_t)(at - s);
+  }
   size_t labels = 0, last_a = 0, i = 0, longest = 0;
   while (i < end) {
     size_t a = i;
@@ -2301,7 +2315,10 @@ static int greek_word(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i), k = 0, len;
   int greek = 0;
-  for (k = 0; k < n && !greek; k += len)
+  for (k = 0; k < n && !greek; k++) /* the lead bytes of U+0391..U+03C9 */
+    greek = (unsigned char)s[k] == 0xce || (unsigned char)s[k] == 0xcf;
+  if (!greek) return 0;
+  for (k = 0, greek = 0; k < n && !greek; k += len)
     greek = text_greek_name(code_point(s + k, n - k, &len)) != NULL;
   if (!greek) return 0;
   begin(c, TEXT_KIND_WORD, i, i + 1);
