@@ -671,14 +671,14 @@ static uint32_t try_currency_code(text_ctx *c, uint32_t i) {
   num v;
   uint32_t j = i + 1, end;
   const char *scale = NULL;
-  if (j >= c->n_raw || P(c, j)) return 0;
+  if (j >= c->n_raw) return 0;
   if (isup((unsigned char)S(c, i)[0])) {
     if (!(cu = currency_at(c, i))) return 0;
     if (raw_is(c, j, ".")) j++; /* Rs . 500: the period cut off */
     if (!raw_num(c, j, &v) || v.sign) return 0;
     end = j + 1;
     if (end < c->n_raw && !P(c, end) && (scale = scale_word(S(c, end), L(c, end)))) end++;
-  } else if (isdig((unsigned char)S(c, i)[0])) {
+  } else if (isdig((unsigned char)S(c, i)[0]) && !P(c, j)) {
     if ((scale = scale_word(S(c, j), L(c, j)))) j++;
     if (!(cu = currency_at(c, j)) || !strcmp(cu->code, "Rs") || !raw_num(c, i, &v) || v.sign)
       return 0;
