@@ -1704,6 +1704,84 @@ static int try_dimensions(text_ctx *c, uint32_t i) {
   return say_num_pair(c, i, 'x', "by", 1, SIZE_MAX);
 }
 
+/* The exponent at s: an optional minus, then digits, the whole of n bytes;
+ * said "squared", "cubed" or "to the power of" it */
+static int say_exponent(text_ctx *c, const char *s, size_t n, int plain) {
+  int neg = n > 1 && s[0] == '-';
+  if (n - (size_t)neg == 0 || n - (size_t)neg > 4 || !all_digits(s + neg, n - (size_t)neg))
+    return 0;
+  uint64_t e = digits_value(s + neg, n - (size_t)neg);
+  if (!plain && !neg && e == 2) text_say(c, "squared");
+  else if (!plain && !neg && e == 3) text_say(c, "cubed");
+  else {
+    text_say(c, "to the power of");
+    if (neg) text_say(c, "minus");
+    say_cardinal(c, e);
+  }
+  return 1;
+}
+
+/* 10^8, 2^10, x^2, 10^-3: a power; 6.022e23, 1e-5, 3.2E8: a number in
+ * scientific notation, "six point zero two two times ten to the power of
+ * twenty three". A unit may follow (3 x 10^8 m/s). */
+static int try_power(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i), *x, *caret = memchr(S(c, i), '^', L(c, i)), *e = NULL;
+  size_t n = L(c, i), nb, nx;
+  num m;
+  int letter = 0;
+  if (caret) { /* base ^ exponent */
+    nb = (size_t)(caret - s);
+    letter = nb == 1 && isalp((unsigned char)s[0]);
+    if (!letter && (!whole_num(s, nb, &m) || m.sign)) return 0;
+  } else { /* mantissa e exponent */
+    if (n < 3 || !isdig((unsigned char)s[0])) return 0;
+    for (size_t k = 1; k + 1 < n && !e; k++)
+      if ((s[k] == 'e' || s[k] == 'E') && isdig((unsigned char)s[k - 1])) e = s + k;
+    if (!e) return 0;
+    nb = (size_t)(e - s);
+    if (!whole_num(s, nb, &m) || m.sign || m.commas) return 0;
+  }
+  x = s + nb + 1;
+  nx = n - nb - 1;
+  if (!caret && nx > 1 && x[0] == '+') x++, nx--;
+  if (nx == 0 || nx > 5 || (x[0] == '-' ? nx < 2 || !all_digits(x + 1, nx - 1) : !all_digits(x, nx)))
+    return 0;
+  const text_unit *per = NULL, *u = unit_apart(c, i + 1);
+  if (!u) u = unit_pair_apart(c, i + 1, &per);
+  if (u && u->place == TEXT_UNIT_APART) u = NULL, per = NULL;
+  begin(c, u ? TEXT_KIND_MEASURE : TEXT_KIND_DIGITS, i, i + 1 + !!u);
+  if (letter) text_say_letter(c, s[0]);
+  else say_num(c, &m);
+  if (!caret) text_say(c, "times ten");
+  say_exponent(c, x, nx, !caret);
+  if (u) {
+    text_say(c, u->many);
+    if (per) {
+      text_say(c, "per");
+      text_say(c, per->one);
+    }
+  }
+  return 1 + !!u;
+}
+
+/* § 1983, §§ 3-4, ¶ 5: the section and paragraph signs, which Unicode
+ * calls punctuation */
+static int try_section_sign(text_ctx *c, uint32_t i) {
+  int sec = raw_is(c, i, "\xc2\xa7"), par = raw_is(c, i, "\xc2\xb6");
+  if (!sec && !par) return 0;
+  int two = raw_is(c, i + 1, sec ? "\xc2\xa7" : "\xc2\xb6");
+  begin(c, TEXT_KIND_ABBREVIATION, i, i + 1 + (uint32_t)two);
+  text_say(c, sec ? (two ? "sections" : "section") : (two ? "paragraphs" : "paragraph"));
+  uint32_t j = i + 1 + (uint32_t)two;
+  num v;
+  if (raw_num(c, j, &v) && !v.sign) { /* § 1983: a number, not a year */
+    begin(c, TEXT_KIND_CARDINAL, j, j + 1);
+    say_num(c, &v);
+    return (int)(j + 1 - i);
+  }
+  return (int)(j - i);
+}
+
 /* Names written with symbols: C#, F# (a note or a language, "c sharp"), a
  * lone pi, .NET ("dot net") */
 static int try_symbol_name(text_ctx *c, uint32_t i) {
@@ -1804,7 +1882,16 @@ static int try_scaled(text_ctx *c, uint32_t i) {
   const char *scale;
   if (n >= 3 && s[n - 1] == 'M') k = n - 1, scale = "million";
   else if (n >= 3 && s[n - 2] == 'b' && s[n - 1] == 'n') k = n - 2, scale = "billion";
+  else if (n >= 2 && s[n - 1] == 'k') k = n - 1, scale = "thousand"; /* 3.5k, 50k */
   else return 0;
+  if (scale[0] == 't') {
+    num t;
+    if (!whole_num(s, k, &t) || t.sign) return 0;
+    begin(c, TEXT_KIND_CARDINAL, i, i + 1);
+    say_num(c, &t);
+    text_say(c, scale);
+    return 1;
+  }
   num v;
   if (!whole_num(s, k, &v) || v.sign || (v.int_digits < 2 && !v.frac)) return 0;
   begin(c, TEXT_KIND_CARDINAL, i, i + 1);
@@ -2076,6 +2163,11 @@ static int try_abbreviation(text_ctx *c, uint32_t i) {
       if (strcmp(k, "ie") == 0) {
         begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
         text_say(c, "that is");
+        return 1;
+      }
+      if (strcmp(k, "pa") == 0 && s[0] == 'p') { /* 4.5% p.a. */
+        begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
+        text_say(c, "per annum");
         return 1;
       }
       begin(c, TEXT_KIND_INITIALISM, i, i + 1);
@@ -2545,7 +2637,7 @@ void text_classify(text_ctx *c) {
   while (i < c->n_raw && !c->overflow) {
     uint32_t used;
     if ((used = try_phone(c, i)) || (used = try_operator(c, i)) || (used = try_by(c, i)) ||
-        (used = try_time_dash(c, i))) {
+        (used = try_time_dash(c, i)) || (used = try_section_sign(c, i))) {
       i += used;
       continue;
     }
@@ -2566,7 +2658,7 @@ void text_classify(text_ctx *c) {
         (used = try_range(c, i)) || (used = try_measure(c, i)) ||
         (used = try_multiplier(c, i)) || (used = try_weekday_range(c, i)) ||
         (used = try_weekday_abbr(c, i)) ||
-        (used = try_scaled(c, i)) || (used = try_dimensions(c, i)) ||
+        (used = try_scaled(c, i)) || (used = try_power(c, i)) || (used = try_dimensions(c, i)) ||
         (used = try_ratio(c, i)) || (used = try_symbol_name(c, i)) ||
         (used = try_fixed_name(c, i)) || (used = try_era(c, i)) || (used = try_party(c, i)) ||
         (used = try_number(c, i)) || (used = try_per_unit(c, i)) ||

@@ -252,7 +252,8 @@ const char *text_fixed_name(const char *s, size_t n) {
       {"y/y", "year over year"},       {"Y/Y", "year over year"},
       {"q/q", "quarter over quarter"}, {"Q/Q", "quarter over quarter"},
       {"w/", "with"},                  {"W/", "with"},
-      {"w/o", "without"},              {"W/O", "without"}};
+      {"w/o", "without"},              {"W/O", "without"},
+      {"YoY", "year over year"},       {"QoQ", "quarter over quarter"}};
   if (n < 2 || n > 4 || !s[0] || !strchr("WwYyQq", s[0])) return NULL;
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     if (strlen(names[k][0]) == n && memcmp(names[k][0], s, n) == 0) return names[k][1];
@@ -307,6 +308,9 @@ static const text_abbr abbrs[] = {
     {"apt", "apartment", NULL, 0},
     {"bldg", "building", NULL, 0},
     {"fig", "figure", NULL, 0},
+    {"art", "article", NULL, TEXT_ABBR_BEFORE_NUM},
+    {"para", "paragraph", NULL, TEXT_ABBR_BEFORE_NUM},
+    {"paras", "paragraphs", NULL, TEXT_ABBR_BEFORE_NUM},
     {"vol", "volume", NULL, 0},
     {"ch", "chapter", NULL, TEXT_ABBR_BEFORE_NUM},
     {"no", "number", NULL, TEXT_ABBR_BEFORE_NUM},
