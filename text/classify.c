@@ -1450,6 +1450,12 @@ static uint32_t try_percent(text_ctx *c, uint32_t i) {
     text_say(c, "percent");
     return 2;
   }
+  if (raw_num(c, i, &v) && raw_is(c, i + 1, "\xe2\x80\xb0")) { /* 5‰, cut off as punctuation */
+    begin(c, TEXT_KIND_PERCENT, i, i + 2);
+    say_num(c, &v);
+    text_say(c, "per mille");
+    return 2;
+  }
   return 0;
 }
 
@@ -1768,6 +1774,11 @@ static int try_power(text_ctx *c, uint32_t i) {
  * calls punctuation */
 static int try_section_sign(text_ctx *c, uint32_t i) {
   int sec = raw_is(c, i, "\xc2\xa7"), par = raw_is(c, i, "\xc2\xb6");
+  if (raw_is(c, i, "\xe2\x80\xb0")) { /* ‰ alone */
+    begin(c, TEXT_KIND_SYMBOL, i, i + 1);
+    text_say(c, "per mille");
+    return 1;
+  }
   if (!sec && !par) return 0;
   int two = raw_is(c, i + 1, sec ? "\xc2\xa7" : "\xc2\xb6");
   begin(c, TEXT_KIND_ABBREVIATION, i, i + 1 + (uint32_t)two);

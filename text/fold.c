@@ -41,7 +41,7 @@ static uint32_t fold_special(uint32_t c) {
     return 0x2014; /* em dash stays itself: a pause, not a hyphen */
   case 0x2044: case 0x2215:
     return '/';
-  case 0x2122: case 0x2120: case 0x00a9: case 0x00ae:
+  case 0x2122: case 0x2120: case 0x00a9: case 0x00ae: case 0x2116:
   case 0x2260: /* not equal to: NFKC would leave "=" once its mark is stripped */
     return c;
   default:

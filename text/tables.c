@@ -214,6 +214,22 @@ const char *text_symbol_reading(uint32_t c) {
   case 0x00a9: return "copyright";
   case 0x00ae: return "registered";
   case 0x2122: return "trademark";
+  case 0x2116: return "number";          /* №, kept from NFKC's "No" by the folder */
+  case 0x2030: return "per mille";
+  case 0x2192: return "to";              /* A → B */
+  case 0x21d2: return "implies";
+  case 0x2211: return "the sum of";
+  case 0x220f: return "the product of";
+  case 0x222b: return "the integral of";
+  case 0x2202: return "partial";
+  case 0x2206: return "delta";           /* the increment sign */
+  case 0x2207: return "nabla";
+  case 0x2208: return "in";
+  case 0x2200: return "for all";
+  case 0x2203: return "there exists";
+  case 0x2713: case 0x2714: return "check";
+  case 0x2605: case 0x2606: return "star";
+  case 0x2665: case 0x2764: return "heart";
   default: return NULL;
   }
 }
