@@ -1603,7 +1603,7 @@ static int try_per_unit(text_ctx *c, uint32_t i) {
 static const char *const ident_words[] = {
     "route", "highway", "interstate", "boeing", "airbus", "flight", "room",
     "suite", "apartment", "apt", "gate", "platform", "channel", "bus",
-    "model", "track", "studio", "terminal", "locomotive", NULL};
+    "model", "track", "studio", "terminal", "locomotive", "hwy", "rte", "rm", "ste", NULL};
 /* names whose number is said as an identifier only when written as a name
  * (Office 365, Xbox 360, Nikkei 225; "the office 365 days a year") */
 static const char *const ident_names[] = {
@@ -2152,6 +2152,19 @@ static int try_abbreviation(text_ctx *c, uint32_t i) {
     if (a && strcasecmp(a->key, "mr") && strcasecmp(a->key, "mrs") &&
         strcasecmp(a->key, "ms") && strcasecmp(a->key, "dr") && strcasecmp(a->key, "st"))
       a = NULL;
+  } else if (n >= 2 && n <= 4 && isup((unsigned char)s[0]) && !all_upper(s, n) && i > 0 &&
+             !P(c, i - 1) && L(c, i - 1) >= 3 && isdig((unsigned char)S(c, i - 1)[0]) &&
+             isalp((unsigned char)S(c, i - 1)[L(c, i - 1) - 1])) {
+    /* a street after its ordinal without the period: 5th St, 42nd Ave */
+    static const char *const streets[] = {"St", "Ave", "Rd", "Blvd", "Dr", "Ln", "Pl", "Ct", NULL};
+    for (size_t k = 0; streets[k] && !a; k++)
+      if (strlen(streets[k]) == n && memcmp(streets[k], s, n) == 0) a = text_abbr_find(s, n);
+  } else if (n >= 2 && n <= 4 && next_starts_digit(c, i + 1) && !all_upper(s, n)) {
+    /* an address's parts without the period, before their number: Apt 4B,
+     * Hwy 101, ext 204 */
+    static const char *const bare[] = {"Apt", "Hwy", "Rte", "Rm", "Ste", "Bldg", "ext", NULL};
+    for (size_t k = 0; bare[k] && !a; k++)
+      if (strlen(bare[k]) == n && memcmp(bare[k], s, n) == 0) a = text_abbr_find(s, n);
   }
   if (!a && ((n == 2 && !memcmp(s, "vs", 2)) ||
              (n == 1 && s[0] == 'v' && i > 0 && cap_word(c, i - 1) && cap_word(c, i + 1)))) {
@@ -2576,6 +2589,28 @@ static const char *const ap_states[][2] = {
     {"Iowa", "iowa"}, {"Maine", "maine"}, {"Ohio", "ohio"},
     {"Texas", "texas"}, {"Utah", "utah"}};
 
+/* 1600 Pennsylvania Ave. NW, SE 5th St: a compass quarter written short
+ * beside a street, said in full (alone, NW and SE stay letters) */
+static int try_compass(text_ctx *c, uint32_t i) {
+  static const char *const q[][2] = {{"NW", "northwest"}, {"NE", "northeast"},
+                                     {"SW", "southwest"}, {"SE", "southeast"}};
+  static const char *const street[] = {"st", "ave", "blvd", "rd", "dr", "ln", "ct", "pl",
+                                       "pkwy", "hwy", "way", "street", "avenue", "road",
+                                       "drive", "boulevard", "lane", "court", "place", NULL};
+  if (L(c, i) != 2 || P(c, i)) return 0;
+  const char *s = S(c, i);
+  for (size_t k = 0; k < 4; k++) {
+    if (s[0] != q[k][0][0] || s[1] != q[k][0][1]) continue;
+    uint32_t b = i > 0 && raw_is(c, i - 1, ".") ? i - 1 : i; /* Ave . NW */
+    int after_street = word_before_is(c, b, street) && isup((unsigned char)S(c, b - 1)[0]);
+    if (!after_street && !next_starts_digit(c, i + 1)) return 0;
+    begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
+    text_say(c, q[k][1]);
+    return 1;
+  }
+  return 0;
+}
+
 /* Springfield, IL; Portland, Ore.: a state written short after a city and
  * its comma is said by name. Alone, IN, OK, OR or Ore are words, and so is
  * a two-letter word after an opening word (Well, OK; Yes, IN there). */
@@ -2659,6 +2694,7 @@ void text_classify(text_ctx *c) {
     }
     const char *s = S(c, i);
     if ((used = try_state_zip(c, i)) || (used = try_city_state(c, i)) ||
+        (used = try_compass(c, i)) ||
         (used = try_date_words(c, i)) ||
         (used = try_money(c, i)) || (used = try_currency_code(c, i)) ||
         (used = try_duration(c, i)) || (used = try_time(c, i)) || (used = try_ip(c, i)) ||

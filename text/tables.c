@@ -322,6 +322,8 @@ static const text_abbr abbrs[] = {
     {"sq", "square", NULL, TEXT_ABBR_CAP},
     {"ste", "suite", NULL, TEXT_ABBR_CAP},
     {"apt", "apartment", NULL, 0},
+    {"rte", "route", NULL, TEXT_ABBR_CAP},
+    {"rm", "room", NULL, TEXT_ABBR_CAP},
     {"bldg", "building", NULL, 0},
     {"fig", "figure", NULL, 0},
     {"art", "article", NULL, TEXT_ABBR_BEFORE_NUM},
