@@ -577,6 +577,17 @@ static uint32_t try_money(text_ctx *c, uint32_t i) {
     if (money_symbol(s + b0, n - b0, &m2, &o2, &y2, &s1, &sn) && o2 == one) b0 += m2;
     num w;
     if (!whole_num(s + b0, n - b0, &w) || w.sign) return 0;
+    const char *sc = i + 1 < c->n_raw && !P(c, i + 1) ? scale_word(S(c, i + 1), L(c, i + 1))
+                                                       : NULL;
+    if (sc) { /* $1-2 million: one to two million dollars */
+      begin(c, TEXT_KIND_MONEY, i, i + 2);
+      say_num(c, &v);
+      text_say(c, "to");
+      say_num(c, &w);
+      text_say(c, sc);
+      text_say(c, many);
+      return 2;
+    }
     begin(c, TEXT_KIND_MONEY, i, i + 1);
     if (v.frac || w.frac) { /* each amount in full */
       say_amount(c, &v, one, many, sub1, subn);
@@ -1547,8 +1558,31 @@ static int try_range(text_ctx *c, uint32_t i) {
   char w[NB];
   if (!d) return 0;
   size_t na = (size_t)(d - s), nb = n - na - 1;
-  if (!whole_num(s, na, &a) || !whole_num(d + 1, nb, &b) || b.sign) return 0;
-  if (a.sign) return 0;
+  if (!whole_num(s, na, &a) || a.sign) return 0;
+  const text_unit *u = NULL, *per = NULL;
+  uint32_t apart = 0; /* pieces the unit takes after this one */
+  if (!whole_num(d + 1, nb, &b)) { /* 50-60°F, 5-10km: the unit against the range */
+    size_t used = parse_num(d + 1, nb, &b);
+    if (!used || b.sign || !(u = unit_of(d + 1 + used, nb - used, &per)) ||
+        u->place == TEXT_UNIT_APART)
+      return 0;
+  } else if (!b.sign) { /* 20-25 °C, 5-10 mL/kg */
+    if (!(u = unit_apart(c, i + 1))) u = unit_pair_apart(c, i + 1, &per);
+    apart = u != NULL;
+  }
+  if (b.sign) return 0;
+  if (u) {
+    begin(c, TEXT_KIND_MEASURE, i, i + 1 + apart);
+    say_num(c, &a);
+    text_say(c, "to");
+    say_num(c, &b);
+    text_say(c, u->many);
+    if (per) {
+      text_say(c, "per");
+      text_say(c, per->one);
+    }
+    return (int)(1 + apart);
+  }
   if (!a.frac && !b.frac && !a.commas && !b.commas && a.int_digits == 3 &&
       b.int_digits == 3 && b.ip < a.ip && b.ip % 100 == 0 && a.ip % 100 != 0 &&
       !a.lead_zero) { /* 747-400, 737-800: an aircraft's model (218-212 is a vote) */
