@@ -456,6 +456,10 @@ static const text_case initialisms[] = {
 #define RO TEXT_KIND_ROMAN
 static const text_case romans[] = {
     {"World War II", "world war two", TEXT_KIND_WORD},
+    {"World War I.", "world war one", TEXT_KIND_WORD},
+    {"Wm. Shakespeare", "william shakespeare", TEXT_KIND_ABBREVIATION},
+    {"Fr. Brown", "father brown", TEXT_KIND_ABBREVIATION},
+    {"I came. I saw.", "i came i saw", TEXT_KIND_WORD},
     {"World War I", "world war one", TEXT_KIND_WORD},
     {"Henry VIII", "henry the eighth", TEXT_KIND_WORD},
     {"Elizabeth II", "elizabeth the second", TEXT_KIND_WORD},

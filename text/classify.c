@@ -2111,7 +2111,10 @@ static int try_roman(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i);
   char b[NB];
-  if (c->shouting || !all_upper(s, n)) return 0;
+  if (c->shouting) return 0;
+  if (n == 2 && s[1] == '.' && s[0] == 'I' && word_before_is(c, i, roman_cardinal_words))
+    n = 1; /* World War I. (a capital's period stays on it) */
+  if (!all_upper(s, n)) return 0;
   int v = roman_value(s, n);
   if (!v) return 0;
   if (word_before_is(c, i, roman_cardinal_words)) {
