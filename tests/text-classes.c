@@ -231,6 +231,8 @@ static const text_case measures[] = {
     {"run 30m", "run thirty meters", TEXT_KIND_WORD},
     {"1 1/2 tsp salt", "one and one half teaspoons salt", MS},
     {"1 c. sugar", "one cup sugar", MS},
+    {"a 1/4-inch bolt", "a one quarter inch bolt", TEXT_KIND_WORD},
+    {"3/4-length sleeves", "three quarter length sleeves", TEXT_KIND_FRACTION},
     {"4.2 s", "four point two seconds", MS},
     {"high 5s", "high fives", TEXT_KIND_WORD},
     {"120 hp", "one hundred twenty horsepower", MS},

@@ -1171,6 +1171,49 @@ static uint32_t try_phone_intl(text_ctx *c, uint32_t i) {
   return j - i;
 }
 
+/* 555 123 4567, 1 800 555 1234, 020 7946 0958, 07911 123456: a number in
+ * groups of digits apart, said digit by digit. The North American 3-3-4
+ * (after a 1 or not) and a national number that starts with 0 in two or
+ * three groups of 10 or 11 digits in all; nothing else, since counts are
+ * written apart too (100 000). */
+static uint32_t try_phone_spaced(text_ctx *c, uint32_t i) {
+  size_t len[4];
+  uint32_t k = 0;
+  while (k < 4 && i + k < c->n_raw && !P(c, i + k) && all_digits(S(c, i + k), L(c, i + k)) &&
+         (k == 0 || c->raw[i + k].space_before))
+    len[k] = L(c, i + k), k++;
+  if (k < 2) return 0;
+  const char *s = S(c, i);
+  uint32_t used = 0;
+  if (k >= 4 && len[0] == 1 && s[0] == '1' && len[1] == 3 && len[2] == 3 && len[3] == 4)
+    used = 4;
+  else if (k >= 3 && len[0] == 3 && len[1] == 3 && len[2] == 4 && s[0] >= '2')
+    used = 3;
+  else if (s[0] == '0' && len[0] >= 3 && len[0] <= 5) {
+    size_t total = 0;
+    for (uint32_t q = 0; q < k && q < 3; q++) {
+      total += len[q];
+      if (q > 0 && (total == 10 || total == 11) && len[q] >= 3) used = q + 1;
+    }
+  }
+  if (!used || (i + used < c->n_raw && !P(c, i + used) && isdig((unsigned char)S(c, i + used)[0])))
+    return 0;
+  begin(c, TEXT_KIND_TELEPHONE, i, i + used);
+  for (uint32_t q = 0; q < used; q++) {
+    if (q == 0 && used == 4) { /* 1 800: one eight hundred */
+      text_say(c, "one");
+      continue;
+    }
+    if (q == 1 && used == 4 && S(c, i + 1)[1] == '0' && S(c, i + 1)[2] == '0') {
+      text_say(c, text_digit_word(S(c, i + 1)[0] - '0'));
+      text_say(c, "hundred");
+      continue;
+    }
+    say_digits(c, S(c, i + q), L(c, i + q));
+  }
+  return used;
+}
+
 static uint32_t try_phone(text_ctx *c, uint32_t i) {
   size_t g[5];
   int ng;
@@ -1184,7 +1227,19 @@ static uint32_t try_phone(text_ctx *c, uint32_t i) {
     say_phone(c, S(c, i + 3), L(c, i + 3));
     return 4;
   }
-  if (P(c, i) || !phone_groups(S(c, i), L(c, i), g, &ng)) return 0;
+  if (P(c, i)) return 0;
+  const text_token *t = token_before(c, i);
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  size_t x = n > 1 && (s[0] == 'x' || s[0] == 'X') ? 1 : n > 3 && !strncasecmp(s, "ext", 3) ? 3 : 0;
+  if (x && t && t->kind == TEXT_KIND_TELEPHONE && n - x <= 6 && all_digits(s + x, n - x)) {
+    begin(c, TEXT_KIND_TELEPHONE, i, i + 1); /* 555-123-4567 x89: the extension */
+    text_say(c, "extension");
+    say_digits(c, s + x, n - x);
+    return 1;
+  }
+  if ((used = try_phone_spaced(c, i))) return used;
+  if (!phone_groups(S(c, i), L(c, i), g, &ng)) return 0;
   begin(c, TEXT_KIND_TELEPHONE, i, i + 1);
   say_phone(c, S(c, i), L(c, i));
   return 1;
@@ -1261,19 +1316,23 @@ static int after_hours(const text_ctx *c, uint32_t i) {
                    (n - k == 3 && !memcmp(s + k, "hrs", 3)));
 }
 
-static void say_fraction(text_ctx *c, uint64_t a, uint64_t b) {
+/* a/b: three quarters; singular when attributive (a three-quarter length) */
+static void say_fraction_as(text_ctx *c, uint64_t a, uint64_t b, int singular) {
   char w[NB];
+  int one = a == 1 || singular;
   say_cardinal(c, a);
   if (b == 2) {
-    text_say(c, a == 1 ? "half" : "halves");
+    text_say(c, one ? "half" : "halves");
   } else if (b == 4) {
-    text_say(c, a == 1 ? "quarter" : "quarters");
+    text_say(c, one ? "quarter" : "quarters");
   } else {
     text_num_ordinal(b, w, sizeof w);
-    if (a != 1) text_num_plural(w, sizeof w);
+    if (!one) text_num_plural(w, sizeof w);
     text_say(c, w);
   }
 }
+
+static void say_fraction(text_ctx *c, uint64_t a, uint64_t b) { say_fraction_as(c, a, b, 0); }
 
 static int frac_parts(const char *s, size_t n, uint64_t *a, uint64_t *b) {
   const char *sl = memchr(s, '/', n);
@@ -1312,6 +1371,17 @@ static uint32_t try_fraction(text_ctx *c, uint32_t i) {
     say_fraction(c, a, b);
     if (u) text_say(c, u->many);
     return 2 + !!u;
+  }
+  if (!P(c, i)) { /* 1/4-inch, 3/4-length: the fraction, then the word */
+    const char *s = S(c, i), *h = memchr(S(c, i), '-', L(c, i));
+    size_t n = L(c, i), na = h ? (size_t)(h - s) : 0;
+    if (h && h + 1 < s + n && memchr(s, '/', na) && frac_parts(s, na, &a, &b) && a < b &&
+        all_alpha(h + 1, n - na - 1)) {
+      begin(c, TEXT_KIND_FRACTION, i, i + 1);
+      say_fraction_as(c, a, b, 1);
+      say_alpha(c, h + 1, n - na - 1, 0);
+      return 1;
+    }
   }
   if (P(c, i) || !frac_parts(S(c, i), L(c, i), &a, &b)) return 0;
   static const char *const date_lead[] = {"on", "until", "till", "since", "thru", "through",
