@@ -453,38 +453,56 @@ static void say_alnum(text_ctx *c, const char *s, size_t n) {
 
 /* --- the classes ------------------------------------------------------------ */
 
+/* The currencies read: the sign written against an amount ($, US$, €, ₹)
+ * and the ISO code written apart from it (USD 100, 100 EUR), either NULL;
+ * the names of one, many, and of the sub-unit (NULL: none said). Codes are
+ * matched in capitals only; PHP and TRY are left out as codes (a language,
+ * a word). */
+typedef struct currency {
+  const char *sign, *code, *one, *many, *sub1, *subn;
+} currency;
+static const currency currencies[] = {
+    {"US$", "USD", "dollar", "dollars", "cent", "cents"},
+    {"$", NULL, "dollar", "dollars", "cent", "cents"},
+    {"A$", "AUD", "australian dollar", "australian dollars", "cent", "cents"},
+    {"AU$", NULL, "australian dollar", "australian dollars", "cent", "cents"},
+    {"C$", "CAD", "canadian dollar", "canadian dollars", "cent", "cents"},
+    {"CA$", NULL, "canadian dollar", "canadian dollars", "cent", "cents"},
+    {"NZ$", "NZD", "new zealand dollar", "new zealand dollars", "cent", "cents"},
+    {"HK$", "HKD", "hong kong dollar", "hong kong dollars", "cent", "cents"},
+    {"S$", "SGD", "singapore dollar", "singapore dollars", "cent", "cents"},
+    {"R$", "BRL", "real", "reais", "centavo", "centavos"},
+    {"\xc2\xa3", "GBP", "pound", "pounds", "penny", "pence"},
+    {"\xe2\x82\xac", "EUR", "euro", "euros", "cent", "cents"},
+    {"\xc2\xa5", "JPY", "yen", "yen", NULL, NULL},
+    {NULL, "CNY", "yuan", "yuan", NULL, NULL},
+    {NULL, "RMB", "yuan", "yuan", NULL, NULL},
+    {"\xe2\x82\xb9", "INR", "rupee", "rupees", "paisa", "paise"},
+    {NULL, "Rs", "rupee", "rupees", "paisa", "paise"},
+    {"\xe2\x82\xa9", "KRW", "won", "won", NULL, NULL},
+    {"\xe2\x82\xbd", "RUB", "ruble", "rubles", "kopek", "kopeks"},
+    {"\xe2\x82\xba", NULL, "lira", "lira", "kurus", "kurus"},
+    {"\xe2\x82\xb1", NULL, "peso", "pesos", "centavo", "centavos"},
+    {NULL, "MXN", "peso", "pesos", "centavo", "centavos"},
+    {NULL, "CHF", "swiss franc", "swiss francs", "centime", "centimes"},
+    {NULL, "ZAR", "rand", "rand", "cent", "cents"},
+    {NULL, "SEK", "krona", "kronor", NULL, NULL},
+    {NULL, "NOK", "krone", "kroner", NULL, NULL},
+    {NULL, "DKK", "krone", "kroner", NULL, NULL}};
+
 static int money_symbol(const char *s, size_t n, size_t *len, const char **one,
                         const char **many, const char **sub1, const char **subn) {
-  static const struct {
-    const char *sym, *one, *many, *sub1, *subn;
-  } cur[] = {{"US$", "dollar", "dollars", "cent", "cents"},
-             {"$", "dollar", "dollars", "cent", "cents"},
-             {"A$", "australian dollar", "australian dollars", "cent", "cents"},
-             {"AU$", "australian dollar", "australian dollars", "cent", "cents"},
-             {"C$", "canadian dollar", "canadian dollars", "cent", "cents"},
-             {"CA$", "canadian dollar", "canadian dollars", "cent", "cents"},
-             {"NZ$", "new zealand dollar", "new zealand dollars", "cent", "cents"},
-             {"HK$", "hong kong dollar", "hong kong dollars", "cent", "cents"},
-             {"S$", "singapore dollar", "singapore dollars", "cent", "cents"},
-             {"R$", "real", "reais", "centavo", "centavos"},
-             {"\xc2\xa3", "pound", "pounds", "penny", "pence"},
-             {"\xe2\x82\xac", "euro", "euros", "cent", "cents"},
-             {"\xc2\xa5", "yen", "yen", NULL, NULL},
-             {"\xe2\x82\xb9", "rupee", "rupees", "paisa", "paise"},
-             {"\xe2\x82\xa9", "won", "won", NULL, NULL},
-             {"\xe2\x82\xbd", "ruble", "rubles", "kopek", "kopeks"},
-             {"\xe2\x82\xba", "lira", "lira", "kurus", "kurus"},
-             {"\xe2\x82\xb1", "peso", "pesos", "centavo", "centavos"}};
   if (n < 2 || !strchr("$UACNHSR\xc2\xe2", s[0])) return 0; /* the signs' first bytes */
-  for (size_t k = 0; k < sizeof cur / sizeof cur[0]; k++) {
-    if (cur[k].sym[0] != s[0]) continue;
-    size_t m = strlen(cur[k].sym);
-    if (n > m && memcmp(s, cur[k].sym, m) == 0) {
+  for (size_t k = 0; k < sizeof currencies / sizeof currencies[0]; k++) {
+    const currency *cu = &currencies[k];
+    if (!cu->sign || cu->sign[0] != s[0]) continue;
+    size_t m = strlen(cu->sign);
+    if (n > m && memcmp(s, cu->sign, m) == 0) {
       *len = m;
-      *one = cur[k].one;
-      *many = cur[k].many;
-      *sub1 = cur[k].sub1;
-      *subn = cur[k].subn;
+      *one = cu->one;
+      *many = cu->many;
+      *sub1 = cu->sub1;
+      *subn = cu->subn;
       return 1;
     }
   }
@@ -633,52 +651,27 @@ static uint32_t try_money(text_ctx *c, uint32_t i) {
 }
 
 /* A currency's ISO code, or the rupee's Rs, as piece j (USD 100, 100 EUR,
- * Rs. 500); NULL when it is none. Codes are in capitals only. */
-typedef struct currency_code {
-  const char *code, *one, *many, *sub1, *subn;
-} currency_code;
-static const currency_code *currency_at(const text_ctx *c, uint32_t j) {
-  static const currency_code codes[] = {
-      {"USD", "dollar", "dollars", "cent", "cents"},
-      {"EUR", "euro", "euros", "cent", "cents"},
-      {"GBP", "pound", "pounds", "penny", "pence"},
-      {"JPY", "yen", "yen", NULL, NULL},
-      {"CNY", "yuan", "yuan", NULL, NULL},
-      {"RMB", "yuan", "yuan", NULL, NULL},
-      {"INR", "rupee", "rupees", "paisa", "paise"},
-      {"Rs", "rupee", "rupees", "paisa", "paise"},
-      {"CHF", "swiss franc", "swiss francs", "centime", "centimes"},
-      {"CAD", "canadian dollar", "canadian dollars", "cent", "cents"},
-      {"AUD", "australian dollar", "australian dollars", "cent", "cents"},
-      {"NZD", "new zealand dollar", "new zealand dollars", "cent", "cents"},
-      {"HKD", "hong kong dollar", "hong kong dollars", "cent", "cents"},
-      {"SGD", "singapore dollar", "singapore dollars", "cent", "cents"},
-      {"KRW", "won", "won", NULL, NULL},
-      {"RUB", "ruble", "rubles", "kopek", "kopeks"},
-      {"BRL", "real", "reais", "centavo", "centavos"},
-      {"MXN", "peso", "pesos", "centavo", "centavos"},
-      {"ZAR", "rand", "rand", "cent", "cents"},
-      {"SEK", "krona", "kronor", NULL, NULL},
-      {"NOK", "krone", "kroner", NULL, NULL},
-      {"DKK", "krone", "kroner", NULL, NULL}};
+ * Rs. 500); NULL when it is none. */
+static const currency *currency_at(const text_ctx *c, uint32_t j) {
   if (j >= c->n_raw || P(c, j) || L(c, j) < 2 || L(c, j) > 3 || !isup((unsigned char)S(c, j)[0]))
     return NULL;
   const char *s = S(c, j);
   size_t n = L(c, j);
   if (n == 3 && s[2] == '.') n = 2; /* Rs. */
-  if (n == 2 ? !(s[0] == 'R' && s[1] == 's') : !(isup((unsigned char)s[1]) && isup((unsigned char)s[2])))
-    return NULL;
-  for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
-    if (codes[k].code[0] == s[0] && strlen(codes[k].code) == n &&
-        memcmp(codes[k].code, s, n) == 0)
-      return &codes[k];
+  int caps = n == 3 && isup((unsigned char)s[1]) && isup((unsigned char)s[2]);
+  if (n == 2 ? !(s[0] == 'R' && s[1] == 's') : !caps) return NULL;
+  for (size_t k = 0; k < sizeof currencies / sizeof currencies[0]; k++) {
+    const char *code = currencies[k].code;
+    if (code && code[0] == s[0] && strlen(code) == n && memcmp(code, s, n) == 0)
+      return &currencies[k];
+  }
   return NULL;
 }
 
 /* USD 100, CHF 20.50, USD 5 million, Rs. 500, 100 EUR, 5 million EUR: an
  * amount with a currency's code apart from it */
 static uint32_t try_currency_code(text_ctx *c, uint32_t i) {
-  const currency_code *cu;
+  const currency *cu;
   num v;
   uint32_t j = i + 1, end;
   const char *scale = NULL;
@@ -1854,8 +1847,8 @@ static int try_power(text_ctx *c, uint32_t i) {
   x = s + nb + 1;
   nx = n - nb - 1;
   if (!caret && nx > 1 && x[0] == '+') x++, nx--;
-  if (nx == 0 || nx > 5 || (x[0] == '-' ? nx < 2 || !all_digits(x + 1, nx - 1) : !all_digits(x, nx)))
-    return 0;
+  int digits = x[0] == '-' ? nx >= 2 && all_digits(x + 1, nx - 1) : all_digits(x, nx);
+  if (nx == 0 || nx > 5 || !digits) return 0;
   const text_unit *per = NULL, *u = unit_apart(c, i + 1);
   if (!u) u = unit_pair_apart(c, i + 1, &per);
   if (u && u->place == TEXT_UNIT_APART) u = NULL, per = NULL;
