@@ -1847,8 +1847,8 @@ static int try_power(text_ctx *c, uint32_t i) {
   x = s + nb + 1;
   nx = n - nb - 1;
   if (!caret && nx > 1 && x[0] == '+') x++, nx--;
-  int digits = x[0] == '-' ? nx >= 2 && all_digits(x + 1, nx - 1) : all_digits(x, nx);
-  if (nx == 0 || nx > 5 || !digits) return 0;
+  if (nx == 0 || nx > 5) return 0;
+  if (x[0] == '-' ? nx < 2 || !all_digits(x + 1, nx - 1) : !all_digits(x, nx)) return 0;
   const text_unit *per = NULL, *u = unit_apart(c, i + 1);
   if (!u) u = unit_pair_apart(c, i + 1, &per);
   if (u && u->place == TEXT_UNIT_APART) u = NULL, per = NULL;
