@@ -269,8 +269,13 @@ const char *text_fixed_name(const char *s, size_t n) {
       {"q/q", "quarter over quarter"}, {"Q/Q", "quarter over quarter"},
       {"w/", "with"},                  {"W/", "with"},
       {"w/o", "without"},              {"W/O", "without"},
-      {"YoY", "year over year"},       {"QoQ", "quarter over quarter"}};
-  if (n < 2 || n > 4 || !s[0] || !strchr("WwYyQq", s[0])) return NULL;
+      {"YoY", "year over year"},       {"QoQ", "quarter over quarter"},
+      {"iOS", "i o s"},                {"macOS", "mac o s"},
+      {"iPadOS", "i pad o s"},         {"watchOS", "watch o s"},
+      {"JPEG", "jay peg"},             {"JPG", "jay peg"},
+      {"GIF", "gif"},                  {"PhD", "p h d"}};
+  /* the first letters of the names above, and their lengths */
+  if (n < 2 || n > 7 || !s[0] || !strchr("WwYyQqimwJGP", s[0])) return NULL;
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     if (strlen(names[k][0]) == n && memcmp(names[k][0], s, n) == 0) return names[k][1];
   return NULL;
