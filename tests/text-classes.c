@@ -462,6 +462,8 @@ static const text_case initialisms[] = {
 static const text_case romans[] = {
     {"World War II", "world war two", TEXT_KIND_WORD},
     {"World War I.", "world war one", TEXT_KIND_WORD},
+    {"Final Fantasy VII", "final fantasy seven", TEXT_KIND_WORD},
+    {"WrestleMania XXX", "wrestlemania thirty", TEXT_KIND_WORD},
     {"Wm. Shakespeare", "william shakespeare", TEXT_KIND_ABBREVIATION},
     {"Fr. Brown", "father brown", TEXT_KIND_ABBREVIATION},
     {"I came. I saw.", "i came i saw", TEXT_KIND_WORD},

@@ -2165,7 +2165,8 @@ static const char *const roman_cardinal_words[] = {
     "war", "chapter", "part", "book", "volume", "vol", "act", "scene", "phase",
     "episode", "title", "article", "section", "grade", "class", "type",
     "stage", "level", "bowl", "apollo", "rocky", "schedule", "appendix",
-    "figure", "table", "series", "round", "world", NULL};
+    "figure", "table", "series", "round", "world", "fantasy", "wrestlemania", "auto",
+    "kombat", "fighter", "quest", "civilization", "olympiad", "legends", "chronicles", NULL};
 static const char *const not_names[] = {
     "the", "a", "an", "in", "on", "at", "of", "and", "but", "or", "if", "my",
     "we", "he", "she", "it", "they", "to", "for", "with", "as", "by", NULL};
