@@ -772,9 +772,10 @@ static int try_time_dash(text_ctx *c, uint32_t i) {
   unsigned h, mnt;
   int hm;
   char ap;
-  if (!raw_is(c, i, "-") || i == 0 || i + 1 >= c->n_raw || !c->raw[i].space_before ||
-      P(c, i + 1))
-    return 0;
+  char ap0;
+  if (!raw_is(c, i, "-") || i == 0 || i + 1 >= c->n_raw || P(c, i + 1) ||
+      (!c->raw[i].space_before && !ampm(S(c, i - 1), L(c, i - 1), &ap0)))
+    return 0; /* spaced, or right after a.m. (a.m.-5:00 p.m.) */
   const text_token *t = token_before(c, i);
   if (!t || t->kind != TEXT_KIND_TIME) return 0;
   if (!clock_str(S(c, i + 1), L(c, i + 1), 1, &h, &mnt, &hm, &ap)) return 0;
@@ -851,6 +852,7 @@ static uint32_t try_time(text_ctx *c, uint32_t i) {
   char ap = 0;
   unsigned sec = 0;
   int has_sec = 0;
+  char ap0;
   if (k + 3 <= n && s[k] == ':' && all_digits(s + k + 1, 2) &&
       (k + 3 == n || !isdig((unsigned char)s[k + 3]))) {
     mnt = (unsigned)digits_value(s + k + 1, 2);
@@ -862,6 +864,14 @@ static uint32_t try_time(text_ctx *c, uint32_t i) {
       has_sec = 1;
       k += 3;
     }
+  } else if (k + 3 <= n && s[k] == '.' && all_digits(s + k + 1, 2) &&
+             (k + 3 < n ? ampm(s + k + 3, n - k - 3, &ap)
+                        : i + 1 < c->n_raw && !P(c, i + 1) &&
+                              ampm(S(c, i + 1), L(c, i + 1), &ap0))) {
+    /* 7.30pm, 7.30 pm: the British write the clock with a point */
+    mnt = (unsigned)digits_value(s + k + 1, 2);
+    has_min = 1;
+    k += 3;
   }
   if (k < n && !ampm(s + k, n - k, &ap)) return 0;
   uint32_t j = i + 1;

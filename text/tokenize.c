@@ -154,6 +154,9 @@ static int add_core(text_ctx *ctx, uint32_t a, uint32_t b, int space_before) {
       len = 1;
     } else if (c == '-' && i + 1 < b && ctx->fc[i + 1] == '-') {
       len = 2;
+    } else if (c == '-' && i >= a + 2 && i + 1 < b && ctx->fc[i - 1] == '.' &&
+               (ctx->fc[i - 2] | 0x20) == 'm' && is_digit(ctx->fc[i + 1])) {
+      len = 1; /* 9:00 a.m.-5:00 p.m.: the dash between two times */
     } else if (c == '.' && i + 1 < b && ctx->fc[i + 1] == '.' && !urlish) {
       len = 2;
       while (i + len < b && ctx->fc[i + len] == '.') len++;
