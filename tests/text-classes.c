@@ -388,6 +388,7 @@ static const text_case abbrevs[] = {
     {"5-10 mg/kg", "five to ten milligrams per kilogram", TEXT_KIND_MEASURE},
     {"3-2 in the end", "three to two in the end", TEXT_KIND_RANGE},
     {"$1-2 million", "one to two million dollars", TEXT_KIND_MONEY},
+    {"\xe2\x82\xac" "1.2tn", "one point two trillion euros", TEXT_KIND_MONEY},
     {"a 50/50 chance", "a fifty fifty chance", TEXT_KIND_WORD},
     {"born c. 1900", "born circa nineteen hundred", TEXT_KIND_WORD},
     {"ext. 89", "extension eighty nine", AB},

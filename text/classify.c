@@ -626,6 +626,8 @@ static uint32_t try_money(text_ctx *c, uint32_t i) {
     if (!scale) return 0;
   } else if (rest == 2 && strncasecmp(s + m + used, "bn", 2) == 0) {
     scale = "billion";
+  } else if (rest == 2 && strncasecmp(s + m + used, "tn", 2) == 0) {
+    scale = "trillion";
   } else if (rest) {
     return 0;
   }
@@ -1543,6 +1545,8 @@ static uint32_t try_percent(text_ctx *c, uint32_t i) {
   return 0;
 }
 
+static int next_is_plural_word(const text_ctx *c, uint32_t j);
+
 /* 5 km, 3kg, 72°F, 6'2", 5' */
 static uint32_t try_measure(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
@@ -1583,6 +1587,13 @@ static uint32_t try_measure(text_ctx *c, uint32_t i) {
   if (used < n) {
     u = unit_of(s + used, n - used, &per);
     if (!u || u->place == TEXT_UNIT_APART) return 0;
+    if (n - used == 1 && s[used] == 'm' && !after_hours(c, i) && next_is_plural_word(c, i + 1) &&
+        !v.sign) { /* 1.2m people: million */
+      begin(c, TEXT_KIND_CARDINAL, i, j);
+      say_num(c, &v);
+      text_say(c, "million");
+      return 1;
+    }
     if (n - used == 1 && s[used] == 'm' && after_hours(c, i)) { /* 1h 30m */
       begin(c, TEXT_KIND_MEASURE, i, j);
       say_num(c, &v);
@@ -1740,6 +1751,47 @@ static int next_is_plural_word(const text_ctx *c, uint32_t j) {
   if ((s[n - 1] | 0x20) != 's') return 0;
   for (size_t k = 0; not_plural[k]; k++)
     if (strlen(not_plural[k]) == n && strncasecmp(not_plural[k], s, n) == 0) return 0;
+  return 1;
+}
+
+/* 100s, 1,000s, 10,000s: round numbers as plurals of their scale
+ * (hundreds, thousands, tens of thousands) */
+static int try_round_plural(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  num v;
+  if (n < 4 || (s[n - 1] != 's') || !whole_num(s, n - 1, &v) || v.sign || v.frac || v.lead_zero)
+    return 0;
+  static const struct {
+    uint64_t v;
+    const char *say;
+  } r[] = {{100, "hundreds"},
+           {1000, "thousands"},
+           {10000, "tens of thousands"},
+           {100000, "hundreds of thousands"},
+           {1000000, "millions"}};
+  for (size_t k = 0; k < sizeof r / sizeof r[0]; k++)
+    if (v.ip == r[k].v) {
+      begin(c, TEXT_KIND_CARDINAL, i, i + 1);
+      text_say(c, r[k].say);
+      return 1;
+    }
+  return 0;
+}
+
+/* 1000-page, 10,000-strong, 24-hour: a number before a hyphen and a word,
+ * as a cardinal (an identifier's digits stay pairs: F-16, COVID-19) */
+static int try_number_compound(text_ctx *c, uint32_t i) {
+  const char *s = S(c, i);
+  size_t n = L(c, i);
+  num v;
+  size_t used = parse_num(s, n, &v);
+  if (!used || used + 1 >= n || s[used] != '-' || v.sign || v.lead_zero ||
+      !all_alpha(s + used + 1, n - used - 1) || (v.int_digits < 4 && !v.commas && !v.frac))
+    return 0;
+  begin(c, TEXT_KIND_CARDINAL, i, i + 1);
+  say_num(c, &v);
+  say_alpha(c, s + used + 1, n - used - 1, 0);
   return 1;
 }
 
@@ -2815,6 +2867,7 @@ void text_classify(text_ctx *c) {
         (used = try_ordinal(c, i)) ||
         (used = try_range(c, i)) || (used = try_measure(c, i)) ||
         (used = try_multiplier(c, i)) || (used = try_weekday_range(c, i)) ||
+        (used = try_round_plural(c, i)) || (used = try_number_compound(c, i)) ||
         (used = try_weekday_abbr(c, i)) ||
         (used = try_scaled(c, i)) || (used = try_power(c, i)) || (used = try_dimensions(c, i)) ||
         (used = try_ratio(c, i)) || (used = try_symbol_name(c, i)) ||

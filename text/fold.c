@@ -101,6 +101,12 @@ int text_fold_input(text_ctx *ctx, const unsigned char *s, size_t n,
       if (put_folded(ctx, c, orig)) goto full;
       continue;
     }
+    /* 1½ decomposes to 1 1⁄2: a space of its own keeps the whole number
+     * apart from the fraction (else 11/2) */
+    int vulgar = 0;
+    for (utf8proc_ssize_t j = 0; j < m; j++) vulgar |= dec[j] == 0x2044;
+    if (vulgar && ctx->n_f > 0 && ctx->fc[ctx->n_f - 1] >= '0' && ctx->fc[ctx->n_f - 1] <= '9')
+      if (put_folded(ctx, ' ', orig)) goto full;
     for (utf8proc_ssize_t j = 0; j < m; j++) {
       uint32_t d = (uint32_t)dec[j];
       uint32_t sd = fold_special(d);
