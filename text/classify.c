@@ -383,6 +383,23 @@ static uint32_t code_point(const char *s, size_t n, size_t *len) {
   return cp;
 }
 
+/* The exponent at s: an optional minus, then digits, the whole of n bytes;
+ * said "squared", "cubed" or "to the power of" it */
+static int say_exponent(text_ctx *c, const char *s, size_t n, int plain) {
+  int neg = n > 1 && s[0] == '-';
+  if (n - (size_t)neg == 0 || n - (size_t)neg > 4 || !all_digits(s + neg, n - (size_t)neg))
+    return 0;
+  uint64_t e = digits_value(s + neg, n - (size_t)neg);
+  if (!plain && !neg && e == 2) text_say(c, "squared");
+  else if (!plain && !neg && e == 3) text_say(c, "cubed");
+  else {
+    text_say(c, "to the power of");
+    if (neg) text_say(c, "minus");
+    say_cardinal(c, e);
+  }
+  return 1;
+}
+
 /* >=, <=, !=: two ASCII signs read as one relation; NULL when s holds none */
 static const char *sign_pair(const char *s, size_t n) {
   if (n < 2 || s[1] != '=') return NULL;
@@ -439,6 +456,11 @@ static void say_alnum(text_ctx *c, const char *s, size_t n) {
     } else if (sign_pair(s + i, n - i)) { /* x>=3 */
       text_say(c, sign_pair(s + i, n - i));
       j = i + 2;
+    } else if (s[i] == '^' && i > 0 && i + 1 < n) { /* a^2+b^2: the exponent's digits */
+      size_t e = i + 1 + (s[i + 1] == '-');
+      while (e < n && isdig((unsigned char)s[e])) e++;
+      if (!say_exponent(c, s + i + 1, e - i - 1, 0)) e = i + 1;
+      j = e;
     } else { /* a symbol among them: ±5%, √16 */
       size_t len;
       uint32_t cp = code_point(s + i, n - i, &len);
@@ -1869,22 +1891,6 @@ static int try_dimensions(text_ctx *c, uint32_t i) {
   return say_num_pair(c, i, 'x', "by", 1, SIZE_MAX);
 }
 
-/* The exponent at s: an optional minus, then digits, the whole of n bytes;
- * said "squared", "cubed" or "to the power of" it */
-static int say_exponent(text_ctx *c, const char *s, size_t n, int plain) {
-  int neg = n > 1 && s[0] == '-';
-  if (n - (size_t)neg == 0 || n - (size_t)neg > 4 || !all_digits(s + neg, n - (size_t)neg))
-    return 0;
-  uint64_t e = digits_value(s + neg, n - (size_t)neg);
-  if (!plain && !neg && e == 2) text_say(c, "squared");
-  else if (!plain && !neg && e == 3) text_say(c, "cubed");
-  else {
-    text_say(c, "to the power of");
-    if (neg) text_say(c, "minus");
-    say_cardinal(c, e);
-  }
-  return 1;
-}
 
 /* 10^8, 2^10, x^2, 10^-3: a power; 6.022e23, 1e-5, 3.2E8: a number in
  * scientific notation, "six point zero two two times ten to the power of

@@ -61,6 +61,7 @@ static int put_folded(text_ctx *ctx, uint32_t c, uint32_t orig) {
 int text_fold_input(text_ctx *ctx, const unsigned char *s, size_t n,
                     char *err, size_t errlen) {
   size_t i = 0;
+  int prev_sup = 0; /* the code point before was a superscript */
   ctx->n_orig = 0;
   ctx->n_f = 0;
   while (i < n) {
@@ -78,6 +79,18 @@ int text_fold_input(text_ctx *ctx, const unsigned char *s, size_t n,
     ctx->obyte[ctx->n_orig++] = (uint32_t)i;
     i += (size_t)k;
     uint32_t c = (uint32_t)cp;
+    /* 10² and 10⁻³ are powers: a caret keeps the exponent from joining the
+     * number (NFKC alone makes 102) */
+    int sup = c == 0xb2 || c == 0xb3 || c == 0xb9 || c == 0x2070 ||
+              (c >= 0x2074 && c <= 0x2079) || c == 0x207b;
+    if (sup && !prev_sup && ctx->n_f > 0) {
+      uint32_t p = ctx->fc[ctx->n_f - 1], q = ctx->n_f > 1 ? ctx->fc[ctx->n_f - 2] : ' ';
+      int lone_letter = ((p | 0x20) >= 'a' && (p | 0x20) <= 'z' && p != 'm' &&
+                         !((q | 0x20) >= 'a' && (q | 0x20) <= 'z')); /* x², not m² */
+      if ((p >= '0' && p <= '9') || lone_letter)
+        if (put_folded(ctx, '^', orig)) goto full;
+    }
+    prev_sup = sup;
     uint32_t sp = fold_special(c);
     if (sp || c < 0x80 || text_is_space(c)) {
       if (put_folded(ctx, sp ? sp : c, orig)) goto full;
