@@ -177,6 +177,8 @@ static const text_case phones[] = {
     {"212-555-0199", "two one two five five five zero one nine nine", T},
     {"555.555.1234", "five five five five five five one two three four", T},
     {"555 123 4567", "five five five one two three four five six seven", T},
+    {"713/853-5025", "seven one three eight five three five zero two five", T},
+    {"365/2024", "three hundred sixty five two thousand twenty fourths", TEXT_KIND_FRACTION},
     {"1 800 555 1234", "one eight hundred five five five one two three four", T},
     {"020 7946 0958", "zero two zero seven nine four six zero nine five eight", T},
     {"07911 123456", "zero seven nine one one one two three four five six", T},

@@ -581,6 +581,14 @@ static uint32_t try_money(text_ctx *c, uint32_t i) {
   const char *s = S(c, i), *one, *many, *sub1, *subn;
   size_t n = L(c, i), m;
   num v;
+  int neg = n == 2 && s[0] == '-' && s[1] == '$';
+  if ((n == 1 && s[0] == '$') || neg) { /* $ 3,500,000, -$ 250: the sign apart */
+    if (!raw_num(c, i + 1, &v) || v.sign) return 0;
+    begin(c, TEXT_KIND_MONEY, i, i + 2);
+    if (neg) text_say(c, "minus");
+    say_amount(c, &v, "dollar", "dollars", "cent", "cents");
+    return 2;
+  }
   if (n > 2 && memcmp(s + n - 2, "\xc2\xa2", 2) == 0 && whole_num(s, n - 2, &v) &&
       !v.sign) { /* 5¢ */
     begin(c, TEXT_KIND_MONEY, i, i + 1);
@@ -947,7 +955,9 @@ static void say_date(text_ctx *c, int month, unsigned day, int has_year,
     }
   }
   if (has_year) {
-    if (year_digits == 2) {
+    if (year_digits == 2 && year == 0) {
+      text_say(c, "two thousand"); /* 5/30/00 */
+    } else if (year_digits == 2) {
       if (year < 10) text_say(c, "oh");
       say_cardinal(c, year);
     } else {
@@ -1074,6 +1084,20 @@ static int try_date_numeric(text_ctx *c, uint32_t i) {
   size_t k = 0;
   int np = 0;
   char sep = 0;
+  /* 01-Feb-02, 5-Jan-2021: day, short month and year with dashes */
+  const char *d1 = memchr(s, '-', n);
+  const char *d2 = d1 ? memchr(d1 + 1, '-', (size_t)(s + n - d1 - 1)) : NULL;
+  size_t yl = d2 ? (size_t)(s + n - d2 - 1) : 0;
+  if (d2 && d1 - s <= 2 && d2 - d1 == 4 && all_digits(s, (size_t)(d1 - s)) &&
+      (yl == 2 || yl == 4) && all_digits(d2 + 1, yl)) {
+    int m = text_month_find(d1 + 1, 3);
+    unsigned day = (unsigned)digits_value(s, (size_t)(d1 - s));
+    if (m && day >= 1 && day <= 31 && isup((unsigned char)d1[1])) {
+      begin(c, TEXT_KIND_DATE, i, i + 1);
+      say_date(c, m, day, 1, digits_value(d2 + 1, yl), yl, 1);
+      return 1;
+    }
+  }
   while (k < n && np < 3) {
     size_t a = k;
     while (k < n && isdig((unsigned char)s[k])) k++;
@@ -1115,6 +1139,7 @@ static int try_date_numeric(text_ctx *c, uint32_t i) {
 static int phone_groups(const char *s, size_t n, size_t *g, int *ng) {
   size_t k = 0;
   char sep = 0;
+  int slash = 0;
   *ng = 0;
   if (k < n && s[k] == '+') k++;
   while (k < n && *ng < 5) {
@@ -1123,12 +1148,17 @@ static int phone_groups(const char *s, size_t n, size_t *g, int *ng) {
     if (k == a) return 0;
     g[(*ng)++] = k - a;
     if (k == n) break;
+    if (*ng == 1 && g[0] == 3 && s[k] == '/') { /* 713/853-5025: the area code's slash */
+      slash = 1;
+      k++;
+      continue;
+    }
     if (sep && s[k] != sep) return 0;
     sep = s[k];
     if (sep != '-' && sep != '.') return 0;
     k++;
   }
-  if (k != n) return 0;
+  if (k != n || (slash && *ng != 3)) return 0;
   if (*ng == 2) return g[0] == 3 && g[1] == 4;
   if (*ng == 3) return g[0] == 3 && g[1] == 3 && g[2] == 4;
   if (*ng == 4) return g[0] == 1 && g[1] == 3 && g[2] == 3 && g[3] == 4;
@@ -1664,6 +1694,11 @@ static int try_range(text_ctx *c, uint32_t i) {
   char w[NB];
   if (!d) return 0;
   size_t na = (size_t)(d - s), nb = n - na - 1;
+  if (na == 5 && nb == 4 && all_digits(s, 5) && all_digits(d + 1, 4)) {
+    begin(c, TEXT_KIND_DIGITS, i, i + 1); /* 78712-1179: a ZIP+4 code */
+    say_digits(c, s, n);
+    return 1;
+  }
   if (!whole_num(s, na, &a) || a.sign) return 0;
   const text_unit *u = NULL, *per = NULL;
   uint32_t apart = 0; /* pieces the unit takes after this one */
@@ -2693,6 +2728,8 @@ static void word(text_ctx *c, uint32_t i) {
   if (parts == 1) set_kind(c, kind);
 }
 
+static int next_is_plural_word(const text_ctx *c, uint32_t j);
+
 /* --- addresses: a state's postal code before a ZIP code ------------------ */
 
 static const char *const us_states[][2] = {
@@ -2716,6 +2753,25 @@ static const char *const us_states[][2] = {
 /* IL 62704, NY 10001-1234: the state by name, the ZIP digit by digit. Only
  * before a ZIP code: alone, IN, OK, ME or OR are words. */
 static uint32_t try_state_zip(text_ctx *c, uint32_t i) {
+  if (L(c, i) == 5 && all_digits(S(c, i), 5) && i > 0 && cap_word(c, i - 1) &&
+      !next_is_plural_word(c, i + 1)) {
+    /* Austin, Texas 78712; New York 10118: a ZIP code after a state's name
+     * (its last word, capitalised), digit by digit */
+    const char *w = S(c, i - 1);
+    size_t wn = L(c, i - 1);
+    for (size_t k = 0; k < sizeof us_states / sizeof us_states[0]; k++) {
+      const char *nm = us_states[k][1];
+      if (!nm) continue;
+      const char *last = strrchr(nm, ' ');
+      last = last ? last + 1 : nm;
+      if (strlen(last) == wn && strncasecmp(last, w, wn) == 0) {
+        begin(c, TEXT_KIND_DIGITS, i, i + 1);
+        say_digits(c, S(c, i), 5);
+        return 1;
+      }
+    }
+    return 0;
+  }
   if (L(c, i) != 2 || i + 1 >= c->n_raw || P(c, i + 1)) return 0;
   const char *s = S(c, i), *z = S(c, i + 1);
   size_t zn = L(c, i + 1);
@@ -2766,11 +2822,17 @@ static int try_compass(text_ctx *c, uint32_t i) {
   static const char *const street[] = {"st", "ave", "blvd", "rd", "dr", "ln", "ct", "pl",
                                        "pkwy", "hwy", "way", "street", "avenue", "road",
                                        "drive", "boulevard", "lane", "court", "place", NULL};
-  if (L(c, i) != 2 || P(c, i)) return 0;
+  if (P(c, i)) return 0;
   const char *s = S(c, i);
+  size_t n = L(c, i);
+  char two[2];
+  if (n == 2) two[0] = s[0], two[1] = s[1];
+  else if (n == 4 && s[1] == '.' && s[3] == '.') two[0] = s[0], two[1] = s[2]; /* N.W. */
+  else return 0;
   for (size_t k = 0; k < 4; k++) {
-    if (s[0] != q[k][0][0] || s[1] != q[k][0][1]) continue;
-    uint32_t b = i > 0 && raw_is(c, i - 1, ".") ? i - 1 : i; /* Ave . NW */
+    if (two[0] != q[k][0][0] || two[1] != q[k][0][1]) continue;
+    /* Ave . NW, Street , N.W.: a period or a comma between */
+    uint32_t b = i > 0 && (raw_is(c, i - 1, ".") || raw_is(c, i - 1, ",")) ? i - 1 : i;
     int after_street = word_before_is(c, b, street) && isup((unsigned char)S(c, b - 1)[0]);
     if (!after_street && !next_starts_digit(c, i + 1)) return 0;
     begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
