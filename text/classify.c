@@ -412,6 +412,14 @@ static void say_alnum(text_ctx *c, const char *s, size_t n) {
   size_t i = 0;
   while (i < n) {
     size_t j = i;
+    num g;
+    size_t gn;
+    if (isdig((unsigned char)s[i]) && (gn = parse_num(s + i, n - i, &g)) && g.commas &&
+        !g.sign) { /* >100,000: a number with its thousands commas */
+      say_num(c, &g);
+      i += gn;
+      continue;
+    }
     if (isdig((unsigned char)s[i])) {
       while (j < n && isdig((unsigned char)s[j])) j++;
       size_t rest = j < n ? (size_t)(strcspn(s + j, "-/.") < n - j ? strcspn(s + j, "-/.") : n - j) : 0;
@@ -2356,12 +2364,18 @@ static int try_abbreviation(text_ctx *c, uint32_t i) {
     if (a && strcasecmp(a->key, "mr") && strcasecmp(a->key, "mrs") &&
         strcasecmp(a->key, "ms") && strcasecmp(a->key, "dr") && strcasecmp(a->key, "st"))
       a = NULL;
+  }
+  if (a || has_period) {
   } else if (n >= 2 && n <= 4 && isup((unsigned char)s[0]) && !all_upper(s, n) && i > 0 &&
-             !P(c, i - 1) && L(c, i - 1) >= 3 && isdig((unsigned char)S(c, i - 1)[0]) &&
-             isalp((unsigned char)S(c, i - 1)[L(c, i - 1) - 1])) {
-    /* a street after its ordinal without the period: 5th St, 42nd Ave */
-    static const char *const streets[] = {"St", "Ave", "Rd", "Blvd", "Dr", "Ln", "Pl", "Ct", NULL};
-    for (size_t k = 0; streets[k] && !a; k++)
+             !P(c, i - 1) &&
+             ((L(c, i - 1) >= 3 && isdig((unsigned char)S(c, i - 1)[0]) &&
+               isalp((unsigned char)S(c, i - 1)[L(c, i - 1) - 1])) ||
+              (cap_word(c, i - 1) && !sentence_initial(c, i - 1)))) {
+    /* a street after its ordinal or its name without the period: 5th St,
+     * Bay Rd, Main St (St before a name is Saint: Main St Louis is not said) */
+    static const char *const streets[] = {"St", "Ave", "Rd", "Blvd", "Ln", "Pkwy", "Hwy", NULL};
+    int saint = n == 2 && s[1] == 't' && cap_word(c, i + 1);
+    for (size_t k = 0; streets[k] && !a && !saint; k++)
       if (strlen(streets[k]) == n && memcmp(streets[k], s, n) == 0) a = text_abbr_find(s, n);
   } else if (n >= 2 && n <= 4 && next_starts_digit(c, i + 1) && !all_upper(s, n)) {
     /* an address's parts without the period, before their number: Apt 4B,
