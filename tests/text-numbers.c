@@ -219,6 +219,8 @@ static const text_case idents[] = {
     {"Boeing 747", "boeing seven forty seven", TEXT_KIND_WORD},
     {"Boeing's 737 jets", "boeing's seven thirty seven jets", TEXT_KIND_WORD},
     {"Xbox 360", "xbox three sixty", TEXT_KIND_WORD},
+    {"a D7000 camera", "a d. seven thousand camera", TEXT_KIND_WORD},
+    {"FY05", "f. y. oh five", TEXT_KIND_DIGITS},
     {"1,000s of fans", "thousands of fans", TEXT_KIND_CARDINAL},
     {"100s of cars", "hundreds of cars", TEXT_KIND_CARDINAL},
     {"10,000s", "tens of thousands", TEXT_KIND_CARDINAL},

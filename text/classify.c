@@ -353,6 +353,8 @@ static void say_ident_digits(text_ctx *c, const char *s, size_t n) {
   char b[NB];
   if (n >= 2 && s[0] == '0') {
     say_digits(c, s, n);
+  } else if (n == 4 && digits_value(s, 4) % 1000 == 0) { /* D7000: seven thousand */
+    say_cardinal(c, digits_value(s, 4));
   } else if (n <= 2) {
     say_cardinal(c, digits_value(s, n));
   } else if (n <= 4) {
@@ -452,7 +454,12 @@ static void say_alnum(text_ctx *c, const char *s, size_t n) {
         i = j + 1;
         continue;
       }
-      say_ident_digits(c, s + i, j - i);
+      if (j - i == 2 && s[i] == '0' && i > 0 && isalp((unsigned char)s[i - 1])) {
+        text_say(c, "oh"); /* FY05: f y oh five */
+        text_say(c, text_digit_word(s[i + 1] - '0'));
+      } else {
+        say_ident_digits(c, s + i, j - i);
+      }
       if (j + 1 < n && s[j] == '.' && isdig((unsigned char)s[j + 1])) {
         text_say(c, "point");
         j++;
@@ -508,7 +515,8 @@ static const currency currencies[] = {
     {NULL, "CNY", "yuan", "yuan", NULL, NULL},
     {NULL, "RMB", "yuan", "yuan", NULL, NULL},
     {"\xe2\x82\xb9", "INR", "rupee", "rupees", "paisa", "paise"},
-    {NULL, "Rs", "rupee", "rupees", "paisa", "paise"},
+    {"Rs.", NULL, "rupee", "rupees", "paisa", "paise"}, /* Rs.500, before Rs */
+    {"Rs", "Rs", "rupee", "rupees", "paisa", "paise"},  /* Rs500, Rs. 500 */
     {"\xe2\x82\xa9", "KRW", "won", "won", NULL, NULL},
     {"\xe2\x82\xbd", "RUB", "ruble", "rubles", "kopek", "kopeks"},
     {"\xe2\x82\xba", NULL, "lira", "lira", "kurus", "kurus"},
@@ -1647,6 +1655,8 @@ static uint32_t try_measure(text_ctx *c, uint32_t i) {
   if (used < n) {
     u = unit_of(s + used, n - used, &per);
     if (!u || u->place == TEXT_UNIT_APART) return 0;
+    if (n - used == 1 && (s[used] == 'C' || s[used] == 'F') && v.int_digits > 3)
+      return 0; /* 3143C is a model, not a temperature */
     if (n - used == 1 && s[used] == 'm' && !after_hours(c, i) && next_is_plural_word(c, i + 1) &&
         !v.sign) { /* 1.2m people: million */
       begin(c, TEXT_KIND_CARDINAL, i, j);
