@@ -471,6 +471,8 @@ static void say_alnum(text_ctx *c, const char *s, size_t n) {
     } else if (sign_pair(s + i, n - i)) { /* x>=3 */
       text_say(c, sign_pair(s + i, n - i));
       j = i + 2;
+    } else if ((s[i] == '<' || s[i] == '>') && i + 1 < n && s[i + 1] == s[i]) {
+      while (j < n && s[j] == s[i]) j++; /* <<report.doc>>: brackets, silent */
     } else if (s[i] == '^' && i > 0 && i + 1 < n) { /* a^2+b^2: the exponent's digits */
       size_t e = i + 1 + (s[i + 1] == '-');
       while (e < n && isdig((unsigned char)s[e])) e++;
@@ -815,6 +817,8 @@ static int try_time_range(text_ctx *c, uint32_t i) {
   return 1;
 }
 
+static const text_unit *unit_apart(const text_ctx *c, uint32_t j);
+
 /* 9:00 AM - 5:00 PM: a dash apart between two times is "to" */
 static int try_time_dash(text_ctx *c, uint32_t i) {
   unsigned h, mnt;
@@ -827,6 +831,7 @@ static int try_time_dash(text_ctx *c, uint32_t i) {
   const text_token *t = token_before(c, i);
   if (!t || t->kind != TEXT_KIND_TIME) return 0;
   if (!clock_str(S(c, i + 1), L(c, i + 1), 1, &h, &mnt, &hm, &ap)) return 0;
+  if (!hm && !ap && unit_apart(c, i + 2)) return 0; /* 12.45 pm - 3 lbs: a list, not a range */
   begin(c, TEXT_KIND_SYMBOL, i, i + 1);
   text_say(c, "to");
   return 1;
@@ -2621,6 +2626,10 @@ static void symbols(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i);
   int said = 0, unknown = 0;
+  if (n >= 2 && (s[0] == '<' || s[0] == '>') && strspn(s, s[0] == '<' ? "<" : ">") == n) {
+    begin(c, TEXT_KIND_PUNCT, i, i + 1); /* <<, >>: quotation marks, e-mail's brackets */
+    return;
+  }
   begin(c, TEXT_KIND_SYMBOL, i, i + 1);
   for (size_t k = 0; k < n;) {
     size_t len;

@@ -45,6 +45,7 @@ static const text_unit units[] = {
     {"lb", "pound", "pounds", TEXT_UNIT_ANY},
     {"lbs", "pounds", "pounds", TEXT_UNIT_ANY},
     {"oz", "ounce", "ounces", TEXT_UNIT_ANY},
+    {"ozs", "ounces", "ounces", TEXT_UNIT_ANY},
     {"mi", "mile", "miles", TEXT_UNIT_ANY},
     {"ft", "foot", "feet", TEXT_UNIT_ANY},
     {"yd", "yard", "yards", TEXT_UNIT_ANY},
