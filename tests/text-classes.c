@@ -278,7 +278,7 @@ static const text_case measures[] = {
     {"x >= 3", "x greater than or equal to three", TEXT_KIND_WORD},
     {"y <= 2", "y less than or equal to two", TEXT_KIND_WORD},
     {"x!=y", "x. not equal to y.", TEXT_KIND_WORD},
-    {"<<report.DOC>>", "report doc", -1},
+    {"<<report.DOC>>", "report d. o. c.", -1},
     {"a >> b", "a b", TEXT_KIND_WORD},
     {"4 ozs", "four ounces", TEXT_KIND_MEASURE},
     {"x^2", "x. squared", TEXT_KIND_DIGITS},
