@@ -733,9 +733,8 @@ static uint32_t try_currency_code(text_ctx *c, uint32_t i) {
     end = j + 1;
     if (end < c->n_raw && !P(c, end) && (scale = scale_word(S(c, end), L(c, end)))) end++;
   } else if (isdig((unsigned char)S(c, i)[0]) && !P(c, j)) {
-    if ((scale = scale_word(S(c, j), L(c, j)))) j++;
-    if (!(cu = currency_at(c, j)) || !strcmp(cu->code, "Rs") || !raw_num(c, i, &v) || v.sign)
-      return 0;
+    if (!(cu = currency_at(c, j)) && (scale = scale_word(S(c, j), L(c, j)))) cu = currency_at(c, ++j);
+    if (!cu || !strcmp(cu->code, "Rs") || !raw_num(c, i, &v) || v.sign) return 0;
     end = j + 1;
   } else {
     return 0;
@@ -1106,7 +1105,7 @@ static int try_date_numeric(text_ctx *c, uint32_t i) {
   int np = 0;
   char sep = 0;
   /* 01-Feb-02, 5-Jan-2021: day, short month and year with dashes */
-  const char *d1 = memchr(s, '-', n);
+  const char *d1 = n >= 7 && isdig((unsigned char)s[0]) ? memchr(s, '-', n) : NULL;
   const char *d2 = d1 ? memchr(d1 + 1, '-', (size_t)(s + n - d1 - 1)) : NULL;
   size_t yl = d2 ? (size_t)(s + n - d2 - 1) : 0;
   if (d2 && d1 - s <= 2 && d2 - d1 == 4 && all_digits(s, (size_t)(d1 - s)) &&
@@ -1450,7 +1449,7 @@ static uint32_t try_fraction(text_ctx *c, uint32_t i) {
     if (u) text_say(c, u->many);
     return 2 + !!u;
   }
-  if (!P(c, i)) { /* 1/4-inch, 3/4-length: the fraction, then the word */
+  if (!P(c, i) && isdig((unsigned char)S(c, i)[0])) { /* 1/4-inch, 3/4-length */
     const char *s = S(c, i), *h = memchr(S(c, i), '-', L(c, i));
     size_t n = L(c, i), na = h ? (size_t)(h - s) : 0;
     if (h && h + 1 < s + n && memchr(s, '/', na) && frac_parts(s, na, &a, &b) && a < b &&
@@ -1603,16 +1602,11 @@ static uint32_t try_percent(text_ctx *c, uint32_t i) {
     }
     return 0;
   }
-  if (raw_num(c, i, &v) && raw_is(c, i + 1, "%")) {
+  int pct = raw_is(c, i + 1, "%"), mille = !pct && raw_is(c, i + 1, "\xe2\x80\xb0");
+  if ((pct || mille) && raw_num(c, i, &v)) { /* 5 %, 5‰ (cut off as punctuation) */
     begin(c, TEXT_KIND_PERCENT, i, i + 2);
     say_num(c, &v);
-    text_say(c, "percent");
-    return 2;
-  }
-  if (raw_num(c, i, &v) && raw_is(c, i + 1, "\xe2\x80\xb0")) { /* 5‰, cut off as punctuation */
-    begin(c, TEXT_KIND_PERCENT, i, i + 2);
-    say_num(c, &v);
-    text_say(c, "per mille");
+    text_say(c, pct ? "percent" : "per mille");
     return 2;
   }
   return 0;
@@ -1840,7 +1834,8 @@ static int try_round_plural(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i);
   num v;
-  if (n < 4 || (s[n - 1] != 's') || !whole_num(s, n - 1, &v) || v.sign || v.frac || v.lead_zero)
+  if (n < 4 || s[n - 1] != 's' || !isdig((unsigned char)s[0]) || !whole_num(s, n - 1, &v) ||
+      v.sign || v.frac || v.lead_zero)
     return 0;
   static const struct {
     uint64_t v;
@@ -1865,6 +1860,7 @@ static int try_number_compound(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i);
   num v;
+  if (n < 6 || !isdig((unsigned char)s[0]) || !memchr(s, '-', n)) return 0;
   size_t used = parse_num(s, n, &v);
   if (!used || used + 1 >= n || s[used] != '-' || v.sign || v.lead_zero ||
       !all_alpha(s + used + 1, n - used - 1) || (v.int_digits < 4 && !v.commas && !v.frac))
@@ -2946,8 +2942,12 @@ void text_classify(text_ctx *c) {
   uint32_t i = 0;
   while (i < c->n_raw && !c->overflow) {
     uint32_t used;
-    if ((used = try_phone(c, i)) || (used = try_operator(c, i)) || (used = try_by(c, i)) ||
-        (used = try_time_dash(c, i)) || (used = try_section_sign(c, i))) {
+    /* a piece of letters alone is no number, time, measure or address: the
+     * readers that need a digit or a sign are not asked (each would say no) */
+    int letters = !P(c, i) && all_alpha(S(c, i), L(c, i));
+    if ((!letters && (used = try_phone(c, i))) || (used = try_operator(c, i)) ||
+        (used = try_by(c, i)) || (used = try_time_dash(c, i)) ||
+        (used = try_section_sign(c, i))) {
       i += used;
       continue;
     }
@@ -2960,21 +2960,22 @@ void text_classify(text_ctx *c) {
     if ((used = try_state_zip(c, i)) || (used = try_city_state(c, i)) ||
         (used = try_compass(c, i)) ||
         (used = try_date_words(c, i)) ||
-        (used = try_money(c, i)) || (used = try_currency_code(c, i)) ||
-        (used = try_duration(c, i)) || (used = try_time(c, i)) || (used = try_ip(c, i)) ||
-        (used = try_date_numeric(c, i)) ||
-        (used = try_percent(c, i)) || (used = try_fraction(c, i)) ||
-        (used = try_decade(c, i)) || (used = try_year_clip(c, i)) ||
-        (used = try_ordinal(c, i)) ||
-        (used = try_range(c, i)) || (used = try_measure(c, i)) ||
-        (used = try_multiplier(c, i)) || (used = try_weekday_range(c, i)) ||
-        (used = try_round_plural(c, i)) || (used = try_number_compound(c, i)) ||
+        (!letters && (used = try_money(c, i))) || (used = try_currency_code(c, i)) ||
+        (!letters && ((used = try_duration(c, i)) || (used = try_time(c, i)) ||
+                      (used = try_ip(c, i)) || (used = try_date_numeric(c, i)) ||
+                      (used = try_percent(c, i)) || (used = try_fraction(c, i)) ||
+                      (used = try_decade(c, i)) || (used = try_year_clip(c, i)) ||
+                      (used = try_ordinal(c, i)) || (used = try_range(c, i)) ||
+                      (used = try_measure(c, i)) || (used = try_multiplier(c, i)))) ||
+        (used = try_weekday_range(c, i)) ||
+        (!letters && ((used = try_round_plural(c, i)) || (used = try_number_compound(c, i)))) ||
         (used = try_weekday_abbr(c, i)) ||
-        (used = try_scaled(c, i)) || (used = try_power(c, i)) || (used = try_dimensions(c, i)) ||
-        (used = try_ratio(c, i)) || (used = try_symbol_name(c, i)) ||
-        (used = try_fixed_name(c, i)) || (used = try_era(c, i)) || (used = try_party(c, i)) ||
-        (used = try_number(c, i)) || (used = try_per_unit(c, i)) ||
-        (used = try_url_email(c, i)) ||
+        (!letters && ((used = try_scaled(c, i)) || (used = try_power(c, i)) ||
+                      (used = try_dimensions(c, i)) || (used = try_ratio(c, i)))) ||
+        (used = try_symbol_name(c, i)) || (used = try_fixed_name(c, i)) ||
+        (used = try_era(c, i)) || (used = try_party(c, i)) ||
+        (!letters && (used = try_number(c, i))) || (used = try_per_unit(c, i)) ||
+        (!letters && (used = try_url_email(c, i))) ||
         (used = try_roman(c, i)) || (used = try_abbreviation(c, i))) {
       i += used;
       continue;

@@ -81,8 +81,8 @@ int text_fold_input(text_ctx *ctx, const unsigned char *s, size_t n,
     uint32_t c = (uint32_t)cp;
     /* 10² and 10⁻³ are powers: a caret keeps the exponent from joining the
      * number (NFKC alone makes 102) */
-    int sup = c == 0xb2 || c == 0xb3 || c == 0xb9 || c == 0x2070 ||
-              (c >= 0x2074 && c <= 0x2079) || c == 0x207b;
+    int sup = c >= 0xb2 && (c == 0xb2 || c == 0xb3 || c == 0xb9 || c == 0x2070 ||
+                            (c >= 0x2074 && c <= 0x2079) || c == 0x207b);
     if (sup && !prev_sup && ctx->n_f > 0) {
       uint32_t p = ctx->fc[ctx->n_f - 1], q = ctx->n_f > 1 ? ctx->fc[ctx->n_f - 2] : ' ';
       int lone_letter = ((p | 0x20) >= 'a' && (p | 0x20) <= 'z' && p != 'm' &&

@@ -275,8 +275,13 @@ const char *text_fixed_name(const char *s, size_t n) {
       {"iPadOS", "i pad o s"},         {"watchOS", "watch o s"},
       {"JPEG", "jay peg"},             {"JPG", "jay peg"},
       {"GIF", "gif"},                  {"PhD", "p h d"}};
-  /* the first letters of the names above, and their lengths */
+  /* the first letters of the names above, and their lengths; each has a
+   * capital, a digit or a slash after its first letter */
   if (n < 2 || n > 7 || !s[0] || !strchr("WwYyQqimwJGP", s[0])) return NULL;
+  int marked = 0;
+  for (size_t k = 1; k < n && !marked; k++)
+    marked = (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9') || s[k] == '/';
+  if (!marked) return NULL;
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     if (strlen(names[k][0]) == n && memcmp(names[k][0], s, n) == 0) return names[k][1];
   return NULL;
