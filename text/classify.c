@@ -341,8 +341,9 @@ static unsigned say_alpha(text_ctx *c, const char *s, size_t n, int force_word) 
     spell(c, s, n);
     return TEXT_KIND_INITIALISM;
   }
-  /* a clipped trailing apostrophe (nothin') is not part of the key */
-  if (kn >= 2 && key[kn - 1] == '\'' && key[kn - 2] != 's') kn--;
+  /* a clipped trailing apostrophe (nothin') is not part of the key, nor a
+   * plural's possessive one (the Smiths': said as smiths) */
+  if (kn >= 2 && key[kn - 1] == '\'') kn--;
   text_say_n(c, key, (size_t)kn);
   return TEXT_KIND_WORD;
 }
