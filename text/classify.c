@@ -1867,7 +1867,13 @@ static int try_number_compound(text_ctx *c, uint32_t i) {
       !all_alpha(s + used + 1, n - used - 1) || (v.int_digits < 4 && !v.commas && !v.frac))
     return 0;
   begin(c, TEXT_KIND_CARDINAL, i, i + 1);
-  say_num(c, &v);
+  if (!v.frac && !v.commas && v.int_digits == 4 && v.ip >= 1100 && v.ip <= 2099) {
+    char w[NB]; /* 1990-era, 1500-page: as a year is said */
+    text_num_year(v.ip, w, sizeof w);
+    text_say(c, w);
+  } else {
+    say_num(c, &v);
+  }
   say_alpha(c, s + used + 1, n - used - 1, 0);
   return 1;
 }
@@ -2115,9 +2121,9 @@ static int try_scaled(text_ctx *c, uint32_t i) {
   else if (n >= 3 && s[n - 2] == 'b' && s[n - 1] == 'n') k = n - 2, scale = "billion";
   else if (n >= 2 && s[n - 1] == 'k') k = n - 1, scale = "thousand"; /* 3.5k, 50k */
   else return 0;
-  if (scale[0] == 't') {
+  if (scale[0] == 't') { /* 3.5k, 100k followers; a 5k or a 10k run stays k */
     num t;
-    if (!whole_num(s, k, &t) || t.sign) return 0;
+    if (!whole_num(s, k, &t) || t.sign || (!t.frac && !next_is_plural_word(c, i + 1))) return 0;
     begin(c, TEXT_KIND_CARDINAL, i, i + 1);
     say_num(c, &t);
     text_say(c, scale);
@@ -2467,6 +2473,13 @@ static int try_abbreviation(text_ctx *c, uint32_t i) {
     break;
   default:
     break;
+  }
+  if (!strcmp(a->key, "est")) { /* Est. 1872: established; est. 2 hours, est. $5: estimated */
+    num y;
+    uint32_t j = i + 1 + (uint32_t)raw_is(c, i + 1, ".");
+    int year = raw_num(c, j, &y) && !y.frac && !y.commas && y.int_digits == 4 && y.ip >= 1100 &&
+               y.ip <= 2099 && !next_is_plural_word(c, j + 1);
+    if (!year) r = "estimated";
   }
   begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
   text_say(c, r);
