@@ -1559,10 +1559,32 @@ static int try_year_clip(text_ctx *c, uint32_t i) {
   return 1;
 }
 
+/* an ordinal written whole at s: 21st, 3rd; its value, or 0 */
+static uint64_t ordinal_value(const char *s, size_t n) {
+  if (n < 3 || !isdig((unsigned char)s[n - 3])) return 0;
+  const char *suf = s + n - 2;
+  if (strncasecmp(suf, "st", 2) && strncasecmp(suf, "nd", 2) && strncasecmp(suf, "rd", 2) &&
+      strncasecmp(suf, "th", 2))
+    return 0;
+  return n - 2 <= 15 && all_digits(s, n - 2) ? digits_value(s, n - 2) : 0;
+}
+
 static int try_ordinal(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i), k = 0;
   char b[NB];
+  const char *d = n >= 7 ? memchr(s, '-', n) : NULL;
+  uint64_t o1, o2;
+  if (d && (o1 = ordinal_value(s, (size_t)(d - s))) &&
+      (o2 = ordinal_value(d + 1, (size_t)(s + n - d - 1)))) { /* 5th-7th: fifth to seventh */
+    begin(c, TEXT_KIND_ORDINAL, i, i + 1);
+    text_num_ordinal(o1, b, sizeof b);
+    text_say(c, b);
+    text_say(c, "to");
+    text_num_ordinal(o2, b, sizeof b);
+    text_say(c, b);
+    return 1;
+  }
   while (k < n && (isdig((unsigned char)s[k]) || s[k] == ',')) k++;
   if (k == 0 || n - k != 2 || !isdig((unsigned char)s[k - 1])) return 0;
   const char *suf = s + k;
@@ -1883,7 +1905,17 @@ static int try_number_compound(text_ctx *c, uint32_t i) {
 static int try_multiplier(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i);
-  num v;
+  num v, w;
+  const char *d = n >= 4 && (s[n - 1] == 'x' || s[n - 1] == 'X') ? memchr(s, '-', n - 1) : NULL;
+  if (d && d > s && whole_num(s, (size_t)(d - s), &v) && !v.sign &&
+      whole_num(d + 1, (size_t)(s + n - 2 - d), &w)) { /* 2-3x daily: two to three times */
+    begin(c, TEXT_KIND_CARDINAL, i, i + 1);
+    say_num(c, &v);
+    text_say(c, "to");
+    say_num(c, &w);
+    text_say(c, "times");
+    return 1;
+  }
   if (n < 2 || (s[n - 1] != 'x' && s[n - 1] != 'X') || !whole_num(s, n - 1, &v) || v.sign)
     return 0;
   if (i + 1 < c->n_raw && !P(c, i + 1) && !isalp((unsigned char)S(c, i + 1)[0]))
@@ -1892,6 +1924,28 @@ static int try_multiplier(text_ctx *c, uint32_t i) {
   say_num(c, &v);
   text_say(c, "times");
   return 1;
+}
+
+/* 3x/week, 2x/day: so many times a week */
+static int try_times_per(text_ctx *c, uint32_t i) {
+  static const char *const per[] = {"day", "week", "month", "year", "wk", "yr", "mo", NULL};
+  static const char *const say[] = {"day", "week", "month", "year", "week", "year", "month"};
+  const char *s = S(c, i), *x = memchr(s, '/', L(c, i));
+  size_t n = L(c, i);
+  num v;
+  if (!x || x - s < 2 || (x[-1] != 'x' && x[-1] != 'X') || !whole_num(s, (size_t)(x - s - 1), &v) ||
+      v.sign)
+    return 0;
+  size_t un = (size_t)(s + n - x - 1);
+  for (size_t k = 0; per[k]; k++)
+    if (strlen(per[k]) == un && !strncasecmp(per[k], x + 1, un)) {
+      begin(c, TEXT_KIND_CARDINAL, i, i + 1);
+      say_num(c, &v);
+      text_say(c, is_one(&v) ? "time a" : "times a");
+      text_say(c, say[k]);
+      return 1;
+    }
+  return 0;
 }
 
 /* Piece i as two unsigned numbers joined by sep (16:9, 2x4): said as the
@@ -2162,7 +2216,19 @@ static int try_weekday_range(text_ctx *c, uint32_t i) {
   while (k < n && s[k] != '-') k++; /* an en dash is folded to '-' */
   if (k == n) return 0;
   int a = weekday(s, k), b = k + 1 < n ? weekday(s + k + 1, n - k - 1) : 0;
-  if (!a || !b || a == b) return 0;
+  if (!a || !b || a == b) {
+    /* Jan-Mar, Jan.-Mar: a range of months written short (capitalised) */
+    size_t ka = k - (k > 0 && s[k - 1] == '.'), nb = n - k - 1;
+    if (nb > 0 && s[n - 1] == '.') nb--;
+    if (!isup((unsigned char)s[0]) || k + 1 >= n || !isup((unsigned char)s[k + 1]) || ka < 3 ||
+        nb < 3 || !(a = text_month_find(s, ka)) || !(b = text_month_find(s + k + 1, nb)) || a == b)
+      return 0;
+    begin(c, TEXT_KIND_RANGE, i, i + 1);
+    text_say(c, text_month_name(a));
+    text_say(c, "to");
+    text_say(c, text_month_name(b));
+    return 1;
+  }
   begin(c, TEXT_KIND_RANGE, i, i + 1);
   text_say(c, weekday_name[a - 1]);
   text_say(c, "to");
@@ -2980,7 +3046,8 @@ void text_classify(text_ctx *c) {
                       (used = try_percent(c, i)) || (used = try_fraction(c, i)) ||
                       (used = try_decade(c, i)) || (used = try_year_clip(c, i)) ||
                       (used = try_ordinal(c, i)) || (used = try_range(c, i)) ||
-                      (used = try_measure(c, i)) || (used = try_multiplier(c, i)))) ||
+                      (used = try_measure(c, i)) || (used = try_multiplier(c, i)) ||
+                      (used = try_times_per(c, i)))) ||
         (used = try_weekday_range(c, i)) ||
         (!letters && ((used = try_round_plural(c, i)) || (used = try_number_compound(c, i)))) ||
         (used = try_weekday_abbr(c, i)) ||
