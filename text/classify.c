@@ -734,7 +734,8 @@ static uint32_t try_currency_code(text_ctx *c, uint32_t i) {
     end = j + 1;
     if (end < c->n_raw && !P(c, end) && (scale = scale_word(S(c, end), L(c, end)))) end++;
   } else if (isdig((unsigned char)S(c, i)[0]) && !P(c, j)) {
-    if (!(cu = currency_at(c, j)) && (scale = scale_word(S(c, j), L(c, j)))) cu = currency_at(c, ++j);
+    if (!(cu = currency_at(c, j)) && (scale = scale_word(S(c, j), L(c, j))))
+      cu = currency_at(c, ++j);
     if (!cu || !strcmp(cu->code, "Rs") || !raw_num(c, i, &v) || v.sign) return 0;
     end = j + 1;
   } else {
@@ -1744,6 +1745,19 @@ static int try_range(text_ctx *c, uint32_t i) {
   uint32_t apart = 0; /* pieces the unit takes after this one */
   if (!whole_num(d + 1, nb, &b)) { /* 50-60°F, 5-10km: the unit against the range */
     size_t used = parse_num(d + 1, nb, &b);
+    const char *r = d + 1 + used;
+    const char *sc = !used ? NULL
+                     : nb - used == 1 && *r == 'k' ? "thousand"
+                     : nb - used == 1 && *r == 'M' ? "million"
+                     : nb - used == 2 && !memcmp(r, "bn", 2) ? "billion" : NULL;
+    if (sc && !b.sign) { /* 75-80k: seventy five to eighty thousand */
+      begin(c, TEXT_KIND_RANGE, i, i + 1);
+      say_num(c, &a);
+      text_say(c, "to");
+      say_num(c, &b);
+      text_say(c, sc);
+      return 1;
+    }
     if (!used || b.sign || !(u = unit_of(d + 1 + used, nb - used, &per)) ||
         u->place == TEXT_UNIT_APART)
       return 0;
@@ -2175,9 +2189,16 @@ static int try_scaled(text_ctx *c, uint32_t i) {
   else if (n >= 3 && s[n - 2] == 'b' && s[n - 1] == 'n') k = n - 2, scale = "billion";
   else if (n >= 2 && s[n - 1] == 'k') k = n - 1, scale = "thousand"; /* 3.5k, 50k */
   else return 0;
-  if (scale[0] == 't') { /* 3.5k, 100k followers; a 5k or a 10k run stays k */
+  if (scale[0] == 't') { /* 3.5k, 65k, 100k followers; a 5k or a 10k run stays k */
+    static const char *const race[] = {"run", "runs", "race", "races", "walk", "runner",
+                                       "runners", "fun", "trail", NULL};
+    static const char *const det[] = {"a", "the", NULL};
     num t;
-    if (!whole_num(s, k, &t) || t.sign || (!t.frac && !next_is_plural_word(c, i + 1))) return 0;
+    if (!whole_num(s, k, &t) || t.sign) return 0;
+    if (!t.frac && !next_is_plural_word(c, i + 1) &&
+        ((i + 1 < c->n_raw && word_before_is(c, i + 2, race)) ||
+         (t.int_digits <= 2 && word_before_is(c, i, det))))
+      return 0;
     begin(c, TEXT_KIND_CARDINAL, i, i + 1);
     say_num(c, &t);
     text_say(c, scale);
