@@ -336,6 +336,18 @@ static unsigned say_alpha(text_ctx *c, const char *s, size_t n, int force_word) 
     text_say_n(c, key, (size_t)kn);
     return TEXT_KIND_WORD;
   }
+  /* words of letters written short without a vowel, as e-mail writes them */
+  static const char *const short_words[][2] = {
+      {"thx", "thanks"},   {"pls", "please"},     {"plz", "please"},
+      {"rgds", "regards"}, {"msg", "message"},    {"mgmt", "management"},
+      {"pkg", "package"},  {"qty", "quantity"},   {"mtg", "meeting"},
+      {"mgr", "manager"},  {"acct", "account"},   {"intl", "international"}};
+  if (kn >= 3 && kn <= 4 && !has_vowel(key, (size_t)kn))
+    for (size_t k = 0; k < sizeof short_words / sizeof short_words[0]; k++)
+      if (!strcmp(key, short_words[k][0])) {
+        text_say(c, short_words[k][1]);
+        return TEXT_KIND_ABBREVIATION;
+      }
   /* no vowel and not in the dictionary: spelled (pwd, Dvd's) */
   if (kn >= 2 && !has_vowel(key, (size_t)kn) && !strchr(key, '\'')) {
     spell(c, s, n);
