@@ -178,6 +178,7 @@ static const text_case phones[] = {
     {"555.555.1234", "five five five five five five one two three four", T},
     {"555 123 4567", "five five five one two three four five six seven", T},
     {"713/853-5025", "seven one three eight five three five zero two five", T},
+    {"+919819602175", "plus nine one nine eight one nine six zero two one seven five", T},
     {"365/2024", "three hundred sixty five two thousand twenty fourths", TEXT_KIND_FRACTION},
     {"1 800 555 1234", "one eight hundred five five five one two three four", T},
     {"020 7946 0958", "zero two zero seven nine four six zero nine five eight", T},

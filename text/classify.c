@@ -683,8 +683,10 @@ static uint32_t try_money(text_ctx *c, uint32_t i) {
   if (rest == 1) {
     char k = s[m + used];
     scale = (k == 'k' || k == 'K') ? "thousand" : (k == 'M' || k == 'm') ? "million"
-            : (k == 'B' || k == 'b') ? "billion" : (k == 'T') ? "trillion" : NULL;
+            : (k == 'B' || k == 'b') ? "billion" : (k == 'T' || k == 't') ? "trillion" : NULL;
     if (!scale) return 0;
+  } else if (rest == 2 && !memcmp(s + m + used, "mm", 2)) { /* $15mm: finance's million */
+    scale = "million";
   } else if (rest == 2 && strncasecmp(s + m + used, "bn", 2) == 0) {
     scale = "billion";
   } else if (rest == 2 && strncasecmp(s + m + used, "tn", 2) == 0) {
@@ -1227,6 +1229,12 @@ static void say_phone(text_ctx *c, const char *s, size_t n) {
 static uint32_t try_phone_intl(text_ctx *c, uint32_t i) {
   const char *s = S(c, i);
   size_t n = L(c, i);
+  if (n >= 11 && n <= 16 && s[0] == '+' && all_digits(s + 1, n - 1)) {
+    begin(c, TEXT_KIND_TELEPHONE, i, i + 1); /* +919819602175: a number in one run */
+    text_say(c, "plus");
+    say_digits(c, s + 1, n - 1);
+    return 1;
+  }
   if (n < 2 || n > 4 || s[0] != '+' || !all_digits(s + 1, n - 1)) return 0;
   uint32_t j = i + 1;
   size_t total = 0;
