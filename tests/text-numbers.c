@@ -228,6 +228,8 @@ static const text_case idents[] = {
     {"the 1900s", "the nineteen hundreds", TEXT_KIND_WORD},
     {"a 1000-page book", "a one thousand page book", TEXT_KIND_WORD},
     {"a 1990-era car", "a nineteen ninety era car", TEXT_KIND_WORD},
+    {"by mid-2004", "by mid two thousand four", TEXT_KIND_WORD},
+    {"post-1990", "post nineteen ninety", TEXT_KIND_DIGITS},
     {"a 10,000-strong crowd", "a ten thousand strong crowd", TEXT_KIND_WORD},
     {"a 24-hour store", "a twenty four hour store", TEXT_KIND_WORD},
     {"1.2m people", "one point two million people", TEXT_KIND_CARDINAL},

@@ -467,9 +467,15 @@ static void say_alnum(text_ctx *c, const char *s, size_t n) {
         i = j + 1;
         continue;
       }
+      uint64_t yv = j - i == 4 ? digits_value(s + i, 4) : 0;
       if (j - i == 2 && s[i] == '0' && i > 0 && isalp((unsigned char)s[i - 1])) {
         text_say(c, "oh"); /* FY05: f y oh five */
         text_say(c, text_digit_word(s[i + 1] - '0'));
+      } else if (yv >= 1100 && yv <= 2099 && j == n && i >= 2 && s[i - 1] == '-' &&
+                 isalp((unsigned char)s[i - 2])) {
+        char yw[NB]; /* mid-2004, post-1990: a year */
+        text_num_year(yv, yw, sizeof yw);
+        text_say(c, yw);
       } else {
         say_ident_digits(c, s + i, j - i);
       }
