@@ -643,7 +643,9 @@ static uint32_t try_money(text_ctx *c, uint32_t i) {
         {"mo", "month"}, {"month", "month"}, {"yr", "year"}, {"year", "year"},
         {"wk", "week"},  {"week", "week"},   {"day", "day"},  {"hr", "hour"},
         {"hour", "hour"}, {"h", "hour"},     {"night", "night"}, {"person", "person"},
-        {"kg", "kilogram"}, {"lb", "pound"}, {"ea", "each"}};
+        {"kg", "kilogram"}, {"lb", "pound"}, {"ea", "each"}, {"gal", "gallon"},
+        {"oz", "ounce"}, {"mi", "mile"}, {"km", "kilometer"}, {"share", "share"},
+        {"sh", "share"}, {"user", "user"}, {"seat", "seat"}};
     const char *u = s + m + used + 1;
     size_t un = rest - 1;
     for (size_t k = 0; k < sizeof per / sizeof per[0]; k++)
@@ -2990,7 +2992,9 @@ static int try_compass(text_ctx *c, uint32_t i) {
     /* Ave . NW, Street , N.W.: a period or a comma between */
     uint32_t b = i > 0 && (raw_is(c, i - 1, ".") || raw_is(c, i - 1, ",")) ? i - 1 : i;
     int after_street = word_before_is(c, b, street) && isup((unsigned char)S(c, b - 1)[0]);
-    if (!after_street && !next_starts_digit(c, i + 1)) return 0;
+    const text_token *t = token_before(c, i);
+    int after_measure = t && t->kind == TEXT_KIND_MEASURE; /* 40 km SW of the city */
+    if (!after_street && !after_measure && !next_starts_digit(c, i + 1)) return 0;
     begin(c, TEXT_KIND_ABBREVIATION, i, i + 1);
     text_say(c, q[k][1]);
     return 1;
