@@ -191,6 +191,15 @@ static void say_num(text_ctx *c, const num *v) {
   }
 }
 
+/* a range of numbers and what they count: five to six percent (word NULL:
+ * none) */
+static void say_num_range(text_ctx *c, const num *a, const num *b, const char *word) {
+  say_num(c, a);
+  text_say(c, "to");
+  say_num(c, b);
+  if (word) text_say(c, word);
+}
+
 static int whole_num(const char *s, size_t n, num *v) {
   return n > 0 && parse_num(s, n, v) == n;
 }
@@ -668,10 +677,7 @@ static uint32_t try_money(text_ctx *c, uint32_t i) {
                                                        : NULL;
     if (sc) { /* $1-2 million: one to two million dollars */
       begin(c, TEXT_KIND_MONEY, i, i + 2);
-      say_num(c, &v);
-      text_say(c, "to");
-      say_num(c, &w);
-      text_say(c, sc);
+      say_num_range(c, &v, &w, sc);
       text_say(c, many);
       return 2;
     }
@@ -1646,10 +1652,7 @@ static uint32_t try_percent(text_ctx *c, uint32_t i) {
     if (d && whole_num(s, na, &v) &&
         whole_num(d + 1, (size_t)(s + n - 1 - d - 1), &w) && !w.sign) {
       begin(c, TEXT_KIND_PERCENT, i, i + 1);
-      say_num(c, &v);
-      text_say(c, "to");
-      say_num(c, &w);
-      text_say(c, "percent");
+      say_num_range(c, &v, &w, "percent");
       return 1;
     }
     return 0;
@@ -1780,10 +1783,7 @@ static int try_range(text_ctx *c, uint32_t i) {
                      : nb - used == 2 && !memcmp(r, "bn", 2) ? "billion" : NULL;
     if (sc && !b.sign) { /* 75-80k: seventy five to eighty thousand */
       begin(c, TEXT_KIND_RANGE, i, i + 1);
-      say_num(c, &a);
-      text_say(c, "to");
-      say_num(c, &b);
-      text_say(c, sc);
+      say_num_range(c, &a, &b, sc);
       return 1;
     }
     if (!used || b.sign || !(u = unit_of(d + 1 + used, nb - used, &per)) ||
@@ -1796,10 +1796,7 @@ static int try_range(text_ctx *c, uint32_t i) {
   if (b.sign) return 0;
   if (u) {
     begin(c, TEXT_KIND_MEASURE, i, i + 1 + apart);
-    say_num(c, &a);
-    text_say(c, "to");
-    say_num(c, &b);
-    text_say(c, u->many);
+    say_num_range(c, &a, &b, u->many);
     if (per) {
       text_say(c, "per");
       text_say(c, per->one);
@@ -1952,10 +1949,7 @@ static int try_multiplier(text_ctx *c, uint32_t i) {
   if (d && d > s && whole_num(s, (size_t)(d - s), &v) && !v.sign &&
       whole_num(d + 1, (size_t)(s + n - 2 - d), &w)) { /* 2-3x daily: two to three times */
     begin(c, TEXT_KIND_CARDINAL, i, i + 1);
-    say_num(c, &v);
-    text_say(c, "to");
-    say_num(c, &w);
-    text_say(c, "times");
+    say_num_range(c, &v, &w, "times");
     return 1;
   }
   if (n < 2 || (s[n - 1] != 'x' && s[n - 1] != 'X') || !whole_num(s, n - 1, &v) || v.sign)
