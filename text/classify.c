@@ -1496,6 +1496,17 @@ static uint32_t try_fraction(text_ctx *c, uint32_t i) {
       return 1;
     }
   }
+  const char *rs = P(c, i) ? NULL : memchr(S(c, i), '/', L(c, i));
+  size_t rn = rs ? (size_t)(S(c, i) + L(c, i) - rs) : 0; /* "/5" or "/10" */
+  num r;
+  if (rs && rs > S(c, i) && ((rn == 2 && rs[1] == '5') || (rn == 3 && !memcmp(rs, "/10", 3))) &&
+      whole_num(S(c, i), (size_t)(rs - S(c, i)), &r) && r.frac && !r.sign) {
+    begin(c, TEXT_KIND_DIGITS, i, i + 1); /* 4.5/5 stars: a rating */
+    say_num(c, &r);
+    text_say(c, "out of");
+    text_say(c, rn == 3 ? "ten" : "five");
+    return 1;
+  }
   if (P(c, i) || !frac_parts(S(c, i), L(c, i), &a, &b)) return 0;
   static const char *const date_lead[] = {"on", "until", "till", "since", "thru", "through",
                                           NULL};
@@ -2093,6 +2104,11 @@ static int try_section_sign(text_ctx *c, uint32_t i) {
   if (raw_is(c, i, "\xe2\x80\xb0")) { /* ‰ alone */
     begin(c, TEXT_KIND_SYMBOL, i, i + 1);
     text_say(c, "per mille");
+    return 1;
+  }
+  if (P(c, i) && raw_is(c, i, "+")) { /* $50+, 2,000+: cut off the number, still said */
+    begin(c, TEXT_KIND_SYMBOL, i, i + 1);
+    text_say(c, "plus");
     return 1;
   }
   if (!sec && !par) return 0;

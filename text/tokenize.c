@@ -230,7 +230,8 @@ static int add_chunk(text_ctx *ctx, uint32_t a, uint32_t b, int next_digit) {
     uint32_t c = ctx->fc[b - 1];
     /* a dash or slash that ends a chunk joins nothing: $10m- Amount, $0.10/ */
     int dangling = b - a > 1 && ctx->fc[b - 2] != c &&
-                   (c == '-' || (c == '/' && is_digit(ctx->fc[b - 2]))); /* not w/ */
+                   (c == '-' || (c == '/' && is_digit(ctx->fc[b - 2])) || /* not w/ */
+                    (c == '+' && (is_digit(ctx->fc[a]) || ctx->fc[a] == '$'))); /* $50+ */
     if (!is_close_punct(c) && !dangling) break;
     uint32_t len = 1;
     if (c == '.' || c == '!' || c == '?' || c == '-' || c == '*')
