@@ -233,6 +233,12 @@ static void begin(text_ctx *c, unsigned kind, uint32_t i, uint32_t j) {
   t->n_words = 0;
 }
 
+/* readers defined further down that earlier ones consult */
+static const text_unit *unit_apart(const text_ctx *c, uint32_t j);
+static int word_before_is(const text_ctx *c, uint32_t i, const char *const *list);
+static int weekday(const char *s, size_t n);
+static int next_is_plural_word(const text_ctx *c, uint32_t j);
+
 /* The last token said, when it ends with piece i - 1; NULL otherwise */
 static const text_token *token_before(const text_ctx *c, uint32_t i) {
   if (i == 0 || !c->n_tokens || c->overflow) return NULL;
@@ -846,8 +852,6 @@ static int try_time_range(text_ctx *c, uint32_t i) {
   return 1;
 }
 
-static const text_unit *unit_apart(const text_ctx *c, uint32_t j);
-
 /* 9:00 AM - 5:00 PM: a dash apart between two times is "to" */
 static int try_time_dash(text_ctx *c, uint32_t i) {
   unsigned h, mnt;
@@ -865,8 +869,6 @@ static int try_time_dash(text_ctx *c, uint32_t i) {
   text_say(c, "to");
   return 1;
 }
-
-static int word_before_is(const text_ctx *c, uint32_t i, const char *const *list);
 
 static void say_count_of(text_ctx *c, unsigned v, const char *one, const char *many) {
   say_cardinal(c, v);
@@ -1457,9 +1459,6 @@ static int frac_parts(const char *s, size_t n, uint64_t *a, uint64_t *b) {
   return *b >= 2;
 }
 
-static int weekday(const char *s, size_t n);
-static int word_before_is(const text_ctx *c, uint32_t i, const char *const *list);
-
 /* 1/2, 3/4, 1 1/2 */
 static uint32_t try_fraction(text_ctx *c, uint32_t i) {
   /* Slashed numbers said as names, not fractions. */
@@ -1677,8 +1676,6 @@ static uint32_t try_percent(text_ctx *c, uint32_t i) {
   }
   return 0;
 }
-
-static int next_is_plural_word(const text_ctx *c, uint32_t j);
 
 /* 5 km, 3kg, 72°F, 6'2", 5' */
 static uint32_t try_measure(text_ctx *c, uint32_t i) {
@@ -2052,7 +2049,6 @@ static int try_dimensions(text_ctx *c, uint32_t i) {
   }
   return say_num_pair(c, i, 'x', "by", 1, SIZE_MAX);
 }
-
 
 /* 10^8, 2^10, x^2, 10^-3: a power; 6.022e23, 1e-5, 3.2E8: a number in
  * scientific notation, "six point zero two two times ten to the power of
@@ -2895,8 +2891,6 @@ static void word(text_ctx *c, uint32_t i) {
   }
   if (parts == 1) set_kind(c, kind);
 }
-
-static int next_is_plural_word(const text_ctx *c, uint32_t j);
 
 /* --- addresses: a state's postal code before a ZIP code ------------------ */
 
